@@ -1,0 +1,118 @@
+"""Speed and memory of `rstar-spec`, side by side with a baseline in the same run.
+
+Each entry runs a whole process (as a user would), a few times; the table shows
+the median wall time and the peak RSS of the process. The baseline is
+openapi-spec-validator's own CLI on the same bundled document (it is what
+`validate` builds on, and shared/baselines.md has its figures for Redocly and
+Spectral on these sizes). Figures go to stdout and to bench/RESULTS.md.
+
+Targets (issue: the spec foundation): the project spec checked in under 2 s;
+cost growing no worse than linearly with the number of operations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import write_synthetic_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+BIN = Path(sys.executable).parent
+
+
+def run_process(cmd: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MiB) of one run of cmd; fails loudly if cmd fails."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode not in (0, 1):  # 1: findings, still a full run
+        raise SystemExit(f"bench: {' '.join(cmd)} failed ({proc.returncode}): {err.strip()[:300]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(cmd: list[str], repeat: int) -> tuple[float, float]:
+    runs = [run_process(cmd) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def count_operations(root_file: Path) -> int:
+    from rstar_spec import bundle
+    from rstar_spec._walk import iter_operations
+
+    return sum(1 for _ in iter_operations(bundle(root_file).data))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run: the project spec and 50 operations, once")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [50] if args.quick else [50, 500, 2000]
+    repeat = 1 if args.quick else args.repeat
+
+    rstar = [sys.executable, "-m", "rstar_spec"]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        specs = [("project spec", ROOT / "spec" / "openapi.yaml")]
+        specs += [(f"synthetic {n}", write_synthetic_spec(Path(tmp) / f"s{n}", n)) for n in sizes]
+        for name, root_file in specs:
+            bundled = Path(tmp) / f"{name.replace(' ', '-')}.json"
+            subprocess.run([*rstar, "--spec", str(root_file), "bundle", "-o", str(bundled)], check=True)
+            ops = count_operations(root_file)
+            bundle_s, _ = measure([*rstar, "--spec", str(root_file), "bundle"], repeat)
+            check_s, check_rss = measure([*rstar, "--spec", str(root_file), "lint"], repeat)
+            base_s, base_rss = measure([str(BIN / "openapi-spec-validator"), str(bundled)], repeat)
+            rows.append((name, ops, bundle_s, check_s, check_rss, base_s, base_rss))
+            print(f"  measured {name}: {ops} operations", file=sys.stderr)
+
+    lines = [
+        "| spec | ops | bundle s | bundle+validate+lint s | peak RSS MiB | openapi-spec-validator s (baseline) | baseline RSS MiB | ratio to baseline | ms per op |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, ops, bundle_s, check_s, rss, base_s, base_rss in rows:
+        lines.append(
+            f"| {name} | {ops} | {bundle_s:.2f} | {check_s:.2f} | {rss:.0f} | {base_s:.2f} | {base_rss:.0f} "
+            f"| {check_s / base_s:.2f}x | {1000 * check_s / ops:.1f} |"
+        )
+    project_s = rows[0][3]
+    verdicts = [f"- project spec checked in {project_s:.2f} s: target < 2 s {'met' if project_s < 2 else 'MISSED'}"]
+    synthetic = rows[1:]
+    if len(synthetic) >= 2:
+        (_, ops_a, _, s_a, *_), (_, ops_b, _, s_b, *_) = synthetic[-2], synthetic[-1]
+        growth, size = s_b / s_a, ops_b / ops_a
+        verdicts.append(
+            f"- growth {ops_a} -> {ops_b} ops: time x{growth:.2f} for x{size:.1f} the operations: "
+            f"{'no worse than linear' if growth <= size else 'WORSE than linear'}"
+        )
+    report = "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            f"`nox -s bench`{' -- --quick' if args.quick else ''}, median of {repeat}, "
+            f"whole processes, {os.cpu_count()} cores, Python {sys.version.split()[0]}.",
+            "",
+            *lines,
+            "",
+            *verdicts,
+            "",
+        ]
+    )
+    print(report)
+    RESULTS.write_text(report, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

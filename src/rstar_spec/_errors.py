@@ -1,0 +1,69 @@
+"""Errors of rstar-spec, carried as values with the place they are about.
+
+Every error the tool reports for bad input is an ``RstarError``; the CLI prints
+``str(error)``, one line that starts with the place (``file:line:col``), and exits
+non-zero. Anything else escaping is a bug.
+
+    RstarError
+    ├── SpecLoadError      a file that cannot be read: not found, not UTF-8, not YAML,
+    │                      a duplicate key, not the shape it must have
+    ├── RefError           a $ref that is a URL, leaves spec/, or points nowhere
+    ├── BundleError        a component file or component name that cannot be bundled
+    └── UsageError         arguments that make no sense together
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file; line and column are 1-based."""
+
+    file: Path
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{display_path(self.file)}:{self.line}:{self.col}"
+
+
+def display_path(path: Path | str) -> str:
+    """The path relative to the working directory when it is below it, else absolute."""
+    path = Path(path)
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+class RstarError(Exception):
+    """Bad input, reported as one line naming the place."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class SpecLoadError(RstarError):
+    """A file cannot be read or parsed."""
+
+
+class RefError(RstarError):
+    """A $ref that cannot be followed within spec/."""
+
+
+class BundleError(RstarError):
+    """A component file or name that cannot be bundled."""
+
+
+class UsageError(RstarError):
+    """Arguments that make no sense together."""

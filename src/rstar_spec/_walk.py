@@ -1,0 +1,187 @@
+"""OpenAPI-aware walks over a bundled document, each yielding (pointer, node).
+
+Walks know where OpenAPI puts things (operations, responses, media types,
+schemas), so a schema property that happens to be called ``content`` is never
+mistaken for a media-type map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ._pointer import Pointer, from_fragment
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+Walk = Iterator[tuple[Pointer, Any]]
+
+
+def resolve(doc: dict[str, Any], node: Any, pointer: Pointer) -> tuple[Pointer, Any]:
+    """Follow internal $refs from node; returns where the chain ends (itself if no ref)."""
+    seen: set[str] = set()
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+        ref = node["$ref"]
+        if ref in seen:
+            break
+        seen.add(ref)
+        try:
+            pointer = from_fragment(ref[1:])
+        except ValueError:
+            break
+        target: Any = doc
+        for token in pointer:
+            if isinstance(target, dict) and token in target:
+                target = target[token]
+            elif isinstance(target, list) and token.isdigit() and int(token) < len(target):
+                target = target[int(token)]
+            else:
+                return pointer, None
+        node = target
+    return pointer, node
+
+
+def iter_path_items(doc: dict[str, Any]) -> Walk:
+    paths = doc.get("paths")
+    if isinstance(paths, dict):
+        for path, item in paths.items():
+            if isinstance(item, dict):
+                yield ("paths", path), item
+
+
+def iter_operations(doc: dict[str, Any]) -> Iterator[tuple[Pointer, str, str, dict[str, Any]]]:
+    """(pointer, path, method, operation) for every operation under paths."""
+    for pointer, item in iter_path_items(doc):
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if isinstance(op, dict):
+                yield (*pointer, method), pointer[1], method, op
+
+
+def _map_items(node: Any, pointer: Pointer) -> Walk:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, dict):
+                yield (*pointer, key), value
+
+
+def _list_items(node: Any, pointer: Pointer) -> Walk:
+    if isinstance(node, list):
+        for i, value in enumerate(node):
+            if isinstance(value, dict):
+                yield (*pointer, str(i)), value
+
+
+def iter_parameters(doc: dict[str, Any]) -> Walk:
+    """Every parameter object as written (a $ref is yielded as is), components first."""
+    yield from _map_items(doc.get("components", {}).get("parameters"), ("components", "parameters"))
+    for pointer, item in iter_path_items(doc):
+        yield from _list_items(item.get("parameters"), (*pointer, "parameters"))
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if isinstance(op, dict):
+                yield from _list_items(op.get("parameters"), (*pointer, method, "parameters"))
+
+
+def iter_request_bodies(doc: dict[str, Any]) -> Walk:
+    yield from _map_items(doc.get("components", {}).get("requestBodies"), ("components", "requestBodies"))
+    for pointer, _, _, op in iter_operations(doc):
+        body = op.get("requestBody")
+        if isinstance(body, dict):
+            yield (*pointer, "requestBody"), body
+
+
+def iter_responses(doc: dict[str, Any]) -> Iterator[tuple[Pointer, str | None, Any]]:
+    """(pointer, status or None for a component, response) for every response as written."""
+    components = doc.get("components", {}).get("responses")
+    for pointer, response in _map_items(components, ("components", "responses")):
+        yield pointer, None, response
+    for pointer, _, _, op in iter_operations(doc):
+        responses = op.get("responses")
+        for rpointer, response in _map_items(responses, (*pointer, "responses")):
+            yield rpointer, rpointer[-1], response
+
+
+def iter_headers(doc: dict[str, Any]) -> Walk:
+    yield from _map_items(doc.get("components", {}).get("headers"), ("components", "headers"))
+    for pointer, _, response in iter_responses(doc):
+        yield from _map_items(response.get("headers"), (*pointer, "headers"))
+
+
+def iter_media_types(doc: dict[str, Any]) -> Walk:
+    """Every media type object of request bodies, responses, parameters and headers."""
+    owners = [
+        *iter_request_bodies(doc),
+        *((p, r) for p, _, r in iter_responses(doc)),
+        *iter_parameters(doc),
+        *iter_headers(doc),
+    ]
+    for pointer, owner in owners:
+        yield from _map_items(owner.get("content"), (*pointer, "content"))
+
+
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_ONES = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+)
+
+
+def iter_subschemas(schema: Any, pointer: Pointer) -> Walk:
+    """The schema and every schema inside it (depth first); $ref nodes are yielded, not followed."""
+    if not isinstance(schema, dict):
+        return
+    yield pointer, schema
+    for key in _SCHEMA_MAPS:
+        for sub_pointer, sub in _map_items(schema.get(key), (*pointer, key)):
+            yield from iter_subschemas(sub, sub_pointer)
+    for key in _SCHEMA_LISTS:
+        for sub_pointer, sub in _list_items(schema.get(key), (*pointer, key)):
+            yield from iter_subschemas(sub, sub_pointer)
+    for key in _SCHEMA_ONES:
+        if isinstance(schema.get(key), dict):
+            yield from iter_subschemas(schema[key], (*pointer, key))
+
+
+def iter_schemas(doc: dict[str, Any]) -> Walk:
+    """Every schema object of the document, nested ones included."""
+    for pointer, schema in _map_items(doc.get("components", {}).get("schemas"), ("components", "schemas")):
+        yield from iter_subschemas(schema, pointer)
+    for pointer, owner in [*iter_media_types(doc), *iter_parameters(doc), *iter_headers(doc)]:
+        if isinstance(owner.get("schema"), dict):
+            yield from iter_subschemas(owner["schema"], (*pointer, "schema"))
+
+
+def iter_refs(node: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, str]]:
+    """(pointer of the $ref key, ref) for every $ref string below node."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield (*pointer, key), value
+            else:
+                yield from iter_refs(value, (*pointer, key))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from iter_refs(item, (*pointer, str(i)))
+
+
+def effective_security(doc: dict[str, Any], op: dict[str, Any]) -> list[Any]:
+    security = op.get("security", doc.get("security", []))
+    return security if isinstance(security, list) else []
+
+
+def is_authenticated(doc: dict[str, Any], op: dict[str, Any]) -> bool:
+    """True when every way to call the operation needs credentials (no `{}` requirement)."""
+    security = effective_security(doc, op)
+    return bool(security) and all(isinstance(req, dict) and req for req in security)

@@ -1,0 +1,167 @@
+"""YAML in and out: loading with the position of every node, deterministic dumping.
+
+The loader composes with libyaml (fast) and then builds plain JSON-compatible
+data itself, so that it can record ``pointer -> (line, col)`` for every node and
+refuse what JSON cannot say: duplicate keys, non-string keys, merge keys,
+recursive aliases. YAML timestamps stay strings: `2026-01-15` in an example is
+a JSON string, not a Python date.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from ._errors import Location, SpecLoadError
+from ._pointer import Pointer
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+@dataclass
+class YamlDoc:
+    """A parsed file: its data and the 1-based (line, col) of each node by pointer."""
+
+    path: Path
+    data: Any
+    marks: dict[Pointer, tuple[int, int]] = field(repr=False)
+
+    def location(self, pointer: Pointer) -> Location:
+        """The location of the node at pointer, or of its nearest ancestor that has one."""
+        for end in range(len(pointer), -1, -1):
+            mark = self.marks.get(pointer[:end])
+            if mark is not None:
+                return Location(self.path, *mark)
+        return Location(self.path)
+
+
+def load_yaml(path: Path) -> YamlDoc:
+    """Load one YAML (or JSON) file. Raises SpecLoadError with the place of the problem."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecLoadError("file not found", Location(path)) from None
+    except OSError as exc:
+        raise SpecLoadError(f"cannot read file: {exc.strerror}", Location(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SpecLoadError(f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", Location(path, line)) from None
+    return parse_yaml(text, path)
+
+
+def parse_yaml(text: str, path: Path) -> YamlDoc:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        what = exc.problem or exc.context or "invalid YAML"
+        raise SpecLoadError(f"invalid YAML: {what}", where) from None
+    except yaml.YAMLError as exc:  # e.g. "expected a single document"
+        raise SpecLoadError(f"invalid YAML: {str(exc).splitlines()[0]}", Location(path)) from None
+    marks: dict[Pointer, tuple[int, int]] = {}
+    if node is None:
+        return YamlDoc(path, None, marks)
+    builder = _Builder(path, marks)
+    data = builder.build(node, (), (node.start_mark.line + 1, node.start_mark.column + 1))
+    return YamlDoc(path, data, marks)
+
+
+class _Builder:
+    def __init__(self, path: Path, marks: dict[Pointer, tuple[int, int]]) -> None:
+        self.path = path
+        self.marks = marks
+        self.constructor = SafeConstructor()
+        self.active: set[int] = set()
+
+    def _error(self, message: str, node: yaml.Node) -> SpecLoadError:
+        return SpecLoadError(message, Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1))
+
+    def build(self, node: yaml.Node, pointer: Pointer, mark: tuple[int, int]) -> Any:
+        self.marks[pointer] = mark
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag in (_STR, _TIMESTAMP):
+                return node.value
+            return self.constructor.construct_object(node)
+        if id(node) in self.active:
+            raise self._error("recursive YAML alias", node)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [
+                    self.build(item, (*pointer, str(i)), (item.start_mark.line + 1, item.start_mark.column + 1))
+                    for i, item in enumerate(node.value)
+                ]
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    raise self._error("YAML merge keys (<<) are not allowed: JSON cannot say them", key_node)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self._error("a mapping key must be a string", key_node)
+                key = key_node.value
+                if key in result:
+                    raise self._error(f"duplicate key {key!r}", key_node)
+                key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                result[key] = self.build(value_node, (*pointer, key), key_mark)
+            return result
+        finally:
+            self.active.discard(id(node))
+
+
+class _BlockDumper(_Dumper):  # type: ignore[misc, valid-type]
+    """Multi-line strings as `|` blocks; no anchors, so shared nodes print in full."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_str(dumper: yaml.Dumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar(_STR, value, style=style)
+
+
+_BlockDumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(
+        data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def dump_for(path: Path | None, data: Any) -> str:
+    """JSON for a `.json` path, YAML otherwise."""
+    if path is not None and path.suffix.lower() == ".json":
+        return dump_json(data)
+    return dump_yaml(data)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write all or nothing: a temporary file beside the target, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,306 @@
+"""Bundling: the split source spec joined into one self-contained document.
+
+Layout of a source spec (the directory of its root file is "spec/"):
+
+- the root file (``openapi.yaml``) holds everything but the parts below;
+- any other file may hold a node that a ``$ref`` inlines (path items, for one);
+- ``components/<kind>.yaml`` is a map ``name -> component`` of one kind
+  (``schemas``, ``responses``, ``parameters``, ``headers``, ``securitySchemes``...);
+  every entry lands in ``#/components/<kind>/<name>``, and a ``$ref`` into the
+  file becomes the internal ref to it: components stay components, nothing is
+  dereferenced that a generator should see by name.
+
+Only files inside spec/ may be referenced: a URL, a path that leaves spec/, a
+missing file or a pointer that finds nothing is a RefError naming the referring
+file and line. Key order is the source's, components keep the file's order, so
+the same sources give the same bytes.
+
+The bundle keeps a source map (bundle pointer prefix -> source file and pointer)
+so that lint can report problems where the author will fix them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ._errors import BundleError, Location, RefError, SpecLoadError
+from ._pointer import KeyPointer, Pointer, from_fragment, to_ref, to_string
+from ._walk import iter_refs
+from ._yaml import YamlDoc, dump_for, load_yaml
+
+COMPONENT_KINDS = (
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+)
+COMPONENTS_DIR = "components"
+_SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class SourceMap:
+    """Where each part of the bundle came from."""
+
+    docs: dict[Path, YamlDoc] = field(default_factory=dict, repr=False)
+    entries: dict[Pointer, tuple[Path, Pointer]] = field(default_factory=dict, repr=False)
+
+    def add(self, bundle_pointer: Pointer, source: Path, source_pointer: Pointer) -> None:
+        self.entries[bundle_pointer] = (source, source_pointer)
+
+    def locate(self, pointer: Pointer) -> Location:
+        """The source location of the bundle node at pointer (or of its nearest ancestor)."""
+        longest = len(pointer) - 1 if isinstance(pointer, KeyPointer) and pointer else len(pointer)
+        for end in range(longest, -1, -1):
+            hit = self.entries.get(pointer[:end])
+            if hit is not None:
+                path, prefix = hit
+                return self.docs[path].location((*prefix, *pointer[end:]))
+        raise LookupError(to_string(pointer))  # every node of a bundle has a source
+
+
+@dataclass
+class Bundle:
+    """A bundled document, the root file it came from and its source map."""
+
+    data: dict[str, Any]
+    root: Path
+    source_map: SourceMap
+
+    def locate(self, pointer: Pointer) -> Location:
+        return self.source_map.locate(pointer)
+
+    def dump(self, path: Path | None = None) -> str:
+        return dump_for(path, self.data)
+
+
+def bundle(root_file: Path) -> Bundle:
+    """Bundle the spec whose root file is root_file. Raises RstarError subclasses."""
+    return _Bundler(root_file).run()
+
+
+class _Bundler:
+    def __init__(self, root_file: Path) -> None:
+        self.root_file = root_file.resolve()
+        self.spec_dir = self.root_file.parent
+        self.components_dir = self.spec_dir / COMPONENTS_DIR
+        self.source_map = SourceMap()
+        self._targets: dict[tuple[Path, str], Path] = {}  # (referring dir, file part) -> checked file
+
+    # -- files -------------------------------------------------------------------------
+    def load(self, path: Path) -> YamlDoc:
+        doc = self.source_map.docs.get(path)
+        if doc is None:
+            doc = load_yaml(path)
+            self.source_map.docs[path] = doc
+        return doc
+
+    def component_kind(self, path: Path) -> str | None:
+        """The component kind a file holds, or None for any other file."""
+        if path.parent != self.components_dir or path.suffix not in _SPEC_SUFFIXES:
+            return None
+        return path.stem
+
+    def component_files(self) -> list[Path]:
+        if not self.components_dir.is_dir():
+            return []
+        files = sorted(p.resolve() for p in self.components_dir.iterdir() if p.suffix in _SPEC_SUFFIXES)
+        for path in files:
+            if path.stem not in COMPONENT_KINDS:
+                raise BundleError(
+                    f"unknown component kind {path.stem!r}: a file in {COMPONENTS_DIR}/ is named after "
+                    f"the kind it holds, one of {', '.join(COMPONENT_KINDS)}",
+                    Location(path),
+                )
+        return files
+
+    # -- the walk ----------------------------------------------------------------------
+    def run(self) -> Bundle:
+        root = self.load(self.root_file)
+        if not isinstance(root.data, dict):
+            raise SpecLoadError("the root of an OpenAPI document must be a mapping", Location(self.root_file))
+        self.source_map.add((), self.root_file, ())
+        out: dict[str, Any] = {}
+        for key, value in root.data.items():
+            if key == "components":
+                out[key] = {}  # keeps the root's position for components; filled below
+                continue
+            out[key] = self.copy(value, self.root_file, (key,), (key,), ())
+        components = self.build_components(root)
+        if components:
+            out["components"] = components
+        else:
+            out.pop("components", None)
+        self.check_internal_refs(out)
+        return Bundle(out, self.root_file, self.source_map)
+
+    def build_components(self, root: YamlDoc) -> dict[str, Any]:
+        local = root.data.get("components") or {}
+        if not isinstance(local, dict):
+            raise BundleError("components must be a mapping", root.location(("components",)))
+        merged: dict[str, dict[str, Any]] = {}
+        for kind, entries in local.items():
+            if kind in COMPONENT_KINDS and not isinstance(entries, dict):
+                raise BundleError(f"components.{kind} must be a mapping", root.location(("components", kind)))
+            merged[kind] = (
+                {
+                    name: self.copy(v, self.root_file, ("components", kind, name), ("components", kind, name), ())
+                    for name, v in entries.items()
+                }
+                if isinstance(entries, dict)
+                else entries
+            )
+        for path in self.component_files():
+            kind = path.stem
+            doc = self.load(path)
+            if doc.data is None:
+                continue
+            if not isinstance(doc.data, dict):
+                raise BundleError(f"a component file must be a mapping of name -> {kind[:-1]}", Location(path))
+            target = merged.setdefault(kind, {})
+            for name, value in doc.data.items():
+                if name in target:
+                    raise BundleError(
+                        f"component {kind}/{name} is defined twice (also in {root.location(('components', kind, name))})",
+                        doc.location((name,)),
+                    )
+                dst = ("components", kind, name)
+                self.source_map.add(dst, path, (name,))
+                target[name] = self.copy(value, path, (name,), dst, ())
+        return {kind: merged[kind] for kind in sorted(merged, key=_kind_order)}
+
+    def copy(
+        self, node: Any, path: Path, src: Pointer, dst: Pointer, inlining: tuple[tuple[Path, Pointer], ...]
+    ) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                return self.follow(node, ref, path, src, dst, inlining)
+            out = {}
+            for key, value in node.items():
+                if key == "mapping" and src and src[-1] == "discriminator" and isinstance(value, dict):
+                    out[key] = {k: self.mapping_ref(v, path, (*src, key, k)) for k, v in value.items()}
+                else:
+                    out[key] = self.copy(value, path, (*src, key), (*dst, key), inlining)
+            return out
+        if isinstance(node, list):
+            return [self.copy(item, path, (*src, str(i)), (*dst, str(i)), inlining) for i, item in enumerate(node)]
+        return node
+
+    def mapping_ref(self, value: Any, path: Path, src: Pointer) -> Any:
+        """A discriminator mapping value is a schema name or a reference: translate the latter."""
+        if not isinstance(value, str) or ("#" not in value and not value.endswith(_SPEC_SUFFIXES)):
+            return value
+        target_path, pointer = self.resolve_ref(value, path, src)
+        translated = self.internal_pointer(target_path, pointer)
+        if translated is None:
+            raise RefError(
+                f"discriminator mapping {value!r} must name a schema in {COMPONENTS_DIR}/schemas",
+                self.load(path).location(src),
+            )
+        return to_ref(translated)
+
+    def resolve_ref(self, ref: str, path: Path, src: Pointer) -> tuple[Path, Pointer]:
+        """The file and pointer a ref names, checked to exist inside spec/."""
+        where = self.load(path).location(src)
+        parts = urlsplit(ref)
+        if parts.scheme or parts.netloc:
+            raise RefError(f"$ref {ref!r} is a URL: only files inside {self.spec_dir.name}/ may be referenced", where)
+        file_part, _, fragment = ref.partition("#")
+        target = path if file_part == "" else self._targets.get((path.parent, file_part))
+        if target is None:
+            target = (path.parent / file_part).resolve()
+            if not target.is_relative_to(self.spec_dir):
+                raise RefError(
+                    f"$ref {ref!r} leaves {self.spec_dir.name}/: only files inside it may be referenced", where
+                )
+            if not target.is_file():
+                raise RefError(f"$ref {ref!r}: file not found", where)
+            self._targets[(path.parent, file_part)] = target
+        try:
+            pointer = from_fragment(fragment)
+        except ValueError as exc:
+            raise RefError(f"$ref {ref!r}: {exc}", where) from None
+        doc = self.load(target)
+        node: Any = doc.data
+        for token in pointer:
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                raise RefError(f"$ref {ref!r} points nowhere: no {to_string(pointer)!r} in {target.name}", where)
+        return target, pointer
+
+    def internal_pointer(self, target: Path, pointer: Pointer) -> Pointer | None:
+        """Where the referenced node sits in the bundle, if it sits there by itself."""
+        kind = self.component_kind(target)
+        if kind is not None:
+            return ("components", kind, *pointer) if pointer else None
+        if target == self.root_file:
+            return pointer
+        return None
+
+    def follow(
+        self,
+        node: dict[str, Any],
+        ref: str,
+        path: Path,
+        src: Pointer,
+        dst: Pointer,
+        inlining: tuple[tuple[Path, Pointer], ...],
+    ) -> Any:
+        ref_src = (*src, "$ref")
+        target, pointer = self.resolve_ref(ref, path, ref_src)
+        internal = self.internal_pointer(target, pointer)
+        if internal is None and self.component_kind(target) is not None:
+            raise RefError(
+                f"$ref {ref!r} names a whole component file: add the component, e.g. {ref}#/Name",
+                self.load(path).location(ref_src),
+            )
+        siblings = {k: self.copy(v, path, (*src, k), (*dst, k), inlining) for k, v in node.items() if k != "$ref"}
+        if internal is not None:
+            return {"$ref": to_ref(internal), **siblings}
+        key = (target, pointer)
+        if key in inlining:
+            raise RefError(
+                f"$ref {ref!r} is circular; only refs to components may form a cycle",
+                self.load(path).location(ref_src),
+            )
+        self.source_map.add(dst, target, pointer)
+        for sibling in siblings:
+            self.source_map.add((*dst, sibling), path, (*src, sibling))
+        inlined = self.copy(_get(self.load(target).data, pointer), target, pointer, dst, (*inlining, key))
+        if siblings and isinstance(inlined, dict):
+            inlined.update(siblings)  # Reference Object siblings (summary, description) win
+        return inlined
+
+    def check_internal_refs(self, out: dict[str, Any]) -> None:
+        """Every internal ref of the bundle points at something in it."""
+        for pointer, ref in iter_refs(out):
+            if not ref.startswith("#"):
+                continue
+            try:
+                _get(out, from_fragment(ref[1:]))
+            except (KeyError, ValueError):
+                raise RefError(f"$ref {ref!r} points nowhere in the bundle", self.source_map.locate(pointer)) from None
+
+
+def _kind_order(kind: str) -> tuple[int, str]:
+    return (COMPONENT_KINDS.index(kind) if kind in COMPONENT_KINDS else len(COMPONENT_KINDS), kind)
+
+
+def _get(doc: Any, pointer: Pointer) -> Any:
+    node = doc
+    for token in pointer:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node

@@ -1,0 +1,134 @@
+"""The `rstar-spec` command: a thin layer of argument parsing over the modules.
+
+Exit codes: 0 fine; 1 the spec has problems (lint findings, invalid examples);
+2 bad input that stopped the command (a wrong flag, a broken file, a bad $ref),
+reported as one line that names the place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from . import __version__
+from ._errors import Location, RstarError, display_path
+from ._yaml import write_atomic
+from .bundle import Bundle, bundle
+
+DEFAULT_SPEC = Path("spec/openapi.yaml")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line, not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message} (see --help)\n")
+        raise SystemExit(2)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rstar-spec", description="Tooling for the Reception Star API v3 spec.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--spec", type=Path, default=DEFAULT_SPEC, help="root file of the source spec (default: %(default)s)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    cmd = commands.add_parser("bundle", help="join the spec into one self-contained document")
+    cmd.add_argument("-o", "--output", type=Path, help="write here (.json for JSON, else YAML) instead of stdout")
+    cmd.set_defaults(run=_bundle)
+
+    cmd = commands.add_parser("validate", help="validate the bundle's structure and every example")
+    cmd.set_defaults(run=_validate)
+
+    cmd = commands.add_parser("lint", help="check the house rules; findings as file:line:col rule-id message")
+    cmd.add_argument("--rule", action="append", metavar="ID", help="run only this rule (repeatable)")
+    cmd.add_argument("--list", action="store_true", help="list the rules with their reasons and exit")
+    cmd.add_argument("--format", choices=("text", "github"), default="text", help="github: workflow annotations")
+    cmd.set_defaults(run=_lint)
+    return parser
+
+
+def _load(args: argparse.Namespace) -> Bundle:
+    return bundle(args.spec)
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    result = _load(args)
+    text = result.dump(args.output)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(args.output, text)
+    return 0
+
+
+def _report(result: Bundle, problems: Sequence[tuple[Location, str]]) -> int:
+    for location, message in problems:
+        print(f"{location}: {message}")
+    return 1 if problems else 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .validate import validate  # imported here: `bundle` does not need the validators
+
+    result = _load(args)
+    problems = [(result.locate(p.pointer), p.message) for p in validate(result.data)]
+    status = _report(result, sorted(problems))
+    if not status:
+        print(
+            f"{display_path(args.spec)}: valid OpenAPI {result.data.get('openapi')}, every example matches its schema",
+            file=sys.stderr,
+        )
+    return status
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from .lint import RULES, run_rules
+
+    if args.list:
+        width = max(map(len, RULES))
+        for rule_id, lint_rule in sorted(RULES.items()):
+            print(f"{rule_id:<{width}}  {lint_rule.severity:<5}  {lint_rule.reason}")
+        return 0
+    unknown = [r for r in args.rule or () if r not in RULES]
+    if unknown:
+        raise RstarError(f"unknown lint rule {unknown[0]!r} (rstar-spec lint --list names them)")
+    result = _load(args)
+    findings = run_rules(result, args.rule)
+    for finding in findings:
+        if args.format == "github":
+            loc = finding.location
+            print(
+                f"::{finding.severity} file={display_path(loc.file)},line={loc.line},col={loc.col},"
+                f"title={finding.rule}::{finding.message}"
+            )
+        else:
+            print(finding)
+    errors = sum(1 for f in findings if f.severity == "error")
+    ran = len(args.rule) if args.rule else len(RULES)
+    print(f"lint: {ran} rules, {errors} errors, {len(findings) - errors} warnings", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except RstarError as exc:
+        sys.stderr.write(
+            f"{exc.location}: error: {exc.message}\n" if exc.location else f"rstar-spec: error: {exc.message}\n"
+        )
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `rstar-spec bundle | head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rstar_spec import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_DIR = ROOT / "spec"
+
+
+class SpecCopy:
+    """A copy of the project spec in a temporary folder, to break on purpose."""
+
+    def __init__(self, base: Path) -> None:
+        self.dir = base / "spec"
+        shutil.copytree(SPEC_DIR, self.dir)
+        self.root = self.dir / "openapi.yaml"
+
+    def path(self, name: str) -> Path:
+        return self.dir / name
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        """Replace the first occurrence of old (which must occur) with new."""
+        path = self.path(name)
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {name}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def line_of(self, name: str, text: str, after: str | None = None) -> int:
+        """1-based number of the first line starting (stripped) with text, after the line starting with after."""
+        lines = self.path(name).read_text(encoding="utf-8").splitlines()
+        start = 0
+        if after is not None:
+            start = next(i for i, line in enumerate(lines) if line.strip().startswith(after)) + 1
+        return next(i for i in range(start, len(lines)) if lines[i].strip().startswith(text)) + 1
+
+
+@pytest.fixture
+def spec_copy(tmp_path: Path) -> SpecCopy:
+    return SpecCopy(tmp_path)
+
+
+RunCli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> RunCli:
+    """Run `rstar-spec ARGS` in-process from a working directory; (exit code, stdout, stderr)."""
+
+    def run(*args: str, cwd: Path = ROOT) -> tuple[int, str, str]:
+        monkeypatch.chdir(cwd)
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:  # argparse
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

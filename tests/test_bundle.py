@@ -1,0 +1,114 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SPEC_DIR, SpecCopy
+from rstar_spec import bundle
+from rstar_spec._errors import BundleError, RefError
+
+
+def test_bundle_is_byte_for_byte_deterministic(tmp_path: Path) -> None:
+    first = bundle(SPEC_DIR / "openapi.yaml").dump()
+    again = bundle(SPEC_DIR / "openapi.yaml").dump()
+    shutil.copytree(SPEC_DIR, tmp_path / "elsewhere")  # another place on disk, another run
+    moved = bundle(tmp_path / "elsewhere" / "openapi.yaml").dump()
+    assert first.encode() == again.encode() == moved.encode()
+    json_path = Path("x.json")
+    assert bundle(SPEC_DIR / "openapi.yaml").dump(json_path) == bundle(SPEC_DIR / "openapi.yaml").dump(json_path)
+
+
+def test_external_refs_become_components_not_copies() -> None:
+    doc = bundle(SPEC_DIR / "openapi.yaml").data
+    get_client = doc["paths"]["/clients/{client_id}"]["get"]
+    schema = get_client["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/Client"}
+    assert get_client["responses"]["404"] == {"$ref": "#/components/responses/NotFound"}
+    assert doc["components"]["schemas"]["ClientPage"]["properties"]["data"]["items"] == {
+        "$ref": "#/components/schemas/Client"
+    }
+    mapping = doc["components"]["schemas"]["TokenRequest"]["discriminator"]["mapping"]
+    assert mapping["api_key"] == "#/components/schemas/ApiKeyGrant"
+    assert list(doc["components"]) == ["schemas", "responses", "parameters", "headers", "securitySchemes"]
+    refs = [line for line in bundle(SPEC_DIR / "openapi.yaml").dump().splitlines() if "$ref" in line]
+    assert refs and all("'#/components/" in line for line in refs)
+
+
+def test_source_map_points_at_the_source_file_and_line() -> None:
+    result = bundle(SPEC_DIR / "openapi.yaml")
+    loc = result.locate(("paths", "/clients/{client_id}", "delete", "summary"))
+    assert loc.file.name == "client.yaml"
+    assert (SPEC_DIR / "paths/client.yaml").read_text().splitlines()[loc.line - 1].strip() == "summary: Delete a client"
+    loc = result.locate(("components", "schemas", "Client", "properties", "notes", "maxLength"))
+    assert loc.file.name == "schemas.yaml"
+    line = (SPEC_DIR / "components/schemas.yaml").read_text().splitlines()[loc.line - 1]
+    assert line.strip() == "maxLength: 2000"
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("https://example.com/schemas.yaml#/Client", "is a URL"),
+        ("//example.com/schemas.yaml", "is a URL"),
+        ("../../outside.yaml#/Client", "leaves spec/"),
+        ("../components/nothere.yaml#/Client", "file not found"),
+        ("../components/schemas.yaml#/NoSuchSchema", "points nowhere"),
+        ("../components/schemas.yaml#NoSlash", "is not a JSON Pointer"),
+        ("../components/schemas.yaml", "names a whole component file"),
+    ],
+)
+def test_bad_ref_names_the_referring_file_and_line(spec_copy: SpecCopy, ref: str, message: str) -> None:
+    (spec_copy.dir.parent / "outside.yaml").write_text("Client: {type: object}\n")
+    spec_copy.edit("paths/client.yaml", "$ref: ../components/schemas.yaml#/Client\n", f"$ref: '{ref}'\n")
+    with pytest.raises(RefError) as info:
+        bundle(spec_copy.root)
+    assert message in info.value.message
+    loc = info.value.location
+    assert loc is not None and loc.file == spec_copy.path("paths/client.yaml")
+    assert loc.line == spec_copy.line_of("paths/client.yaml", f"$ref: '{ref}'")
+
+
+def test_internal_ref_to_nowhere_is_an_error_at_its_line(spec_copy: SpecCopy) -> None:
+    spec_copy.edit("components/schemas.yaml", "$ref: '#/Client'", "$ref: '#/Cliant'")
+    with pytest.raises(RefError, match="points nowhere") as info:
+        bundle(spec_copy.root)
+    assert info.value.location is not None
+    assert info.value.location.line == spec_copy.line_of("components/schemas.yaml", "$ref: '#/Cliant'")
+
+
+def test_circular_inline_refs_are_an_error(spec_copy: SpecCopy) -> None:
+    spec_copy.write("paths/loop.yaml", "get:\n  $ref: '#/get'\n")
+    spec_copy.edit("openapi.yaml", "  /heart:\n    $ref: paths/heart.yaml", "  /heart:\n    $ref: paths/loop.yaml")
+    with pytest.raises(RefError, match="circular"):
+        bundle(spec_copy.root)
+
+
+def test_cycles_through_components_are_fine(spec_copy: SpecCopy) -> None:
+    spec_copy.edit("components/schemas.yaml", "    notes:\n", "    referrer:\n      $ref: '#/Client'\n    notes:\n")
+    doc = bundle(spec_copy.root).data
+    assert doc["components"]["schemas"]["Client"]["properties"]["referrer"] == {"$ref": "#/components/schemas/Client"}
+
+
+def test_unknown_component_kind_is_an_error(spec_copy: SpecCopy) -> None:
+    spec_copy.write("components/models.yaml", "A: {type: string}\n")
+    with pytest.raises(BundleError, match="unknown component kind 'models'"):
+        bundle(spec_copy.root)
+
+
+def test_component_defined_twice_is_an_error(spec_copy: SpecCopy) -> None:
+    spec_copy.edit("openapi.yaml", "paths:\n", "components:\n  schemas:\n    Client: {type: object}\npaths:\n")
+    with pytest.raises(BundleError, match="component schemas/Client is defined twice") as info:
+        bundle(spec_copy.root)
+    assert info.value.location is not None and info.value.location.file.name == "schemas.yaml"
+
+
+def test_root_components_are_kept_in_place(spec_copy: SpecCopy) -> None:
+    spec_copy.edit("openapi.yaml", "paths:\n", "components:\n  examples:\n    Unused: {value: 1}\npaths:\n")
+    doc = bundle(spec_copy.root).data
+    assert doc["components"]["examples"] == {"Unused": {"value": 1}}
+    assert list(doc).index("components") < list(doc).index("paths")
+
+
+def test_ref_siblings_of_inlined_nodes_win(spec_copy: SpecCopy) -> None:
+    spec_copy.edit("openapi.yaml", "    $ref: paths/heart.yaml\n", "    $ref: paths/heart.yaml\n    summary: Heart\n")
+    assert bundle(spec_copy.root).data["paths"]["/heart"]["summary"] == "Heart"

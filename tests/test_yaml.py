@@ -1,0 +1,70 @@
+from pathlib import Path
+
+import pytest
+
+from rstar_spec._errors import SpecLoadError
+from rstar_spec._yaml import dump_json, dump_yaml, load_yaml, parse_yaml, write_atomic
+
+
+def test_positions_of_keys_and_items() -> None:
+    doc = parse_yaml("a:\n  b: 1\n  c:\n    - x\n    - {d: 2}\n", Path("f.yaml"))
+    assert doc.marks[("a",)] == (1, 1)
+    assert doc.marks[("a", "b")] == (2, 3)
+    assert doc.marks[("a", "c", "1")] == (5, 7)
+    assert doc.location(("a", "c", "1", "d", "nowhere")).line == 5
+
+
+def test_timestamps_and_keys_stay_strings() -> None:
+    doc = parse_yaml("200:\n  born: 1990-04-12\n  at: 2026-01-15T09:30:00Z\n  n: 3\n", Path("f.yaml"))
+    assert doc.data == {"200": {"born": "1990-04-12", "at": "2026-01-15T09:30:00Z", "n": 3}}
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("a: 1\nb: 2\na: 3\n", "duplicate key 'a'", 3),
+        ("base: &b {x: 1}\nother:\n  <<: *b\n", "merge keys", 3),
+        ("a: [1, 2\n", "invalid YAML", 2),
+        ("a: b: c\n", "invalid YAML: mapping values are not allowed", 1),
+        ("? [a]\n: 1\n", "mapping key must be a string", 1),
+        ("a: 1\n---\nb: 2\n", "but found another document", 2),
+    ],
+)
+def test_bad_yaml_is_one_error_with_its_line(text: str, message: str, line: int) -> None:
+    with pytest.raises(SpecLoadError) as info:
+        parse_yaml(text, Path("bad.yaml"))
+    assert message in info.value.message
+    assert info.value.location is not None and info.value.location.line == line
+
+
+def test_recursive_alias_is_refused() -> None:
+    with pytest.raises(SpecLoadError, match="recursive YAML alias"):
+        parse_yaml("a: &x\n  b: *x\n", Path("f.yaml"))
+
+
+def test_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"a: 1\nb: caf\xe9\n")
+    with pytest.raises(SpecLoadError, match="not UTF-8") as info:
+        load_yaml(path)
+    assert info.value.location is not None and info.value.location.line == 2
+
+
+def test_dump_is_plain_and_stable() -> None:
+    shared = {"k": "v"}
+    data = {"z": 1, "a": "two\nlines\n", "s1": shared, "s2": shared}
+    text = dump_yaml(data)
+    assert text.index("z:") < text.index("a:")  # source order kept, not sorted
+    assert "&" not in text and "*" not in text  # no anchors for shared nodes
+    assert "a: |\n  two\n  lines\n" in text
+    assert dump_json({"é": 1}) == '{\n  "é": 1\n}\n'
+
+
+def test_write_atomic_leaves_no_partial_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.yaml"
+    target.write_text("old", encoding="utf-8")
+
+    with pytest.raises(TypeError):
+        write_atomic(target, 42)  # type: ignore[arg-type]
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.yaml"]
