@@ -26,10 +26,11 @@ def _install(session: nox.Session, *extras: str) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """The spec's house rules, its examples, and ruff on the tooling."""
+    """The spec's house rules and examples, the overlays (strict), and ruff on the tooling."""
     _install(session, "lint")
     session.run("rstar-spec", "lint")
     session.run("rstar-spec", "validate")
+    session.run("rstar-spec", "overlay", "lint")
     session.run("ruff", "check", *PYTHON_SOURCES)
     session.run("ruff", "format", "--check", *PYTHON_SOURCES)
 

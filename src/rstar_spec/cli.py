@@ -15,10 +15,11 @@ from typing import NoReturn
 
 from . import __version__
 from ._errors import Location, RstarError, display_path
-from ._yaml import write_atomic
+from ._yaml import dump_for, load_yaml, parse_yaml, write_atomic
 from .bundle import Bundle, bundle
 
 DEFAULT_SPEC = Path("spec/openapi.yaml")
+DEFAULT_OVERLAYS_DIR = Path("overlays")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,10 +36,18 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--spec", type=Path, default=DEFAULT_SPEC, help="root file of the source spec (default: %(default)s)"
     )
+    parser.add_argument(
+        "--overlays",
+        dest="overlays_dir",
+        type=Path,
+        default=DEFAULT_OVERLAYS_DIR,
+        help="folder of the overlays (default: %(default)s)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     cmd = commands.add_parser("bundle", help="join the spec into one self-contained document")
     cmd.add_argument("-o", "--output", type=Path, help="write here (.json for JSON, else YAML) instead of stdout")
+    cmd.add_argument("--target", metavar="NAME", help="apply overlays/NAME.yaml strictly: python-client, publish, mock")
     cmd.set_defaults(run=_bundle)
 
     cmd = commands.add_parser("validate", help="validate the bundle's structure and every example")
@@ -49,6 +58,20 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--list", action="store_true", help="list the rules with their reasons and exit")
     cmd.add_argument("--format", choices=("text", "github"), default="text", help="github: workflow annotations")
     cmd.set_defaults(run=_lint)
+
+    overlay = commands.add_parser("overlay", help="apply or check OpenAPI Overlay 1.0/1.1 documents")
+    overlay_commands = overlay.add_subparsers(
+        dest="overlay_command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
+    cmd = overlay_commands.add_parser("apply", help="apply overlays, in order, to a document")
+    cmd.add_argument("document", type=Path, help="the OpenAPI document (YAML or JSON; - for stdin)")
+    cmd.add_argument("overlays", type=Path, nargs="+", metavar="OVERLAY", help="overlay documents, applied in order")
+    cmd.add_argument("-o", "--output", type=Path, help="write here (.json for JSON, else YAML) instead of stdout")
+    cmd.add_argument("--strict", action="store_true", help="a target that selects nothing is an error")
+    cmd.set_defaults(run=_overlay_apply)
+    cmd = overlay_commands.add_parser("lint", help="check overlays: schema-valid, and every action selects something")
+    cmd.add_argument("overlays", type=Path, nargs="*", metavar="OVERLAY", help="default: every overlay in --overlays")
+    cmd.set_defaults(run=_overlay_lint)
     return parser
 
 
@@ -56,14 +79,50 @@ def _load(args: argparse.Namespace) -> Bundle:
     return bundle(args.spec)
 
 
-def _bundle(args: argparse.Namespace) -> int:
-    result = _load(args)
-    text = result.dump(args.output)
-    if args.output is None:
+def _write(data: object, output: Path | None) -> None:
+    text = dump_for(output, data)
+    if output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(args.output, text)
+        write_atomic(output, text)
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    if args.target:
+        from .pipeline import build_target  # overlays pull in jsonpath and jsonschema: only when asked
+
+        _write(build_target(args.spec, args.target, args.overlays_dir), args.output)
+    else:
+        _write(_load(args).data, args.output)
     return 0
+
+
+def _overlay_apply(args: argparse.Namespace) -> int:
+    from .overlay import apply_overlays, load_overlay
+
+    overlays = [load_overlay(path) for path in args.overlays]  # all checked before anything is applied
+    if str(args.document) == "-":
+        document = parse_yaml(sys.stdin.read(), Path("<stdin>")).data
+    else:
+        document = load_yaml(args.document).data
+    _write(apply_overlays(document, overlays, strict=args.strict), args.output)
+    return 0
+
+
+def _overlay_lint(args: argparse.Namespace) -> int:
+    from .pipeline import check_overlays, overlay_files
+
+    paths = args.overlays or overlay_files(args.overlays_dir)
+    if not paths:
+        raise RstarError(f"no overlays to check in {display_path(args.overlays_dir)}/")
+    failed = 0
+    for check in check_overlays(args.spec, paths):
+        if check.error is None:
+            print(f"{display_path(check.path)}: ok, {check.actions} actions, each selects something", file=sys.stderr)
+        else:
+            failed += 1
+            print(f"{check.error.location}: error: {check.error.message}" if check.error.location else str(check.error))
+    return 1 if failed else 0
 
 
 def _report(result: Bundle, problems: Sequence[tuple[Location, str]]) -> int:

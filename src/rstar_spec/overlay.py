@@ -1,0 +1,258 @@
+"""OpenAPI Overlay 1.0 and 1.1, applied as the specification text says.
+
+- An overlay document is validated against the official JSON Schema of its
+  version (shipped in overlay_schemas/) and every JSONPath in it is compiled
+  (RFC 9535, strict) before any action is applied; nothing is written when
+  anything fails.
+- Actions apply in order, each to the result of the one before; several
+  overlays apply in the order given.
+- ``remove: true`` removes every selected node from its map or array (array
+  indexes are resolved before any removal, so removing several elements of one
+  array removes the right ones); it wins over ``update`` and ``copy``.
+- ``update`` merges into objects (recursively: primitives replace, arrays
+  concatenate, objects merge, anything else is an error), concatenates an
+  array onto arrays or appends anything else to them, and replaces primitives.
+- ``copy`` (1.1) takes the value of the single node its JSONPath selects and
+  applies it like ``update``.
+- A target that selects nothing changes nothing; in strict mode it is an error,
+  unless the action says ``x-rstar-optional: true`` (our extension, for actions
+  that only tidy up, such as stripping an extension that may be absent).
+
+Interpretations where the text is open (also in the closing note of the issue):
+an action with both ``update`` and ``copy`` is an error (the text makes each
+void the other); a node selected twice by one target is changed once; an
+action with neither ``update``, ``copy`` nor ``remove`` changes nothing (an
+error in strict mode).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonpath
+import jsonschema
+import yaml
+
+from ._errors import Location, RstarError
+from ._yaml import YamlDoc, load_yaml
+
+OPTIONAL_KEY = "x-rstar-optional"
+_ENV = jsonpath.JSONPathEnvironment(strict=True)
+_SCHEMAS = {"1.0": "schema-v1.0.yaml", "1.1": "schema-v1.1.yaml"}
+
+
+class OverlayError(RstarError):
+    """An overlay that is invalid, or that cannot be applied to the document."""
+
+
+@dataclass(frozen=True)
+class Action:
+    index: int
+    raw: dict[str, Any]
+    target: jsonpath.JSONPath
+    copy_from: jsonpath.JSONPath | None
+    location: Location
+
+    @property
+    def label(self) -> str:
+        return f"actions[{self.index}] (target {self.raw['target']})"
+
+
+@dataclass(frozen=True)
+class Overlay:
+    path: Path
+    version: str  # major.minor
+    actions: tuple[Action, ...]
+    doc: YamlDoc
+
+
+@cache
+def _schema_validator(version: str) -> jsonschema.protocols.Validator:
+    text = resources.files(__package__).joinpath("overlay_schemas", _SCHEMAS[version]).read_text(encoding="utf-8")
+    return jsonschema.Draft202012Validator(yaml.safe_load(text))
+
+
+@cache
+def _compile(expression: str) -> jsonpath.JSONPath:
+    compiled = _ENV.compile(expression)
+    if not isinstance(compiled, jsonpath.JSONPath):  # a compound (union) path: not RFC 9535
+        raise ValueError("not an RFC 9535 query")
+    return compiled
+
+
+def _jsonpath_problem(exc: Exception) -> str:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    return first
+
+
+def load_overlay(path: Path) -> Overlay:
+    """Read, check against its version's schema, and compile an overlay. Raises OverlayError."""
+    doc = load_yaml(path)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise OverlayError("an overlay document must be a mapping", doc.location(()))
+    version = data.get("overlay")
+    major_minor = ".".join(str(version).split(".")[:2]) if isinstance(version, str) else None
+    if major_minor not in _SCHEMAS:
+        raise OverlayError(
+            f"unsupported Overlay version {version!r}: this tool applies 1.0.x and 1.1.x",
+            doc.location(("overlay",)),
+        )
+    errors = sorted(
+        _schema_validator(major_minor).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)
+    )
+    if errors:
+        error = errors[0]
+        pointer = tuple(str(p) for p in error.absolute_path)
+        where = f" at {'/'.join(pointer)}" if pointer else ""
+        raise OverlayError(f"not a valid Overlay {major_minor} document{where}: {error.message}", doc.location(pointer))
+    actions = []
+    for i, raw in enumerate(data["actions"]):
+        location = doc.location(("actions", str(i)))
+        label = f"actions[{i}] (target {raw['target']})"
+        if "update" in raw and "copy" in raw:
+            raise OverlayError(f"{label}: an action takes update or copy, not both", location)
+        compiled: dict[str, jsonpath.JSONPath] = {}
+        for key in ("target", "copy"):
+            if key in raw:
+                try:
+                    compiled[key] = _compile(raw[key])
+                except (jsonpath.JSONPathError, ValueError) as exc:
+                    raise OverlayError(
+                        f"{label}: invalid JSONPath in {key} {raw[key]!r}: {_jsonpath_problem(exc)}",
+                        doc.location(("actions", str(i), key)),
+                    ) from None
+        actions.append(Action(i, raw, compiled["target"], compiled.get("copy"), location))
+    return Overlay(path, major_minor, tuple(actions), doc)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    return "primitive"
+
+
+def _merge(target: dict[str, Any], update: dict[str, Any], where: str) -> None:
+    for key, value in update.items():
+        if key not in target:
+            target[key] = copy.deepcopy(value)
+            continue
+        current, path = target[key], f"{where}[{key!r}]"
+        kinds = (_kind(current), _kind(value))
+        if kinds == ("object", "object"):
+            _merge(current, value, path)
+        elif kinds == ("array", "array"):
+            current.extend(copy.deepcopy(value))
+        elif kinds == ("primitive", "primitive"):
+            target[key] = value
+        else:
+            raise _Incompatible(f"cannot merge {_article(kinds[1])} into {_article(kinds[0])} at {path}")
+
+
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+class _Incompatible(Exception):
+    pass
+
+
+def _matches(path: jsonpath.JSONPath, document: Any) -> list[jsonpath.JSONPathMatch]:
+    """The nodes a query selects, each once, in document order."""
+    seen: set[tuple[Any, ...]] = set()
+    found = []
+    for match in path.finditer(document):
+        if match.parts not in seen:
+            seen.add(match.parts)
+            found.append(match)
+    return found
+
+
+def _parent(document: Any, parts: tuple[Any, ...]) -> Any:
+    node = document
+    for part in parts[:-1]:
+        node = node[part]
+    return node
+
+
+def apply_overlay(document: Any, overlay: Overlay, *, strict: bool = False) -> Any:
+    """The document with every action applied, in order. The document is changed in place."""
+    for action in overlay.actions:
+        try:
+            document = _apply_action(document, action, strict)
+        except _Incompatible as exc:
+            raise OverlayError(f"{action.label}: {exc}", action.location) from None
+    return document
+
+
+def apply_overlays(document: Any, overlays: list[Overlay], *, strict: bool = False) -> Any:
+    for overlay in overlays:
+        document = apply_overlay(document, overlay, strict=strict)
+    return document
+
+
+def _apply_action(document: Any, action: Action, strict: bool) -> Any:
+    raw = action.raw
+    targets = _matches(action.target, document)
+    if not targets:
+        if strict and raw.get(OPTIONAL_KEY) is not True:
+            raise OverlayError(f"{action.label}: selects nothing (strict mode)", action.location)
+        return document
+    if raw.get("remove") is True:
+        return _remove(document, action, targets)
+    if action.copy_from is not None:
+        sources = _matches(action.copy_from, document)
+        if len(sources) != 1:
+            raise OverlayError(
+                f"{action.label}: copy {raw['copy']!r} selects {len(sources)} nodes; it must select exactly one",
+                action.location,
+            )
+        value = copy.deepcopy(sources[0].obj)
+    elif "update" in raw:
+        value = raw["update"]
+    else:
+        if strict:
+            raise OverlayError(f"{action.label}: has no update, copy or remove (strict mode)", action.location)
+        return document
+    kinds = {_kind(m.obj) for m in targets}
+    if len(kinds) > 1:
+        raise OverlayError(
+            f"{action.label}: selects a mix of {', '.join(sorted(kinds))} nodes; they must be all of one kind",
+            action.location,
+        )
+    for match in targets:
+        node, where = match.obj, match.path
+        if isinstance(node, dict):
+            if not isinstance(value, dict):
+                raise _Incompatible(f"cannot merge {_article(_kind(value))} into an object at {where}")
+            _merge(node, value, where)
+        elif isinstance(node, list):
+            node.extend(copy.deepcopy(value)) if isinstance(value, list) else node.append(copy.deepcopy(value))
+        else:
+            if isinstance(value, (dict, list)):
+                raise _Incompatible(f"cannot replace a primitive with {_article(_kind(value))} at {where}")
+            if not match.parts:
+                return value
+            _parent(document, match.parts)[match.parts[-1]] = value
+    return document
+
+
+def _remove(document: Any, action: Action, targets: list[jsonpath.JSONPathMatch]) -> Any:
+    if any(not m.parts for m in targets):
+        raise OverlayError(f"{action.label}: cannot remove the root of the document", action.location)
+    # Resolve every parent before removing anything, then remove array elements from the
+    # highest index down, so that removing one does not shift the next.
+    located = [(_parent(document, m.parts), m.parts[-1]) for m in targets]
+    for parent, key in sorted(located, key=lambda pk: pk[1] if isinstance(pk[1], int) else -1, reverse=True):
+        if isinstance(parent, list):
+            del parent[key]
+        else:
+            parent.pop(key, None)
+    return document

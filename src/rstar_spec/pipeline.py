@@ -1,0 +1,61 @@
+"""The consumers' documents: the bundle with the overlay of each consumer applied.
+
+A target NAME is the overlay ``overlays/NAME.yaml``; `rstar-spec bundle --target NAME`
+builds it. The pipeline always applies overlays in strict mode, so that a
+renamed path or component never silently disables an action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ._errors import RstarError, UsageError, display_path
+from .bundle import bundle
+from .overlay import Overlay, apply_overlay, load_overlay
+
+
+def overlay_files(overlays_dir: Path) -> list[Path]:
+    if not overlays_dir.is_dir():
+        return []
+    return sorted(p for p in overlays_dir.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+
+
+def target_names(overlays_dir: Path) -> list[str]:
+    return [p.stem for p in overlay_files(overlays_dir)]
+
+
+def overlay_for(target: str, overlays_dir: Path) -> Path:
+    for path in overlay_files(overlays_dir):
+        if path.stem == target:
+            return path
+    known = ", ".join(target_names(overlays_dir)) or f"none: {display_path(overlays_dir)}/ has no overlays"
+    raise UsageError(f"unknown target {target!r} (known: {known})")
+
+
+def build_target(root_file: Path, target: str, overlays_dir: Path) -> Any:
+    """The target's document: the bundle with the target's overlay applied strictly."""
+    overlay = load_overlay(overlay_for(target, overlays_dir))  # fails before bundling on a bad overlay
+    return apply_overlay(bundle(root_file).data, overlay, strict=True)
+
+
+@dataclass(frozen=True)
+class OverlayCheck:
+    path: Path
+    actions: int
+    error: RstarError | None
+
+
+def check_overlays(root_file: Path, paths: list[Path]) -> list[OverlayCheck]:
+    """Each overlay: schema-valid, compiled, and applied strictly to a fresh bundle."""
+    checks = []
+    for path in paths:
+        try:
+            overlay: Overlay = load_overlay(path)
+            apply_overlay(bundle(root_file).data, overlay, strict=True)
+        except RstarError as exc:  # an overlay that is not YAML is as broken as one that selects nothing
+            checks.append(OverlayCheck(path, 0, exc))
+        else:
+            checks.append(OverlayCheck(path, len(overlay.actions), None))
+    return checks
