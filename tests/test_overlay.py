@@ -418,6 +418,14 @@ def test_error_location_is_the_action_line(apply: Apply) -> None:
             "'yes' is not of type 'boolean'",
         ),
         (["not", "a", "mapping"], "an overlay document must be a mapping"),
+        (
+            {
+                "overlay": "1.1.0",
+                "info": {"title": "t", "version": "1"},
+                "actions": [{"target": "$"}, {"target": "$.a"}, {"target": "$"}],
+            },
+            "at actions: actions must be unique: [2] repeats [0]",
+        ),
     ],
 )
 def test_invalid_overlay_documents(tmp_path: Path, document: Any, message: str) -> None:
@@ -527,3 +535,35 @@ def test_publish_strips_lint_switches(tmp_path: Path, run_cli: RunCli) -> None:
     )
     assert (code, err) == (0, "")
     assert "x-lint-ignore" not in out_path.read_text() and "x-lint-ignore" in heart.read_text()
+
+
+def test_a_schema_message_never_quotes_a_whole_document(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    actions = [{"target": f"$.a{i}", "update": {"blob": "x" * 500}} for i in range(50)]
+    path.write_text(yaml.safe_dump({"overlay": "1.1.0", "info": {"title": "t"}, "actions": actions}), encoding="utf-8")
+    with pytest.raises(OverlayError) as info:
+        load_overlay(path)
+    assert len(str(info.value)) < 300 and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "unique"),
+    [
+        ({"target": "$", "update": 1}, {"target": "$", "update": 1.0}, False),  # 1 == 1.0 in JSON
+        ({"target": "$", "update": True}, {"target": "$", "update": 1}, True),  # true != 1
+        ({"target": "$", "update": {"a": 1, "b": 2}}, {"update": {"b": 2, "a": 1}, "target": "$"}, False),
+        ({"target": "$", "update": [1, 2]}, {"target": "$", "update": [2, 1]}, True),
+    ],
+)
+def test_unique_actions_follow_json_equality(
+    tmp_path: Path, first: dict[str, Any], second: dict[str, Any], unique: bool
+) -> None:
+    path = tmp_path / "o.yaml"
+    path.write_text(
+        yaml.safe_dump({"overlay": "1.1.0", "info": {"title": "t", "version": "1"}, "actions": [first, second]})
+    )
+    if unique:
+        assert len(load_overlay(path).actions) == 2
+    else:
+        with pytest.raises(OverlayError, match=r"\[1\] repeats \[0\]"):
+            load_overlay(path)

@@ -41,6 +41,12 @@ def display_path(path: Path | str) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def shorten(text: str, limit: int = 200) -> str:
+    """One line of at most limit characters: schema messages quote whole instances."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 class RstarError(Exception):
     """Bad input, reported as one line naming the place."""
 

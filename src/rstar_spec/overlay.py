@@ -38,7 +38,7 @@ import jsonpath
 import jsonschema
 import yaml
 
-from ._errors import Location, RstarError
+from ._errors import Location, RstarError, shorten
 from ._yaml import YamlDoc, load_yaml
 
 OPTIONAL_KEY = "x-rstar-optional"
@@ -71,10 +71,38 @@ class Overlay:
     doc: YamlDoc
 
 
+def _canonical(value: Any) -> Any:
+    """A hashable form under JSON equality: 1 == 1.0, true != 1, key order ignored."""
+    if isinstance(value, dict):
+        return ("object", frozenset((k, _canonical(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("array", tuple(_canonical(v) for v in value))
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, float) and value.is_integer():
+        return ("number", int(value))
+    return (type(value).__name__ if not isinstance(value, (int, float)) else "number", value)
+
+
+def _unique_items(validator: Any, unique: bool, instance: Any, schema: Any) -> Any:
+    """uniqueItems in linear time (jsonschema compares every pair: 17 s for 5,000 actions)."""
+    if unique and validator.is_type(instance, "array"):
+        seen: set[Any] = set()
+        for item in instance:
+            key = _canonical(item)
+            if key in seen:
+                yield jsonschema.ValidationError(f"{shorten(repr(instance))} has non-unique elements")
+                return
+            seen.add(key)
+
+
+_OverlaySchemaValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"uniqueItems": _unique_items})
+
+
 @cache
 def _schema_validator(version: str) -> jsonschema.protocols.Validator:
     text = resources.files(__package__).joinpath("overlay_schemas", _SCHEMAS[version]).read_text(encoding="utf-8")
-    return jsonschema.Draft202012Validator(yaml.safe_load(text))
+    return _OverlaySchemaValidator(yaml.safe_load(text))
 
 
 @cache
@@ -110,7 +138,8 @@ def load_overlay(path: Path) -> Overlay:
         error = errors[0]
         pointer = tuple(str(p) for p in error.absolute_path)
         where = f" at {'/'.join(pointer)}" if pointer else ""
-        raise OverlayError(f"not a valid Overlay {major_minor} document{where}: {error.message}", doc.location(pointer))
+        message = _duplicate_items(error.instance) if error.validator == "uniqueItems" else shorten(error.message)
+        raise OverlayError(f"not a valid Overlay {major_minor} document{where}: {message}", doc.location(pointer))
     actions = []
     for i, raw in enumerate(data["actions"]):
         location = doc.location(("actions", str(i)))
@@ -129,6 +158,14 @@ def load_overlay(path: Path) -> Overlay:
                     ) from None
         actions.append(Action(i, raw, compiled["target"], compiled.get("copy"), location))
     return Overlay(path, major_minor, tuple(actions), doc)
+
+
+def _duplicate_items(items: list[Any]) -> str:
+    for j, item in enumerate(items):
+        for i in range(j):
+            if items[i] == item:
+                return f"actions must be unique: [{j}] repeats [{i}]"
+    return "items must be unique"
 
 
 def _kind(value: Any) -> str:

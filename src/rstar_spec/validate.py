@@ -18,6 +18,7 @@ import referencing
 import referencing.jsonschema
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
+from ._errors import shorten
 from ._pointer import Pointer, escape_token
 from ._walk import iter_headers, iter_media_types, iter_parameters, iter_schemas, resolve
 
@@ -42,7 +43,7 @@ def validate_structure(doc: dict[str, Any]) -> list[Problem]:
     problems = []
     for error in errors:
         pointer = tuple(str(p) for p in getattr(error, "absolute_path", ()) or ())
-        message = _first_line(getattr(error, "message", None) or str(error))
+        message = shorten(_first_line(getattr(error, "message", None) or str(error)))
         if not pointer:
             pointer = _pointer_from_message(message)
         problems.append(Problem(pointer, message))
@@ -123,7 +124,7 @@ def validate_examples(doc: dict[str, Any]) -> list[Problem]:
             problems.append(
                 Problem(
                     (*value_pointer, *map(str, error.absolute_path)),
-                    f"example does not match its schema at {where}: {_first_line(error.message)}",
+                    f"example does not match its schema at {where}: {shorten(error.message)}",
                 )
             )
     return problems
