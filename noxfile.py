@@ -12,11 +12,14 @@ import nox
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint"]
+nox.options.sessions = ["lint", "drift"]
 
 PYTHON = "3.11"
 CONSTRAINTS = "requirements/constraints.txt"
 PYTHON_SOURCES = ["src", "tests", "bench", "noxfile.py"]
+NPM_TOOLS = "tools/npm"
+NPM_BIN = f"{NPM_TOOLS}/node_modules/.bin"
+PUBLISHED = "generated/openapi/reception-star.openapi.yaml"
 
 
 def _install(session: nox.Session, *extras: str) -> None:
@@ -33,6 +36,61 @@ def lint(session: nox.Session) -> None:
     session.run("rstar-spec", "overlay", "lint")
     session.run("ruff", "check", *PYTHON_SOURCES)
     session.run("ruff", "format", "--check", *PYTHON_SOURCES)
+
+
+@nox.session(python=PYTHON)
+def drift(session: nox.Session) -> None:
+    """Fail when generated/ no longer matches spec/ and overlays/ (regenerate: nox -s publish)."""
+    _install(session)
+    session.run("rstar-spec", "publish", "--check")
+
+
+@nox.session(python=PYTHON)
+def publish(session: nox.Session) -> None:
+    """Write generated/openapi/: the 3.1 document, its dereferenced variant, the 3.0.3 rendering."""
+    _install(session)
+    session.run("rstar-spec", "publish")
+
+
+@nox.session(python=PYTHON)
+def breaking(session: nox.Session) -> None:
+    """Breaking changes since the last spec commit on main need a new major info.version (`-- --ref REF`)."""
+    _install(session)
+    session.run("rstar-spec", "breaking", *session.posargs)
+
+
+def _npm_tools(session: nox.Session) -> None:
+    session.run("npm", "ci", "--prefix", NPM_TOOLS, "--silent", external=True)
+
+
+@nox.session(python=PYTHON, name="other-languages")
+def other_languages(session: nox.Session) -> None:
+    """Use the published spec as another team would: TypeScript types + tsc, Redocly lint (needs npm)."""
+    _install(session)
+    session.run("rstar-spec", "publish", "--check")
+    _npm_tools(session)
+    session.run(f"{NPM_BIN}/openapi-typescript", PUBLISHED, "-o", "dist/ts/reception-star.d.ts", external=True)
+    session.run(f"{NPM_BIN}/tsc", "-p", "tests/typescript/tsconfig.json", external=True)
+    for rendering in (
+        PUBLISHED,
+        PUBLISHED.replace(".yaml", ".dereferenced.yaml"),
+        PUBLISHED.replace(".yaml", ".3.0.yaml"),
+    ):
+        session.run(f"{NPM_BIN}/redocly", "lint", rendering, "--extends=recommended", external=True)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Static HTML reference in dist/docs/ (Redocly), checked in headless Chromium (needs npm, chromium)."""
+    import os
+    import shutil
+
+    _install(session, "test")
+    _npm_tools(session)
+    session.run(f"{NPM_BIN}/redocly", "build-docs", PUBLISHED, "-o", "dist/docs/index.html", external=True)
+    if not shutil.which("chromium") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
+    session.run("pytest", "-m", "docs", "tests/docs", *session.posargs)
 
 
 @nox.session(python=PYTHON)

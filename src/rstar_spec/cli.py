@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import __version__
 from ._errors import Location, RstarError, display_path
@@ -59,6 +59,29 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--format", choices=("text", "github"), default="text", help="github: workflow annotations")
     cmd.set_defaults(run=_lint)
 
+    cmd = commands.add_parser("publish", help="write the published renderings (3.1, dereferenced, 3.0.3)")
+    cmd.add_argument(
+        "-o", "--output", type=Path, default=Path("generated/openapi"), help="folder (default: %(default)s)"
+    )
+    cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the files that are stale")
+    cmd.set_defaults(run=_publish)
+
+    cmd = commands.add_parser("diff", help="classify every change between two specs as breaking or not")
+    cmd.add_argument("old", type=Path, help="the old spec: a document or the root of a split spec")
+    cmd.add_argument("new", type=Path, nargs="?", help="the new spec (default: --spec)")
+    cmd.add_argument("--format", choices=("text", "markdown"), default="text")
+    cmd.add_argument(
+        "--changelog", type=Path, metavar="FILE", help="write the section of the new info.version into FILE"
+    )
+    cmd.set_defaults(run=_diff)
+
+    cmd = commands.add_parser("breaking", help="gate: breaking changes since a git ref need a new major info.version")
+    cmd.add_argument(
+        "--ref", help="compare with the spec at this commit (default: the last commit on main that changed spec/)"
+    )
+    cmd.add_argument("--changelog", type=Path, default=Path("CHANGELOG.md"), help="updated when info.version changed")
+    cmd.set_defaults(run=_breaking)
+
     overlay = commands.add_parser("overlay", help="apply or check OpenAPI Overlay 1.0/1.1 documents")
     overlay_commands = overlay.add_subparsers(
         dest="overlay_command", required=True, metavar="COMMAND", parser_class=_Parser
@@ -94,6 +117,93 @@ def _bundle(args: argparse.Namespace) -> int:
         _write(build_target(args.spec, args.target, args.overlays_dir), args.output)
     else:
         _write(_load(args).data, args.output)
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from . import publish
+
+    publication = publish.render(args.spec, args.overlays_dir)
+    for loss in publication.losses:
+        print(f"publish: 3.0.3 rendering: {loss}", file=sys.stderr)
+    if args.check:
+        stale = publish.check(publication, args.output)
+        for line in stale:
+            print(f"{display_path(args.output / line)}")
+        if stale:
+            print(
+                f"publish: {len(stale)} stale files in {display_path(args.output)}/: run `nox -s publish`",
+                file=sys.stderr,
+            )
+        return 1 if stale else 0
+    publish.write(publication, args.output)
+    print(f"publish: wrote {len(publication.files)} files to {display_path(args.output)}/", file=sys.stderr)
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .changelog import format_markdown, format_text
+    from .diff import diff
+
+    old, new = bundle(args.old), bundle(args.new or args.spec)
+    changes = diff(old, new)
+    versions = (str(old.data.get("info", {}).get("version")), str(new.data.get("info", {}).get("version")))
+    if args.format == "markdown":
+        sys.stdout.write(format_markdown(changes, *versions))
+    else:
+        sys.stdout.write(format_text(changes))
+    if args.changelog:
+        _write_changelog(args.changelog, versions, changes)
+    breaking = sum(c.breaking for c in changes)
+    print(f"diff: {len(changes)} changes, {breaking} breaking ({versions[0]} -> {versions[1]})", file=sys.stderr)
+    return 1 if breaking else 0
+
+
+def _write_changelog(path: Path, versions: tuple[str, str], changes: list[Any]) -> None:
+    import datetime
+
+    from .changelog import changelog_section, update_changelog
+
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    update_changelog(path, versions[1], changelog_section(versions[1], changes, versions[0], today))
+
+
+def _breaking(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from . import gitref
+    from .changelog import format_text
+    from .diff import diff, major
+
+    new = bundle(args.spec)
+    repo = gitref.repo_root(args.spec.resolve().parent)
+    spec_dir = str(args.spec.resolve().parent.relative_to(repo))
+    with tempfile.TemporaryDirectory() as tmp:
+        ref = args.ref or gitref.last_spec_commit(repo, spec_dir)
+        old_dir = gitref.extract(repo, ref, spec_dir, Path(tmp) / "at-ref") if ref else None
+        root_name = args.spec.name
+        if old_dir is not None and args.ref is None and bundle(old_dir / root_name).dump() == new.dump():
+            # the working spec is that commit's: gate the change that commit made
+            ref = gitref.parent(repo, ref)
+            old_dir = gitref.extract(repo, ref, spec_dir, Path(tmp) / "before") if ref else None
+        if old_dir is None:
+            print("breaking: no earlier spec in git history: nothing to compare", file=sys.stderr)
+            return 0
+        old = bundle(old_dir / root_name)
+    changes = diff(old, new)
+    sys.stdout.write(format_text(changes))
+    versions = (str(old.data.get("info", {}).get("version")), str(new.data.get("info", {}).get("version")))
+    breaking = sum(c.breaking for c in changes)
+    summary = f"breaking: {len(changes)} changes since {ref[:12]}, {breaking} breaking ({versions[0]} -> {versions[1]})"
+    print(summary, file=sys.stderr)
+    if versions[0] != versions[1]:
+        _write_changelog(args.changelog, versions, changes)
+        print(f"breaking: {display_path(args.changelog)} has a section for {versions[1]}", file=sys.stderr)
+    old_major, new_major = major(versions[0]), major(versions[1])
+    if breaking and (old_major is None or new_major is None or new_major <= old_major):
+        raise RstarError(
+            f"{breaking} breaking changes need a new major info.version (it is {versions[1]}, was {versions[0]})"
+        )
     return 0
 
 

@@ -1,0 +1,399 @@
+"""What changed between two versions of the spec, and whether it breaks a client.
+
+Operations are matched by method and path shape (``/clients/{}``: a renamed path
+parameter is not a new operation); parameters by location and name (path
+parameters by position); schemas are compared in the direction they travel:
+what a client sends (request) may only get more permissive, what it receives
+(response) may only get more constrained. Each change has a rule id, says
+whether it breaks existing clients, and where it is (the source file and line
+when the spec is a split source).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._errors import Location
+from ._pointer import Pointer, from_fragment
+from ._walk import HTTP_METHODS, effective_security
+from .bundle import Bundle
+
+_TEMPLATE = re.compile(r"\{[^{}]*\}")
+_ALWAYS_BREAKING = {
+    "operation-removed", "success-status-removed", "parameter-added-required", "parameter-became-required",
+    "request-body-added-required", "request-body-became-required", "request-property-added-required",
+    "request-property-became-required", "media-type-removed", "security-added", "response-required-property-removed",
+    "response-property-became-optional", "request-enum-value-removed", "response-enum-value-added",
+    "request-property-removed-closed", "request-variant-removed", "response-variant-added",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, order=True)
+class Change:
+    breaking: bool
+    rule: str
+    where: str  # the operation, e.g. "POST /clients"
+    message: str
+    location: Location | None = field(default=None, compare=False)
+    pointer: Pointer = field(default=(), compare=False)
+
+
+@dataclass
+class _Side:
+    bundle: Bundle
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        return self.bundle.data
+
+    def resolve(self, node: Any, pointer: Pointer) -> tuple[Pointer, Any]:
+        seen = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+            if node["$ref"] in seen:
+                break
+            seen.add(node["$ref"])
+            pointer = from_fragment(node["$ref"][1:])
+            node = self.doc
+            for token in pointer:
+                node = (
+                    node[int(token)] if isinstance(node, list) else node.get(token) if isinstance(node, dict) else None
+                )
+        return pointer, node
+
+    def locate(self, pointer: Pointer) -> Location | None:
+        try:
+            return self.bundle.locate(pointer)
+        except LookupError:
+            return None
+
+
+def _operations(side: _Side) -> dict[tuple[str, str], tuple[str, Pointer, dict[str, Any]]]:
+    found = {}
+    for path, item in (side.doc.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            if isinstance((item or {}).get(method), dict):
+                found[(method, _TEMPLATE.sub("{}", path))] = (path, ("paths", path, method), item[method])
+    return found
+
+
+class _Differ:
+    def __init__(self, old: Bundle, new: Bundle) -> None:
+        self.old, self.new = _Side(old), _Side(new)
+        self.changes: list[Change] = []
+
+    def add(
+        self, rule: str, where: str, message: str, side: _Side, pointer: Pointer, breaking: bool | None = None
+    ) -> None:
+        is_breaking = rule in _ALWAYS_BREAKING if breaking is None else breaking
+        self.changes.append(Change(is_breaking, rule, where, message, side.locate(pointer), pointer))
+
+    def run(self) -> list[Change]:
+        old_ops, new_ops = _operations(self.old), _operations(self.new)
+        for key, (path, pointer, _) in old_ops.items():
+            if key not in new_ops:
+                self.add("operation-removed", f"{key[0].upper()} {path}", "operation removed", self.old, pointer)
+        for key, (path, pointer, op) in new_ops.items():
+            where = f"{key[0].upper()} {path}"
+            if key not in old_ops:
+                self.add("operation-added", where, "operation added", self.new, pointer, False)
+                continue
+            old_path, old_pointer, old_op = old_ops[key]
+            self.parameters(where, old_path, old_pointer, old_op, path, pointer, op)
+            self.request_body(where, old_pointer, old_op, pointer, op)
+            self.responses(where, old_pointer, old_op, pointer, op)
+            self.security(where, old_op, pointer, op)
+        return sorted(self.changes, key=lambda c: (not c.breaking, c.where, c.rule, c.message))
+
+    # -- parameters -------------------------------------------------------------------------------
+    def _params(
+        self, side: _Side, path: str, pointer: Pointer, op: dict[str, Any]
+    ) -> dict[tuple[str, str], tuple[Pointer, dict[str, Any]]]:
+        templates = [m.group(0)[1:-1] for m in _TEMPLATE.finditer(path)]
+        found: dict[tuple[str, str], tuple[Pointer, dict[str, Any]]] = {}
+        item_params = side.doc["paths"][path].get("parameters") or []
+        lists = [((*pointer[:2], "parameters"), item_params), ((*pointer, "parameters"), op.get("parameters") or [])]
+        for list_pointer, params in lists:
+            for i, param in enumerate(params):
+                _, resolved = side.resolve(param, (*list_pointer, str(i)))
+                if not isinstance(resolved, dict):
+                    continue
+                name, where = str(resolved.get("name")), str(resolved.get("in"))
+                if where == "path" and name in templates:
+                    key = ("path", str(templates.index(name)))
+                else:
+                    key = (where, name.lower() if where == "header" else name)
+                found[key] = ((*list_pointer, str(i)), resolved)
+        return found
+
+    def parameters(self, where: str, old_path: str, old_pointer: Pointer, old_op: dict[str, Any],
+                   path: str, pointer: Pointer, op: dict[str, Any]) -> None:  # fmt: skip
+        old_params = self._params(self.old, old_path, old_pointer, old_op)
+        new_params = self._params(self.new, path, pointer, op)
+        for key, (ppointer, param) in new_params.items():
+            label = f"{param.get('in')} parameter {param.get('name')!r}"
+            if key not in old_params:
+                if param.get("required"):
+                    self.add("parameter-added-required", where, f"new required {label}", self.new, ppointer)
+                else:
+                    self.add("parameter-added", where, f"new optional {label}", self.new, ppointer, False)
+                continue
+            old_ppointer, old_param = old_params[key]
+            if param.get("required") and not old_param.get("required"):
+                self.add("parameter-became-required", where, f"{label} became required", self.new, ppointer)
+            self.schema(where, label, "request", old_param.get("schema"), (*old_ppointer, "schema"),
+                        param.get("schema"), (*ppointer, "schema"), set())  # fmt: skip
+        for key, (ppointer, param) in old_params.items():
+            if key not in new_params:
+                label = f"{param.get('in')} parameter {param.get('name')!r}"
+                self.add("parameter-removed", where, f"{label} removed", self.old, ppointer, False)
+
+    # -- bodies ------------------------------------------------------------------------------------
+    def request_body(
+        self, where: str, old_pointer: Pointer, old_op: dict[str, Any], pointer: Pointer, op: dict[str, Any]
+    ) -> None:
+        old_bpointer, old_body = self.old.resolve(old_op.get("requestBody"), (*old_pointer, "requestBody"))
+        bpointer, body = self.new.resolve(op.get("requestBody"), (*pointer, "requestBody"))
+        if not isinstance(body, dict):
+            if isinstance(old_body, dict):
+                self.add("request-body-removed", where, "request body removed", self.old, old_bpointer, False)
+            return
+        if not isinstance(old_body, dict):
+            rule = "request-body-added-required" if body.get("required") else "request-body-added"
+            self.add(
+                rule,
+                where,
+                f"{'required' if body.get('required') else 'optional'} request body added",
+                self.new,
+                bpointer,
+            )
+            return
+        if body.get("required") and not old_body.get("required"):
+            self.add("request-body-became-required", where, "request body became required", self.new, bpointer)
+        self.content(where, "request", old_body, old_bpointer, body, bpointer)
+
+    def content(self, where: str, direction: str, old: dict[str, Any], old_pointer: Pointer,
+                new: dict[str, Any], pointer: Pointer, label: str = "") -> None:  # fmt: skip
+        old_content, content = old.get("content") or {}, new.get("content") or {}
+        for media_type in old_content:
+            if media_type not in content:
+                self.add("media-type-removed", where, f"{direction}{label} media type {media_type} removed", self.old,
+                         (*old_pointer, "content", media_type))  # fmt: skip
+        for media_type, media in content.items():
+            if media_type not in old_content:
+                self.add("media-type-added", where, f"{direction}{label} media type {media_type} added", self.new,
+                         (*pointer, "content", media_type), False)  # fmt: skip
+                continue
+            self.schema(where, f"{direction}{label} body", direction,
+                        old_content[media_type].get("schema"), (*old_pointer, "content", media_type, "schema"),
+                        media.get("schema"), (*pointer, "content", media_type, "schema"), set())  # fmt: skip
+
+    def responses(
+        self, where: str, old_pointer: Pointer, old_op: dict[str, Any], pointer: Pointer, op: dict[str, Any]
+    ) -> None:
+        old_responses, responses = old_op.get("responses") or {}, op.get("responses") or {}
+        for status in old_responses:
+            if status not in responses:
+                success = str(status).startswith("2")
+                rule = "success-status-removed" if success else "response-status-removed"
+                self.add(rule, where, f"response {status} removed", self.old, (*old_pointer, "responses", status))
+        for status, response in responses.items():
+            rpointer, resolved = self.new.resolve(response, (*pointer, "responses", status))
+            if status not in old_responses:
+                self.add("response-status-added", where, f"response {status} added", self.new, rpointer, False)
+                continue
+            old_rpointer, old_resolved = self.old.resolve(old_responses[status], (*old_pointer, "responses", status))
+            if isinstance(resolved, dict) and isinstance(old_resolved, dict):
+                self.content(where, "response", old_resolved, old_rpointer, resolved, rpointer, f" {status}")
+
+    def security(self, where: str, old_op: dict[str, Any], pointer: Pointer, op: dict[str, Any]) -> None:
+        def schemes(doc: dict[str, Any], operation: dict[str, Any]) -> set[frozenset[str]] | None:
+            requirements = effective_security(doc, operation)
+            if not requirements or any(not r for r in requirements):
+                return None  # callable without credentials
+            return {frozenset(r) for r in requirements if isinstance(r, dict)}
+
+        old, new = schemes(self.old.doc, old_op), schemes(self.new.doc, op)
+        if old is None and new is not None:
+            self.add("security-added", where, "now needs credentials", self.new, (*pointer, "security"))
+        elif old is not None and new is None:
+            self.add("security-removed", where, "no longer needs credentials", self.new, pointer, False)
+        elif old is not None and new is not None and not new >= old:
+            self.add("security-changed", where, "accepts other credentials than before", self.new, pointer, True)
+
+    # -- schemas -----------------------------------------------------------------------------------
+    def _merged(self, side: _Side, schema: Any, pointer: Pointer) -> tuple[Pointer, dict[str, Any]]:
+        """The schema with its allOf parts folded in (properties, required, type, enum)."""
+        pointer, schema = side.resolve(schema, pointer)
+        if not isinstance(schema, dict):
+            return pointer, {}
+        merged = dict(schema)
+        for i, part in enumerate(schema.get("allOf") or []):
+            _, sub = self._merged(side, part, (*pointer, "allOf", str(i)))
+            merged["properties"] = {**sub.get("properties", {}), **merged.get("properties", {})}
+            merged["required"] = sorted(set(merged.get("required", [])) | set(sub.get("required", [])))
+            for key in ("type", "enum", "items", "additionalProperties"):
+                if key in sub and key not in merged:
+                    merged[key] = sub[key]
+        return pointer, merged
+
+    def schema(self, where: str, label: str, direction: str, old: Any, old_pointer: Pointer, new: Any,
+               pointer: Pointer, seen: set[tuple[Pointer, Pointer]]) -> None:  # fmt: skip
+        if old is None or new is None:
+            return
+        old_pointer, old_s = self._merged(self.old, old, old_pointer)
+        pointer, new_s = self._merged(self.new, new, pointer)
+        if (old_pointer, pointer) in seen:
+            return
+        seen = seen | {(old_pointer, pointer)}
+        old_types, new_types = _types(old_s), _types(new_s)
+        if old_types and new_types and old_types != new_types:
+            widened = new_types > old_types or ("number" in new_types and old_types <= {"integer", "number"})
+            narrowed = new_types < old_types or ("number" in old_types and new_types <= {"integer", "number"})
+            harmless = widened if direction == "request" else narrowed
+            self.add(f"{direction}-type-changed", where,
+                     f"{label}: type {'/'.join(sorted(old_types))} -> {'/'.join(sorted(new_types))}",
+                     self.new, pointer, not harmless)  # fmt: skip
+            return
+        self.enums(where, label, direction, old_s, new_s, pointer)
+        self.properties(where, label, direction, old_s, old_pointer, new_s, pointer, seen)
+        if "items" in old_s and "items" in new_s:
+            self.schema(where, f"{label}[]", direction, old_s["items"], (*old_pointer, "items"),
+                        new_s["items"], (*pointer, "items"), seen)  # fmt: skip
+        for key in ("oneOf", "anyOf"):
+            old_n, new_n = len(old_s.get(key) or []), len(new_s.get(key) or [])
+            if old_n and new_n and new_n > old_n:
+                self.add(
+                    f"{direction}-variant-added",
+                    where,
+                    f"{label}: {key} gained {new_n - old_n} variants",
+                    self.new,
+                    pointer,
+                )
+            elif old_n and new_n and new_n < old_n:
+                self.add(
+                    f"{direction}-variant-removed",
+                    where,
+                    f"{label}: {key} lost {old_n - new_n} variants",
+                    self.new,
+                    pointer,
+                )
+            for i in range(min(old_n, new_n)):
+                self.schema(where, label, direction, old_s[key][i], (*old_pointer, key, str(i)),
+                            new_s[key][i], (*pointer, key, str(i)), seen)  # fmt: skip
+
+    def enums(
+        self, where: str, label: str, direction: str, old_s: dict[str, Any], new_s: dict[str, Any], pointer: Pointer
+    ) -> None:
+        old_values, new_values = _enum(old_s), _enum(new_s)
+        if old_values is None or new_values is None:
+            return
+        for value in [v for v in new_values if v not in old_values]:
+            self.add(f"{direction}-enum-value-added", where, f"{label}: enum value {value!r} added", self.new, pointer)
+        for value in [v for v in old_values if v not in new_values]:
+            self.add(
+                f"{direction}-enum-value-removed", where, f"{label}: enum value {value!r} removed", self.new, pointer
+            )
+
+    def properties(self, where: str, label: str, direction: str, old_s: dict[str, Any], old_pointer: Pointer,
+                   new_s: dict[str, Any], pointer: Pointer, seen: set[tuple[Pointer, Pointer]]) -> None:  # fmt: skip
+        old_props, new_props = old_s.get("properties") or {}, new_s.get("properties") or {}
+        old_req, new_req = set(old_s.get("required") or []), set(new_s.get("required") or [])
+        for name in new_props:
+            ppointer = (*pointer, "properties", name)
+            if name not in old_props:
+                if direction == "request" and name in new_req:
+                    self.add(
+                        "request-property-added-required",
+                        where,
+                        f"{label}: new required property {name!r}",
+                        self.new,
+                        ppointer,
+                    )
+                else:
+                    self.add(
+                        f"{direction}-property-added",
+                        where,
+                        f"{label}: new property {name!r}",
+                        self.new,
+                        ppointer,
+                        False,
+                    )
+                continue
+            if direction == "request" and name in new_req and name not in old_req:
+                self.add(
+                    "request-property-became-required",
+                    where,
+                    f"{label}: property {name!r} became required",
+                    self.new,
+                    ppointer,
+                )
+            if direction == "response" and name in old_req and name not in new_req:
+                self.add(
+                    "response-property-became-optional",
+                    where,
+                    f"{label}: property {name!r} may now be absent",
+                    self.new,
+                    ppointer,
+                )
+            self.schema(where, f"{label}.{name}", direction, old_props[name], (*old_pointer, "properties", name),
+                        new_props[name], ppointer, seen)  # fmt: skip
+        for name in old_props:
+            if name in new_props:
+                continue
+            opointer = (*old_pointer, "properties", name)
+            if direction == "response" and name in old_req:
+                self.add(
+                    "response-required-property-removed",
+                    where,
+                    f"{label}: required property {name!r} removed",
+                    self.old,
+                    opointer,
+                )
+            elif direction == "request" and new_s.get("additionalProperties") is False:
+                self.add("request-property-removed-closed", where,
+                         f"{label}: property {name!r} removed, and unknown properties are refused", self.old, opointer)  # fmt: skip
+            else:
+                self.add(
+                    f"{direction}-property-removed",
+                    where,
+                    f"{label}: property {name!r} removed",
+                    self.old,
+                    opointer,
+                    False,
+                )
+
+
+def _types(schema: dict[str, Any]) -> set[str]:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {kind}
+    if isinstance(kind, list):
+        return {str(k) for k in kind}
+    if "const" in schema:
+        return set()
+    return set()
+
+
+def _enum(schema: dict[str, Any]) -> list[Any] | None:
+    if isinstance(schema.get("enum"), list):
+        return list(schema["enum"])
+    if "const" in schema:
+        return [schema["const"]]
+    return None
+
+
+def diff(old: Bundle, new: Bundle) -> list[Change]:
+    """Every change from old to new, breaking ones first."""
+    return _Differ(old, new).run()
+
+
+def iter_breaking(changes: list[Change]) -> Iterator[Change]:
+    return (c for c in changes if c.breaking)
+
+
+def major(version: Any) -> int | None:
+    match = re.match(r"^\D*(\d+)", str(version or ""))
+    return int(match.group(1)) if match else None

@@ -1,0 +1,215 @@
+"""The published spec: every rendering other teams generate from, in generated/openapi/.
+
+bundle -> publish overlay -> renderings:
+
+- ``reception-star.openapi.{yaml,json}``: OpenAPI 3.1, components kept;
+- ``reception-star.openapi.dereferenced.{yaml,json}``: every $ref replaced by what it
+  names (components are kept too, for discriminator mappings and security);
+- ``reception-star.openapi.3.0.{yaml,json}``: the 3.0.3 rendering (downconvert.py),
+  with what 3.0 cannot say listed in the folder's README.md.
+
+The 3.1 document and the 3.0.3 rendering are validated with openapi-spec-validator
+before anything is written. The dereferenced variant is valid by construction: it
+puts, in place of each $ref, a node the validator accepted in the slot the ref
+names (openapi-spec-validator follows refs while validating), so at run time it is
+checked for what dereferencing could break (a $ref left over, an operation lost);
+validating it in full would cost 54 s of openapi-spec-validator on a 2,000-operation
+spec. The test suite validates the committed dereferenced files in full. The folder
+is then replaced as a whole, so a failed run leaves the previous one untouched.
+`check` says which files differ from what would be written.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from ._errors import RstarError, shorten
+from ._pointer import Pointer, from_fragment, to_string
+from ._walk import iter_operations, iter_refs
+from ._yaml import dump_json, dump_yaml
+from .downconvert import Loss, downconvert
+from .pipeline import build_target
+
+BASENAME = "reception-star.openapi"
+DEFAULT_OUTPUT = Path("generated/openapi")
+
+
+class PublishError(RstarError):
+    """A rendering that would not be valid, or an output that cannot be written."""
+
+
+@dataclass
+class Publication:
+    files: dict[str, str] = field(default_factory=dict)
+    losses: list[Loss] = field(default_factory=list)
+
+
+def dereference(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with every internal $ref replaced by a copy of its target.
+
+    Siblings of a $ref are kept over the target's keys. A $ref that would recurse
+    into itself cannot be inlined: that is an error naming it. Components are dropped
+    but securitySchemes (named by security requirements), and so are discriminator
+    mappings, which name components: each inlined branch still says its own value
+    (our grants carry a `const grant_type`).
+    """
+
+    def resolve(node: Any, pointer: Pointer, stack: tuple[str, ...]) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                if ref in stack:
+                    raise PublishError(f"cannot dereference #{to_string(pointer)}: {ref} refers to itself")
+                target: Any = doc
+                for token in from_fragment(ref[1:]):
+                    target = target[int(token)] if isinstance(target, list) else target[token]
+                inlined = resolve(copy.deepcopy(target), pointer, (*stack, ref))
+                siblings = {k: resolve(v, (*pointer, k), stack) for k, v in node.items() if k != "$ref"}
+                return {**inlined, **siblings} if isinstance(inlined, dict) else inlined
+            return {k: resolve(v, (*pointer, k), stack) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(v, (*pointer, str(i)), stack) for i, v in enumerate(node)]
+        return node
+
+    out = resolve(doc, (), ())
+    schemes = out.get("components", {}).get("securitySchemes")
+    out.pop("components", None)
+    if schemes:
+        out["components"] = {"securitySchemes": schemes}
+    _drop_mappings(out)
+    return out
+
+
+def _drop_mappings(node: Any) -> None:
+    if isinstance(node, dict):
+        discriminator = node.get("discriminator")
+        if isinstance(discriminator, dict):
+            discriminator.pop("mapping", None)
+        for value in node.values():
+            _drop_mappings(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_mappings(value)
+
+
+def _check_valid(name: str, doc: dict[str, Any], validator: type) -> None:
+    try:
+        error = next(iter(validator(doc).iter_errors()), None)
+    except Exception as exc:  # the validator raises on what it cannot resolve
+        raise PublishError(f"{name} could not be validated: {shorten(str(exc))}") from None
+    if error is not None:
+        where = "/".join(str(p) for p in getattr(error, "absolute_path", ()) or ())
+        raise PublishError(f"{name} is not valid OpenAPI at /{where}: {shorten(getattr(error, 'message', str(error)))}")
+
+
+def _check_dereferenced(dereferenced: dict[str, Any], published: dict[str, Any]) -> None:
+    left = next(iter_refs(dereferenced), None)
+    if left is not None:
+        raise PublishError(f"dereferenced rendering still has a $ref at #{to_string(left[0])}")
+    before = [(p, m, o.get("operationId")) for _, p, m, o in iter_operations(published)]
+    after = [(p, m, o.get("operationId")) for _, p, m, o in iter_operations(dereferenced)]
+    if before != after:
+        raise PublishError("dereferenced rendering lost or changed an operation")
+
+
+_PARALLEL_FROM_OPERATIONS = 200  # below this a second process costs more than it saves
+
+
+def _validate_all(renderings: dict[str, tuple[dict[str, Any], type | None]], published: dict[str, Any]) -> None:
+    """Validate every rendering; on a large spec the 3.0.3 one in a second process, beside the 3.1 one."""
+    checks = [(f"{stem}.yaml", doc, validator) for stem, (doc, validator) in renderings.items() if validator]
+    operations = sum(1 for _ in iter_operations(published))
+    with ProcessPoolExecutor(max_workers=1) if operations >= _PARALLEL_FROM_OPERATIONS else nullcontext() as pool:
+        pending = [pool.submit(_check_valid, *check) for check in checks[1:]] if pool else []
+        for check in checks[: 1 if pool else None]:
+            _check_valid(*check)
+        for future in pending:
+            future.result()  # re-raises the worker's PublishError
+    for doc, validator in renderings.values():
+        if validator is None:
+            _check_dereferenced(doc, published)
+
+
+def render(root_file: Path, overlays_dir: Path) -> Publication:
+    """Every rendering, validated, as file name -> text. Nothing is written."""
+    published = build_target(root_file, "publish", overlays_dir)
+    dereferenced = dereference(published)
+    downconverted, losses = downconvert(published)
+    renderings: dict[str, tuple[dict[str, Any], type | None]] = {
+        BASENAME: (published, OpenAPIV31SpecValidator),
+        f"{BASENAME}.dereferenced": (dereferenced, None),
+        f"{BASENAME}.3.0": (downconverted, OpenAPIV30SpecValidator),
+    }
+    publication = Publication(losses=losses)
+    _validate_all(renderings, published)
+    for stem, (doc, _) in renderings.items():
+        publication.files[f"{stem}.yaml"] = dump_yaml(doc)
+        publication.files[f"{stem}.json"] = dump_json(doc)
+    publication.files["README.md"] = _readme(published, losses)
+    return publication
+
+
+def _readme(doc: dict[str, Any], losses: list[Loss]) -> str:
+    info = doc.get("info", {})
+    lines = [
+        f"# {info.get('title')} {info.get('version')}: published renderings",
+        "",
+        "Generated by `nox -s publish` from `spec/` and `overlays/publish.yaml`; do not edit.",
+        "",
+        "| file | what |",
+        "|---|---|",
+        f"| `{BASENAME}.yaml`, `.json` | OpenAPI 3.1, components kept: generate from this |",
+        f"| `{BASENAME}.dereferenced.yaml`, `.json` | OpenAPI 3.1, every `$ref` inlined, for tools that cannot follow refs; only `securitySchemes` stay in components, discriminators keep `propertyName` (each branch carries its `const`) |",
+        f"| `{BASENAME}.3.0.yaml`, `.json` | OpenAPI 3.0.3, for tools that do not read 3.1 |",
+        "",
+        "## What the 3.0.3 rendering cannot say",
+        "",
+    ]
+    lines += [f"- `{loss.pointer and '#' + to_string(loss.pointer)}`: {loss.message}" for loss in losses] or [
+        "Nothing: it says everything the 3.1 document says."
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write(publication: Publication, output: Path) -> None:
+    """Replace the output folder as a whole: a failed run leaves the previous one."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    try:
+        for name, text in publication.files.items():
+            (staging / name).write_text(text, encoding="utf-8", newline="\n")
+        if output.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old.", dir=output.parent))
+            os.replace(output, retired / output.name)
+            os.replace(staging, output)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def check(publication: Publication, output: Path) -> list[str]:
+    """The files of the output folder that differ from the publication (missing, changed, extra)."""
+    present = {p.name for p in output.iterdir() if p.is_file()} if output.is_dir() else set()
+    stale = []
+    for name in sorted(present | set(publication.files)):
+        path = output / name
+        if name not in publication.files:
+            stale.append(f"{name} (not published any more)")
+        elif name not in present:
+            stale.append(f"{name} (missing)")
+        elif path.read_text(encoding="utf-8") != publication.files[name]:
+            stale.append(f"{name} (differs)")
+    return stale
