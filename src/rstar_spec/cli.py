@@ -82,6 +82,25 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--changelog", type=Path, default=Path("CHANGELOG.md"), help="updated when info.version changed")
     cmd.set_defaults(run=_breaking)
 
+    cmd = commands.add_parser("mock", help="serve the API from the spec on loopback, with the contract's behaviour")
+    cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    cmd.add_argument("--port", type=int, default=8080, help="port (default: %(default)s; 0 picks a free one)")
+    cmd.add_argument(
+        "--token-ttl", type=_positive, default=10800, metavar="SECONDS", help="token lifetime (default: %(default)s)"
+    )
+    cmd.add_argument(
+        "--rate-limit", type=_positive, metavar="N", help="answer 429 past N requests per token per second"
+    )
+    cmd.add_argument("--fail-every", type=_positive, metavar="N", help="answer every Nth request 503")
+    cmd.add_argument(
+        "--validate-responses", action="store_true", help="check every answer against the spec (500 if not)"
+    )
+    cmd.add_argument(
+        "--seed", type=int, default=36, metavar="N", help="clients in the store at start (default: %(default)s)"
+    )
+    cmd.add_argument("--access-log", action="store_true", help="log every request")
+    cmd.set_defaults(run=_mock)
+
     overlay = commands.add_parser("overlay", help="apply or check OpenAPI Overlay 1.0/1.1 documents")
     overlay_commands = overlay.add_subparsers(
         dest="overlay_command", required=True, metavar="COMMAND", parser_class=_Parser
@@ -204,6 +223,28 @@ def _breaking(args: argparse.Namespace) -> int:
         raise RstarError(
             f"{breaking} breaking changes need a new major info.version (it is {versions[1]}, was {versions[0]})"
         )
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _mock(args: argparse.Namespace) -> int:
+    from .mock import MockSettings, serve
+    from .pipeline import build_target
+
+    settings = MockSettings(
+        token_ttl=args.token_ttl, rate_limit=args.rate_limit, fail_every=args.fail_every,
+        validate_responses=args.validate_responses, seed=args.seed,
+    )  # fmt: skip
+    serve(build_target(args.spec, "mock", args.overlays_dir), settings, args.host, args.port, args.access_log)
     return 0
 
 

@@ -1,0 +1,11 @@
+"""`rstar-spec mock`: the API, served from the spec, with the behaviour of the contract page.
+
+create_app(doc, MockSettings(...)) -> Starlette app
+serve(...)                          -> uvicorn on loopback (mock/_server.py)
+"""
+
+from ._app import BREAKAGES, MockApp, MockSettings, create_app
+from ._server import running_mock, serve
+from ._state import Credentials
+
+__all__ = ["BREAKAGES", "Credentials", "MockApp", "MockSettings", "create_app", "running_mock", "serve"]

@@ -1,0 +1,371 @@
+"""The mock's ASGI app: the spec decides routes, parameters, bodies and security;
+handlers implement the behaviour of shared/reception-star-api.md.
+
+A request goes: route (404/405) -> fault knobs (503) -> security (401) -> rate
+limit (429) -> read-only writes (403) -> parameters and body (400) -> handler ->
+response validation against the spec (with validate_responses). Whatever is
+wrong with a request is a documented 4xx JSON error, never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import jsonschema
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .._pointer import Pointer
+from .._walk import HTTP_METHODS, WRITE_METHODS, is_authenticated, resolve
+from ..validate import ExampleValidator
+from ._state import Credentials, State
+
+Answer = tuple[int, Any, dict[str, str]]  # status, body (dict, str or None), headers
+
+BREAKAGES = {
+    "undocumented-status": "POST /clients answers 200 instead of 201",
+    "missing-required-field": "clients are answered without created_at",
+    "auth-ignored": "no token is needed",
+    "500-on-bad-input": "a request that fails validation is answered 500",
+    "accepts-invalid-input": "bodies are not validated",
+    "limit-ignored": "a page holds every client, whatever the limit",
+    "offset-timestamps": "timestamps are written +00:00, not Z",
+    "etag-ignored": "If-None-Match never answers 304",
+    "put-merges": "PUT keeps the optional fields the body leaves out",
+    "wrong-location": "Location of a 201 points at another client",
+    "pages-overlap": "each page starts one client early",
+    "delete-keeps": "DELETE answers 204 but the client stays",
+    "no-retry-after": "429 comes without Retry-After",
+    "readonly-writes": "a read-only key can write",
+    "wrong-error-body": "errors answer {error: ...} instead of {code, message}",
+}
+
+
+@dataclass
+class MockSettings:
+    credentials: Credentials = field(default_factory=Credentials.from_env)
+    token_ttl: int = 10800
+    rate_limit: int | None = None  # requests per token per second
+    fail_every: int | None = None  # every Nth request answers 503
+    validate_responses: bool = False
+    seed: int = 36
+    breakage: str | None = None  # a deliberately broken variant, to prove the contract suite
+
+
+class _BadRequest(Exception):
+    def __init__(self, message: str, errors: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.message, self.errors = message, errors
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> Answer:
+    headers = extra.pop("headers", {})
+    return status, {"code": code, "message": message, **extra}, headers
+
+
+@dataclass
+class _Operation:
+    path: str
+    method: str
+    op_id: str
+    pointer: Pointer
+    op: dict[str, Any]
+    params: list[tuple[Pointer, dict[str, Any]]]
+    authenticated: bool
+
+
+class MockApp:
+    def __init__(self, doc: dict[str, Any], settings: MockSettings) -> None:
+        if settings.breakage is not None and settings.breakage not in BREAKAGES:
+            raise ValueError(f"unknown breakage {settings.breakage!r}")
+        self.doc = doc
+        self.settings = settings
+        self.state = State(settings.credentials, settings.token_ttl, settings.seed)
+        self.validator = ExampleValidator(doc)
+        servers = doc.get("servers") or [{"url": "/"}]
+        self.base_path = urlsplit(servers[0]["url"]).path.rstrip("/")
+        self.handlers: dict[str, Callable[..., Answer]] = {
+            "get_heart": self.get_heart, "create_token": self.create_token, "list_clients": self.list_clients,
+            "create_client": self.create_client, "get_client": self.get_client, "replace_client": self.replace_client,
+            "delete_client": self.delete_client,
+        }  # fmt: skip
+        routes = []
+        for path, item in (doc.get("paths") or {}).items():
+            operations = {}
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if not isinstance(op, dict):
+                    continue
+                params = []
+                for list_pointer, plist in ((("paths", path, "parameters"), item.get("parameters") or []),
+                                            (("paths", path, method, "parameters"), op.get("parameters") or [])):  # fmt: skip
+                    for i, param in enumerate(plist):
+                        params.append(resolve(doc, param, (*list_pointer, str(i))))
+                operations[method.upper()] = _Operation(path, method, op["operationId"], ("paths", path, method), op,
+                                                        params, is_authenticated(doc, op))  # fmt: skip
+            routes.append(Route(self.base_path + path, self._endpoint(operations), methods=_ALL_METHODS))
+        self.app = Starlette(routes=routes, exception_handlers={404: self._not_found, 405: self._not_allowed})
+
+    # -- plumbing ------------------------------------------------------------------------------
+    async def _not_found(self, request: Request, exc: Exception) -> Response:
+        return self._render(*_error(404, "not_found", f"no such path: {request.url.path}"))
+
+    async def _not_allowed(self, request: Request, exc: Exception) -> Response:  # a method no route lists at all
+        return self._render(*_error(405, "method_not_allowed", f"{request.method} is not allowed here"))
+
+    def _endpoint(self, operations: dict[str, _Operation]) -> Callable[[Request], Any]:
+        allow = ", ".join(sorted(operations))
+
+        async def endpoint(request: Request) -> Response:
+            operation = operations.get(request.method)
+            if operation is None:
+                return self._render(*_error(405, "method_not_allowed", f"{request.method} is not allowed here",
+                                            headers={"Allow": allow}))  # fmt: skip
+            body = await request.body()
+            answer = self.handle(operation, request, body)
+            if self.settings.validate_responses and self.settings.breakage is None:
+                problem = self.check_answer(operation, answer)
+                if problem:
+                    answer = _error(500, "internal_error", f"the mock's answer does not match the spec: {problem}")
+            return self._render(*answer)
+
+        return endpoint
+
+    def _render(self, status: int, body: Any, headers: dict[str, str]) -> Response:
+        if self.settings.breakage == "wrong-error-body" and status >= 400 and isinstance(body, dict):
+            body = {"error": body.get("message")}
+        if body is None:
+            return Response(status_code=status, headers=headers)
+        if isinstance(body, str):
+            return Response(body, status_code=status, headers=headers, media_type="text/plain; charset=utf-8")
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        return Response(text, status_code=status, headers=headers, media_type="application/json")
+
+    # -- the request's way through ------------------------------------------------------------------
+    def handle(self, operation: _Operation, request: Request, body: bytes) -> Answer:
+        settings = self.settings
+        if settings.fail_every and self.state.count_request() % settings.fail_every == 0:
+            return _error(503, "service_unavailable", "Please resend your request.", headers={"Retry-After": "1"})
+        read_only = False
+        if operation.authenticated and settings.breakage != "auth-ignored":
+            token, problem = self._bearer(request)
+            if problem:
+                return _error(401, problem, {"missing_token": "The Authorization header is missing.",
+                                             "token_expired": "The token has expired."}.get(problem, "The token is not valid."))  # fmt: skip
+            status, read_only = self.state.token(token)
+            if status != "ok":
+                return _error(
+                    401, status, "The token has expired." if status == "token_expired" else "The token is not valid."
+                )
+            if settings.rate_limit and self.state.over_rate(token, settings.rate_limit):
+                headers = {} if settings.breakage == "no-retry-after" else {"Retry-After": "1"}
+                return _error(429, "rate_limited", "Too many requests; retry after 1 second.", headers=headers)
+            if read_only and operation.method in WRITE_METHODS and settings.breakage != "readonly-writes":
+                return _error(403, "forbidden", "This API key is read-only.")
+        try:
+            values = self._parameters(operation, request)
+            payload = self._body(operation, request, body)
+        except _BadRequest as exc:
+            if settings.breakage == "500-on-bad-input":
+                return _error(500, "internal_error", "Something went wrong on our side.")
+            return _error(400, "bad_request", exc.message, errors=exc.errors)
+        return self.handlers[operation.op_id](values, payload)
+
+    def _bearer(self, request: Request) -> tuple[str, str | None]:
+        header = request.headers.get("authorization")
+        if not header:
+            return "", "missing_token"
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return "", "invalid_token"
+        return token.strip(), None
+
+    def _parameters(self, operation: _Operation, request: Request) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        errors = []
+        for pointer, param in operation.params:
+            name, where = param["name"], param["in"]
+            raw = {"path": request.path_params, "query": request.query_params, "header": request.headers}[where].get(
+                name.lower() if where == "header" else name
+            )
+            if raw is None:
+                if param.get("required"):
+                    errors.append({"field": name, "message": "is required"})
+                continue
+            value = _coerce(raw, param.get("schema", {}))
+            problem = next(iter(self.validator.errors((*pointer, "schema"), value)), None)
+            if problem is not None:
+                errors.append({"field": name, "message": problem.message[:200]})
+            else:
+                values[name] = value
+        if errors:
+            raise _BadRequest("A parameter is invalid.", errors)
+        return values
+
+    def _body(self, operation: _Operation, request: Request, body: bytes) -> Any:
+        spec_body = operation.op.get("requestBody")
+        if spec_body is None:
+            return None
+        pointer, spec_body = resolve(self.doc, spec_body, (*operation.pointer, "requestBody"))
+        if not body:
+            if spec_body.get("required"):
+                raise _BadRequest("The request body is missing.", [{"field": "body", "message": "is required"}])
+            return None
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            raise _BadRequest(
+                "The request body must be application/json.",
+                [{"field": "Content-Type", "message": "must be application/json"}],
+            )
+        try:
+            payload = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+        except UnicodeDecodeError:
+            raise _BadRequest(
+                "The request body is not UTF-8.", [{"field": "body", "message": "is not UTF-8"}]
+            ) from None
+        except ValueError as exc:
+            raise _BadRequest("The request body is not JSON.", [{"field": "body", "message": str(exc)[:200]}]) from None
+        if self.settings.breakage == "accepts-invalid-input":
+            return payload if isinstance(payload, dict) else {}
+        errors = sorted(self.validator.errors((*pointer, "content", "application/json", "schema"), payload),
+                        key=lambda e: (list(map(str, e.absolute_path)), e.message))  # fmt: skip
+        if errors:
+            raise _BadRequest("The request body is invalid.", [_field_error(e) for e in errors[:10]])
+        return payload
+
+    # -- response validation -----------------------------------------------------------------------
+    def check_answer(self, operation: _Operation, answer: Answer) -> str | None:
+        status, body, headers = answer
+        responses = operation.op.get("responses", {})
+        if str(status) not in responses:
+            return f"status {status} is not documented for {operation.op_id}"
+        rpointer, response = resolve(self.doc, responses[str(status)], (*operation.pointer, "responses", str(status)))
+        for name, header in (response.get("headers") or {}).items():
+            _, header = resolve(self.doc, header, ())
+            if header.get("required") and name.lower() not in {h.lower() for h in headers}:
+                return f"header {name} is missing on {status}"
+        content = response.get("content") or {}
+        if body is None:
+            return f"{status} needs a body" if content else None
+        media_type = "text/plain" if isinstance(body, str) else "application/json"
+        if media_type not in content:
+            return f"{media_type} is not documented for {status}"
+        problem = next(iter(self.validator.errors((*rpointer, "content", media_type, "schema"), body)), None)
+        return f"{'/'.join(map(str, problem.absolute_path))}: {problem.message[:200]}" if problem else None
+
+    # -- the operations --------------------------------------------------------------------------------
+    def _client_out(self, client: dict[str, Any]) -> dict[str, Any]:
+        if self.settings.breakage == "missing-required-field":
+            client.pop("created_at", None)
+        if self.settings.breakage == "offset-timestamps":
+            for key in ("created_at", "updated_at"):
+                if key in client:
+                    client[key] = client[key].replace("Z", "+00:00")
+        return client
+
+    def get_heart(self, values: dict[str, Any], payload: Any) -> Answer:
+        return 200, "The only true wisdom is in knowing you know nothing. ― Socrates", {}
+
+    def create_token(self, values: dict[str, Any], grant: dict[str, Any]) -> Answer:
+        creds = self.settings.credentials
+        kind = grant["grant_type"]
+        if kind == "api_key":
+            if grant["api_key"] == creds.api_key:
+                return 200, self.state.issue(read_only=False), {}
+            if grant["api_key"] == creds.readonly_api_key:
+                return 200, self.state.issue(read_only=True), {}
+            return _error(401, "invalid_api_key", "The API key is not valid.")
+        if kind == "password":
+            if grant["username"] != creds.username:
+                return _error(401, "user_not_found", "No such user.")
+            if grant["password"] == creds.pwned_password:
+                return _error(
+                    401, "password_pwned", "The password has been reported as pwned; change it in the browser."
+                )
+            if grant["password"] != creds.password:
+                return _error(401, "password_incorrect", "The password is incorrect.")
+            return 200, self.state.issue(read_only=False), {}
+        issued = self.state.refresh(grant["refresh_token"])
+        return (200, issued, {}) if issued else _error(401, "invalid_refresh_token", "The refresh token is not valid.")
+
+    def list_clients(self, values: dict[str, Any], payload: Any) -> Answer:
+        offset, limit = values.get("offset", 0), values.get("limit", 20)
+        start = max(0, offset - 1) if self.settings.breakage == "pages-overlap" else offset
+        size = 10_000 if self.settings.breakage == "limit-ignored" else limit
+        data, total = self.state.page(start, size)
+        return 200, {"data": [self._client_out(c) for c in data], "offset": offset, "limit": limit, "total": total}, {}
+
+    def create_client(self, values: dict[str, Any], fields: dict[str, Any]) -> Answer:
+        client = self.state.create(fields)
+        client_id = client["id"] + (1000 if self.settings.breakage == "wrong-location" else 0)
+        status = 200 if self.settings.breakage == "undocumented-status" else 201
+        return status, self._client_out(client), {"Location": f"{self.base_path}/clients/{client_id}"}
+
+    def get_client(self, values: dict[str, Any], payload: Any) -> Answer:
+        found = self.state.get(values["client_id"])
+        if found is None:
+            return _error(404, "not_found", f"No client has id {values['client_id']}.")
+        client, etag = found
+        if values.get("If-None-Match") == etag and self.settings.breakage != "etag-ignored":
+            return 304, None, {"ETag": etag}
+        return 200, self._client_out(client), {"ETag": etag}
+
+    def replace_client(self, values: dict[str, Any], fields: dict[str, Any]) -> Answer:
+        if self.settings.breakage == "put-merges":
+            current = self.state.get(values["client_id"])
+            fields = {**(current[0] if current else {}), **fields}
+        found = self.state.replace(values["client_id"], fields)
+        if found is None:
+            return _error(404, "not_found", f"No client has id {values['client_id']}.")
+        client, etag = found
+        return 200, self._client_out(client), {"ETag": etag}
+
+    def delete_client(self, values: dict[str, Any], payload: Any) -> Answer:
+        if self.settings.breakage == "delete-keeps":
+            found = self.state.get(values["client_id"]) is not None
+        else:
+            found = self.state.delete(values["client_id"])
+        return (204, None, {}) if found else _error(404, "not_found", f"No client has id {values['client_id']}.")
+
+
+_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
+_INTEGER = re.compile(r"^-?\d+$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
+
+
+def _coerce(raw: str, schema: dict[str, Any]) -> Any:
+    """A parameter's text as the type its schema says, when it reads as one (else left as text)."""
+    kind = schema.get("type")
+    if kind == "integer" and _INTEGER.match(raw):
+        return int(raw)
+    if kind == "number" and _NUMBER.match(raw):
+        return float(raw)
+    if kind == "boolean" and raw in ("true", "false"):
+        return raw == "true"
+    return raw
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _field_error(error: jsonschema.ValidationError) -> dict[str, str]:
+    path = ".".join(map(str, error.absolute_path))
+    if error.validator == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        path = ".".join(filter(None, [path, missing.group(1) if missing else ""]))
+    elif error.validator in ("additionalProperties", "unevaluatedProperties"):
+        extra = re.search(r"\('([^']+)'", error.message)
+        path = ".".join(filter(None, [path, extra.group(1) if extra else ""]))
+    return {"field": path or "body", "message": error.message[:200]}
+
+
+def create_app(doc: dict[str, Any], settings: MockSettings | None = None) -> Starlette:
+    return MockApp(doc, settings or MockSettings()).app
