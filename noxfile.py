@@ -12,7 +12,7 @@ import nox
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "drift"]
+nox.options.sessions = ["lint", "drift", "contract"]
 
 PYTHON = "3.11"
 CONSTRAINTS = "requirements/constraints.txt"
@@ -43,6 +43,20 @@ def drift(session: nox.Session) -> None:
     """Fail when generated/ no longer matches spec/ and overlays/ (regenerate: nox -s publish)."""
     _install(session)
     session.run("rstar-spec", "publish", "--check")
+
+
+@nox.session(python=PYTHON)
+def mock(session: nox.Session) -> None:
+    """Serve the API from the spec on http://127.0.0.1:8080/api/v3 (`-- --port 9000 --rate-limit 5`)."""
+    _install(session)
+    session.run("rstar-spec", "mock", "--validate-responses", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def contract(session: nox.Session) -> None:
+    """The contract suite against the embedded mock, or `-- --base-url URL` with RSTAR_API_KEY set."""
+    _install(session)
+    session.run("rstar-spec", "contract", *session.posargs)
 
 
 @nox.session(python=PYTHON)

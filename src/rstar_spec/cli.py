@@ -101,6 +101,30 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--access-log", action="store_true", help="log every request")
     cmd.set_defaults(run=_mock)
 
+    cmd = commands.add_parser(
+        "contract", help="the contract suite (schemathesis) against the embedded mock or --base-url"
+    )
+    cmd.add_argument(
+        "--base-url", help="the API to test, e.g. https://my.receptionstar.com/api/v3 (default: the embedded mock)"
+    )
+    cmd.add_argument(
+        "--max-examples",
+        type=_positive,
+        default=30,
+        metavar="N",
+        help="cases per operation and phase (default: %(default)s)",
+    )
+    cmd.add_argument("--max-time", type=_positive, metavar="SECONDS", help="time budget of the whole run")
+    cmd.add_argument("--rate-limit", metavar="N/UNIT", help="at most N requests per second, minute... (e.g. 10/s)")
+    cmd.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report here")
+    cmd.add_argument(
+        "--phases",
+        default=",".join(("examples", "coverage", "fuzzing", "stateful")),
+        help="comma-separated: examples, coverage, fuzzing, stateful (default: all)",
+    )
+    cmd.add_argument("--seed", type=int, help="reproduce a run")
+    cmd.set_defaults(run=_contract)
+
     overlay = commands.add_parser("overlay", help="apply or check OpenAPI Overlay 1.0/1.1 documents")
     overlay_commands = overlay.add_subparsers(
         dest="overlay_command", required=True, metavar="COMMAND", parser_class=_Parser
@@ -246,6 +270,20 @@ def _mock(args: argparse.Namespace) -> int:
     )  # fmt: skip
     serve(build_target(args.spec, "mock", args.overlays_dir), settings, args.host, args.port, args.access_log)
     return 0
+
+
+def _contract(args: argparse.Namespace) -> int:
+    from .contract import ALL_PHASES, ContractOptions, run_contract
+
+    phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
+    unknown = [p for p in phases if p not in ALL_PHASES]
+    if unknown or not phases:
+        raise RstarError(f"unknown phase {unknown[0] if unknown else '(none)'!r}: use {', '.join(ALL_PHASES)}")
+    options = ContractOptions(
+        base_url=args.base_url, max_examples=args.max_examples, max_time=args.max_time,
+        rate_limit=args.rate_limit, junit=args.junit, phases=phases, seed=args.seed,
+    )  # fmt: skip
+    return run_contract(args.spec, args.overlays_dir, options)
 
 
 def _overlay_apply(args: argparse.Namespace) -> int:

@@ -97,6 +97,7 @@ class MockApp:
             "delete_client": self.delete_client,
         }  # fmt: skip
         routes = []
+        self._allow: list[tuple[Route, str]] = []  # for methods no route lists (QUERY, FOO): 405 with Allow
         for path, item in (doc.get("paths") or {}).items():
             operations = {}
             for method in HTTP_METHODS:
@@ -111,6 +112,7 @@ class MockApp:
                 operations[method.upper()] = _Operation(path, method, op["operationId"], ("paths", path, method), op,
                                                         params, is_authenticated(doc, op))  # fmt: skip
             routes.append(Route(self.base_path + path, self._endpoint(operations), methods=_ALL_METHODS))
+            self._allow.append((routes[-1], ", ".join(sorted(operations))))
         self.app = Starlette(routes=routes, exception_handlers={404: self._not_found, 405: self._not_allowed})
 
     # -- plumbing ------------------------------------------------------------------------------
@@ -118,7 +120,10 @@ class MockApp:
         return self._render(*_error(404, "not_found", f"no such path: {request.url.path}"))
 
     async def _not_allowed(self, request: Request, exc: Exception) -> Response:  # a method no route lists at all
-        return self._render(*_error(405, "method_not_allowed", f"{request.method} is not allowed here"))
+        allow = next((a for route, a in self._allow if route.path_regex.match(request.url.path)), "")
+        return self._render(
+            *_error(405, "method_not_allowed", f"{request.method} is not allowed here", headers={"Allow": allow})
+        )
 
     def _endpoint(self, operations: dict[str, _Operation]) -> Callable[[Request], Any]:
         allow = ", ".join(sorted(operations))
@@ -275,24 +280,25 @@ class MockApp:
 
     def create_token(self, values: dict[str, Any], grant: dict[str, Any]) -> Answer:
         creds = self.settings.credentials
-        kind = grant["grant_type"]
+        grant = {k: v for k, v in grant.items() if isinstance(v, str)}  # validated already, unless a breakage skips it
+        kind = grant.get("grant_type")
         if kind == "api_key":
-            if grant["api_key"] == creds.api_key:
+            if grant.get("api_key") == creds.api_key:
                 return 200, self.state.issue(read_only=False), {}
-            if grant["api_key"] == creds.readonly_api_key:
+            if grant.get("api_key") == creds.readonly_api_key:
                 return 200, self.state.issue(read_only=True), {}
             return _error(401, "invalid_api_key", "The API key is not valid.")
         if kind == "password":
-            if grant["username"] != creds.username:
+            if grant.get("username") != creds.username:
                 return _error(401, "user_not_found", "No such user.")
-            if grant["password"] == creds.pwned_password:
+            if grant.get("password") == creds.pwned_password:
                 return _error(
                     401, "password_pwned", "The password has been reported as pwned; change it in the browser."
                 )
-            if grant["password"] != creds.password:
+            if grant.get("password") != creds.password:
                 return _error(401, "password_incorrect", "The password is incorrect.")
             return 200, self.state.issue(read_only=False), {}
-        issued = self.state.refresh(grant["refresh_token"])
+        issued = self.state.refresh(grant.get("refresh_token", ""))
         return (200, issued, {}) if issued else _error(401, "invalid_refresh_token", "The refresh token is not valid.")
 
     def list_clients(self, values: dict[str, Any], payload: Any) -> Answer:

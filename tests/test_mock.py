@@ -1,0 +1,241 @@
+"""The mock's behaviour, request by request (Starlette's TestClient: no network)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import time
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from conftest import ROOT, SPEC_DIR, RunCli
+from rstar_spec.mock import Credentials, MockApp, MockSettings, create_app
+from rstar_spec.pipeline import build_target
+
+DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
+CREDS = Credentials()
+API = "/api/v3"
+
+
+def client(**settings: Any) -> TestClient:
+    return TestClient(create_app(DOC, MockSettings(credentials=CREDS, validate_responses=True, **settings)))
+
+
+def login(api: TestClient, key: str = CREDS.api_key) -> dict[str, str]:
+    answer = api.post(f"{API}/auth", json={"grant_type": "api_key", "api_key": key})
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+@pytest.fixture
+def api() -> TestClient:
+    return client()
+
+
+def test_heart_is_public_plain_text(api: TestClient) -> None:
+    answer = api.get(f"{API}/heart")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
+    assert "Socrates" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("grant", "status", "code"),
+    [
+        ({"grant_type": "api_key", "api_key": CREDS.api_key}, 200, None),
+        ({"grant_type": "api_key", "api_key": "nope"}, 401, "invalid_api_key"),
+        ({"grant_type": "password", "username": CREDS.username, "password": CREDS.password}, 200, None),
+        ({"grant_type": "password", "username": "who@example.com", "password": CREDS.password}, 401, "user_not_found"),
+        ({"grant_type": "password", "username": CREDS.username, "password": "wrong"}, 401, "password_incorrect"),
+        (
+            {"grant_type": "password", "username": CREDS.username, "password": CREDS.pwned_password},
+            401,
+            "password_pwned",
+        ),
+        ({"grant_type": "refresh_token", "refresh_token": "rs_ref_unknown"}, 401, "invalid_refresh_token"),
+        ({"grant_type": "magic"}, 400, "bad_request"),
+        ({"grant_type": "api_key", "api_key": "k", "extra": 1}, 400, "bad_request"),
+    ],
+)
+def test_grants(api: TestClient, grant: dict[str, Any], status: int, code: str | None) -> None:
+    answer = api.post(f"{API}/auth", json=grant)
+    assert answer.status_code == status
+    if code:
+        assert answer.json()["code"] == code
+    else:
+        assert answer.json()["expires_in"] == 10800 and answer.json()["token_type"] == "Bearer"
+
+
+def test_refresh_token_renews_once(api: TestClient) -> None:
+    first = api.post(f"{API}/auth", json={"grant_type": "api_key", "api_key": CREDS.api_key}).json()
+    renewed = api.post(f"{API}/auth", json={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
+    assert renewed.status_code == 200 and renewed.json()["token"] != first["token"]
+    again = api.post(f"{API}/auth", json={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
+    assert again.json()["code"] == "invalid_refresh_token"
+    assert api.get(f"{API}/clients", headers={"Authorization": f"Bearer {renewed.json()['token']}"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("headers", "code"),
+    [
+        ({}, "missing_token"),
+        ({"Authorization": "Basic abc"}, "invalid_token"),
+        ({"Authorization": "Bearer nope"}, "invalid_token"),
+    ],
+)
+def test_401_reasons(api: TestClient, headers: dict[str, str], code: str) -> None:
+    answer = api.get(f"{API}/clients", headers=headers)
+    assert (answer.status_code, answer.json()["code"]) == (401, code)
+
+
+def test_expired_token() -> None:
+    api = client(token_ttl=1)
+    headers = login(api)
+    assert api.get(f"{API}/clients", headers=headers).status_code == 200
+    time.sleep(1.05)
+    answer = api.get(f"{API}/clients", headers=headers)
+    assert (answer.status_code, answer.json()["code"]) == (401, "token_expired")
+
+
+def test_read_only_key_reads_but_cannot_write(api: TestClient) -> None:
+    headers = login(api, CREDS.readonly_api_key)
+    assert api.get(f"{API}/clients/1", headers=headers).status_code == 200
+    for answer in (
+        api.post(f"{API}/clients", json={"first_name": "A", "last_name": "B"}, headers=headers),
+        api.put(f"{API}/clients/1", json={"first_name": "A", "last_name": "B"}, headers=headers),
+        api.delete(f"{API}/clients/1", headers=headers),
+    ):
+        assert (answer.status_code, answer.json()["code"]) == (403, "forbidden")
+    assert api.get(f"{API}/clients/1", headers=headers).status_code == 200
+
+
+def test_pagination(api: TestClient) -> None:
+    headers = login(api)
+    page = api.get(f"{API}/clients", params={"offset": 20, "limit": 10}, headers=headers).json()
+    assert [c["id"] for c in page["data"]] == list(range(21, 31))
+    assert (page["offset"], page["limit"], page["total"]) == (20, 10, 36)
+    default = api.get(f"{API}/clients", headers=headers).json()
+    assert (default["offset"], default["limit"], len(default["data"])) == (0, 20, 20)
+    assert api.get(f"{API}/clients", params={"offset": 40}, headers=headers).json()["data"] == []
+    for bad in ({"limit": 0}, {"limit": 101}, {"offset": -1}, {"offset": "x"}):
+        answer = api.get(f"{API}/clients", params=bad, headers=headers)
+        assert answer.status_code == 400 and answer.json()["errors"][0]["field"] == next(iter(bad))
+
+
+def test_create_location_etag_put_delete(api: TestClient) -> None:
+    headers = login(api)
+    created = api.post(
+        f"{API}/clients", json={"first_name": "Grace", "last_name": "Hopper", "notes": "hi"}, headers=headers
+    )
+    assert created.status_code == 201
+    location = created.headers["location"]
+    assert location == f"{API}/clients/{created.json()['id']}"
+    assert created.json()["created_at"].endswith("Z")
+    fetched = api.get(location, headers=headers)
+    etag = fetched.headers["etag"]
+    not_modified = api.get(location, headers={**headers, "If-None-Match": etag})
+    assert (not_modified.status_code, not_modified.content, not_modified.headers["etag"]) == (304, b"", etag)
+    replaced = api.put(location, json={"first_name": "Grace", "last_name": "Murray"}, headers=headers)
+    assert replaced.status_code == 200 and "notes" not in replaced.json()  # PUT replaces: what it omits is gone
+    assert replaced.headers["etag"] != etag
+    assert api.get(location, headers={**headers, "If-None-Match": etag}).status_code == 200  # changed since
+    assert api.delete(location, headers=headers).status_code == 204
+    assert api.get(location, headers=headers).json()["code"] == "not_found"
+    assert api.delete(location, headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "field"),
+    [
+        (b"{not json", "application/json", "body"),
+        (b'{"first_name": "caf\xe9"}', "application/json", "body"),  # not UTF-8
+        (b'{"first_name": NaN, "last_name": "x"}', "application/json", "body"),
+        (b'{"first_name": 5, "last_name": "x"}', "application/json", "first_name"),
+        (b'{"first_name": "a", "last_name": "b", "age": 3}', "application/json", "age"),
+        (b'{"last_name": "b"}', "application/json", "first_name"),
+        (b'{"first_name": "a", "last_name": "b", "date_of_birth": "12/09/1906"}', "application/json", "date_of_birth"),
+        (b"[]", "application/json", "body"),
+        (b"first_name=a", "application/x-www-form-urlencoded", "Content-Type"),
+        (b"", "application/json", "body"),
+    ],
+)
+def test_malformed_bodies_are_400_json(api: TestClient, content: bytes, content_type: str, field: str) -> None:
+    answer = api.post(f"{API}/clients", content=content, headers={**login(api), "Content-Type": content_type})
+    assert answer.status_code == 400 and answer.headers["content-type"] == "application/json"
+    assert answer.json()["code"] == "bad_request"
+    assert answer.json()["errors"][0]["field"] == field
+
+
+def test_unknown_paths_ids_and_methods(api: TestClient) -> None:
+    headers = login(api)
+    assert api.get(f"{API}/nothing", headers=headers).json()["code"] == "not_found"
+    assert api.get(f"{API}/clients/abc", headers=headers).json()["errors"][0]["field"] == "client_id"
+    assert api.get(f"{API}/clients/999", headers=headers).status_code == 404
+    for method in ("PATCH", "QUERY"):
+        answer = api.request(method, f"{API}/clients", headers=headers)
+        assert (answer.status_code, answer.headers["allow"], answer.json()["code"]) == (
+            405,
+            "GET, POST",
+            "method_not_allowed",
+        )
+
+
+def test_rate_limit_and_fail_every() -> None:
+    api = client(rate_limit=3)
+    headers = login(api)
+    statuses = [api.get(f"{API}/clients/1", headers=headers) for _ in range(5)]
+    assert [a.status_code for a in statuses] == [200, 200, 200, 429, 429]
+    assert statuses[-1].headers["retry-after"] == "1" and statuses[-1].json()["code"] == "rate_limited"
+    flaky = client(fail_every=3)
+    answers = [flaky.get(f"{API}/heart") for _ in range(6)]
+    assert [a.status_code for a in answers] == [200, 200, 503, 200, 200, 503]
+    assert answers[2].json()["code"] == "service_unavailable" and answers[2].headers["retry-after"] == "1"
+
+
+def test_concurrent_creates_get_distinct_ids() -> None:
+    api = client()
+    headers = login(api)
+
+    def create(i: int) -> int:
+        return api.post(f"{API}/clients", json={"first_name": f"N{i}", "last_name": "C"}, headers=headers).json()["id"]
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(create, range(40)))
+    assert len(set(ids)) == 40
+    assert api.get(f"{API}/clients", params={"limit": 100}, headers=headers).json()["total"] == 76
+
+
+def test_response_validation_reports_a_wrong_answer() -> None:
+    mock = MockApp(DOC, MockSettings(credentials=CREDS))
+    operation = type("Op", (), {})()
+    operation.op = DOC["paths"]["/clients/{client_id}"]["get"]
+    operation.pointer = ("paths", "/clients/{client_id}", "get")
+    operation.op_id = "get_client"
+    ok = {
+        "id": 1,
+        "first_name": "A",
+        "last_name": "B",
+        "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z",
+    }
+    assert mock.check_answer(operation, (200, ok, {"ETag": '"x"'})) is None
+    assert "header ETag is missing" in mock.check_answer(operation, (200, ok, {}))
+    assert "status 201 is not documented" in mock.check_answer(operation, (201, ok, {"ETag": '"x"'}))
+    bad = {**ok, "created_at": "2026-01-01T00:00:00+00:00"}
+    assert "created_at" in mock.check_answer(operation, (200, bad, {"ETag": '"x"'}))
+
+
+def test_credentials_from_the_environment_and_never_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RSTAR_MOCK_API_KEY", "secret-key-123")
+    creds = Credentials.from_env()
+    assert creds.api_key == "secret-key-123" and "secret-key-123" not in repr(creds)
+    assert "secret-key-123" not in repr(MockSettings(credentials=creds))
+
+
+def test_cli_refuses_bad_flags_in_one_line(run_cli: RunCli) -> None:
+    for args, message in (
+        (["mock", "--rate-limit", "0"], "must be at least 1"),
+        (["mock", "--port", "x"], "invalid int value"),
+    ):
+        code, out, err = run_cli(*args)
+        assert code == 2 and out == "" and len(err.splitlines()) == 1 and message in err
