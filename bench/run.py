@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import mock_entry
 import overlay_entry
 import publish_entry
 from synth import write_synthetic_spec
@@ -61,7 +62,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: the project spec and 50 operations, once")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=("spec", "overlay", "publish"), help="run one entry")
+    parser.add_argument("--only", choices=("spec", "overlay", "publish", "mock"), help="run one entry")
     args = parser.parse_args()
     sections: list[str] = []
     if args.only in (None, "spec"):
@@ -69,6 +70,9 @@ def main() -> int:
     if args.only in (None, "overlay"):
         lines, verdicts = overlay_entry.run(Path(tempfile.gettempdir()), args.quick)
         sections += ["## Overlay", "", *lines, "", *verdicts, ""]
+    if args.only in (None, "mock"):
+        lines, verdicts = mock_entry.run(args.quick)
+        sections += ["## Mock server and contract suite", "", *lines, "", *verdicts, ""]
     if args.only in (None, "publish"):
         lines, verdicts = publish_entry.run(measure, args.quick)
         sections += ["## publish and diff", "", *lines, "", *verdicts, ""]

@@ -239,3 +239,16 @@ def test_cli_refuses_bad_flags_in_one_line(run_cli: RunCli) -> None:
     ):
         code, out, err = run_cli(*args)
         assert code == 2 and out == "" and len(err.splitlines()) == 1 and message in err
+
+
+def test_listening_socket_says_tcp_so_answers_are_not_delayed() -> None:
+    """With proto 0 asyncio leaves Nagle on, and every answer waited 44 ms for the client's delayed ACK."""
+    import socket
+
+    from rstar_spec.mock._server import _listen
+
+    sock = _listen("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
