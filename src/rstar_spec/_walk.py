@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ._pointer import Pointer, from_fragment
+from ._pointer import Pointer, from_fragment, get
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 WRITE_METHODS = ("post", "put", "patch", "delete")
@@ -30,15 +30,9 @@ def resolve(doc: dict[str, Any], node: Any, pointer: Pointer) -> tuple[Pointer, 
             pointer = from_fragment(ref[1:])
         except ValueError:
             break
-        target: Any = doc
-        for token in pointer:
-            if isinstance(target, dict) and token in target:
-                target = target[token]
-            elif isinstance(target, list) and token.isdigit() and int(token) < len(target):
-                target = target[int(token)]
-            else:
-                return pointer, None
-        node = target
+        node = get(doc, pointer, None)
+        if node is None:
+            return pointer, None
     return pointer, node
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ._errors import BundleError, Location, RefError, SpecLoadError
-from ._pointer import KeyPointer, Pointer, from_fragment, to_ref, to_string
+from ._pointer import KeyPointer, Pointer, from_fragment, get, to_ref, to_string
 from ._walk import iter_refs
 from ._yaml import YamlDoc, dump_for, load_yaml
 
@@ -45,6 +45,7 @@ COMPONENT_KINDS = (
 )
 COMPONENTS_DIR = "components"
 _SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+_NOWHERE = object()
 
 
 @dataclass
@@ -230,15 +231,8 @@ class _Bundler:
             pointer = from_fragment(fragment)
         except ValueError as exc:
             raise RefError(f"$ref {ref!r}: {exc}", where) from None
-        doc = self.load(target)
-        node: Any = doc.data
-        for token in pointer:
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                raise RefError(f"$ref {ref!r} points nowhere: no {to_string(pointer)!r} in {target.name}", where)
+        if get(self.load(target).data, pointer, _NOWHERE) is _NOWHERE:
+            raise RefError(f"$ref {ref!r} points nowhere: no {to_string(pointer)!r} in {target.name}", where)
         return target, pointer
 
     def internal_pointer(self, target: Path, pointer: Pointer) -> Pointer | None:
@@ -279,7 +273,7 @@ class _Bundler:
         self.source_map.add(dst, target, pointer)
         for sibling in siblings:
             self.source_map.add((*dst, sibling), path, (*src, sibling))
-        inlined = self.copy(_get(self.load(target).data, pointer), target, pointer, dst, (*inlining, key))
+        inlined = self.copy(get(self.load(target).data, pointer), target, pointer, dst, (*inlining, key))
         if siblings and isinstance(inlined, dict):
             inlined.update(siblings)  # Reference Object siblings (summary, description) win
         return inlined
@@ -290,17 +284,10 @@ class _Bundler:
             if not ref.startswith("#"):
                 continue
             try:
-                _get(out, from_fragment(ref[1:]))
+                get(out, from_fragment(ref[1:]))
             except (KeyError, ValueError):
                 raise RefError(f"$ref {ref!r} points nowhere in the bundle", self.source_map.locate(pointer)) from None
 
 
 def _kind_order(kind: str) -> tuple[int, str]:
     return (COMPONENT_KINDS.index(kind) if kind in COMPONENT_KINDS else len(COMPONENT_KINDS), kind)
-
-
-def _get(doc: Any, pointer: Pointer) -> Any:
-    node = doc
-    for token in pointer:
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return node

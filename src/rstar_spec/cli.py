@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from . import __version__
 from ._errors import Location, RstarError, display_path
@@ -196,57 +196,30 @@ def _diff(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_text(changes))
     if args.changelog:
-        _write_changelog(args.changelog, versions, changes)
+        from .gate import write_changelog
+
+        write_changelog(args.changelog, versions[0], versions[1], changes)
     breaking = sum(c.breaking for c in changes)
     print(f"diff: {len(changes)} changes, {breaking} breaking ({versions[0]} -> {versions[1]})", file=sys.stderr)
     return 1 if breaking else 0
 
 
-def _write_changelog(path: Path, versions: tuple[str, str], changes: list[Any]) -> None:
-    import datetime
-
-    from .changelog import changelog_section, update_changelog
-
-    today = datetime.datetime.now(datetime.UTC).date().isoformat()
-    update_changelog(path, versions[1], changelog_section(versions[1], changes, versions[0], today))
-
-
 def _breaking(args: argparse.Namespace) -> int:
-    import tempfile
-
-    from . import gitref
+    from . import gate
     from .changelog import format_text
-    from .diff import diff, major
 
-    new = bundle(args.spec)
-    repo = gitref.repo_root(args.spec.resolve().parent)
-    spec_dir = str(args.spec.resolve().parent.relative_to(repo))
-    with tempfile.TemporaryDirectory() as tmp:
-        ref = args.ref or gitref.last_spec_commit(repo, spec_dir)
-        old_dir = gitref.extract(repo, ref, spec_dir, Path(tmp) / "at-ref") if ref else None
-        root_name = args.spec.name
-        if old_dir is not None and args.ref is None and bundle(old_dir / root_name).dump() == new.dump():
-            # the working spec is that commit's: gate the change that commit made
-            ref = gitref.parent(repo, ref)
-            old_dir = gitref.extract(repo, ref, spec_dir, Path(tmp) / "before") if ref else None
-        if old_dir is None:
-            print("breaking: no earlier spec in git history: nothing to compare", file=sys.stderr)
-            return 0
-        old = bundle(old_dir / root_name)
-    changes = diff(old, new)
-    sys.stdout.write(format_text(changes))
-    versions = (str(old.data.get("info", {}).get("version")), str(new.data.get("info", {}).get("version")))
-    breaking = sum(c.breaking for c in changes)
-    summary = f"breaking: {len(changes)} changes since {ref[:12]}, {breaking} breaking ({versions[0]} -> {versions[1]})"
-    print(summary, file=sys.stderr)
-    if versions[0] != versions[1]:
-        _write_changelog(args.changelog, versions, changes)
-        print(f"breaking: {display_path(args.changelog)} has a section for {versions[1]}", file=sys.stderr)
-    old_major, new_major = major(versions[0]), major(versions[1])
-    if breaking and (old_major is None or new_major is None or new_major <= old_major):
-        raise RstarError(
-            f"{breaking} breaking changes need a new major info.version (it is {versions[1]}, was {versions[0]})"
-        )
+    result = gate.check(args.spec, args.ref)
+    if result.ref is None:
+        print("breaking: no earlier spec in git history: nothing to compare", file=sys.stderr)
+        return 0
+    sys.stdout.write(format_text(list(result.changes)))
+    print(f"breaking: {len(result.changes)} changes since {result.ref[:12]}, {result.breaking} breaking "
+          f"({result.old_version} -> {result.new_version})", file=sys.stderr)  # fmt: skip
+    if result.old_version != result.new_version:
+        gate.write_changelog(args.changelog, result.old_version, result.new_version, list(result.changes))
+        print(f"breaking: {display_path(args.changelog)} has a section for {result.new_version}", file=sys.stderr)
+    if not result.passes:
+        raise gate.refusal(result)
     return 0
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._errors import Location
-from ._pointer import Pointer, from_fragment
-from ._walk import HTTP_METHODS, effective_security
+from ._pointer import Pointer
+from ._walk import HTTP_METHODS, effective_security, resolve
 from .bundle import Bundle
 
 _TEMPLATE = re.compile(r"\{[^{}]*\}")
@@ -50,18 +50,7 @@ class _Side:
         return self.bundle.data
 
     def resolve(self, node: Any, pointer: Pointer) -> tuple[Pointer, Any]:
-        seen = set()
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
-            if node["$ref"] in seen:
-                break
-            seen.add(node["$ref"])
-            pointer = from_fragment(node["$ref"][1:])
-            node = self.doc
-            for token in pointer:
-                node = (
-                    node[int(token)] if isinstance(node, list) else node.get(token) if isinstance(node, dict) else None
-                )
-        return pointer, node
+        return resolve(self.doc, node, pointer)
 
     def locate(self, pointer: Pointer) -> Location | None:
         try:

@@ -34,7 +34,7 @@ from typing import Any
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from ._errors import RstarError, shorten
-from ._pointer import Pointer, from_fragment, to_string
+from ._pointer import Pointer, from_fragment, get, to_string
 from ._walk import iter_operations, iter_refs
 from ._yaml import dump_json, dump_yaml
 from .downconvert import Loss, downconvert
@@ -70,9 +70,7 @@ def dereference(doc: dict[str, Any]) -> dict[str, Any]:
             if isinstance(ref, str) and ref.startswith("#"):
                 if ref in stack:
                     raise PublishError(f"cannot dereference #{to_string(pointer)}: {ref} refers to itself")
-                target: Any = doc
-                for token in from_fragment(ref[1:]):
-                    target = target[int(token)] if isinstance(target, list) else target[token]
+                target = get(doc, from_fragment(ref[1:]))
                 inlined = resolve(copy.deepcopy(target), pointer, (*stack, ref))
                 siblings = {k: resolve(v, (*pointer, k), stack) for k, v in node.items() if k != "$ref"}
                 return {**inlined, **siblings} if isinstance(inlined, dict) else inlined
