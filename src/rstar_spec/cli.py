@@ -34,11 +34,16 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rstar-spec", description="Tooling for the Reception Star API v3 spec.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
-        "--spec", type=Path, default=DEFAULT_SPEC, help="root file of the source spec (default: %(default)s)"
+        "--spec",
+        metavar="FILE",
+        type=Path,
+        default=DEFAULT_SPEC,
+        help="root file of the source spec (default: %(default)s)",
     )
     parser.add_argument(
         "--overlays",
         dest="overlays_dir",
+        metavar="DIR",
         type=Path,
         default=DEFAULT_OVERLAYS_DIR,
         help="folder of the overlays (default: %(default)s)",
