@@ -94,10 +94,12 @@ def run(synthetic_root: Path, quick: bool) -> tuple[list[str], list[str]]:
             f"- 1,000 actions validated, compiled and applied in {by_size[1000]:.2f} s: target < 1 s "
             f"{'met' if by_size[1000] < 1 else 'MISSED'}"
         )
-    if 100 in by_size and 5000 in by_size:
-        growth = by_size[5000] / by_size[100]
+    if 1000 in by_size and 5000 in by_size:
+        # Per action, where fixed costs no longer dominate (100 actions take ~15 ms, mostly fixed
+        # cost and timer noise), within the +-25 % noise of these machines (shared/baselines.md).
+        per_1000, per_5000 = by_size[1000] / 1000, by_size[5000] / 5000
         verdicts.append(
-            f"- growth 100 -> 5,000 actions: time x{growth:.1f} for x50 the actions: "
-            f"{'no worse than linear' if growth <= 50 else 'WORSE than linear'}"
+            f"- cost per action: {1e6 * per_1000:.0f} us at 1,000 actions, {1e6 * per_5000:.0f} us at 5,000: "
+            f"{'linear' if per_5000 <= 1.25 * per_1000 else 'WORSE than linear'} (within the +-25 % noise band)"
         )
     return lines, verdicts
