@@ -292,7 +292,7 @@ def _overlay_lint(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _report(result: Bundle, problems: Sequence[tuple[Location, str]]) -> int:
+def _report(problems: Sequence[tuple[Location, str]]) -> int:
     for location, message in problems:
         print(f"{location}: {message}")
     return 1 if problems else 0
@@ -303,7 +303,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     result = _load(args)
     problems = [(result.locate(p.pointer), p.message) for p in validate(result.data)]
-    status = _report(result, sorted(problems))
+    status = _report(sorted(problems))
     if not status:
         print(
             f"{display_path(args.spec)}: valid OpenAPI {result.data.get('openapi')}, every example matches its schema",

@@ -12,7 +12,6 @@ when the spec is a split source).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -361,8 +360,6 @@ def _types(schema: dict[str, Any]) -> set[str]:
         return {kind}
     if isinstance(kind, list):
         return {str(k) for k in kind}
-    if "const" in schema:
-        return set()
     return set()
 
 
@@ -377,10 +374,6 @@ def _enum(schema: dict[str, Any]) -> list[Any] | None:
 def diff(old: Bundle, new: Bundle) -> list[Change]:
     """Every change from old to new, breaking ones first."""
     return _Differ(old, new).run()
-
-
-def iter_breaking(changes: list[Change]) -> Iterator[Change]:
-    return (c for c in changes if c.breaking)
 
 
 def major(version: Any) -> int | None:
