@@ -33,12 +33,13 @@ from typing import Any
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-from ._errors import RstarError, shorten
+from ._errors import RstarError
 from ._pointer import Pointer, from_fragment, get, to_string
 from ._walk import iter_operations, iter_refs
 from ._yaml import dump_json, dump_yaml
 from .downconvert import Loss, downconvert
 from .pipeline import build_target
+from .validate import validate_structure
 
 BASENAME = "reception-star.openapi"
 DEFAULT_OUTPUT = Path("generated/openapi")
@@ -101,13 +102,9 @@ def _drop_mappings(node: Any) -> None:
 
 
 def _check_valid(name: str, doc: dict[str, Any], validator: type) -> None:
-    try:
-        error = next(iter(validator(doc).iter_errors()), None)
-    except Exception as exc:  # the validator raises on what it cannot resolve
-        raise PublishError(f"{name} could not be validated: {shorten(str(exc))}") from None
-    if error is not None:
-        where = "/".join(str(p) for p in getattr(error, "absolute_path", ()) or ())
-        raise PublishError(f"{name} is not valid OpenAPI at /{where}: {shorten(getattr(error, 'message', str(error)))}")
+    problems = validate_structure(doc, validator)
+    if problems:
+        raise PublishError(f"{name} is not valid OpenAPI at /{'/'.join(problems[0].pointer)}: {problems[0].message}")
 
 
 def _check_dereferenced(dereferenced: dict[str, Any], published: dict[str, Any]) -> None:

@@ -227,14 +227,13 @@ def path_params(ctx: LintContext) -> Found:
         if len(set(names)) != len(names):
             yield KeyPointer(item_pointer), f"path {path} repeats a parameter template"
         shared = _path_params(ctx, item.get("parameters"), (*item_pointer, "parameters"))
-        for pointer, _, _, op in (o for o in ctx.operations if o[0][:2] == item_pointer):
-            declared = {**shared, **_path_params(ctx, op.get("parameters"), (*pointer, "parameters"))}
-            for name in names:
-                if name and name not in declared:
-                    yield pointer, f"path parameter {{{name}}} of {path} is not declared for {pointer[-1].upper()}"
         everything = dict(shared)
         for pointer, _, _, op in (o for o in ctx.operations if o[0][:2] == item_pointer):
-            everything.update(_path_params(ctx, op.get("parameters"), (*pointer, "parameters")))
+            own = _path_params(ctx, op.get("parameters"), (*pointer, "parameters"))
+            everything.update(own)
+            for name in names:
+                if name and name not in shared and name not in own:
+                    yield pointer, f"path parameter {{{name}}} of {path} is not declared for {pointer[-1].upper()}"
         for name, (pointer, param) in everything.items():
             if name not in names:
                 yield pointer, f"path parameter {name!r} is not in the path {path}"

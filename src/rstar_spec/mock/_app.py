@@ -195,11 +195,10 @@ class MockApp:
     def _parameters(self, operation: _Operation, request: Request) -> dict[str, Any]:
         values: dict[str, Any] = {}
         errors = []
+        sources = {"path": request.path_params, "query": request.query_params, "header": request.headers}
         for pointer, param in operation.params:
             name, where = param["name"], param["in"]
-            raw = {"path": request.path_params, "query": request.query_params, "header": request.headers}[where].get(
-                name.lower() if where == "header" else name
-            )
+            raw = sources[where].get(name.lower() if where == "header" else name)
             if raw is None:
                 if param.get("required"):
                     errors.append({"field": name, "message": "is required"})
