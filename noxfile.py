@@ -17,6 +17,7 @@ nox.options.sessions = ["lint", "drift", "contract"]
 PYTHON = "3.11"
 CONSTRAINTS = "requirements/constraints.txt"
 PYTHON_SOURCES = ["src", "tests", "bench", "noxfile.py"]
+GENERATED_CLIENT = "generated/python"
 NPM_TOOLS = "tools/npm"
 NPM_BIN = f"{NPM_TOOLS}/node_modules/.bin"
 PUBLISHED = "generated/openapi/reception-star.openapi.yaml"
@@ -40,9 +41,17 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def drift(session: nox.Session) -> None:
-    """Fail when generated/ no longer matches spec/ and overlays/ (regenerate: nox -s publish)."""
+    """Fail when generated/ no longer matches spec/, overlays/ and templates/ (nox -s publish, nox -s generate)."""
     _install(session)
     session.run("rstar-spec", "publish", "--check")
+    session.run("rstar-spec", "generate", "--check")
+
+
+@nox.session(python=PYTHON)
+def generate(session: nox.Session) -> None:
+    """Write the Python client into generated/python/ (commit it); `-- --check` only compares."""
+    _install(session)
+    session.run("rstar-spec", "generate", *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -111,6 +120,8 @@ def docs(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The test suite; extra arguments go to pytest (`nox -s tests -- -k bundle`)."""
     _install(session, "test")
+    # The generated client, editable: the tests import what generated/python/ holds now.
+    session.install("-c", CONSTRAINTS, "-e", GENERATED_CLIENT)
     session.run("pytest", *session.posargs)
 
 
@@ -118,6 +129,7 @@ def tests(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Speed and memory against the targets, as tables (`-- --quick` for a smoke run)."""
     _install(session)
+    session.install("-c", CONSTRAINTS, "-e", GENERATED_CLIENT)
     session.run("python", "bench/run.py", *session.posargs)
 
 

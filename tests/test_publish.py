@@ -62,7 +62,7 @@ def test_check_lists_stale_missing_and_extra_files(tmp_path: Path) -> None:
     (out / f"{BASENAME}.3.0.yaml").unlink()
     (out / "old.yaml").write_text("x", encoding="utf-8")
     assert check(publication, out) == [
-        "old.yaml (not published any more)",
+        "old.yaml (not generated any more)",
         f"{BASENAME}.3.0.yaml (missing)",
         f"{BASENAME}.json (differs)",
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -70,6 +71,20 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the files that are stale")
     cmd.set_defaults(run=_publish)
+
+    cmd = commands.add_parser("generate", help="generate the Python client (openapi-python-client with templates/)")
+    cmd.add_argument(
+        "-o", "--output", type=Path, default=Path("generated/python"), help="folder (default: %(default)s)"
+    )
+    cmd.add_argument(
+        "--templates",
+        type=Path,
+        default=Path("templates"),
+        metavar="DIR",
+        help="templates and the generator's config.yaml (default: %(default)s)",
+    )
+    cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the files that are stale")
+    cmd.set_defaults(run=_generate)
 
     cmd = commands.add_parser("diff", help="classify every change between two specs as breaking or not")
     cmd.add_argument("old", type=Path, help="the old spec: a document or the root of a split spec")
@@ -186,6 +201,31 @@ def _publish(args: argparse.Namespace) -> int:
         return 1 if stale else 0
     publish.write(publication, args.output)
     print(f"publish: wrote {len(publication.files)} files to {display_path(args.output)}/", file=sys.stderr)
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from . import generate
+
+    started = time.perf_counter()
+    files = generate.generate(args.spec, args.overlays_dir, args.templates)
+    if args.check:
+        stale = generate.check(files, args.output)
+        if stale:
+            print(
+                f"generate: {len(stale)} stale files in {display_path(args.output)}/: run `nox -s generate`",
+                file=sys.stderr,
+            )
+            for line in stale[:20]:
+                print(f"  {line}")
+            if len(stale) > 20:
+                print(f"  ... and {len(stale) - 20} more")
+            return 1
+        print(f"generate: {display_path(args.output)}/ is up to date ({len(files)} files)", file=sys.stderr)
+        return 0
+    generate.write(files, args.output)
+    elapsed = time.perf_counter() - started
+    print(f"generate: wrote {len(files)} files to {display_path(args.output)}/ in {elapsed:.1f} s", file=sys.stderr)
     return 0
 
 

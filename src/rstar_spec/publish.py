@@ -22,9 +22,6 @@ is then replaced as a whole, so a failed run leaves the previous one untouched.
 from __future__ import annotations
 
 import copy
-import os
-import shutil
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -35,6 +32,7 @@ from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValida
 
 from ._errors import RstarError
 from ._pointer import Pointer, from_fragment, get, to_string
+from ._tree import replace_tree, stale_files
 from ._walk import iter_operations, iter_refs
 from ._yaml import dump_json, dump_yaml
 from .downconvert import Loss, downconvert
@@ -176,35 +174,15 @@ def _readme(doc: dict[str, Any], losses: list[Loss]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _encoded(publication: Publication) -> dict[str, bytes]:
+    return {name: text.encode("utf-8") for name, text in publication.files.items()}
+
+
 def write(publication: Publication, output: Path) -> None:
     """Replace the output folder as a whole: a failed run leaves the previous one."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-    try:
-        for name, text in publication.files.items():
-            (staging / name).write_text(text, encoding="utf-8", newline="\n")
-        if output.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old.", dir=output.parent))
-            os.replace(output, retired / output.name)
-            os.replace(staging, output)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    replace_tree(_encoded(publication), output)
 
 
 def check(publication: Publication, output: Path) -> list[str]:
     """The files of the output folder that differ from the publication (missing, changed, extra)."""
-    present = {p.name for p in output.iterdir() if p.is_file()} if output.is_dir() else set()
-    stale = []
-    for name in sorted(present | set(publication.files)):
-        path = output / name
-        if name not in publication.files:
-            stale.append(f"{name} (not published any more)")
-        elif name not in present:
-            stale.append(f"{name} (missing)")
-        elif path.read_text(encoding="utf-8") != publication.files[name]:
-            stale.append(f"{name} (differs)")
-    return stale
+    return stale_files(_encoded(publication), output)

@@ -1,0 +1,210 @@
+"""POST /auth: Issue a bearer token"""
+
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import Client
+from ...models.api_key_grant import ApiKeyGrant
+from ...models.error import Error
+from ...models.password_grant import PasswordGrant
+from ...models.refresh_token_grant import RefreshTokenGrant
+from ...models.token import Token
+from ...models.unauthorized_error import UnauthorizedError
+from ...types import Response
+
+IDEMPOTENT = False
+"""Whether the client may send this request again after a 502, a 503 or a broken connection."""
+
+_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
+    400: Error.from_dict,
+    401: UnauthorizedError.from_dict,
+    429: Error.from_dict,
+    500: Error.from_dict,
+    502: Error.from_dict,
+    503: Error.from_dict,
+}
+
+
+def _get_kwargs(
+    *,
+    body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/auth",
+    }
+
+    if isinstance(body, ApiKeyGrant):
+        _kwargs["json"] = body.to_dict()
+    elif isinstance(body, PasswordGrant):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(response: httpx.Response) -> Token:
+    if response.status_code == 200:
+        response_200 = Token.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code >= 400:
+        raise errors.from_response(response, _ERROR_BODIES.get(response.status_code))
+    raise errors.unexpected_status(response)
+
+
+def _build_response(response: httpx.Response) -> Response[Token]:
+    parsed = _parse_response(response)
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
+def sync_detailed(
+    *,
+    client: Client,
+    body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant,
+) -> Response[Token]:
+    """Issue a bearer token
+
+    Exchanges an API key, a username and password, or a refresh token for a
+    short-lived bearer token and a refresh token. Needs no token itself.
+
+    Args:
+        body (ApiKeyGrant | PasswordGrant | RefreshTokenGrant): The grant to exchange for a token,
+            discriminated by `grant_type`.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Response[Token]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=False)
+    return _build_response(response)
+
+
+def sync(
+    *,
+    client: Client,
+    body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant,
+) -> Token:
+    """Issue a bearer token
+
+    Exchanges an API key, a username and password, or a refresh token for a
+    short-lived bearer token and a refresh token. Needs no token itself.
+
+    Args:
+        body (ApiKeyGrant | PasswordGrant | RefreshTokenGrant): The grant to exchange for a token,
+            discriminated by `grant_type`.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Token
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: Client,
+    body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant,
+) -> Response[Token]:
+    """Issue a bearer token
+
+    Exchanges an API key, a username and password, or a refresh token for a
+    short-lived bearer token and a refresh token. Needs no token itself.
+
+    Args:
+        body (ApiKeyGrant | PasswordGrant | RefreshTokenGrant): The grant to exchange for a token,
+            discriminated by `grant_type`.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Response[Token]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=False)
+    return _build_response(response)
+
+
+async def asyncio(
+    *,
+    client: Client,
+    body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant,
+) -> Token:
+    """Issue a bearer token
+
+    Exchanges an API key, a username and password, or a refresh token for a
+    short-lived bearer token and a refresh token. Needs no token itself.
+
+    Args:
+        body (ApiKeyGrant | PasswordGrant | RefreshTokenGrant): The grant to exchange for a token,
+            discriminated by `grant_type`.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Token
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

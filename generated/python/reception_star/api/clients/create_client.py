@@ -1,0 +1,208 @@
+"""POST /clients: Create a client"""
+
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient
+from ...models.client_input import ClientInput
+from ...models.client_record import ClientRecord
+from ...models.error import Error
+from ...models.unauthorized_error import UnauthorizedError
+from ...types import Response
+
+IDEMPOTENT = False
+"""Whether the client may send this request again after a 502, a 503 or a broken connection."""
+
+_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
+    400: Error.from_dict,
+    401: UnauthorizedError.from_dict,
+    403: Error.from_dict,
+    429: Error.from_dict,
+    500: Error.from_dict,
+    502: Error.from_dict,
+    503: Error.from_dict,
+}
+
+
+def _get_kwargs(
+    *,
+    body: ClientInput,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/clients",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(response: httpx.Response) -> ClientRecord:
+    if response.status_code == 201:
+        response_201 = ClientRecord.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code >= 400:
+        raise errors.from_response(response, _ERROR_BODIES.get(response.status_code))
+    raise errors.unexpected_status(response)
+
+
+def _build_response(response: httpx.Response) -> Response[ClientRecord]:
+    parsed = _parse_response(response)
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ClientInput,
+) -> Response[ClientRecord]:
+    """Create a client
+
+    Creates a client from the writable fields; answers 201 with the new client and its address in
+    `Location`.
+
+    Args:
+        body (ClientInput): The writable fields of a client: the body of `POST /clients` and of
+            `PUT /clients/{client_id}`, where a field left out is removed.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.PermissionDeniedError: 403.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Response[ClientRecord]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    return _build_response(response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: ClientInput,
+) -> ClientRecord:
+    """Create a client
+
+    Creates a client from the writable fields; answers 201 with the new client and its address in
+    `Location`.
+
+    Args:
+        body (ClientInput): The writable fields of a client: the body of `POST /clients` and of
+            `PUT /clients/{client_id}`, where a field left out is removed.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.PermissionDeniedError: 403.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        ClientRecord
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ClientInput,
+) -> Response[ClientRecord]:
+    """Create a client
+
+    Creates a client from the writable fields; answers 201 with the new client and its address in
+    `Location`.
+
+    Args:
+        body (ClientInput): The writable fields of a client: the body of `POST /clients` and of
+            `PUT /clients/{client_id}`, where a field left out is removed.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.PermissionDeniedError: 403.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Response[ClientRecord]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    return _build_response(response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: ClientInput,
+) -> ClientRecord:
+    """Create a client
+
+    Creates a client from the writable fields; answers 201 with the new client and its address in
+    `Location`.
+
+    Args:
+        body (ClientInput): The writable fields of a client: the body of `POST /clients` and of
+            `PUT /clients/{client_id}`, where a field left out is removed.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.PermissionDeniedError: 403.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        ClientRecord
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

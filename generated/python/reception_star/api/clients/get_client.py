@@ -1,0 +1,248 @@
+"""GET /clients/{client_id}: Get a client"""
+
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, CachedAnswer, Client
+from ...models.client_record import ClientRecord
+from ...models.error import Error
+from ...models.unauthorized_error import UnauthorizedError
+from ...types import Response
+
+IDEMPOTENT = True
+"""Whether the client may send this request again after a 502, a 503 or a broken connection."""
+
+_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
+    400: Error.from_dict,
+    401: UnauthorizedError.from_dict,
+    404: Error.from_dict,
+    429: Error.from_dict,
+    500: Error.from_dict,
+    502: Error.from_dict,
+    503: Error.from_dict,
+}
+
+
+def _get_kwargs(
+    client_id: int,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/clients/{client_id}".format(
+            client_id=quote(str(client_id), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(response: httpx.Response) -> ClientRecord:
+    if response.status_code == 200:
+        response_200 = ClientRecord.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code >= 400:
+        raise errors.from_response(response, _ERROR_BODIES.get(response.status_code))
+    raise errors.unexpected_status(response)
+
+
+def _build_response(response: httpx.Response) -> Response[ClientRecord]:
+    parsed = _parse_response(response)
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
+def _from_cache(response: httpx.Response, cached: CachedAnswer) -> Response[ClientRecord]:
+    """A 304: the object is the one of the cached answer, parsed afresh."""
+    parsed = _parse_response(httpx.Response(200, content=cached.content, headers=response.headers))
+    return Response(
+        status_code=HTTPStatus.NOT_MODIFIED,
+        content=cached.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
+def _remember(client: Client, key: str, response: httpx.Response) -> None:
+    etag = response.headers.get("ETag")
+    if client.etag_cache is not None and response.status_code == 200 and etag:
+        client.etag_cache.put(key, etag, response.content)
+
+
+def _conditional(client: Client, kwargs: dict[str, Any]) -> tuple[str, CachedAnswer | None]:
+    key = client.cache_key(kwargs)
+    cached = client.etag_cache.get(key) if client.etag_cache is not None else None
+    if cached is not None:
+        kwargs["headers"]["If-None-Match"] = cached.etag
+    return key, cached
+
+
+def sync_detailed(
+    client_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ClientRecord]:
+    """Get a client
+
+    The client with this id. The answer carries an `ETag`; send it back in `If-None-Match` and, while
+    the client is unchanged, the answer is 304 with no body.
+
+    The answer is remembered with its ETag: asked again, the client sends If-None-Match and, on 304,
+    returns the cached object.
+
+    Args:
+        client_id (int):
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.NotFoundError: 404.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Response[ClientRecord]
+    """
+
+    kwargs = _get_kwargs(
+        client_id=client_id,
+    )
+    key, cached = _conditional(client, kwargs)
+    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    if response.status_code == 304 and cached is not None:
+        return _from_cache(response, cached)
+    built = _build_response(response)
+    _remember(client, key, response)
+    return built
+
+
+def sync(
+    client_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> ClientRecord:
+    """Get a client
+
+    The client with this id. The answer carries an `ETag`; send it back in `If-None-Match` and, while
+    the client is unchanged, the answer is 304 with no body.
+
+    The answer is remembered with its ETag: asked again, the client sends If-None-Match and, on 304,
+    returns the cached object.
+
+    Args:
+        client_id (int):
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.NotFoundError: 404.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        ClientRecord
+    """
+
+    return sync_detailed(
+        client_id=client_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    client_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ClientRecord]:
+    """Get a client
+
+    The client with this id. The answer carries an `ETag`; send it back in `If-None-Match` and, while
+    the client is unchanged, the answer is 304 with no body.
+
+    The answer is remembered with its ETag: asked again, the client sends If-None-Match and, on 304,
+    returns the cached object.
+
+    Args:
+        client_id (int):
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.NotFoundError: 404.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Response[ClientRecord]
+    """
+
+    kwargs = _get_kwargs(
+        client_id=client_id,
+    )
+    key, cached = _conditional(client, kwargs)
+    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    if response.status_code == 304 and cached is not None:
+        return _from_cache(response, cached)
+    built = _build_response(response)
+    _remember(client, key, response)
+    return built
+
+
+async def asyncio(
+    client_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> ClientRecord:
+    """Get a client
+
+    The client with this id. The answer carries an `ETag`; send it back in `If-None-Match` and, while
+    the client is unchanged, the answer is 304 with no body.
+
+    The answer is remembered with its ETag: asked again, the client sends If-None-Match and, on 304,
+    returns the cached object.
+
+    Args:
+        client_id (int):
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.NotFoundError: 404.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        ClientRecord
+    """
+
+    return (
+        await asyncio_detailed(
+            client_id=client_id,
+            client=client,
+        )
+    ).parsed

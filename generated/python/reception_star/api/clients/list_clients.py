@@ -1,0 +1,384 @@
+"""GET /clients: List clients"""
+
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient
+from ...models.client_page import ClientPage
+from ...models.client_record import ClientRecord
+from ...models.error import Error
+from ...models.unauthorized_error import UnauthorizedError
+from ...types import UNSET, Response, Unset
+
+IDEMPOTENT = True
+"""Whether the client may send this request again after a 502, a 503 or a broken connection."""
+
+_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
+    400: Error.from_dict,
+    401: UnauthorizedError.from_dict,
+    429: Error.from_dict,
+    500: Error.from_dict,
+    502: Error.from_dict,
+    503: Error.from_dict,
+}
+
+
+def _get_kwargs(
+    *,
+    offset: int | Unset = 0,
+    limit: int | Unset = 20,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["offset"] = offset
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/clients",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(response: httpx.Response) -> ClientPage:
+    if response.status_code == 200:
+        response_200 = ClientPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code >= 400:
+        raise errors.from_response(response, _ERROR_BODIES.get(response.status_code))
+    raise errors.unexpected_status(response)
+
+
+def _build_response(response: httpx.Response) -> Response[ClientPage]:
+    parsed = _parse_response(response)
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    offset: int | Unset = 0,
+    limit: int | Unset = 20,
+) -> Response[ClientPage]:
+    """List clients
+
+    One page of the account's clients, in ascending `id` order.
+
+    Args:
+        offset (int | Unset):  Default: 0.
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Response[ClientPage]
+    """
+
+    kwargs = _get_kwargs(
+        offset=offset,
+        limit=limit,
+    )
+    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    return _build_response(response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    offset: int | Unset = 0,
+    limit: int | Unset = 20,
+) -> ClientPage:
+    """List clients
+
+    One page of the account's clients, in ascending `id` order.
+
+    Args:
+        offset (int | Unset):  Default: 0.
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        ClientPage
+    """
+
+    return sync_detailed(
+        client=client,
+        offset=offset,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    offset: int | Unset = 0,
+    limit: int | Unset = 20,
+) -> Response[ClientPage]:
+    """List clients
+
+    One page of the account's clients, in ascending `id` order.
+
+    Args:
+        offset (int | Unset):  Default: 0.
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Response[ClientPage]
+    """
+
+    kwargs = _get_kwargs(
+        offset=offset,
+        limit=limit,
+    )
+    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    return _build_response(response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    offset: int | Unset = 0,
+    limit: int | Unset = 20,
+) -> ClientPage:
+    """List clients
+
+    One page of the account's clients, in ascending `id` order.
+
+    Args:
+        offset (int | Unset):  Default: 0.
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        ClientPage
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            offset=offset,
+            limit=limit,
+        )
+    ).parsed
+
+
+def _next_offset(offset: int | Unset) -> int:
+    return 0 if isinstance(offset, Unset) else offset
+
+
+def _advance(offset: int, page: ClientPage) -> int | None:
+    """The offset of the next page, or None after the last."""
+    fetched = len(page.data)
+    if fetched == 0 or offset + fetched >= page.total:
+        return None
+    return offset + fetched
+
+
+def sync_pages(
+    *,
+    client: AuthenticatedClient,
+    offset: int | Unset = 0,
+    limit: int | Unset = 20,
+) -> Iterator[ClientPage]:
+    """List clients
+
+    One page of the account's clients, in ascending `id` order.
+
+    Every page. Fetches lazily, one page at a time, from `offset` on, and stops after the page that
+    reaches `total` (or at an empty page): memory holds one page, not the whole list.
+
+    Args:
+        offset (int | Unset):  Default: 0.
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Iterator[ClientPage]
+    """
+
+    next_offset: int | None = _next_offset(offset)
+    while next_offset is not None:
+        page = sync(
+            client=client,
+            offset=next_offset,
+            limit=limit,
+        )
+        yield page
+        next_offset = _advance(next_offset, page)
+
+
+def sync_items(
+    *,
+    client: AuthenticatedClient,
+    offset: int | Unset = 0,
+    limit: int | Unset = 20,
+) -> Iterator[ClientRecord]:
+    """List clients
+
+    One page of the account's clients, in ascending `id` order.
+
+    Every item of every page. Fetches lazily, one page at a time, from `offset` on, and stops after the
+    page that reaches `total` (or at an empty page): memory holds one page, not the whole list.
+
+    Args:
+        offset (int | Unset):  Default: 0.
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Iterator[ClientRecord]
+    """
+
+    for page in sync_pages(
+        client=client,
+        offset=offset,
+        limit=limit,
+    ):
+        yield from page.data
+
+
+async def asyncio_pages(
+    *,
+    client: AuthenticatedClient,
+    offset: int | Unset = 0,
+    limit: int | Unset = 20,
+) -> AsyncIterator[ClientPage]:
+    """List clients
+
+    One page of the account's clients, in ascending `id` order.
+
+    Every page. Fetches lazily, one page at a time, from `offset` on, and stops after the page that
+    reaches `total` (or at an empty page): memory holds one page, not the whole list.
+
+    Args:
+        offset (int | Unset):  Default: 0.
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        AsyncIterator[ClientPage]
+    """
+
+    next_offset: int | None = _next_offset(offset)
+    while next_offset is not None:
+        page = await asyncio(
+            client=client,
+            offset=next_offset,
+            limit=limit,
+        )
+        yield page
+        next_offset = _advance(next_offset, page)
+
+
+async def asyncio_items(
+    *,
+    client: AuthenticatedClient,
+    offset: int | Unset = 0,
+    limit: int | Unset = 20,
+) -> AsyncIterator[ClientRecord]:
+    """List clients
+
+    One page of the account's clients, in ascending `id` order.
+
+    Every item of every page. Fetches lazily, one page at a time, from `offset` on, and stops after the
+    page that reaches `total` (or at an empty page): memory holds one page, not the whole list.
+
+    Args:
+        offset (int | Unset):  Default: 0.
+        limit (int | Unset):  Default: 20.
+
+    Raises:
+        errors.BadRequestError: 400.
+        errors.AuthenticationError: 401.
+        errors.RateLimitedError: 429.
+        errors.InternalServerError: 500.
+        errors.BadGatewayError: 502.
+        errors.ServiceUnavailableError: 503.
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        AsyncIterator[ClientRecord]
+    """
+
+    async for page in asyncio_pages(
+        client=client,
+        offset=offset,
+        limit=limit,
+    ):
+        for item in page.data:
+            yield item

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+T = TypeVar("T", bound="PasswordGrant")
+
+
+@_attrs_define
+class PasswordGrant:
+    """A username and password; meant for the browser.
+
+    Attributes:
+        grant_type (Literal['password']):
+        username (str):
+        password (str):
+    """
+
+    grant_type: Literal["password"]
+    username: str
+    password: str
+
+    def to_dict(self) -> dict[str, Any]:
+        grant_type = self.grant_type
+
+        username = self.username
+
+        password = self.password
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "grant_type": grant_type,
+                "username": username,
+                "password": password,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        grant_type = cast(Literal["password"], d.pop("grant_type"))
+        if grant_type != "password":
+            raise ValueError(f"grant_type must match const 'password', got '{grant_type}'")
+
+        username = d.pop("username")
+
+        password = d.pop("password")
+
+        password_grant = cls(
+            grant_type=grant_type,
+            username=username,
+            password=password,
+        )
+
+        return password_grant

@@ -1,0 +1,192 @@
+"""rstar-spec generate: the Python client from the spec, the python-client overlay and templates/."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+
+from conftest import ROOT, RunCli
+from rstar_spec.generate import GenerateError, facts_template, generator_facts
+from rstar_spec.pipeline import build_target
+
+GENERATED = ROOT / "generated" / "python"
+DOC = build_target(ROOT / "spec" / "openapi.yaml", "python-client", ROOT / "overlays")
+BIN = Path(sys.executable).parent
+
+
+def test_generated_client_is_up_to_date_and_generation_is_deterministic(run_cli: RunCli, tmp_path: Path) -> None:
+    code, out, err = run_cli("generate", "--check")
+    assert code == 0, out + err
+    code, _, err = run_cli("generate", "-o", str(tmp_path / "again"))
+    assert code == 0, err
+    same = [p.relative_to(GENERATED) for p in GENERATED.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert sorted(same) == sorted(
+        p.relative_to(tmp_path / "again") for p in (tmp_path / "again").rglob("*") if p.is_file()
+    )
+    assert all((GENERATED / p).read_bytes() == (tmp_path / "again" / p).read_bytes() for p in same)
+    assert (tmp_path / "again" / "reception_star" / "py.typed").is_file()
+
+
+def test_check_lists_stale_files_and_fails(run_cli: RunCli, tmp_path: Path) -> None:
+    stale = tmp_path / "python"
+    shutil.copytree(GENERATED, stale, ignore=shutil.ignore_patterns("__pycache__"))
+    (stale / "reception_star" / "errors.py").write_text("# edited by hand\n", encoding="utf-8")
+    (stale / "reception_star" / "types.py").unlink()
+    (stale / "reception_star" / "extra.py").write_text("", encoding="utf-8")
+    code, out, err = run_cli("generate", "--check", "-o", str(stale))
+    assert code == 1
+    assert "3 stale files" in err and "run `nox -s generate`" in err
+    assert out.split("\n")[:3] == [
+        "  reception_star/errors.py (differs)",
+        "  reception_star/extra.py (not generated any more)",
+        "  reception_star/types.py (missing)",
+    ]
+
+
+def test_a_broken_template_is_one_line_and_leaves_the_output_untouched(run_cli: RunCli, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    path = templates / "runtime" / "retry.py.jinja"
+    path.write_text(path.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
+    output = tmp_path / "python"
+    output.mkdir()
+    (output / "previous.txt").write_text("the previous run", encoding="utf-8")
+    code, out, err = run_cli("generate", "--templates", str(templates), "-o", str(output))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("rstar-spec: error: openapi-python-client failed")
+    assert f"{templates}/runtime/retry.py.jinja:" in err and "TemplateSyntaxError: Expected an expression" in err
+    assert [p.name for p in output.iterdir()] == ["previous.txt"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".python")]  # no staging folder left
+
+
+def test_templates_that_generate_invalid_python_fail(run_cli: RunCli, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    path = templates / "runtime" / "etag_cache.py.jinja"
+    path.write_text(path.read_text(encoding="utf-8") + "\ndef broken(:\n", encoding="utf-8")
+    code, _, err = run_cli("generate", "--templates", str(templates), "-o", str(tmp_path / "out"))
+    assert code == 2 and "ruff failed" in err and "client.py" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_config_is_named(run_cli: RunCli, tmp_path: Path) -> None:
+    code, _, err = run_cli("generate", "--templates", str(tmp_path), "--check")
+    assert code == 2 and err.strip().endswith("config.yaml: the generator's config is missing")
+
+
+def _doc() -> dict[str, Any]:
+    return copy.deepcopy(DOC)
+
+
+def test_facts_come_from_the_overlay_and_the_spec() -> None:
+    facts = generator_facts(DOC)
+    assert facts["server_url"] == "https://my.receptionstar.com/api/v3"
+    ops = facts["operations"]
+    assert ops["list_clients"]["pagination"] == {
+        "items": "data",
+        "offset": "offset",
+        "limit": "limit",
+        "total": "total",
+    }
+    assert ops["get_client"]["etag_cache"] is True and ops["get_client"]["idempotent"] is True
+    assert ops["create_client"]["idempotent"] is False
+    assert (ops["get_heart"]["authenticated"], ops["create_token"]["authenticated"]) == (False, False)
+    assert ops["delete_client"]["authenticated"] is True
+    assert facts["token"]["path"] == "/auth" and facts["token"]["refresh_on"] == ["invalid_token", "token_expired"]
+
+
+def test_the_facts_template_gives_the_facts_back() -> None:
+    facts = generator_facts(DOC)
+    env = jinja2.Environment(loader=jinja2.DictLoader({"f.jinja": facts_template(facts)}))
+    module = env.get_template("f.jinja").module
+    assert module.facts == facts  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d.pop("servers"), "#/servers/0/url: the client's default base_url comes from it"),
+        (
+            lambda d: d["paths"]["/clients"]["post"].update({"x-rstar-etag-cache": True}),
+            "#/paths/~1clients/post/x-rstar-etag-cache: only a GET can be answered from the cache",
+        ),
+        (
+            lambda d: d["paths"]["/clients/{client_id}"]["get"].update(parameters=[]),
+            "x-rstar-etag-cache: the operation has no If-None-Match header parameter",
+        ),
+        (
+            lambda d: d["paths"]["/clients"]["get"]["x-rstar-pagination"].update(offset="start"),
+            "#/paths/~1clients/get/x-rstar-pagination/offset: the operation has no query parameter 'start'",
+        ),
+        (
+            lambda d: d["paths"]["/clients"]["get"]["x-rstar-pagination"].update(items="items"),
+            "x-rstar-pagination/items: the 200 answer has no required property 'items'",
+        ),
+        (
+            lambda d: d["paths"]["/clients"]["get"].update({"x-rstar-idempotent": "yes"}),
+            "x-rstar-idempotent: must be true or false",
+        ),
+        (
+            lambda d: d["components"]["securitySchemes"]["bearerAuth"]["x-rstar-token"]["grants"]["api_key"].update(
+                grant_type="apikey"
+            ),
+            "x-rstar-token/grants/api_key: not a valid body of /paths/~1auth/post/requestBody",
+        ),
+        (
+            lambda d: d["components"]["securitySchemes"]["bearerAuth"]["x-rstar-token"]["grants"]["password"].pop(
+                "username"
+            ),
+            "x-rstar-token/grants/password: must use exactly {password}, {username}",
+        ),
+        (
+            lambda d: d["components"]["securitySchemes"]["bearerAuth"]["x-rstar-token"].update(operationId="nope"),
+            "x-rstar-token/operationId: no operation is 'nope'",
+        ),
+        (
+            lambda d: d["components"]["securitySchemes"]["bearerAuth"]["x-rstar-token"]["response"].update(
+                token="access_token"
+            ),
+            "x-rstar-token/response/token: the 200 answer of create_token has no such property",
+        ),
+    ],
+)
+def test_hints_that_do_not_match_the_spec_are_refused(edit: Any, message: str) -> None:
+    doc = _doc()
+    edit(doc)
+    with pytest.raises(GenerateError) as caught:
+        generator_facts(doc)
+    assert message in str(caught.value)
+
+
+def test_a_bad_overlay_hint_is_one_line_through_the_cli(run_cli: RunCli, tmp_path: Path) -> None:
+    overlays = tmp_path / "overlays"
+    shutil.copytree(ROOT / "overlays", overlays)
+    path = overlays / "python-client.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("items: data", "items: rows"), encoding="utf-8")
+    code, out, err = run_cli("--overlays", str(overlays), "generate", "--check")
+    assert (code, out) == (2, "")
+    assert err == (
+        "rstar-spec: error: #/paths/~1clients/get/x-rstar-pagination/items: "
+        "the 200 answer has no required property 'rows'\n"
+    )
+
+
+def test_generated_client_passes_mypy_strict_and_ruff() -> None:
+    mypy = subprocess.run(
+        [str(BIN / "mypy"), "--strict", "--no-incremental", "--cache-dir", "/dev/null", "reception_star"],
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        ruff = subprocess.run([str(BIN / "ruff"), *command], cwd=GENERATED, capture_output=True, text=True, check=False)
+        assert ruff.returncode == 0, ruff.stdout + ruff.stderr
