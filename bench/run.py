@@ -8,7 +8,9 @@ Spectral on these sizes). Figures go to stdout and to bench/RESULTS.md.
 
 Targets: the project spec checked in under 2 s, cost growing no worse than
 linearly with the number of operations; an overlay of 1,000 actions applied to a
-5 MB spec in under 1 s, growing linearly (bench/overlay_entry.py).
+5 MB spec in under 1 s, growing linearly (bench/overlay_entry.py); the generated
+Python client's generation time, per-request overhead and iteration memory
+(bench/client_entry.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import client_entry
 import mock_entry
 import overlay_entry
 import publish_entry
@@ -74,7 +77,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: the project spec and 50 operations, once")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=("spec", "overlay", "publish", "mock"), help="run one entry")
+    parser.add_argument("--only", choices=("spec", "overlay", "publish", "mock", "client"), help="run one entry")
     args = parser.parse_args()
     sections: list[str] = []
     if args.only in (None, "spec"):
@@ -85,6 +88,9 @@ def main() -> int:
     if args.only in (None, "mock"):
         lines, verdicts = mock_entry.run(args.quick)
         sections += ["## Mock server and contract suite", "", *lines, "", *verdicts, ""]
+    if args.only in (None, "client"):
+        lines, verdicts = client_entry.run(measure, args.quick)
+        sections += ["## Generated Python client", "", *lines, *verdicts, ""]
     if args.only in (None, "publish"):
         lines, verdicts = publish_entry.run(measure, args.quick)
         sections += ["## publish and diff", "", *lines, "", *verdicts, ""]
@@ -99,7 +105,7 @@ def main() -> int:
         ]
     )
     print(report)
-    if not args.quick:  # a smoke run does not replace the figures
+    if not args.quick and args.only is None:  # a smoke run or a single entry does not replace the figures
         RESULTS.write_text(report, encoding="utf-8")
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 from collections.abc import Callable
 from typing import Any
@@ -170,3 +171,20 @@ def test_the_cache_can_be_disabled_and_is_bounded(api: FakeAPI, make_client: Mak
     assert len(small.etag_cache) == 2
     get_client.sync(1, client=small)  # evicted: asked without If-None-Match
     assert "If-None-Match" not in api.sent("GET", "/clients/1")[-1].headers
+
+
+def test_pages_are_freed_as_soon_as_they_are_read(make_client: MakeClient) -> None:
+    # httpx ties each response into a reference cycle; the client unties it, so
+    # iterating holds a page or two, not every page until the cyclic GC runs.
+    api = FakeAPI(clients=500)
+    client = make_client(transport=httpx.MockTransport(api.handle))
+    list_clients.sync(client=client, limit=10)
+    gc.collect()
+    gc.disable()
+    try:
+        before = sum(isinstance(o, httpx.Response) for o in gc.get_objects())
+        assert sum(1 for _ in list_clients.sync_items(client=client, limit=10)) == 500
+        after = sum(isinstance(o, httpx.Response) for o in gc.get_objects())
+    finally:
+        gc.enable()
+    assert after - before <= 2  # 50 pages were fetched

@@ -398,6 +398,18 @@ class StaticToken(httpx.Auth):
         yield request
 
 
+def _released(response: httpx.Response) -> httpx.Response:
+    """The response, with its body read, no longer tied into a reference cycle.
+
+    httpx 0.28 links a response and its stream both ways (encode/httpx#3733), so every
+    answer, page bodies included, stays in memory until Python's cyclic collector runs.
+    The body has been read by now: an empty stream in place of the old one lets the
+    response go as soon as the caller drops it, and keeps iterating pages flat in memory.
+    """
+    response.stream = httpx.ByteStream(b"")
+    return response
+
+
 class Client:
     """A client for the operations anyone may call; AuthenticatedClient for the rest.
 
@@ -518,7 +530,7 @@ class Client:
             else:
                 delay = self.retry.delay_after_response(response, retry, idempotent=idempotent)
                 if delay is None:
-                    return response
+                    return _released(response)
                 reason = str(response.status_code)
                 response.close()
             retry += 1
@@ -549,7 +561,7 @@ class Client:
             else:
                 delay = self.retry.delay_after_response(response, retry, idempotent=idempotent)
                 if delay is None:
-                    return response
+                    return _released(response)
                 reason = str(response.status_code)
                 await response.aclose()
             retry += 1
