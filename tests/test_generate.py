@@ -12,7 +12,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from conftest import ROOT, RunCli
+from conftest import ROOT, RunCli, SpecCopy
 from rstar_spec.generate import GenerateError, facts_template, generator_facts
 from rstar_spec.pipeline import build_target
 
@@ -190,3 +190,16 @@ def test_generated_client_passes_mypy_strict_and_ruff() -> None:
     for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
         ruff = subprocess.run([str(BIN / "ruff"), *command], cwd=GENERATED, capture_output=True, text=True, check=False)
         assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+
+
+def test_a_generator_warning_is_an_error(run_cli: RunCli, spec_copy: SpecCopy, tmp_path: Path) -> None:
+    spec_copy.edit(
+        "paths/clients.yaml", "    content:\n      application/json:", "    content:\n      application/xml:"
+    )
+    code, out, err = run_cli("--spec", str(spec_copy.root), "generate", "-o", str(tmp_path / "out"))
+    assert (code, out) == (2, "")
+    assert err == (
+        "rstar-spec: error: openapi-python-client failed: WARNING parsing POST /clients within clients. "
+        "Endpoint will not be generated. Unsupported content type application/xml\n"
+    )
+    assert not (tmp_path / "out").exists()

@@ -146,3 +146,29 @@ def test_async_retries_sleep_asynchronously(api: FakeAPI, make_client: MakeClien
 )
 def test_retry_after_parsing(value: str | None, seconds: float | None) -> None:
     assert errors.parse_retry_after(value) == seconds
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_rate_limited_token_request_is_retried(
+    api: FakeAPI, make_client: MakeClient, sleeps: Sleeps, status: int
+) -> None:
+    api.script("POST", "/auth", error(status, "rate_limited", headers={"Retry-After": "2"}))
+    assert get_client.sync(1, client=make_client()).id == 1
+    assert sleeps == [2.0] and api.grants() == ["api_key", "api_key"]
+
+
+def test_an_async_client_works_across_event_loops(make_client: MakeClient) -> None:
+    api = FakeAPI(auth_delay=0.02)  # the token request takes a while: the other tasks wait on the lock
+    client = make_client()
+
+    async def burst() -> list[int]:
+        found = await asyncio.gather(*(get_client.asyncio(i, client=client) for i in (1, 2, 3)))
+        api.expire_all_tokens()  # the next burst contends for the lock in a new loop
+        return [r.id for r in found]
+
+    # httpx's AsyncClient holds connections of one loop: a fresh one per asyncio.run, as a script would.
+    for _ in range(2):
+        client.set_async_httpx_client(
+            httpx.AsyncClient(base_url=client.base_url, transport=httpx.MockTransport(api.ahandle))
+        )
+        assert asyncio.run(burst()) == [1, 2, 3]

@@ -250,7 +250,8 @@ class TokenAuth(httpx.Auth):
         self._clock = clock
         self._token: _Token | None = None
         self._thread_lock = threading.Lock()
-        self._async_lock = asyncio.Lock()  # bound to a loop only once contended (Python 3.10+)
+        self._async_lock: asyncio.Lock | None = None
+        self._async_lock_loop: asyncio.AbstractEventLoop | None = None
 
     def __repr__(self) -> str:
         return f"TokenAuth({self._credentials!r}, token_url={self._token_url!r})"
@@ -321,6 +322,13 @@ class TokenAuth(httpx.Auth):
             raise errors.ConfigurationError("no access token")
         return self._token
 
+    def _lock_for_this_loop(self) -> asyncio.Lock:
+        # An asyncio.Lock belongs to one event loop; a script may asyncio.run() twice.
+        loop = asyncio.get_running_loop()
+        if self._async_lock is None or self._async_lock_loop is not loop:
+            self._async_lock, self._async_lock_loop = asyncio.Lock(), loop
+        return self._async_lock
+
     def _needs_renewal(self, used: _Token | None) -> bool:
         if used is None:  # before the first send
             return self._stale()
@@ -357,7 +365,7 @@ class TokenAuth(httpx.Auth):
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         used: _Token | None = None
         for attempt in range(2):
-            async with self._async_lock:
+            async with self._lock_for_this_loop():
                 if self._needs_renewal(used):
                     renewal = self._renew(request)
                     try:
@@ -408,6 +416,11 @@ def _released(response: httpx.Response) -> httpx.Response:
     """
     response.stream = httpx.ByteStream(b"")
     return response
+
+
+def _answer_of(error: errors.APIStatusError) -> httpx.Response:
+    """The status and headers of an error, as the answer RetryPolicy decides on."""
+    return httpx.Response(error.status_code, headers=error.headers)
 
 
 class Client:
@@ -527,6 +540,12 @@ class Client:
                 if delay is None:
                     raise errors.connection_error(exc) from exc
                 reason = type(exc).__name__
+            except (errors.RateLimitedError, errors.ServiceUnavailableError) as exc:
+                # Raised by the token request inside the auth flow; getting a token is safe to repeat.
+                delay = self.retry.delay_after_response(_answer_of(exc), retry, idempotent=True)
+                if delay is None:
+                    raise
+                reason = f"{exc.status_code} (token request)"
             else:
                 delay = self.retry.delay_after_response(response, retry, idempotent=idempotent)
                 if delay is None:
@@ -558,6 +577,12 @@ class Client:
                 if delay is None:
                     raise errors.connection_error(exc) from exc
                 reason = type(exc).__name__
+            except (errors.RateLimitedError, errors.ServiceUnavailableError) as exc:
+                # Raised by the token request inside the auth flow; getting a token is safe to repeat.
+                delay = self.retry.delay_after_response(_answer_of(exc), retry, idempotent=True)
+                if delay is None:
+                    raise
+                reason = f"{exc.status_code} (token request)"
             else:
                 delay = self.retry.delay_after_response(response, retry, idempotent=idempotent)
                 if delay is None:
