@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -29,11 +28,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+from mock_entry import _free_port, _serving
 from synth import write_synthetic_spec
+
+from rstar_spec.mock import Credentials
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-API_KEY = "bench-api-key"
+API_KEY = Credentials.from_env().api_key  # what the mock accepts: RSTAR_MOCK_API_KEY or its default
 Measure = Callable[[list[str], int], tuple[float, float]]
 
 # The synthetic spec has no token endpoint and no ETag: only the overlay actions that apply to it.
@@ -134,31 +136,11 @@ def _python_lines(folder: Path) -> int:
 @contextlib.contextmanager
 def _mock(seed: int) -> Iterator[str]:
     """`rstar-spec mock` in its own process on a free loopback port; yields its base URL."""
-    env = {**os.environ, "RSTAR_MOCK_API_KEY": API_KEY}
-    cmd = [sys.executable, "-m", "rstar_spec", "mock", "--port", "0", "--seed", str(seed)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        found = re.search(r"on (http://\S+)", line)
-        if not found:
-            raise SystemExit(f"bench: the mock did not start: {line.strip()!r}")
-        base_url = found.group(1)
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base_url}/heart", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise SystemExit("bench: the mock did not answer")
-            time.sleep(0.1)
+    port = _free_port()
+    cmd = [sys.executable, "-m", "rstar_spec", "mock", "--port", str(port), "--seed", str(seed)]
+    base_url = f"http://127.0.0.1:{port}/api/v3"
+    with _serving(cmd, f"{base_url}/heart"):
         yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _per_request(call: Callable[[], object], n: int) -> float:

@@ -188,3 +188,13 @@ def test_pages_are_freed_as_soon_as_they_are_read(make_client: MakeClient) -> No
     finally:
         gc.enable()
     assert after - before <= 2  # 50 pages were fetched
+
+
+def test_a_deleted_client_leaves_the_cache(api: FakeAPI, make_client: MakeClient) -> None:
+    client = make_client()
+    get_client.sync(7, client=client)
+    assert len(client.etag_cache) == 1
+    delete_client.sync(7, client=client)
+    with pytest.raises(errors.NotFoundError):
+        get_client.sync(7, client=client)
+    assert len(client.etag_cache) == 0

@@ -76,10 +76,18 @@ def _from_cache(response: httpx.Response, cached: CachedAnswer) -> Response[Clie
     )
 
 
-def _remember(client: Client, key: str, response: httpx.Response) -> None:
+def _remember(client: Client, key: str, response: httpx.Response) -> Response[ClientRecord]:
+    """The answer; a 200 with an ETag goes into the cache, a 404 takes its entry out."""
+    try:
+        built = _build_response(response)
+    except errors.NotFoundError:
+        if client.etag_cache is not None:
+            client.etag_cache.discard(key)
+        raise
     etag = response.headers.get("ETag")
     if client.etag_cache is not None and response.status_code == 200 and etag:
         client.etag_cache.put(key, etag, response.content)
+    return built
 
 
 def _conditional(client: Client, kwargs: dict[str, Any]) -> tuple[str, CachedAnswer | None]:
@@ -127,9 +135,7 @@ def sync_detailed(
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=True)
     if response.status_code == 304 and cached is not None:
         return _from_cache(response, cached)
-    built = _build_response(response)
-    _remember(client, key, response)
-    return built
+    return _remember(client, key, response)
 
 
 def sync(
@@ -205,9 +211,7 @@ async def asyncio_detailed(
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=True)
     if response.status_code == 304 and cached is not None:
         return _from_cache(response, cached)
-    built = _build_response(response)
-    _remember(client, key, response)
-    return built
+    return _remember(client, key, response)
 
 
 async def asyncio(
