@@ -7,6 +7,8 @@ by uv when it is installed (`pip install "nox[uv]"`), by virtualenv otherwise.
 
 from __future__ import annotations
 
+import os
+
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -30,13 +32,16 @@ def _install(session: nox.Session, *extras: str) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """The spec's house rules and examples, the overlays (strict), and ruff on the tooling."""
+    """The spec's house rules and examples, the overlays (strict), ruff on the tooling, mypy --strict on the client."""
     _install(session, "lint")
     session.run("rstar-spec", "lint")
     session.run("rstar-spec", "validate")
     session.run("rstar-spec", "overlay", "lint")
     session.run("ruff", "check", *PYTHON_SOURCES)
     session.run("ruff", "format", "--check", *PYTHON_SOURCES)
+    with session.chdir(GENERATED_CLIENT):  # with the generated package's own ruff and mypy settings
+        session.run("ruff", "check", "--no-cache", ".")
+        session.run("mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, "reception_star")
 
 
 @nox.session(python=PYTHON)

@@ -67,6 +67,8 @@ def test_credentials_errors_and_read_only_keys(mock_url: str) -> None:
     with pytest.raises(errors.AuthenticationError) as caught:
         get_client.sync(1, client=AuthenticatedClient(username=CREDS.username, password="nope", base_url=mock_url))
     assert caught.value.reason == "password_incorrect"
+    user = AuthenticatedClient(username=CREDS.username, password=CREDS.password, base_url=mock_url)
+    assert get_client.sync(1, client=user).id == 1
     reader = AuthenticatedClient(CREDS.readonly_api_key, base_url=mock_url)
     assert get_client.sync(1, client=reader).id == 1
     with pytest.raises(errors.PermissionDeniedError):

@@ -462,6 +462,7 @@ class Client:
         self._httpx_args = dict(httpx_args or {})
         self._client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
+        self._making = threading.Lock()  # two threads' first requests must not make two pools
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -472,15 +473,16 @@ class Client:
     # The httpx clients are made on first use, so that a client used only async
     # (or only sync) opens no connection pool it never uses.
     def get_httpx_client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(
-                base_url=self.base_url,
-                headers=self.headers,
-                timeout=self.timeout,
-                transport=self._transport,
-                **self._httpx_args,
-            )
-        return self._client
+        with self._making:
+            if self._client is None:
+                self._client = httpx.Client(
+                    base_url=self.base_url,
+                    headers=self.headers,
+                    timeout=self.timeout,
+                    transport=self._transport,
+                    **self._httpx_args,
+                )
+            return self._client
 
     def set_httpx_client(self, client: httpx.Client) -> Self:
         """Use this httpx.Client (its base_url, headers and timeout replace the client's)."""
