@@ -456,7 +456,7 @@ class Client:
         if etag_cache < 0:
             raise errors.ConfigurationError("etag_cache must be 0 (no cache) or more")
         self.etag_cache: ETagCache | None = ETagCache(etag_cache) if etag_cache else None
-        self.headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+        self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
         self._transport = transport
         self._async_transport = async_transport
         self._httpx_args = dict(httpx_args or {})
