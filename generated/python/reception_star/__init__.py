@@ -1,10 +1,12 @@
 """A client library for accessing Reception Star API.
 
-Start with ``AuthenticatedClient()`` (it reads ``RSTAR_API_KEY``) and the functions of
-``reception_star.api``; see the README for the behaviours they share.
+Start with ``ReceptionStar()`` (it reads ``RSTAR_API_KEY``): an attribute per
+tag, a method per operation. The same operations are functions in ``reception_star.api``;
+see the README for the behaviours they share.
 """
 
 from . import errors
+from .api import AsyncReceptionStar, ReceptionStar
 from .client import (
     DEFAULT_BASE_URL,
     USER_AGENT,
@@ -22,6 +24,7 @@ from .client import (
 from .types import UNSET, Response, Unset
 
 __all__ = (
+    "AsyncReceptionStar",
     "ApiKey",
     "AuthenticatedClient",
     "CachedAnswer",
@@ -29,6 +32,7 @@ __all__ = (
     "DEFAULT_BASE_URL",
     "ETagCache",
     "Password",
+    "ReceptionStar",
     "Response",
     "RetryPolicy",
     "StaticToken",
