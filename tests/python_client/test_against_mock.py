@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -75,24 +76,33 @@ def test_credentials_errors_and_read_only_keys(mock_url: str) -> None:
         create_client.sync(client=reader, body=ClientInput(first_name="A", last_name="B"))
 
 
-def test_an_expired_token_is_renewed_and_the_request_replayed() -> None:
+def test_an_expired_token_is_renewed_and_the_request_replayed(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="reception_star")
     with running_mock(DOC, MockSettings(credentials=CREDS, token_ttl=1)) as base_url:
-        # refresh_margin=0: the client keeps the token to the end, so the mock's 401 token_expired renews it.
-        auth = TokenAuth(ApiKey(CREDS.api_key), f"{base_url}/auth", refresh_margin=0)
+        # A stopped clock: the client never thinks the token stale, so the mock's 401 token_expired must renew it.
+        auth = TokenAuth(ApiKey(CREDS.api_key), f"{base_url}/auth", clock=lambda: 0.0)
         with AuthenticatedClient(auth=auth, base_url=base_url) as client:
             get_client.sync(1, client=client)
             time.sleep(1.1)
             assert get_client.sync(2, client=client).id == 2
+    said = [r.getMessage() for r in caplog.records]
+    assert said.count("the access token was refused; renewing it and sending the request again") == 1
+    assert said.count("refreshing the access token") == 1
 
 
-def test_rate_limits_and_503s_are_ridden_out() -> None:
-    settings = MockSettings(credentials=CREDS, rate_limit=4, fail_every=5)
+@pytest.mark.parametrize(("fault", "status"), [({"rate_limit": 2}, "429"), ({"fail_every": 3}, "503")])
+def test_rate_limits_and_503s_are_ridden_out(
+    caplog: pytest.LogCaptureFixture, fault: dict[str, int], status: str
+) -> None:
+    caplog.set_level(logging.INFO, logger="reception_star")
     with (
-        running_mock(DOC, settings) as base_url,
+        running_mock(DOC, MockSettings(credentials=CREDS, **fault)) as base_url,
         AuthenticatedClient(CREDS.api_key, base_url=base_url, retry=RetryPolicy(max_retries=4)) as client,
     ):
-        ids = [get_client.sync(i, client=client).id for i in range(1, 13)]
-    assert ids == list(range(1, 13))
+        ids = [get_client.sync(i, client=client).id for i in range(1, 6)]
+    assert ids == list(range(1, 6))
+    retried = [r.getMessage() for r in caplog.records if "; retry " in r.getMessage()]
+    assert retried and all(f": {status}; retry" in m for m in retried), retried
 
 
 def test_async_client_against_the_mock(mock_url: str) -> None:
