@@ -278,6 +278,50 @@ CASES = [
         old=lambda d: thing(d)["properties"].update(v={"oneOf": [{"type": "string"}]}),
         new=lambda d: thing(d)["properties"].update(v={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
     ),
+    Case("response-enum-removed", True, "GET /things", new=lambda d: thing(d)["properties"]["kind"].pop("enum")),
+    Case(
+        "request-enum-removed", False, "POST /things", new=lambda d: thing_input(d)["properties"]["level"].pop("enum")
+    ),
+    Case(
+        "response-enum-added",
+        False,
+        "GET /things",
+        new=lambda d: thing(d)["properties"]["name"].update(enum=["x", "y"]),
+    ),
+    Case(
+        "request-enum-added",
+        True,
+        "POST /things",
+        new=lambda d: thing_input(d)["properties"]["tag"].update(enum=["x", "y"]),
+    ),
+    Case(
+        "response-header-became-optional",
+        True,
+        "POST /things",
+        old=lambda d: op(d, "/things", "post")["responses"].update(
+            {
+                "201": {
+                    **op(d, "/things", "post")["responses"]["201"],
+                    "headers": {"Location": {"required": True, "schema": {"type": "string"}}},
+                }
+            }
+        ),
+        new=lambda d: op(d, "/things", "post")["responses"]["201"]["headers"]["Location"].pop("required"),
+    ),
+    Case(
+        "response-header-removed",
+        True,
+        "POST /things",
+        old=lambda d: op(d, "/things", "post")["responses"].update(
+            {
+                "201": {
+                    **op(d, "/things", "post")["responses"]["201"],
+                    "headers": {"Location": {"required": True, "schema": {"type": "string"}}},
+                }
+            }
+        ),
+        new=lambda d: op(d, "/things", "post")["responses"]["201"].pop("headers"),
+    ),
     Case(
         "request-variant-removed",
         True,

@@ -157,8 +157,8 @@ CASES = [
     Breaks(
         "error-schema",
         "components/schemas.yaml",
-        "  required: [code, message]\n  properties:\n    code:\n      type: string\n      minLength: 1",
-        "  required: [code]\n  properties:\n    code:\n      type: string\n      minLength: 1",
+        "  required: [code, message]\n  properties:\n    code:\n      type: string\n",
+        "  required: [code]\n  properties:\n    code:\n      type: string\n",
         "Error:",
     ),
     Breaks(

@@ -245,9 +245,9 @@ def test_listening_socket_says_tcp_so_answers_are_not_delayed() -> None:
     """With proto 0 asyncio leaves Nagle on, and every answer waited 44 ms for the client's delayed ACK."""
     import socket
 
-    from rstar_spec.mock._server import _listen
+    from rstar_spec._serve import listen
 
-    sock = _listen("127.0.0.1", 0)
+    sock = listen("127.0.0.1", 0)
     try:
         assert sock.proto == socket.IPPROTO_TCP
     finally:

@@ -119,6 +119,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=36, metavar="N", help="clients in the store at start (default: %(default)s)"
     )
     cmd.add_argument("--access-log", action="store_true", help="log every request")
+    cmd.add_argument(
+        "--profile", choices=("reference", "liberal"), default="reference",
+        help="reference: our decisions; liberal: only what the contract page promises, every freedom taken",
+    )  # fmt: skip
     cmd.set_defaults(run=_mock)
 
     cmd = commands.add_parser(
@@ -143,6 +147,17 @@ def _build_parser() -> argparse.ArgumentParser:
         help="comma-separated: examples, coverage, fuzzing, stateful (default: all)",
     )
     cmd.add_argument("--seed", type=int, help="reproduce a run")
+    cmd.add_argument(
+        "--read-only", action="store_true", help="with --base-url: only reads and POST /auth (production smoke tests)"
+    )
+    cmd.add_argument(
+        "--mock-profile", choices=("reference", "liberal"), default="reference",
+        help="the embedded mock's profile (see `rstar-spec mock --profile`)",
+    )  # fmt: skip
+    cmd.add_argument(
+        "--ledger", type=Path, metavar="FILE",
+        help="with --base-url: keep the run's record of the clients it created here (default: a temporary file)",
+    )  # fmt: skip
     cmd.set_defaults(run=_contract)
 
     overlay = commands.add_parser("overlay", help="apply or check OpenAPI Overlay 1.0/1.1 documents")
@@ -284,7 +299,7 @@ def _mock(args: argparse.Namespace) -> int:
 
     settings = MockSettings(
         token_ttl=args.token_ttl, rate_limit=args.rate_limit, fail_every=args.fail_every,
-        validate_responses=args.validate_responses, seed=args.seed,
+        validate_responses=args.validate_responses, seed=args.seed, profile=args.profile,
     )  # fmt: skip
     serve(build_target(args.spec, "mock", args.overlays_dir), settings, args.host, args.port, args.access_log)
     return 0
@@ -299,7 +314,8 @@ def _contract(args: argparse.Namespace) -> int:
         raise RstarError(f"unknown phase {unknown[0] if unknown else '(none)'!r}: use {', '.join(ALL_PHASES)}")
     options = ContractOptions(
         base_url=args.base_url, max_examples=args.max_examples, max_time=args.max_time,
-        rate_limit=args.rate_limit, junit=args.junit, phases=phases, seed=args.seed,
+        rate_limit=args.rate_limit, junit=args.junit, phases=phases, seed=args.seed, read_only=args.read_only,
+        mock_profile=args.mock_profile, ledger=args.ledger,
     )  # fmt: skip
     return run_contract(args.spec, args.overlays_dir, options)
 

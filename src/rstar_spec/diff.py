@@ -27,6 +27,7 @@ _ALWAYS_BREAKING = {
     "request-property-became-required", "media-type-removed", "security-added", "response-required-property-removed",
     "response-property-became-optional", "request-enum-value-removed", "response-enum-value-added",
     "request-property-removed-closed", "request-variant-removed", "response-variant-added",
+    "response-enum-removed", "request-enum-added", "response-header-removed", "response-header-became-optional",
 }  # fmt: skip
 
 
@@ -195,6 +196,26 @@ class _Differ:
             old_rpointer, old_resolved = self.old.resolve(old_responses[status], (*old_pointer, "responses", status))
             if isinstance(resolved, dict) and isinstance(old_resolved, dict):
                 self.content(where, "response", old_resolved, old_rpointer, resolved, rpointer, f" {status}")
+                self.response_headers(where, status, old_resolved, old_rpointer, resolved, rpointer)
+
+    def response_headers(self, where: str, status: str, old: dict[str, Any], old_pointer: Pointer,
+                         new: dict[str, Any], pointer: Pointer) -> None:  # fmt: skip
+        """A header a response promised (required) that it no longer promises breaks the readers that relied on it."""
+        old_headers = {name.lower(): (name, h) for name, h in (old.get("headers") or {}).items()}
+        new_headers = {name.lower(): (name, h) for name, h in (new.get("headers") or {}).items()}
+        for key, (name, header) in old_headers.items():
+            hpointer = (*old_pointer, "headers", name)
+            if not (self.old.resolve(header, hpointer)[1] or {}).get("required"):
+                continue
+            if key not in new_headers:
+                self.add("response-header-removed", where, f"response {status}: required header {name} removed",
+                         self.old, hpointer)  # fmt: skip
+                continue
+            new_name, new_header = new_headers[key]
+            npointer = (*pointer, "headers", new_name)
+            if not (self.new.resolve(new_header, npointer)[1] or {}).get("required"):
+                self.add("response-header-became-optional", where, f"response {status}: header {name} is no longer "
+                         "required", self.new, npointer)  # fmt: skip
 
     def security(self, where: str, old_op: dict[str, Any], pointer: Pointer, op: dict[str, Any]) -> None:
         def schemes(doc: dict[str, Any], operation: dict[str, Any]) -> set[frozenset[str]] | None:
@@ -276,6 +297,12 @@ class _Differ:
         self, where: str, label: str, direction: str, old_s: dict[str, Any], new_s: dict[str, Any], pointer: Pointer
     ) -> None:
         old_values, new_values = _enum(old_s), _enum(new_s)
+        if old_values is not None and new_values is None:  # any value now: a response's readers meet new ones
+            self.add(f"{direction}-enum-removed", where, f"{label}: no longer limited to {old_values!r}", self.new,
+                     pointer, direction == "response")  # fmt: skip
+        if old_values is None and new_values is not None:  # limited now: requests that were valid are refused
+            self.add(f"{direction}-enum-added", where, f"{label}: now limited to {new_values!r}", self.new, pointer,
+                     direction == "request")  # fmt: skip
         if old_values is None or new_values is None:
             return
         for value in [v for v in new_values if v not in old_values]:

@@ -168,15 +168,11 @@ def _token(doc: dict[str, Any]) -> dict[str, Any] | None:
         field = (response_fields or {}).get(key) if isinstance(response_fields, dict) else None
         if field not in properties:
             raise GenerateError(f"{where}/response/{key}: the 200 answer of {hint['operationId']} has no such property")
-    refresh_on = hint.get("refresh_on")
-    if not isinstance(refresh_on, list) or not all(isinstance(c, str) for c in refresh_on):
-        raise GenerateError(f"{where}/refresh_on: must be a list of 401 codes")
     return {
         "path": path,
         "method": method,
         "grants": grants,
         "response": {k: response_fields[k] for k in ("token", "refresh_token", "expires_in")},
-        "refresh_on": sorted(refresh_on),
     }
 
 

@@ -81,10 +81,8 @@ def test_a_refused_refresh_token_falls_back_to_the_credentials(api: FakeAPI, mak
     assert api.grants() == ["api_key", "refresh_token", "api_key"]
 
 
-@pytest.mark.parametrize("code", ["token_expired", "invalid_token"])
-def test_401_that_says_the_token_is_no_good_renews_once_and_replays(
-    api: FakeAPI, make_client: MakeClient, code: str
-) -> None:
+@pytest.mark.parametrize("code", ["token_expired", "invalid_token", "missing_token", "unauthorized", "session_revoked"])
+def test_any_401_renews_once_and_replays(api: FakeAPI, make_client: MakeClient, code: str) -> None:
     client = make_client()
     get_client.sync(1, client=client)
     api.script("GET", "/clients/2", error(401, code))
@@ -104,12 +102,18 @@ def test_a_second_401_is_raised_not_looped(api: FakeAPI, make_client: MakeClient
     assert api.grants() == ["api_key", "refresh_token"]
 
 
-def test_other_401_reasons_are_raised_without_renewing(api: FakeAPI, make_client: MakeClient) -> None:
+def test_a_401_with_an_unknown_code_keeps_code_message_and_errors(api: FakeAPI, make_client: MakeClient) -> None:
+    """The reason codes are an open list: a code the spec does not name is kept, with its body."""
     client = make_client()
-    api.script("GET", "/clients/1", error(401, "missing_token"))
-    with pytest.raises(errors.AuthenticationError, match="missing_token"):
+    revoked = {"message": "Signed out elsewhere.", "errors": [{"field": "token", "message": "revoked"}]}
+    api.script("GET", "/clients/1", error(401, "session_revoked", **revoked), error(401, "session_revoked", **revoked))
+    with pytest.raises(errors.AuthenticationError) as caught:
         get_client.sync(1, client=client)
-    assert api.grants() == ["api_key"]
+    exc = caught.value
+    assert (exc.reason, exc.message) == ("session_revoked", "Signed out elsewhere.")
+    assert str(exc) == "401 session_revoked: Signed out elsewhere."
+    assert [(e.field, e.message) for e in exc.body.errors] == [("token", "revoked")]
+    assert api.grants() == ["api_key", "refresh_token"]  # renewed once, then raised
 
 
 def test_a_wrong_api_key_raises_authentication_error_with_its_reason(api: FakeAPI, make_client: MakeClient) -> None:

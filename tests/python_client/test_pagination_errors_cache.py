@@ -12,7 +12,7 @@ import httpx
 import pytest
 from reception_star import RetryPolicy, errors
 from reception_star.api.clients import create_client, delete_client, get_client, list_clients
-from reception_star.models import ClientInput, ClientRecord, Error, FieldError, UnauthorizedError
+from reception_star.models import ClientInput, ClientRecord, Error, FieldError
 
 from python_client.fakeapi import FakeAPI, error, record
 
@@ -82,7 +82,9 @@ def test_async_items(api: FakeAPI, make_client: MakeClient) -> None:
     ("status", "code", "cls", "body_type"),
     [
         (400, "bad_request", errors.BadRequestError, Error),
-        (401, "invalid_token", errors.AuthenticationError, UnauthorizedError),
+        (401, "invalid_token", errors.AuthenticationError, Error),
+        (401, "unauthorized", errors.AuthenticationError, Error),
+        (404, "gone_fishing", errors.NotFoundError, Error),  # a code no list names is kept, not dropped
         (404, "not_found", errors.NotFoundError, Error),
         (429, "rate_limited", errors.RateLimitedError, Error),
         (500, "internal_error", errors.InternalServerError, Error),

@@ -23,7 +23,7 @@ from attrs import define, field
 
 from . import errors
 
-__version__ = "3.0.0"
+__version__ = "4.0.0"
 DEFAULT_BASE_URL = "https://my.receptionstar.com/api/v3"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 USER_AGENT = (
@@ -152,9 +152,6 @@ class ETagCache:
 
 # -- authentication -----------------------------------------------------------------------
 
-REFRESH_ON = frozenset(["invalid_token", "token_expired"])
-"""The codes of a 401 after which the client gets a new token and sends the request once more."""
-
 
 class _Secret:
     """Holds a credential; its repr never shows it."""
@@ -228,7 +225,7 @@ class TokenAuth(httpx.Auth):
     - Before a request, a token that is missing or within ``refresh_margin`` seconds
       of its ``expires_in`` (at most half its lifetime) is renewed: with the refresh
       token when there is one, with the credentials when there is none or it is refused.
-    - A 401 whose code is in REFRESH_ON (the token expired or was revoked early)
+    - Any 401 ("Not Authorized", whatever its code: the reasons are an open list)
       renews the token once and sends the request again, once.
     - Concurrent requests share one renewal: the first takes a lock and renews,
       the others wait and use its token (a lock per flavour: threads, asyncio).
@@ -267,14 +264,9 @@ class TokenAuth(httpx.Auth):
             return True
         return self._clock() >= token.expires_at - min(self._refresh_margin, token.lifetime / 2)
 
-    def _rejected(self, response: httpx.Response) -> bool:
-        if response.status_code != 401:
-            return False
-        try:
-            code = response.json().get("code")
-        except (ValueError, AttributeError):
-            return False
-        return code in REFRESH_ON
+    @staticmethod
+    def _rejected(response: httpx.Response) -> bool:
+        return response.status_code == 401
 
     def _token_request(self, request: httpx.Request, body: dict[str, str]) -> httpx.Request:
         token_request = httpx.Request(

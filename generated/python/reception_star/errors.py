@@ -36,10 +36,9 @@ import httpx
 
 from .models.error import Error
 from .models.field_error import FieldError
-from .models.unauthorized_error import UnauthorizedError
 from .types import UNSET
 
-ErrorBody = Error | UnauthorizedError
+ErrorBody = Error
 """The parsed body of an error answer, as the spec declares it."""
 
 
@@ -167,7 +166,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 
 ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], ErrorBody]] = {
     400: Error.from_dict,
-    401: UnauthorizedError.from_dict,
+    401: Error.from_dict,
     403: Error.from_dict,
     404: Error.from_dict,
     429: Error.from_dict,

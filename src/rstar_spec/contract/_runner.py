@@ -1,6 +1,13 @@
 """The contract suite: schemathesis with every built-in check and ours, stateful
 testing through the spec's links, against the embedded mock or any server.
 
+Against the embedded mock the suite has full power: any id, any method. Against
+--base-url it works on a real account, so the run is guarded (_guard.py): it
+creates the clients it writes on, every request goes through the guard's proxy,
+and everything it created is deleted before it exits, also when checks fail or
+the run is interrupted (SIGINT, SIGTERM). --read-only sends only reads and
+POST /auth.
+
 Credentials come from the environment only: RSTAR_API_KEY (and, for the 403
 checks, RSTAR_READONLY_API_KEY). Against the embedded mock they default to the
 mock's own keys. Nothing here prints them; schemathesis masks them in its output.
@@ -8,21 +15,39 @@ mock's own keys. Nothing here prints them; schemathesis masks them in its output
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from .._errors import UsageError
+from .._errors import RstarError, UsageError
+from ._account import Account
+from ._guard import Guard, Ledger, Routes, read_only_document, summary
+from ._proxy import running_proxy
 
 CONFIG = "schemathesis.toml"
 ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
+GUARD_ENV = "RSTAR_CONTRACT_GUARD"
+FIXTURES = 2  # clients the run creates first, for its PUTs to replace
+# A guarded run probes for 405 only with methods that change nothing: an undocumented PATCH or
+# DELETE that a server does implement would act on real data.
+GUARDED_CONFIG = """
+[phases.coverage]
+unexpected-methods = ["get", "options", "trace"]
+"""
 
 
 @dataclass
@@ -35,6 +60,9 @@ class ContractOptions:
     phases: tuple[str, ...] = ALL_PHASES
     seed: int | None = None
     max_failures: int | None = None
+    read_only: bool = False
+    mock_profile: str = "reference"
+    ledger: Path | None = None
     extra: list[str] = field(default_factory=list)
 
 
@@ -46,34 +74,140 @@ def _schemathesis() -> list[str]:
     return [found]
 
 
-def run_schemathesis(doc: dict[str, Any], base_url: str, options: ContractOptions, env: dict[str, str]) -> int:
+def _wait(process: subprocess.Popen[bytes]) -> int:
+    """The child's exit code. Interrupted, the child gets the chance to stop on its own (a terminal's
+    Ctrl-C reaches it too), then SIGINT, then is killed; the interrupt goes on to the caller."""
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        for step, grace in ((None, 3.0), (signal.SIGINT, 15.0), (signal.SIGKILL, 5.0)):
+            if step is not None and process.poll() is None:
+                process.send_signal(step)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=grace)
+                break
+        raise
+
+
+def run_schemathesis(
+    doc: dict[str, Any], base_url: str, options: ContractOptions, env: dict[str, str], guarded: bool = False
+) -> int:
     """One schemathesis run of the suite's configuration; its exit code."""
     with tempfile.TemporaryDirectory(prefix="rstar-contract-") as tmp:
         spec = Path(tmp) / "openapi.json"
         spec.write_text(json.dumps(doc), encoding="utf-8")
-        config = resources.files(__package__).joinpath(CONFIG)
-        with resources.as_file(config) as config_path:
-            cmd = [*_schemathesis(), "--config-file", str(config_path), "run", str(spec), "--url", base_url,
-                   "--checks", "all", "--max-examples", str(options.max_examples), "--phases", ",".join(options.phases)]  # fmt: skip
-            if options.max_time:
-                cmd += ["--max-time", str(options.max_time)]
-            if options.rate_limit:
-                cmd += ["--rate-limit", options.rate_limit]
-            if options.junit:
-                cmd += ["--report", "junit", "--report-junit-path", str(options.junit)]
-            if options.seed is not None:
-                cmd += ["--seed", str(options.seed)]
-            if options.max_failures:
-                cmd += ["--max-failures", str(options.max_failures)]
-            cmd += options.extra
-            return subprocess.run(cmd, env=env, check=False, cwd=tmp).returncode
+        config_path = Path(tmp) / CONFIG
+        config_text = resources.files(__package__).joinpath(CONFIG).read_text(encoding="utf-8")
+        config_path.write_text(config_text + (GUARDED_CONFIG if guarded else ""), encoding="utf-8")
+        cmd = [*_schemathesis(), "--config-file", str(config_path), "run", str(spec), "--url", base_url,
+               "--checks", "all", "--max-examples", str(options.max_examples), "--phases", ",".join(options.phases)]  # fmt: skip
+        if options.max_time:
+            cmd += ["--max-time", str(options.max_time)]
+        if options.rate_limit:
+            cmd += ["--rate-limit", options.rate_limit]
+        if options.junit:
+            cmd += ["--report", "junit", "--report-junit-path", str(options.junit)]
+        if options.seed is not None:
+            cmd += ["--seed", str(options.seed)]
+        if options.max_failures:
+            cmd += ["--max-failures", str(options.max_failures)]
+        cmd += options.extra
+        return _wait(subprocess.Popen(cmd, env=env, cwd=tmp))
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled) takes the same way out as Ctrl-C: through the cleanup."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _say(message: str) -> None:
+    print(f"contract: {message}", file=sys.stderr, flush=True)
+
+
+def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, str]) -> int:
+    """The suite against a server we do not run: writes only on the run's own clients, all deleted after."""
+    assert options.base_url is not None
+    base_url = options.base_url.rstrip("/")
+    url = urlsplit(base_url)
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise UsageError(f"--base-url {options.base_url!r} is not an http(s) URL")
+    routes = Routes.from_doc(doc, url.path.rstrip("/"))
+    run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + secrets.token_hex(3)
+    with contextlib.ExitStack() as stack:
+        if options.ledger is None:
+            ledger = Ledger(
+                Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rstar-ledger-"))) / "ledger.jsonl"
+            )
+        else:
+            ledger = Ledger(options.ledger)
+            ledger.path.parent.mkdir(parents=True, exist_ok=True)
+            ledger.path.touch()
+        account = Account(base_url, env["RSTAR_API_KEY"])
+        stack.callback(account.close)
+        guard = Guard(routes, ledger, absent=None, read_only=options.read_only)
+        code, interrupted = 1, False
+        with _sigterm_interrupts():
+            try:
+                guard.absent = account.absent_id()
+                keep = [] if options.read_only else [account.create_fixture(run_id, ledger) for _ in range(FIXTURES)]
+                mode = "read-only: reads and POST /auth only" if options.read_only else (
+                    f"writes only on the clients this run creates ({len(keep)} made for its PUTs), "
+                    f"404 paths on id {guard.absent}"
+                )  # fmt: skip
+                _say(f"guarded run {run_id} against {base_url}; {mode}")
+                run_env = {**env, GUARD_ENV: json.dumps({"ledger": str(ledger.path), "absent": guard.absent,
+                                                         "keep": {"/clients": keep}})}  # fmt: skip
+                run_doc = read_only_document(doc, routes) if options.read_only else doc
+                with running_proxy(guard, f"{url.scheme}://{url.netloc}") as proxy:
+                    code = run_schemathesis(run_doc, proxy + routes.base_path, options, run_env, guarded=True)
+            except KeyboardInterrupt:
+                interrupted, code = True, 130
+                _say("interrupted: deleting what this run created (Ctrl-C again leaves it and lists it)")
+            finally:
+                code = _clean_up(account, ledger, guard, code)
+        return 130 if interrupted else code
+
+
+def _clean_up(account: Account, ledger: Ledger, guard: Guard, code: int) -> int:
+    created = ledger.created()
+    try:
+        left = account.delete_all(ledger)
+    except KeyboardInterrupt:
+        cleaned = {(e["collection"], e["id"]) for e in ledger.events() if e["event"] == "cleaned"}
+        left = [f"{i} (cleanup interrupted)" for c, i, _ in created if (c, i) not in cleaned]
+    except RstarError as exc:
+        left = [f"{i} ({exc.message})" for _, i, _ in created]
+    _say(summary(guard, created))
+    for refused in guard.refused:
+        _say(f"refused, not sent: {refused}")
+    for uncertain in guard.uncertain:
+        _say(f"may have created a client it cannot name: {uncertain}")
+    if left:
+        _say(f"could not delete {len(left)} of the {len(created)} clients this run created: {', '.join(left)}")
+    elif created:
+        _say(f"deleted the {len(created)} clients this run created")
+    problems = bool(left or guard.refused or guard.uncertain)
+    return code if code or not problems else 1
 
 
 def run_contract(root_file: Path, overlays_dir: Path, options: ContractOptions) -> int:
-    """Against options.base_url, or the embedded mock started on a free loopback port."""
+    """Against options.base_url (guarded), or the embedded mock started on a free loopback port."""
     from ..pipeline import build_target
 
     env = dict(os.environ)
+    env.pop(GUARD_ENV, None)
     if options.base_url:
         if not env.get("RSTAR_API_KEY"):
             raise UsageError(
@@ -81,13 +215,16 @@ def run_contract(root_file: Path, overlays_dir: Path, options: ContractOptions) 
             )
         from ..bundle import bundle
 
-        return run_schemathesis(bundle(root_file).data, options.base_url.rstrip("/"), options, env)
+        return run_guarded(bundle(root_file).data, options, env)
+    if options.read_only:
+        raise UsageError("--read-only is for --base-url runs: the embedded mock is tested with full power")
     from ..mock import Credentials, MockSettings, running_mock
 
     credentials = Credentials.from_env()
     env.setdefault("RSTAR_API_KEY", credentials.api_key)
     env.setdefault("RSTAR_READONLY_API_KEY", credentials.readonly_api_key)
     doc = build_target(root_file, "mock", overlays_dir)
-    with running_mock(doc, MockSettings(credentials=credentials, validate_responses=True)) as base_url:
-        print(f"contract: embedded mock on {base_url}", file=sys.stderr, flush=True)
+    settings = MockSettings(credentials=credentials, validate_responses=True, profile=options.mock_profile)
+    with running_mock(doc, settings) as base_url:
+        _say(f"embedded mock ({options.mock_profile} profile) on {base_url}")
         return run_schemathesis(doc, base_url, options, env)

@@ -6,19 +6,27 @@ walk to `total`, UTC timestamps, a Location that leads to what was created, an
 ETag that answers 304, PUT removing what it omits, Retry-After on 429, and a
 read-only key refused every write. Follow-up requests reuse the case's own
 Authorization header; nothing here prints a credential.
+
+In a guarded run (--base-url) the `before_call` hook points every write on an
+item at a client the run created, or at an id known not to exist (_guard.py).
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import re
 import threading
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 import schemathesis
+
+from rstar_spec.contract._guard import SAFE_METHODS, Ledger, shape_value
 
 OPTIONAL_WRITABLE = ("email", "mobile", "date_of_birth", "notes")
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -26,6 +34,40 @@ _TIMEOUT = 10
 _lock = threading.Lock()
 _walked: set[tuple[str, int]] = set()
 _readonly_tokens: dict[str, str] = {}
+
+
+_GUARD: dict[str, Any] | None = (
+    json.loads(os.environ["RSTAR_CONTRACT_GUARD"]) if os.environ.get("RSTAR_CONTRACT_GUARD") else None
+)
+_puts = itertools.count()
+
+
+@schemathesis.hook
+def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    """Guarded runs: a write on an item targets the run's own client, or an id known not to exist.
+
+    PUTs replace the clients the run made for them (three in four; the fourth meets the absent id,
+    for the 404 path); DELETEs take the newest client the cases created, else the absent id. A value
+    already naming one of the run's clients (a stateful link's) is kept.
+    """
+    method = case.operation.method.upper()
+    if _GUARD is None or method in SAFE_METHODS or not case.path_parameters:
+        return
+    collection, _, last = case.operation.path.rpartition("/")
+    name = last[1:-1] if last.startswith("{") and last.endswith("}") else None
+    if name is None or name not in case.path_parameters:
+        return
+    ledger = Ledger(Path(_GUARD["ledger"]))
+    keep = [str(i) for i in _GUARD["keep"].get(collection, [])]
+    deleted = {item_id for c, item_id in ledger.deleted() if c == collection}
+    spares = [i for i in ledger.owned(collection) if i not in keep and i not in deleted]
+    value = case.path_parameters[name]
+    if method == "DELETE":
+        accept, pool, prefer = spares, spares, True
+    else:
+        accept, pool, prefer = ledger.owned(collection), keep, next(_puts) % 4 != 3
+    if str(value) not in accept:
+        case.path_parameters[name] = shape_value(value, pool, _GUARD["absent"], prefer)
 
 
 def _send(method: str, url: str, **kwargs: Any) -> requests.Response:

@@ -433,21 +433,25 @@ _TYPE_CHECKS = {
 }
 
 
-@rule("enum-typed", "Enum values match the schema's type and appear once.")
+@rule(
+    "enum-typed",
+    "Enum values (closed, or the known values of x-extensible-enum) match the schema's type and appear once.",
+)
 def enum_typed(ctx: LintContext) -> Found:
     for pointer, schema in iter_schemas(ctx.doc):
-        values = schema.get("enum")
-        if not isinstance(values, list):
-            continue
-        kinds = schema.get("type")
-        kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
-        seen: list[Any] = []
-        for i, value in enumerate(values):
-            if kinds and not any(_TYPE_CHECKS.get(k, lambda v: True)(value) for k in kinds):
-                yield (*pointer, "enum", str(i)), f"enum value {value!r} is not of type {'/'.join(kinds)}"
-            if value in seen:
-                yield (*pointer, "enum", str(i)), f"enum value {value!r} appears twice"
-            seen.append(value)
+        for keyword in ("enum", "x-extensible-enum"):
+            values = schema.get(keyword)
+            if not isinstance(values, list):
+                continue
+            kinds = schema.get("type")
+            kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+            seen: list[Any] = []
+            for i, value in enumerate(values):
+                if kinds and not any(_TYPE_CHECKS.get(k, lambda v: True)(value) for k in kinds):
+                    yield (*pointer, keyword, str(i)), f"{keyword} value {value!r} is not of type {'/'.join(kinds)}"
+                if value in seen:
+                    yield (*pointer, keyword, str(i)), f"{keyword} value {value!r} appears twice"
+                seen.append(value)
 
 
 @rule("no-ref-siblings", "Beside $ref, a Reference Object takes only summary and description; the rest is ignored.")

@@ -3,8 +3,9 @@ handlers implement the behaviour of shared/reception-star-api.md.
 
 A request goes: route (404/405) -> fault knobs (503) -> security (401) -> rate
 limit (429) -> read-only writes (403) -> parameters and body (400) -> handler ->
-response validation against the spec (with validate_responses). Whatever is
-wrong with a request is a documented 4xx JSON error, never a 500.
+the profile's freedoms (_profiles.py) -> response validation against the spec
+(with validate_responses). Whatever is wrong with a request is a documented 4xx
+JSON error, never a 500.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from starlette.routing import Route
 from .._pointer import Pointer
 from .._walk import HTTP_METHODS, WRITE_METHODS, is_authenticated, resolve
 from ..validate import ExampleValidator
+from ._profiles import EXTRA_PROPERTIES, PROFILES, Profile
 from ._state import Credentials, State
 
 Answer = tuple[int, Any, dict[str, str]]  # status, body (dict, str or None), headers
@@ -57,6 +59,7 @@ class MockSettings:
     validate_responses: bool = False
     seed: int = 36
     breakage: str | None = None  # a deliberately broken variant, to prove the contract suite
+    profile: str = "reference"  # what the mock does where the contract page leaves a choice (_profiles.py)
 
 
 class _BadRequest(Exception):
@@ -85,9 +88,15 @@ class MockApp:
     def __init__(self, doc: dict[str, Any], settings: MockSettings) -> None:
         if settings.breakage is not None and settings.breakage not in BREAKAGES:
             raise ValueError(f"unknown breakage {settings.breakage!r}")
+        if settings.profile not in PROFILES:
+            raise ValueError(f"unknown profile {settings.profile!r}")
         self.doc = doc
         self.settings = settings
-        self.state = State(settings.credentials, settings.token_ttl, settings.seed)
+        self.profile: Profile = PROFILES[settings.profile]
+        self.state = State(
+            settings.credentials, settings.token_ttl, settings.seed,
+            reusable_refresh_tokens=self.profile.reusable_refresh_tokens, weak_etags=self.profile.weak_etags,
+        )  # fmt: skip
         self.validator = ExampleValidator(doc)
         servers = doc.get("servers") or [{"url": "/"}]
         self.base_path = urlsplit(servers[0]["url"]).path.rstrip("/")
@@ -134,7 +143,7 @@ class MockApp:
                 return self._render(*_error(405, "method_not_allowed", f"{request.method} is not allowed here",
                                             headers={"Allow": allow}))  # fmt: skip
             body = await request.body()
-            answer = self.handle(operation, request, body)
+            answer = self.with_freedoms(operation, request, self.handle(operation, request, body))
             if self.settings.validate_responses and self.settings.breakage is None:
                 problem = self.check_answer(operation, answer)
                 if problem:
@@ -151,27 +160,51 @@ class MockApp:
         if isinstance(body, str):
             return Response(body, status_code=status, headers=headers, media_type="text/plain; charset=utf-8")
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        return Response(text, status_code=status, headers=headers, media_type="application/json")
+        media_type = "application/json; charset=utf-8" if self.profile.json_charset else "application/json"
+        return Response(text, status_code=status, headers=headers, media_type=media_type)
+
+    def with_freedoms(self, operation: _Operation, request: Request, answer: Answer) -> Answer:
+        """The handler's answer as the profile shapes it where the contract page leaves a choice."""
+        status, body, headers = answer
+        profile = self.profile
+        if not profile.etag_beyond_get and not (operation.op_id == "get_client" and status == 200):
+            headers = {k: v for k, v in headers.items() if k.lower() != "etag"}
+        if not profile.retry_after_on_503 and status == 503:
+            headers = {k: v for k, v in headers.items() if k.lower() != "retry-after"}
+        if profile.absolute_location and "Location" in headers:
+            headers = {**headers, "Location": f"{request.url.scheme}://{request.url.netloc}{headers['Location']}"}
+        if isinstance(body, dict):
+            if not profile.field_errors and status == 400:
+                body = {k: v for k, v in body.items() if k != "errors"}
+            if profile.extra_properties:
+                body = _with_extra_properties(body)
+        return status, body, headers
 
     # -- the request's way through ------------------------------------------------------------------
     def handle(self, operation: _Operation, request: Request, body: bytes) -> Answer:
         settings = self.settings
         if settings.fail_every and self.state.count_request() % settings.fail_every == 0:
             return _error(503, "service_unavailable", "Please resend your request.", headers={"Retry-After": "1"})
+        if settings.rate_limit and self.profile.rate_limit_every_request:
+            bearer = self._bearer(request)[0]
+            if self.state.over_rate(
+                bearer or f"peer:{request.client.host if request.client else ''}", settings.rate_limit
+            ):
+                return self._rate_limited()
         read_only = False
         if operation.authenticated and settings.breakage != "auth-ignored":
             token, problem = self._bearer(request)
             if problem:
-                return _error(401, problem, {"missing_token": "The Authorization header is missing.",
-                                             "token_expired": "The token has expired."}.get(problem, "The token is not valid."))  # fmt: skip
+                return self._token_problem(problem)
             status, read_only = self.state.token(token)
             if status != "ok":
-                return _error(
-                    401, status, "The token has expired." if status == "token_expired" else "The token is not valid."
-                )
-            if settings.rate_limit and self.state.over_rate(token, settings.rate_limit):
-                headers = {} if settings.breakage == "no-retry-after" else {"Retry-After": "1"}
-                return _error(429, "rate_limited", "Too many requests; retry after 1 second.", headers=headers)
+                return self._token_problem(status)
+            if (
+                settings.rate_limit
+                and not self.profile.rate_limit_every_request
+                and self.state.over_rate(token, settings.rate_limit)
+            ):
+                return self._rate_limited()
             if read_only and operation.method in WRITE_METHODS and settings.breakage != "readonly-writes":
                 return _error(403, "forbidden", "This API key is read-only.")
         try:
@@ -182,6 +215,16 @@ class MockApp:
                 return _error(500, "internal_error", "Something went wrong on our side.")
             return _error(400, "bad_request", exc.message, errors=exc.errors)
         return self.handlers[operation.op_id](values, payload)
+
+    def _rate_limited(self) -> Answer:
+        headers = {} if self.settings.breakage == "no-retry-after" else {"Retry-After": "1"}
+        return _error(429, "rate_limited", "Too many requests; retry after 1 second.", headers=headers)
+
+    def _token_problem(self, reason: str) -> Answer:
+        message = {"missing_token": "The Authorization header is missing.", "token_expired": "The token has expired."}
+        if self.profile.generic_token_code:
+            return _error(401, "unauthorized", "Not authorized.")
+        return _error(401, reason, message.get(reason, "The token is not valid."))
 
     def _bearer(self, request: Request) -> tuple[str, str | None]:
         header = request.headers.get("authorization")
@@ -286,6 +329,8 @@ class MockApp:
                 return 200, self.state.issue(read_only=False), {}
             if grant.get("api_key") == creds.readonly_api_key:
                 return 200, self.state.issue(read_only=True), {}
+            if self.profile.unlisted_auth_reasons:
+                return _error(401, "api_key_not_recognised", "This key is not known here.")
             return _error(401, "invalid_api_key", "The API key is not valid.")
         if kind == "password":
             if grant.get("username") != creds.username:
@@ -298,7 +343,11 @@ class MockApp:
                 return _error(401, "password_incorrect", "The password is incorrect.")
             return 200, self.state.issue(read_only=False), {}
         issued = self.state.refresh(grant.get("refresh_token", ""))
-        return (200, issued, {}) if issued else _error(401, "invalid_refresh_token", "The refresh token is not valid.")
+        if issued:
+            return 200, issued, {}
+        if self.profile.unlisted_auth_reasons:
+            return _error(401, "unauthorized", "Not authorized.")
+        return _error(401, "invalid_refresh_token", "The refresh token is not valid.")
 
     def list_clients(self, values: dict[str, Any], payload: Any) -> Answer:
         offset, limit = values.get("offset", 0), values.get("limit", 20)
@@ -318,7 +367,7 @@ class MockApp:
         if found is None:
             return _error(404, "not_found", f"No client has id {values['client_id']}.")
         client, etag = found
-        if values.get("If-None-Match") == etag and self.settings.breakage != "etag-ignored":
+        if _etag_matches(values.get("If-None-Match"), etag) and self.settings.breakage != "etag-ignored":
             return 304, None, {"ETag": etag}
         return 200, self._client_out(client), {"ETag": etag}
 
@@ -355,6 +404,25 @@ def _coerce(raw: str, schema: dict[str, Any]) -> Any:
     if kind == "boolean" and raw in ("true", "false"):
         return raw == "true"
     return raw
+
+
+def _etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """If-None-Match against the current ETag: `*`, or a list of entity tags compared weakly (RFC 9110 13.1.2)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    opaque = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
+
+
+def _with_extra_properties(body: Any) -> Any:
+    """Every JSON object of an answer with properties the spec does not name (the liberal profile)."""
+    if isinstance(body, list):
+        return [_with_extra_properties(item) for item in body]
+    if isinstance(body, dict):
+        return {**{k: _with_extra_properties(v) for k, v in body.items()}, **EXTRA_PROPERTIES}
+    return body
 
 
 def _refuse_constant(name: str) -> Any:

@@ -82,9 +82,14 @@ class _Token:
 
 
 class State:
-    def __init__(self, credentials: Credentials, token_ttl: int, seed: int = 36) -> None:
+    def __init__(
+        self, credentials: Credentials, token_ttl: int, seed: int = 36, *,
+        reusable_refresh_tokens: bool = False, weak_etags: bool = False,
+    ) -> None:  # fmt: skip
         self.credentials = credentials
         self.token_ttl = token_ttl
+        self.reusable_refresh_tokens = reusable_refresh_tokens
+        self.weak_etags = weak_etags
         self._lock = threading.Lock()
         self._clients: dict[int, dict[str, Any]] = {}
         self._versions: dict[int, int] = {}
@@ -148,7 +153,8 @@ class State:
             return self._clients.pop(client_id, None) is not None
 
     def _etag(self, client_id: int) -> str:
-        return f'"c{client_id}-v{self._versions[client_id]}"'
+        tag = f'"c{client_id}-v{self._versions[client_id]}"'
+        return f"W/{tag}" if self.weak_etags else tag
 
     # -- tokens --------------------------------------------------------------------------------
     def issue(self, read_only: bool) -> dict[str, Any]:
@@ -160,7 +166,8 @@ class State:
 
     def refresh(self, refresh_token: str) -> dict[str, Any] | None:
         with self._lock:
-            read_only = self._refresh.pop(refresh_token, None)  # a refresh token is used once
+            # Used once, unless the profile lets it be reused: the page promises neither.
+            read_only = (self._refresh.get if self.reusable_refresh_tokens else self._refresh.pop)(refresh_token, None)
         return None if read_only is None else self.issue(read_only)
 
     def token(self, token: str) -> tuple[str, bool]:

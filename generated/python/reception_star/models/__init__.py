@@ -9,8 +9,6 @@ from .field_error import FieldError
 from .password_grant import PasswordGrant
 from .refresh_token_grant import RefreshTokenGrant
 from .token import Token
-from .unauthorized_error import UnauthorizedError
-from .unauthorized_error_code import UnauthorizedErrorCode
 
 __all__ = (
     "ApiKeyGrant",
@@ -22,6 +20,4 @@ __all__ = (
     "PasswordGrant",
     "RefreshTokenGrant",
     "Token",
-    "UnauthorizedError",
-    "UnauthorizedErrorCode",
 )

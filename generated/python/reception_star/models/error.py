@@ -17,13 +17,16 @@ T = TypeVar("T", bound="Error")
 
 @_attrs_define
 class Error:
-    """The body of every 4xx/5xx answer that has one. `code` is machine-readable:
-    `bad_request`, `unauthorized`, `forbidden`, `not_found`, `rate_limited`,
-    `internal_error`, `bad_gateway`, `service_unavailable`, or on a 401 one of
-    the reasons of `UnauthorizedError`.
+    """The body of every 4xx/5xx answer that has one. `code` is machine-readable.
+    The known codes are `bad_request`, `unauthorized`, `forbidden`, `not_found`,
+    `rate_limited`, `internal_error`, `bad_gateway`, `service_unavailable`, and on a
+    401 the reasons `user_not_found`, `password_incorrect`, `password_pwned`,
+    `token_expired`, `invalid_api_key`, `invalid_refresh_token`, `missing_token`,
+    `invalid_token`. The list is open: a server may answer a code not listed here,
+    and a client keeps it, with its message, instead of failing.
 
         Attributes:
-            code (str):
+            code (str): Machine-readable; one of `x-extensible-enum` or a code this description does not know yet.
             message (str): For people; do not parse.
             errors (list[FieldError] | Unset): On a 400, what is wrong with which field.
     """

@@ -10,11 +10,12 @@ T = TypeVar("T", bound="RefreshTokenGrant")
 
 @_attrs_define
 class RefreshTokenGrant:
-    """The refresh token of an earlier token answer.
+    """The refresh token of an earlier token answer. Whether it can be used more than once is not promised: use the refresh
+    token of the latest answer, and fall back to the credentials when it is refused (401).
 
-    Attributes:
-        grant_type (Literal['refresh_token']):
-        refresh_token (str):
+        Attributes:
+            grant_type (Literal['refresh_token']):
+            refresh_token (str):
     """
 
     grant_type: Literal["refresh_token"]

@@ -13,7 +13,6 @@ from ...models.error import Error
 from ...models.password_grant import PasswordGrant
 from ...models.refresh_token_grant import RefreshTokenGrant
 from ...models.token import Token
-from ...models.unauthorized_error import UnauthorizedError
 from ...types import Response
 
 IDEMPOTENT = False
@@ -21,7 +20,7 @@ IDEMPOTENT = False
 
 _ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
     400: Error.from_dict,
-    401: UnauthorizedError.from_dict,
+    401: Error.from_dict,
     429: Error.from_dict,
     500: Error.from_dict,
     502: Error.from_dict,

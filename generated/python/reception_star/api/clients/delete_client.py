@@ -10,7 +10,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient
 from ...models.error import Error
-from ...models.unauthorized_error import UnauthorizedError
 from ...types import Response
 
 IDEMPOTENT = True
@@ -18,7 +17,7 @@ IDEMPOTENT = True
 
 _ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
     400: Error.from_dict,
-    401: UnauthorizedError.from_dict,
+    401: Error.from_dict,
     403: Error.from_dict,
     404: Error.from_dict,
     429: Error.from_dict,

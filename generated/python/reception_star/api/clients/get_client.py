@@ -11,7 +11,6 @@ from ... import errors
 from ...client import AuthenticatedClient, CachedAnswer, Client
 from ...models.client_record import ClientRecord
 from ...models.error import Error
-from ...models.unauthorized_error import UnauthorizedError
 from ...types import Response
 
 IDEMPOTENT = True
@@ -19,7 +18,7 @@ IDEMPOTENT = True
 
 _ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
     400: Error.from_dict,
-    401: UnauthorizedError.from_dict,
+    401: Error.from_dict,
     404: Error.from_dict,
     429: Error.from_dict,
     500: Error.from_dict,

@@ -12,7 +12,6 @@ from ...client import AuthenticatedClient
 from ...models.client_input import ClientInput
 from ...models.client_record import ClientRecord
 from ...models.error import Error
-from ...models.unauthorized_error import UnauthorizedError
 from ...types import Response
 
 IDEMPOTENT = True
@@ -20,7 +19,7 @@ IDEMPOTENT = True
 
 _ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
     400: Error.from_dict,
-    401: UnauthorizedError.from_dict,
+    401: Error.from_dict,
     403: Error.from_dict,
     404: Error.from_dict,
     429: Error.from_dict,

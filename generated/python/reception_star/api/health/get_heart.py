@@ -15,6 +15,7 @@ IDEMPOTENT = True
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
 _ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
+    429: Error.from_dict,
     500: Error.from_dict,
     502: Error.from_dict,
     503: Error.from_dict,
@@ -62,6 +63,7 @@ def sync_detailed(
     Public; answers a quotation as plain text. Needs no token.
 
     Raises:
+        errors.RateLimitedError: 429.
         errors.InternalServerError: 500.
         errors.BadGatewayError: 502.
         errors.ServiceUnavailableError: 503.
@@ -85,6 +87,7 @@ def sync(
     Public; answers a quotation as plain text. Needs no token.
 
     Raises:
+        errors.RateLimitedError: 429.
         errors.InternalServerError: 500.
         errors.BadGatewayError: 502.
         errors.ServiceUnavailableError: 503.
@@ -108,6 +111,7 @@ async def asyncio_detailed(
     Public; answers a quotation as plain text. Needs no token.
 
     Raises:
+        errors.RateLimitedError: 429.
         errors.InternalServerError: 500.
         errors.BadGatewayError: 502.
         errors.ServiceUnavailableError: 503.
@@ -131,6 +135,7 @@ async def asyncio(
     Public; answers a quotation as plain text. Needs no token.
 
     Raises:
+        errors.RateLimitedError: 429.
         errors.InternalServerError: 500.
         errors.BadGatewayError: 502.
         errors.ServiceUnavailableError: 503.
