@@ -1,4 +1,5 @@
-"""The contract suite passes against the mock, and fails against every deliberately broken variant.
+"""The contract suite passes against the mock (both profiles), and fails against every deliberately
+broken variant; against a server it does not run (--base-url) it leaves the account as it found it.
 
 Each variant is caught by the check meant for it: a built-in schemathesis check or one of ours
 (src/rstar_spec/contract/checks.py). Servers run on 127.0.0.1, on a free port, and stop after.
@@ -7,12 +8,19 @@ Each variant is caught by the check meant for it: a built-in schemathesis check 
 from __future__ import annotations
 
 import os
+import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from conftest import ROOT, SPEC_DIR, RunCli
 from rstar_spec.contract import ContractOptions, run_contract, run_schemathesis
+from rstar_spec.contract._guard import Ledger
 from rstar_spec.mock import BREAKAGES, Credentials, MockSettings, running_mock
 from rstar_spec.pipeline import build_target
 
@@ -51,10 +59,15 @@ def test_every_breakage_has_its_detector() -> None:
     assert set(CAUGHT_BY) == set(BREAKAGES)
 
 
-def test_suite_passes_against_the_mock_and_prints_no_secret(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("profile", ["reference", "liberal"])
+def test_suite_passes_against_the_mock_and_prints_no_secret(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], profile: str
+) -> None:
     junit = tmp_path / "contract.xml"
-    code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", ContractOptions(max_examples=15, junit=junit))
+    options = ContractOptions(max_examples=15, junit=junit, mock_profile=profile)
+    code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", options)
     out, err = capfd.readouterr()
+    assert f"({profile} profile)" in err
     assert code == 0, out[-3000:]
     assert "No issues found" in out and "Stateful" in out
     assert "<testsuite" in junit.read_text()
@@ -74,15 +87,121 @@ def test_broken_variant_is_caught(breakage: str, suite_env: dict[str, str], capf
     assert CAUGHT_BY[breakage] in out, out[-3000:]
 
 
-def test_base_url_runs_the_same_suite_against_any_server(
-    suite_env: dict[str, str], capfd: pytest.CaptureFixture[str]
+# -- against a server we do not run: a real account survives the run --------------------------------------
+
+
+def snapshot(base_url: str) -> dict[int, tuple[str, bytes]]:
+    """Every client of the account: its ETag and the exact bytes of GET /clients/{id}."""
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        token = http.post("/auth", json={"grant_type": "api_key", "api_key": CREDS.api_key}).json()["token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        ids, offset, total = [], 0, 1
+        while offset < total:
+            page = http.get("/clients", params={"offset": offset, "limit": 100}).json()
+            ids += [c["id"] for c in page["data"]]
+            offset, total = offset + 100, page["total"]
+        answers = {i: http.get(f"/clients/{i}") for i in ids}
+    return {i: (a.headers["ETag"], a.content) for i, a in answers.items()}
+
+
+def guard_figures(err: str) -> dict[str, int]:
+    """`guard: ... writes on items: 3 DELETE absent, 5 PUT own; 0 refused` as {"DELETE absent": 3, ...}."""
+    line = next(line for line in err.splitlines() if line.startswith("contract: guard:"))
+    created = int(re.search(r"(\d+) clients created by cases", line).group(1))  # type: ignore[union-attr]
+    return {"created": created, **{kind: int(n) for n, kind in re.findall(r"(\d+) (\w+ \w+)[,;]", line)}}
+
+
+@pytest.mark.parametrize("profile", ["reference", "liberal"])
+def test_a_full_run_with_base_url_leaves_every_client_as_it_was(
+    suite_env: dict[str, str], capfd: pytest.CaptureFixture[str], profile: str
 ) -> None:
-    with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
-        options = ContractOptions(base_url=base_url, phases=("examples", "stateful"), max_examples=5)
+    """All phases against a seeded account: every seeded client byte for byte the same, the count back to the
+    seed's, and yet every kind of write was exercised on the run's own clients."""
+    with running_mock(DOC, MockSettings(credentials=CREDS, profile=profile, validate_responses=True)) as base_url:
+        before = snapshot(base_url)
+        options = ContractOptions(base_url=base_url, max_examples=10, seed=7)
         code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", options)
+        after = snapshot(base_url)
     out, err = capfd.readouterr()
-    assert code == 0, out[-2000:]
+    assert code == 0, out[-3000:] + err[-2000:]
     assert "embedded mock" not in err  # it tested the server it was given
+    assert len(before) == 36 and after == before
+    figures = guard_figures(err)
+    assert figures["created"] > 0 and figures["PUT own"] > 0 and figures["DELETE own"] > 0, figures
+    assert figures["PUT absent"] > 0 and figures["DELETE absent"] > 0, figures  # the 404 paths too
+    assert "0 refused" in err and f"deleted the {figures['created'] + 2} clients this run created" in err
+    for text in (out, err):
+        assert not [s for s in SECRETS if s in text]
+
+
+WRITE_CHECKS = {
+    "put-merges": "Custom check failed: `put_removes_omitted_fields`",
+    "delete-keeps": "Custom check failed: `deleted_client_is_gone`",
+    "wrong-location": "Custom check failed: `location_leads_to_created_client`",
+    "readonly-writes": "Custom check failed: `readonly_key_cannot_write`",
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(WRITE_CHECKS))
+def test_a_guarded_run_keeps_the_power_of_the_write_checks(
+    breakage: str, suite_env: dict[str, str], capfd: pytest.CaptureFixture[str]
+) -> None:
+    with running_mock(DOC, MockSettings(credentials=CREDS, breakage=breakage)) as base_url:
+        before = snapshot(base_url)
+        options = ContractOptions(base_url=base_url, max_examples=10, max_failures=1, seed=1)
+        code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", options)
+        after = snapshot(base_url)
+    out, err = capfd.readouterr()
+    assert code != 0 and WRITE_CHECKS[breakage] in out, out[-3000:]
+    if breakage == "delete-keeps":  # a DELETE that deletes nothing: the cleanup says what is left, by id
+        assert re.search(r"could not delete \d+ of the \d+ clients this run created: \d+ \(still answers 200", err)
+        assert {i: v for i, v in after.items() if i in before} == before
+    else:
+        assert after == before, err[-2000:]
+
+
+def test_read_only_sends_nothing_but_reads_and_the_token(
+    suite_env: dict[str, str], capfd: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ledger = tmp_path / "ledger.jsonl"
+    with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
+        before = snapshot(base_url)
+        options = ContractOptions(base_url=base_url, max_examples=5, read_only=True, ledger=ledger)
+        code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", options)
+        after = snapshot(base_url)
+    out, err = capfd.readouterr()
+    assert code == 0, out[-3000:]
+    assert after == before and Ledger(ledger).created() == []
+    assert "read-only" in err and "0 refused" in err
+    assert "POST /clients" not in out and "DELETE /clients" not in out and "PUT /clients" not in out
+
+
+def test_an_interrupted_run_deletes_what_it_created(suite_env: dict[str, str], tmp_path: Path) -> None:
+    """Ctrl-C half-way (SIGINT to the process group, as a terminal sends it): the clients are deleted, exit 130."""
+    ledger = tmp_path / "ledger.jsonl"
+    with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
+        before = snapshot(base_url)
+        run = subprocess.Popen(
+            [sys.executable, "-m", "rstar_spec.cli", "contract", "--base-url", base_url, "--ledger", str(ledger),
+             "--max-examples", "50", "--phases", "fuzzing,stateful"],
+            cwd=ROOT, env=suite_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while len(Ledger(ledger).created()) < 5 and time.monotonic() < deadline and run.poll() is None:
+                time.sleep(0.05)
+            assert run.poll() is None, "the run ended before it could be interrupted"
+            os.killpg(run.pid, signal.SIGINT)
+            _, err = run.communicate(timeout=60)
+        finally:
+            if run.poll() is None:
+                os.killpg(run.pid, signal.SIGKILL)
+        after = snapshot(base_url)
+    said = err.decode()
+    created = Ledger(ledger).created()
+    assert run.returncode == 130, said[-2000:]
+    assert len(created) >= 5 and "interrupted" in said and f"deleted the {len(created)} clients" in said, said[-2000:]
+    assert after == before
 
 
 def test_base_url_needs_the_api_key_from_the_environment(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -93,7 +93,7 @@ def shape_value(value: Any, pool: list[str], absent: str | None, prefer_owned: b
     text = str(value).lower() if isinstance(value, bool) else str(value)
     if text in pool or absent_shaped(text, absent):
         return text
-    if (isinstance(value, int) and not isinstance(value, bool)) or (text.isascii() and text.isdigit()):
+    if (isinstance(value, int) and not isinstance(value, bool) and value > 0) or (text.isascii() and text.isdigit()):
         if prefer_owned and pool:
             return pool[-1]
         return absent if absent is not None else "not-an-id"
@@ -218,33 +218,18 @@ class Guard:
             self.writes[key] = self.writes.get(key, 0) + 1
 
 
-def read_only_document(doc: dict[str, Any], routes: Routes) -> dict[str, Any]:
-    """The document less every operation a --read-only run may not send (and the links to them)."""
-    kept: dict[str, Any] = {}
-    removed_ids: set[str] = set()
-    for path, item in (doc.get("paths") or {}).items():
-        new_item = {}
-        for key, value in item.items():
-            if (
-                key in HTTP_METHODS
-                and key.upper() not in SAFE_METHODS
-                and not (key == "post" and path in routes.other_posts)
-            ):
-                removed_ids.add(str(value.get("operationId")))
-                continue
-            new_item[key] = value
-        if any(key in HTTP_METHODS for key in new_item):
-            kept[path] = new_item
-    for item in kept.values():
-        for key, operation in item.items():
-            if key in HTTP_METHODS:
-                for response in (operation.get("responses") or {}).values():
-                    links = response.get("links") if isinstance(response, dict) else None
-                    if links:
-                        response["links"] = {
-                            n: link for n, link in links.items() if link.get("operationId") not in removed_ids
-                        }
-    return {**doc, "paths": kept}
+def write_operations(doc: dict[str, Any], routes: Routes) -> list[str]:
+    """The operationIds a --read-only run leaves out: every write but the POSTs that create nothing (/auth).
+
+    They are excluded from the run, not removed from the document, so that a 405's `Allow` is still
+    judged against every method the spec documents."""
+    return [
+        str(operation.get("operationId"))
+        for path, item in (doc.get("paths") or {}).items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS and method.upper() not in SAFE_METHODS
+        and not (method == "post" and path in routes.other_posts)
+    ]  # fmt: skip
 
 
 def summary(guard: Guard, created: Iterable[tuple[str, str, bool]]) -> str:

@@ -16,6 +16,7 @@ mock's own keys. Nothing here prints them; schemathesis masks them in its output
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import secrets
@@ -35,7 +36,7 @@ from urllib.parse import urlsplit
 
 from .._errors import RstarError, UsageError
 from ._account import Account
-from ._guard import Guard, Ledger, Routes, read_only_document, summary
+from ._guard import Guard, Ledger, Routes, summary, write_operations
 from ._proxy import running_proxy
 
 CONFIG = "schemathesis.toml"
@@ -169,9 +170,11 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
                 _say(f"guarded run {run_id} against {base_url}; {mode}")
                 run_env = {**env, GUARD_ENV: json.dumps({"ledger": str(ledger.path), "absent": guard.absent,
                                                          "keep": {"/clients": keep}})}  # fmt: skip
-                run_doc = read_only_document(doc, routes) if options.read_only else doc
+                if options.read_only:
+                    excluded = [arg for op in write_operations(doc, routes) for arg in ("--exclude-operation-id", op)]
+                    options = dataclasses.replace(options, extra=[*options.extra, *excluded])
                 with running_proxy(guard, f"{url.scheme}://{url.netloc}") as proxy:
-                    code = run_schemathesis(run_doc, proxy + routes.base_path, options, run_env, guarded=True)
+                    code = run_schemathesis(doc, proxy + routes.base_path, options, run_env, guarded=True)
             except KeyboardInterrupt:
                 interrupted, code = True, 130
                 _say("interrupted: deleting what this run created (Ctrl-C again leaves it and lists it)")
