@@ -169,13 +169,16 @@ def _upstream(seen: list[tuple[str, str, bytes, dict[str, str]]]) -> Starlette:
 
 def test_the_proxy_forwards_faithfully_records_creations_and_never_sends_what_it_refuses(guard: Guard) -> None:
     seen: list[tuple[str, str, bytes, dict[str, str]]] = []
-    with in_background(_upstream(seen), "upstream") as upstream, running_proxy(guard, upstream) as proxy:
-        with httpx.Client(base_url=proxy) as http:
-            got = http.get("/api/v3/clients/7?limit=1&x=%C3%A9", headers={"Authorization": "Bearer t"})
-            created = http.post(
-                "/api/v3/clients", content=b'{"first_name":"Z"}', headers={"Content-Type": "application/json"}
-            )
-            refused = http.delete("/api/v3/clients/7")
+    with (
+        in_background(_upstream(seen), "upstream") as upstream,
+        running_proxy(guard, upstream) as proxy,
+        httpx.Client(base_url=proxy) as http,
+    ):
+        got = http.get("/api/v3/clients/7?limit=1&x=%C3%A9", headers={"Authorization": "Bearer t"})
+        created = http.post(
+            "/api/v3/clients", content=b'{"first_name":"Z"}', headers={"Content-Type": "application/json"}
+        )
+        refused = http.delete("/api/v3/clients/7")
     assert (got.status_code, got.text, got.headers["set-cookie"]) == (200, "plain", "a=1")
     assert seen[0][:3] == ("GET", "/api/v3/clients/7", b"") and seen[0][3]["authorization"] == "Bearer t"
     assert created.status_code == 201 and created.json()["id"] == 77  # gzip passed through and decoded by the client
