@@ -28,23 +28,24 @@ DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
 SECRETS = (CREDS.api_key, CREDS.readonly_api_key, CREDS.password, "rs_tok_", "rs_ref_")
 
-# variant -> what in the suite's output says it was caught, and by which check
+# variant -> what in the suite's output says it was caught (by which check), and the operations the run
+# is narrowed to: the ones the defect shows on, so each run proves its check without testing the rest again.
 CAUGHT_BY = {
-    "undocumented-status": "Undocumented status code",
-    "missing-required-field": "Response violates schema",
-    "auth-ignored": "API accepts requests without authentication",
-    "500-on-bad-input": "Server error",
-    "accepts-invalid-input": "Schema-violating request accepted",
-    "limit-ignored": "Custom check failed: `pages_cover_total`",
-    "offset-timestamps": "Custom check failed: `timestamps_in_utc`",
-    "etag-ignored": "Custom check failed: `etag_answers_not_modified`",
-    "put-merges": "Custom check failed: `put_removes_omitted_fields`",
-    "wrong-location": "Custom check failed: `location_leads_to_created_client`",
-    "pages-overlap": "Custom check failed: `pages_cover_total`",
-    "delete-keeps": "Custom check failed: `deleted_client_is_gone`",
-    "no-retry-after": "Custom check failed: `rate_limit_says_when`",
-    "readonly-writes": "Custom check failed: `readonly_key_cannot_write`",
-    "wrong-error-body": "Response violates schema",
+    "undocumented-status": ("Undocumented status code", ["create_client"]),
+    "missing-required-field": ("Response violates schema", ["get_client"]),
+    "auth-ignored": ("API accepts requests without authentication", ["list_clients"]),
+    "500-on-bad-input": ("Server error", ["create_client"]),
+    "accepts-invalid-input": ("Schema-violating request accepted", ["create_client"]),
+    "limit-ignored": ("Custom check failed: `pages_cover_total`", ["list_clients"]),
+    "offset-timestamps": ("Custom check failed: `timestamps_in_utc`", ["get_client"]),
+    "etag-ignored": ("Custom check failed: `etag_answers_not_modified`", ["get_client"]),
+    "put-merges": ("Custom check failed: `put_removes_omitted_fields`", ["replace_client"]),
+    "wrong-location": ("Custom check failed: `location_leads_to_created_client`", ["create_client"]),
+    "pages-overlap": ("Custom check failed: `pages_cover_total`", ["list_clients"]),
+    "delete-keeps": ("Custom check failed: `deleted_client_is_gone`", ["delete_client"]),
+    "no-retry-after": ("Custom check failed: `rate_limit_says_when`", ["list_clients"]),
+    "readonly-writes": ("Custom check failed: `readonly_key_cannot_write`", ["create_client"]),
+    "wrong-error-body": ("Response violates schema", ["get_client"]),
 }
 
 
@@ -80,11 +81,15 @@ def test_broken_variant_is_caught(breakage: str, suite_env: dict[str, str], capf
     settings = MockSettings(
         credentials=CREDS, breakage=breakage, rate_limit=5 if breakage == "no-retry-after" else None
     )
+    caught_by, operations = CAUGHT_BY[breakage]
+    narrowed = [arg for op in operations for arg in ("--include-operation-id", op)]
+    options = ContractOptions(max_examples=10, max_failures=1, seed=1, extra=narrowed)
     with running_mock(DOC, settings) as base_url:
-        code = run_schemathesis(DOC, base_url, ContractOptions(max_examples=10, max_failures=1, seed=1), suite_env)
+        code = run_schemathesis(DOC, base_url, options, suite_env)
     out, _ = capfd.readouterr()
     assert code != 0, f"{breakage} ({BREAKAGES[breakage]}) was not caught"
-    assert CAUGHT_BY[breakage] in out, out[-3000:]
+    assert caught_by in out, out[-3000:]
+    assert f"Selected: {len(operations)}/" in out  # narrowed as said
 
 
 # -- against a server we do not run: a real account survives the run --------------------------------------
@@ -134,11 +139,12 @@ def test_a_full_run_with_base_url_leaves_every_client_as_it_was(
         assert not [s for s in SECRETS if s in text]
 
 
+# The write defects, each caught in a guarded run too; DELETE needs the run's own clients to delete.
 WRITE_CHECKS = {
-    "put-merges": "Custom check failed: `put_removes_omitted_fields`",
-    "delete-keeps": "Custom check failed: `deleted_client_is_gone`",
-    "wrong-location": "Custom check failed: `location_leads_to_created_client`",
-    "readonly-writes": "Custom check failed: `readonly_key_cannot_write`",
+    "put-merges": CAUGHT_BY["put-merges"],
+    "delete-keeps": (CAUGHT_BY["delete-keeps"][0], ["create_client", "delete_client"]),
+    "wrong-location": CAUGHT_BY["wrong-location"],
+    "readonly-writes": CAUGHT_BY["readonly-writes"],
 }
 
 
@@ -148,11 +154,13 @@ def test_a_guarded_run_keeps_the_power_of_the_write_checks(
 ) -> None:
     with running_mock(DOC, MockSettings(credentials=CREDS, breakage=breakage)) as base_url:
         before = snapshot(base_url)
-        options = ContractOptions(base_url=base_url, max_examples=10, max_failures=1, seed=1)
+        caught_by, operations = WRITE_CHECKS[breakage]
+        narrowed = [arg for op in operations for arg in ("--include-operation-id", op)]
+        options = ContractOptions(base_url=base_url, max_examples=10, max_failures=1, seed=1, extra=narrowed)
         code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", options)
         after = snapshot(base_url)
     out, err = capfd.readouterr()
-    assert code != 0 and WRITE_CHECKS[breakage] in out, out[-3000:]
+    assert code != 0 and caught_by in out, out[-3000:]
     if breakage == "delete-keeps":  # a DELETE that deletes nothing: the cleanup says what is left, by id
         assert re.search(r"could not delete \d+ of the \d+ clients this run created: \d+ \(still answers 200", err)
         assert {i: v for i, v in after.items() if i in before} == before

@@ -1,0 +1,105 @@
+"""The CI recipes shipped with the repository: actionlint passes them, and they do what the README says
+(the main job and the tests on pull requests; the live contract run read-only unless the repository
+opts in to writes, credentials from secrets only, the report uploaded)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+ACTIONLINT = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
+
+
+def workflow(name: str) -> dict[str, Any]:
+    return yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+
+
+def steps(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in doc["jobs"].values() for step in job["steps"]]
+
+
+def actionlint(*paths: Path) -> subprocess.CompletedProcess[str]:
+    assert ACTIONLINT, "actionlint is a test dependency (pyproject.toml [test])"
+    return subprocess.run([ACTIONLINT, "-no-color", *map(str, paths)], capture_output=True, text=True, check=False)
+
+
+def test_actionlint_passes_every_workflow() -> None:
+    files = sorted(WORKFLOWS.glob("*.yml"))
+    assert [f.name for f in files] == ["ci.yml", "contract-live.yml"]
+    result = actionlint(*files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / ".github" / "workflows" / "ci.yml"
+    broken.parent.mkdir(parents=True)
+    text = (
+        (WORKFLOWS / "ci.yml").read_text(encoding="utf-8").replace("runs-on: ubuntu-latest", "runs_on: ubuntu-latest")
+    )
+    broken.write_text(text.replace("${{ github.ref }}", "${{ github.reff }}"), encoding="utf-8")
+    result = actionlint(broken)
+    assert result.returncode == 1 and '"runs-on" section is missing' in result.stdout and "reff" in result.stdout
+
+
+def test_pull_requests_run_the_main_job_then_the_tests_as_the_readme_says() -> None:
+    doc = workflow("ci.yml")
+    assert "pull_request" in doc[True]  # yaml reads the key `on` as True
+    runs = [step["run"] for step in steps(doc) if "run" in step]
+    assert runs[-2:] == ["nox", "nox -s tests"]
+    assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("nox -s tests")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "nox                     # the main job" in readme and "nox -s tests            # the test suite" in readme
+
+
+def test_the_live_run_is_read_only_unless_the_repository_opts_in_and_keeps_secrets_off_command_lines() -> None:
+    doc = workflow("contract-live.yml")
+    assert set(doc[True]) == {"schedule", "workflow_dispatch"}
+    job = doc["jobs"]["contract"]
+    assert job["if"] == "vars.RSTAR_CONTRACT_LIVE == 'true'"
+    (contract,) = [step for step in job["steps"] if "nox -s contract" in step.get("run", "")]
+    script = contract["run"]
+    assert contract["env"]["RSTAR_API_KEY"] == "${{ secrets.RSTAR_API_KEY }}"
+    assert "secrets." not in script  # secrets reach the step through env, never its text
+    assert [line.strip() for line in script.splitlines() if "RSTAR_API_KEY" in line] == [
+        'if [ -z "$RSTAR_API_KEY" ]; then',  # the only use: is it set?
+        'echo "::error::the RSTAR_API_KEY secret is not set"',
+    ]
+    assert 'if [ "$WRITES_ALLOWED" != "true" ] || [ "$MODE" != "writes" ]; then\n  args+=(--read-only)' in script
+    assert contract["env"]["WRITES_ALLOWED"] == "${{ vars.RSTAR_CONTRACT_WRITES }}"
+    upload = job["steps"][-1]
+    assert upload["if"] == "always()" and "contract.xml" in upload["with"]["path"]
+
+
+@pytest.mark.parametrize(("writes_allowed", "mode", "read_only"), [("", "writes", True), ("true", "read-only", True),
+                                                                      ("false", "writes", True), ("true", "writes", False)])  # fmt: skip
+def test_the_live_run_s_script_chooses_read_only_as_documented(
+    tmp_path: Path, writes_allowed: str, mode: str, read_only: bool
+) -> None:
+    """The step's own bash, with `nox` replaced by a stub that prints its arguments."""
+    (contract,) = [s for s in steps(workflow("contract-live.yml")) if "nox -s contract" in s.get("run", "")]
+    stub = tmp_path / "nox"
+    stub.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n', encoding="utf-8")
+    stub.chmod(0o755)
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "RSTAR_API_KEY": "k", "BASE_URL": "https://example.test/api/v3",
+           "WRITES_ALLOWED": writes_allowed, "MODE": mode}  # fmt: skip
+    result = subprocess.run(["bash", "-e", "-c", contract["run"]], env=env, capture_output=True, text=True, check=True)
+    args = result.stdout.split()
+    assert args[:5] == ["-s", "contract", "--", "--base-url", "https://example.test/api/v3"]
+    assert ("--read-only" in args) is read_only and "k" not in args
+
+
+def test_the_pre_commit_hooks_are_lint_and_the_drift_check() -> None:
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert {h["entry"] for h in hooks.values()} == {"nox -s lint", "nox -s drift"}
+    assert all(h["pass_filenames"] is False and h["language"] == "python" for h in hooks.values())
+    assert all(any(d.startswith("nox[uv]==") for d in h["additional_dependencies"]) for h in hooks.values())
