@@ -184,8 +184,10 @@ def test_read_only_sends_nothing_but_reads_and_the_token(
     assert "POST /clients" not in out and "DELETE /clients" not in out and "PUT /clients" not in out
 
 
-def test_an_interrupted_run_deletes_what_it_created(suite_env: dict[str, str], tmp_path: Path) -> None:
-    """Ctrl-C half-way (SIGINT to the process group, as a terminal sends it): the clients are deleted, exit 130."""
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
+def test_an_interrupted_run_deletes_what_it_created(suite_env: dict[str, str], tmp_path: Path, stop: str) -> None:
+    """Stopped half-way, by Ctrl-C (SIGINT to the process group, as a terminal sends it) or by SIGTERM to
+    rstar-spec alone (a cancelled CI job): the clients it created are deleted, exit 130."""
     ledger = tmp_path / "ledger.jsonl"
     with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
         before = snapshot(base_url)
@@ -199,7 +201,10 @@ def test_an_interrupted_run_deletes_what_it_created(suite_env: dict[str, str], t
             while len(Ledger(ledger).created()) < 5 and time.monotonic() < deadline and run.poll() is None:
                 time.sleep(0.05)
             assert run.poll() is None, "the run ended before it could be interrupted"
-            os.killpg(run.pid, signal.SIGINT)
+            if stop == "ctrl-c":
+                os.killpg(run.pid, signal.SIGINT)
+            else:
+                run.send_signal(signal.SIGTERM)
             _, err = run.communicate(timeout=60)
         finally:
             if run.poll() is None:

@@ -8,7 +8,7 @@
     │   └── APITimeoutError          no answer in time
     └── APIStatusError               the API answered an error status: .status_code, .headers, .body, .code, .message
         ├── BadRequestError          400; .field_errors says what is wrong with which field
-        ├── AuthenticationError      401; .reason is the machine-readable code (token_expired, invalid_api_key, ...)
+        ├── AuthenticationError      401; .reason is the machine-readable code (token_expired, invalid_api_key, ... or one not known yet)
         ├── PermissionDeniedError    403: a read-only API key may read but not write
         ├── NotFoundError            404
         ├── RateLimitedError         429; .retry_after is the server's wait in seconds
@@ -108,7 +108,8 @@ class AuthenticationError(APIStatusError):
 
     @property
     def reason(self) -> str | None:
-        """The reason code: user_not_found, password_incorrect, token_expired, invalid_api_key, ..."""
+        """The reason code: user_not_found, password_incorrect, token_expired, invalid_api_key, ... (an open list:
+        a code the spec does not name is kept as the server sent it)."""
         return self.code
 
 
