@@ -226,3 +226,25 @@ def test_base_url_needs_the_api_key_from_the_environment(run_cli: RunCli, monkey
 def test_unknown_phase_is_one_line(run_cli: RunCli) -> None:
     code, _, err = run_cli("contract", "--phases", "examples,warp")
     assert code == 2 and "unknown phase 'warp'" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "key", "message"),
+    [
+        (["--base-url", "http://127.0.0.1:9/api/v3"], CREDS.api_key, "cannot reach http://127.0.0.1:9/api/v3"),
+        (["--base-url", "ftp://example.test/api"], CREDS.api_key, "is not an http(s) URL"),
+        (["--base-url", "{mock}"], "not-the-key", "POST /auth with RSTAR_API_KEY answered 401"),
+        (["--base-url", "{mock}"], CREDS.readonly_api_key, "answered 403 (a read-only key? use --read-only)"),
+        (["--read-only"], CREDS.api_key, "--read-only is for --base-url runs"),
+    ],
+)
+def test_a_run_that_cannot_start_is_one_line_and_exit_2(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, args: list[str], key: str, message: str
+) -> None:
+    monkeypatch.setenv("RSTAR_API_KEY", key)
+    with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
+        before = snapshot(base_url)
+        code, out, err = run_cli("contract", *(a.replace("{mock}", base_url) for a in args))
+        after = snapshot(base_url)
+    assert (code, out) == (2, "") and message in err and len(err.splitlines()) == 1, err
+    assert key not in err and after == before

@@ -34,6 +34,7 @@ class Account:
     attempts: int = 5
     sleep: Callable[[float], None] = time.sleep
     _token: str | None = field(default=None, repr=False)
+    _reached: bool = False  # a server never reached is a wrong --base-url: said at once, not retried
     _http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30.0), repr=False)
 
     def close(self) -> None:
@@ -48,9 +49,12 @@ class Account:
             try:
                 answer = self._http.request(method, self.base_url + path, headers=headers, **kwargs)
             except httpx.TransportError as exc:
+                if not self._reached:
+                    raise RstarError(f"cannot reach {self.base_url}: {type(exc).__name__}: {exc}") from None
                 last = exc
                 self.sleep(min(2.0**attempt, 10.0))
                 continue
+            self._reached = True
             if answer.status_code == 401 and path != "/auth" and not renewed:
                 self._token, renewed = None, True
                 continue

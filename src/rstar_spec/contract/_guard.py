@@ -195,9 +195,10 @@ class Guard:
                     created = None
             if created is not None:
                 self.ledger.write("created", verdict.creates, str(created))
-            elif status is None or 200 <= status < 300 or status >= 500:
-                # No answer, a 5xx (the server may have acted before failing), or a 2xx without an id:
-                # something may exist that the run cannot name.
+            elif status is None or 200 <= status < 300 or (status >= 500 and status != 503):
+                # No answer, a 500/502/504 (the server, or one behind a gateway, may have acted before
+                # failing), or a 2xx without an id: something may exist that the run cannot name. A 503
+                # says the request was not handled.
                 with self._lock:
                     self.uncertain.append(f"{method} {raw_path} answered {status or 'nothing'}")
         elif (

@@ -158,7 +158,7 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
         account = Account(base_url, env["RSTAR_API_KEY"])
         stack.callback(account.close)
         guard = Guard(routes, ledger, absent=None, read_only=options.read_only)
-        code, interrupted = 1, False
+        code, interrupted, started = 1, False, False
         with _sigterm_interrupts():
             try:
                 guard.absent = account.absent_id()
@@ -174,17 +174,20 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
                     excluded = [arg for op in write_operations(doc, routes) for arg in ("--exclude-operation-id", op)]
                     options = dataclasses.replace(options, extra=[*options.extra, *excluded])
                 with running_proxy(guard, f"{url.scheme}://{url.netloc}") as proxy:
+                    started = True
                     code = run_schemathesis(doc, proxy + routes.base_path, options, run_env, guarded=True)
             except KeyboardInterrupt:
                 interrupted, code = True, 130
                 _say("interrupted: deleting what this run created (Ctrl-C again leaves it and lists it)")
             finally:
-                code = _clean_up(account, ledger, guard, code)
+                code = _clean_up(account, ledger, guard, code, started)
         return 130 if interrupted else code
 
 
-def _clean_up(account: Account, ledger: Ledger, guard: Guard, code: int) -> int:
+def _clean_up(account: Account, ledger: Ledger, guard: Guard, code: int, started: bool) -> int:
     created = ledger.created()
+    if not created and not started:  # stopped before anything was sent or made: nothing to say
+        return code
     try:
         left = account.delete_all(ledger)
     except KeyboardInterrupt:
