@@ -77,6 +77,15 @@ def thing_input(doc: Doc) -> Doc:
     return doc["components"]["schemas"]["ThingInput"]
 
 
+def with_required_location(doc: Doc) -> None:
+    """POST /things's 201 promises a Location header."""
+    created = op(doc, "/things", "post")["responses"]["201"]
+    op(doc, "/things", "post")["responses"]["201"] = {
+        **created,
+        "headers": {"Location": {"required": True, "schema": {"type": "string"}}},
+    }
+
+
 @dataclass(frozen=True)
 class Case:
     rule: str
@@ -298,28 +307,14 @@ CASES = [
         "response-header-became-optional",
         True,
         "POST /things",
-        old=lambda d: op(d, "/things", "post")["responses"].update(
-            {
-                "201": {
-                    **op(d, "/things", "post")["responses"]["201"],
-                    "headers": {"Location": {"required": True, "schema": {"type": "string"}}},
-                }
-            }
-        ),
+        old=lambda d: with_required_location(d),
         new=lambda d: op(d, "/things", "post")["responses"]["201"]["headers"]["Location"].pop("required"),
     ),
     Case(
         "response-header-removed",
         True,
         "POST /things",
-        old=lambda d: op(d, "/things", "post")["responses"].update(
-            {
-                "201": {
-                    **op(d, "/things", "post")["responses"]["201"],
-                    "headers": {"Location": {"required": True, "schema": {"type": "string"}}},
-                }
-            }
-        ),
+        old=lambda d: with_required_location(d),
         new=lambda d: op(d, "/things", "post")["responses"]["201"].pop("headers"),
     ),
     Case(
