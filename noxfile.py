@@ -32,13 +32,14 @@ def _install(session: nox.Session, *extras: str) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """The spec's house rules and examples, the overlays (strict), ruff on the tooling, mypy --strict on the client."""
+    """The spec's house rules and examples, the overlays (strict), ruff, mypy --strict on the tooling and the client."""
     _install(session, "lint")
     session.run("rstar-spec", "lint")
     session.run("rstar-spec", "validate")
     session.run("rstar-spec", "overlay", "lint")
     session.run("ruff", "check", *PYTHON_SOURCES)
     session.run("ruff", "format", "--check", *PYTHON_SOURCES)
+    session.run("mypy", "--strict", "src/rstar_spec")  # the tooling and the client runtime it ships
     with session.chdir(GENERATED_CLIENT):  # with the generated package's own ruff and mypy settings
         session.run("ruff", "check", "--no-cache", ".")
         session.run("mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, "reception_star")
@@ -46,8 +47,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def drift(session: nox.Session) -> None:
-    """Fail when generated/ no longer matches spec/, overlays/ and templates/ (nox -s publish, nox -s generate)."""
+    """Fail when generated/ no longer matches spec/, overlays/ and templates/ (nox -s publish, nox -s generate),
+    or the client runtime's sync flows no longer match its async ones (rstar-spec unasync)."""
     _install(session)
+    session.run("rstar-spec", "unasync", "--check")
     session.run("rstar-spec", "publish", "--check")
     session.run("rstar-spec", "generate", "--check")
 
@@ -56,6 +59,8 @@ def drift(session: nox.Session) -> None:
 def generate(session: nox.Session) -> None:
     """Write the Python client into generated/python/ (commit it); `-- --check` only compares."""
     _install(session)
+    if "--check" not in session.posargs:
+        session.run("rstar-spec", "unasync")  # the runtime's sync flows, from the async ones
     session.run("rstar-spec", "generate", *session.posargs)
 
 

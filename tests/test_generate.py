@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import subprocess
 import sys
@@ -13,11 +14,13 @@ import jinja2
 import pytest
 
 from conftest import ROOT, RunCli, SpecCopy
-from rstar_spec.generate import GenerateError, facts_template, generator_facts
+from rstar_spec.generate import GenerateError, facts_template
+from rstar_spec.generate_facts import Model, generator_facts
 from rstar_spec.pipeline import build_target
 
 GENERATED = ROOT / "generated" / "python"
 DOC = build_target(ROOT / "spec" / "openapi.yaml", "python-client", ROOT / "overlays")
+CONFIG = ROOT / "templates" / "config.yaml"
 BIN = Path(sys.executable).parent
 
 
@@ -53,7 +56,7 @@ def test_check_lists_stale_files_and_fails(run_cli: RunCli, tmp_path: Path) -> N
 def test_a_broken_template_is_one_line_and_leaves_the_output_untouched(run_cli: RunCli, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    path = templates / "runtime" / "retry.py.jinja"
+    path = templates / "client.py.jinja"
     path.write_text(path.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
     output = tmp_path / "python"
     output.mkdir()
@@ -61,7 +64,7 @@ def test_a_broken_template_is_one_line_and_leaves_the_output_untouched(run_cli: 
     code, out, err = run_cli("generate", "--templates", str(templates), "-o", str(output))
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and err.startswith("rstar-spec: error: openapi-python-client failed")
-    assert f"{templates}/runtime/retry.py.jinja:" in err and "TemplateSyntaxError: Expected an expression" in err
+    assert f"{templates}/client.py.jinja:" in err and "TemplateSyntaxError: Expected an expression" in err
     assert [p.name for p in output.iterdir()] == ["previous.txt"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".python")]  # no staging folder left
 
@@ -69,7 +72,7 @@ def test_a_broken_template_is_one_line_and_leaves_the_output_untouched(run_cli: 
 def test_templates_that_generate_invalid_python_fail(run_cli: RunCli, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    path = templates / "runtime" / "etag_cache.py.jinja"
+    path = templates / "client.py.jinja"
     path.write_text(path.read_text(encoding="utf-8") + "\ndef broken(:\n", encoding="utf-8")
     code, _, err = run_cli("generate", "--templates", str(templates), "-o", str(tmp_path / "out"))
     assert code == 2 and "ruff failed" in err and "client.py" in err
@@ -86,27 +89,43 @@ def _doc() -> dict[str, Any]:
 
 
 def test_facts_come_from_the_overlay_and_the_spec() -> None:
-    facts = generator_facts(DOC)
-    assert facts["server_url"] == "https://my.receptionstar.com/api/v3"
-    ops = facts["operations"]
-    assert ops["list_clients"]["pagination"] == {
-        "items": "data",
-        "offset": "offset",
-        "limit": "limit",
-        "total": "total",
-    }
-    assert ops["get_client"]["etag_cache"] is True and ops["get_client"]["idempotent"] is True
-    assert ops["create_client"]["idempotent"] is False
-    assert (ops["get_heart"]["authenticated"], ops["create_token"]["authenticated"]) == (False, False)
-    assert ops["delete_client"]["authenticated"] is True
-    assert facts["token"]["path"] == "/auth" and "refresh_on" not in facts["token"]
+    facts = generator_facts(DOC, CONFIG)
+    assert facts.server_url == "https://my.receptionstar.com/api/v3"
+    ops = facts.operations
+    pages = ops["list_clients"].pagination
+    assert pages is not None and (pages.items, pages.offset, pages.limit, pages.total) == (
+        "data",
+        "offset",
+        "limit",
+        "total",
+    )
+    assert (pages.offset_param, pages.items_attr, pages.total_attr) == ("offset", "data", "total")
+    assert pages.item == Model(
+        "client_record", "ClientRecord"
+    )  # the config's class_overrides, as the generator reads it
+    assert ops["get_client"].etag_cache is True and ops["get_client"].idempotent is True
+    assert ops["get_client"].hidden_headers == ("If-None-Match",) and ops["replace_client"].hidden_headers == ()
+    assert ops["create_client"].idempotent is False
+    assert (ops["get_heart"].authenticated, ops["create_token"].authenticated) == (False, False)
+    assert ops["delete_client"].authenticated is True
+    assert [m.name for m in ops["create_token"].models] == [
+        "ApiKeyGrant",
+        "PasswordGrant",
+        "RefreshTokenGrant",
+        "Token",
+    ]
+    assert [m.name for m in ops["get_heart"].models] == [] and ops["list_clients"].unset_defaults is False
+    assert facts.token is not None and facts.token.path == "/auth" and facts.token.error_bodies[401].name == "Error"
+    assert facts.secret_properties == {"ApiKeyGrant": ["api_key"], "PasswordGrant": ["password"],
+                                       "RefreshTokenGrant": ["refresh_token"], "Token": ["refresh_token", "token"]}  # fmt: skip
+    assert facts.error_tree.startswith("ReceptionStarError\n├── ConfigurationError")
 
 
 def test_the_facts_template_gives_the_facts_back() -> None:
-    facts = generator_facts(DOC)
+    facts = generator_facts(DOC, CONFIG)
     env = jinja2.Environment(loader=jinja2.DictLoader({"f.jinja": facts_template(facts)}))
     module = env.get_template("f.jinja").module
-    assert module.facts == facts  # type: ignore[attr-defined]
+    assert module.facts == json.loads(json.dumps(facts.as_json()))  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -161,7 +180,7 @@ def test_hints_that_do_not_match_the_spec_are_refused(edit: Any, message: str) -
     doc = _doc()
     edit(doc)
     with pytest.raises(GenerateError) as caught:
-        generator_facts(doc)
+        generator_facts(doc, CONFIG)
     assert message in str(caught.value)
 
 

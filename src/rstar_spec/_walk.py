@@ -8,6 +8,7 @@ mistaken for a media-type map.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from ._pointer import Pointer, from_fragment, get
@@ -51,6 +52,43 @@ def iter_operations(doc: dict[str, Any]) -> Iterator[tuple[Pointer, str, str, di
             op = item.get(method)
             if isinstance(op, dict):
                 yield (*pointer, method), pointer[1], method, op
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of an operation, as it applies: `written` where the list holds it, `pointer` where
+    its $ref chain ends (the same when it has none), `ref` its $ref, `param` the resolved object."""
+
+    written: Pointer
+    pointer: Pointer
+    ref: str | None
+    param: dict[str, Any]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(in, name): header names compare without case."""
+        where, name = str(self.param.get("in")), str(self.param.get("name"))
+        return where, name.lower() if where == "header" else name
+
+
+def effective_parameters(doc: dict[str, Any], op_pointer: Pointer) -> list[Parameter]:
+    """The parameters of the operation at ("paths", path, method): the path item's and its own, resolved,
+    an operation's parameter replacing the path item's of the same `in` and `name` (OpenAPI 3.1, 4.8.9).
+    Entries that resolve to no object are left out (lint reports them)."""
+    item = get(doc, op_pointer[:2], {})
+    op = get(doc, op_pointer, {})
+    found: dict[tuple[str, str], Parameter] = {}
+    for owner, owner_pointer in ((item, op_pointer[:2]), (op, op_pointer)):
+        params = owner.get("parameters") if isinstance(owner, dict) else None
+        for i, param in enumerate(params if isinstance(params, list) else []):
+            written = (*owner_pointer, "parameters", str(i))
+            pointer, resolved = resolve(doc, param, written)
+            if isinstance(resolved, dict):
+                ref = param.get("$ref") if isinstance(param, dict) and isinstance(param.get("$ref"), str) else None
+                parameter = Parameter(written, pointer, ref, resolved)
+                found.pop(parameter.key, None)  # the operation's comes after, in its own order
+                found[parameter.key] = parameter
+    return list(found.values())
 
 
 def _map_items(node: Any, pointer: Pointer) -> Walk:

@@ -86,6 +86,10 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the files that are stale")
     cmd.set_defaults(run=_generate)
 
+    cmd = commands.add_parser("unasync", help="make the client runtime's sync flows from its async ones")
+    cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the files that are stale")
+    cmd.set_defaults(run=_unasync)
+
     cmd = commands.add_parser("diff", help="classify every change between two specs as breaking or not")
     cmd.add_argument("old", type=Path, help="the old spec: a document or the root of a split spec")
     cmd.add_argument("new", type=Path, nargs="?", help="the new spec (default: --spec)")
@@ -216,6 +220,22 @@ def _publish(args: argparse.Namespace) -> int:
         return 1 if stale else 0
     publish.write(publication, args.output)
     print(f"publish: wrote {len(publication.files)} files to {display_path(args.output)}/", file=sys.stderr)
+    return 0
+
+
+def _unasync(args: argparse.Namespace) -> int:
+    from . import runtime_sync
+
+    where = display_path(runtime_sync.RUNTIME / "_sync")
+    if args.check:
+        stale = runtime_sync.stale()
+        if stale:
+            print(f"unasync: {where}/ is stale ({', '.join(stale)}): run `rstar-spec unasync`", file=sys.stderr)
+            return 1
+        print(f"unasync: {where}/ matches _async/", file=sys.stderr)
+        return 0
+    written = runtime_sync.write()
+    print(f"unasync: wrote {len(written)} files to {where}/", file=sys.stderr)
     return 0
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._errors import Location
 from ._pointer import Pointer
-from ._walk import HTTP_METHODS, effective_security, resolve
+from ._walk import HTTP_METHODS, effective_parameters, effective_security, resolve
 from .bundle import Bundle
 
 _TEMPLATE = re.compile(r"\{[^{}]*\}")
@@ -60,7 +60,7 @@ class _Side:
 
 
 def _operations(side: _Side) -> dict[tuple[str, str], tuple[str, Pointer, dict[str, Any]]]:
-    found = {}
+    found: dict[tuple[str, str], tuple[str, Pointer, dict[str, Any]]] = {}
     for path, item in (side.doc.get("paths") or {}).items():
         for method in HTTP_METHODS:
             if isinstance((item or {}).get(method), dict):
@@ -102,19 +102,11 @@ class _Differ:
     ) -> dict[tuple[str, str], tuple[Pointer, dict[str, Any]]]:
         templates = [m.group(0)[1:-1] for m in _TEMPLATE.finditer(path)]
         found: dict[tuple[str, str], tuple[Pointer, dict[str, Any]]] = {}
-        item_params = side.doc["paths"][path].get("parameters") or []
-        lists = [((*pointer[:2], "parameters"), item_params), ((*pointer, "parameters"), op.get("parameters") or [])]
-        for list_pointer, params in lists:
-            for i, param in enumerate(params):
-                _, resolved = side.resolve(param, (*list_pointer, str(i)))
-                if not isinstance(resolved, dict):
-                    continue
-                name, where = str(resolved.get("name")), str(resolved.get("in"))
-                if where == "path" and name in templates:
-                    key = ("path", str(templates.index(name)))
-                else:
-                    key = (where, name.lower() if where == "header" else name)
-                found[key] = ((*list_pointer, str(i)), resolved)
+        for parameter in effective_parameters(side.doc, pointer):
+            name, where = str(parameter.param.get("name")), str(parameter.param.get("in"))
+            # path parameters match by position: a renamed one is no change
+            key = ("path", str(templates.index(name))) if where == "path" and name in templates else parameter.key
+            found[key] = (parameter.written, parameter.param)
         return found
 
     def parameters(self, where: str, old_path: str, old_pointer: Pointer, old_op: dict[str, Any],

@@ -55,7 +55,7 @@ def check(root_file: Path, ref: str | None = None) -> GateResult:
     with tempfile.TemporaryDirectory() as tmp:
         base = ref or gitref.last_spec_commit(repo, spec_dir)
         old_dir = gitref.extract(repo, base, spec_dir, Path(tmp) / "at-ref") if base else None
-        if old_dir is not None and ref is None and bundle(old_dir / root_file.name).dump() == new.dump():
+        if base and old_dir is not None and ref is None and bundle(old_dir / root_file.name).dump() == new.dump():
             base = gitref.parent(repo, base)  # the working spec is that commit's: judge that commit's change
             old_dir = gitref.extract(repo, base, spec_dir, Path(tmp) / "before") if base else None
         if old_dir is None:

@@ -96,7 +96,9 @@ def _unique_items(validator: Any, unique: bool, instance: Any, schema: Any) -> A
             seen.add(key)
 
 
-_OverlaySchemaValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"uniqueItems": _unique_items})
+_OverlaySchemaValidator: type[jsonschema.protocols.Validator] = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator, {"uniqueItems": _unique_items}
+)
 
 
 @cache
@@ -138,7 +140,9 @@ def load_overlay(path: Path) -> Overlay:
         error = errors[0]
         pointer = tuple(str(p) for p in error.absolute_path)
         where = f" at {'/'.join(pointer)}" if pointer else ""
-        message = _duplicate_items(error.instance) if error.validator == "uniqueItems" else shorten(error.message)
+        instance = error.instance
+        duplicated = error.validator == "uniqueItems" and isinstance(instance, list)
+        message = _duplicate_items(instance) if duplicated and isinstance(instance, list) else shorten(error.message)
         raise OverlayError(f"not a valid Overlay {major_minor} document{where}: {message}", doc.location(pointer))
     actions = []
     for i, raw in enumerate(data["actions"]):
@@ -288,7 +292,7 @@ def _remove(document: Any, action: Action, targets: list[jsonpath.JSONPathMatch]
     # highest index down, so that removing one does not shift the next.
     located = [(_parent(document, m.parts), m.parts[-1]) for m in targets]
     for parent, key in sorted(located, key=lambda pk: pk[1] if isinstance(pk[1], int) else -1, reverse=True):
-        if isinstance(parent, list):
+        if isinstance(parent, list) and isinstance(key, int):
             del parent[key]
         else:
             parent.pop(key, None)

@@ -78,7 +78,7 @@ def dereference(doc: dict[str, Any]) -> dict[str, Any]:
             return [resolve(v, (*pointer, str(i)), stack) for i, v in enumerate(node)]
         return node
 
-    out = resolve(doc, (), ())
+    out: dict[str, Any] = resolve(doc, (), ())
     schemes = out.get("components", {}).get("securitySchemes")
     out.pop("components", None)
     if schemes:

@@ -72,7 +72,7 @@ class ExampleValidator:
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
-        resource = referencing.Resource(doc, referencing.jsonschema.DRAFT202012)
+        resource = referencing.jsonschema.DRAFT202012.create_resource(doc)
         self.registry: referencing.Registry[Any] = referencing.Registry().with_resource(_BUNDLE_URI, resource)
         self._validators: dict[Pointer, jsonschema.protocols.Validator] = {}
 

@@ -53,7 +53,9 @@ class Routes:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any], base_path: str) -> Routes:
-        creating, other_posts, templates = set(), set(), []
+        creating: set[str] = set()
+        other_posts: set[str] = set()
+        templates: list[str] = []
         for path, item in (doc.get("paths") or {}).items():
             post = item.get("post") if isinstance(item, dict) else None
             if isinstance(post, dict):

@@ -46,8 +46,8 @@ class GuardProxy:
         query = request.scope.get("query_string", b"").decode("latin-1")
         verdict = self.guard.judge(request.method, raw_path)
         if not verdict.allowed:
-            body = {"code": "refused_by_contract_guard", "message": f"not sent: {verdict.reason}"}
-            return Response(json.dumps(body), 418, {GUARD_HEADER: "refused"}, media_type="application/json")
+            refusal = {"code": "refused_by_contract_guard", "message": f"not sent: {verdict.reason}"}
+            return Response(json.dumps(refusal), 418, {GUARD_HEADER: "refused"}, media_type="application/json")
         if self._client is None:  # created on the server's own event loop
             self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False)
         url = self.upstream_origin + raw_path + (f"?{query}" if query else "")

@@ -110,7 +110,7 @@ def _base(response: Any, case: Any) -> str:
     for name, value in (case.path_parameters or {}).items():
         rendered = rendered.replace("{" + name + "}", str(value))
     base_path = path[: -len(rendered)] if rendered and path.endswith(rendered) else path
-    return urlunsplit((url.scheme, url.netloc, base_path, "", ""))
+    return str(urlunsplit((url.scheme, url.netloc, base_path, "", "")))
 
 
 def _int(value: Any, default: int) -> int:

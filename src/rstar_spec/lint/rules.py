@@ -14,6 +14,7 @@ from typing import Any
 from .._pointer import KeyPointer, Pointer, from_fragment
 from .._walk import (
     WRITE_METHODS,
+    effective_parameters,
     is_authenticated,
     iter_headers,
     iter_parameters,
@@ -178,7 +179,7 @@ def write_forbidden_response(ctx: LintContext) -> Found:
 @rule("operation-security-defined", "A security requirement must name a declared security scheme.")
 def operation_security_defined(ctx: LintContext) -> Found:
     schemes = ctx.doc.get("components", {}).get("securitySchemes", {}) or {}
-    places = [(("security",), ctx.doc.get("security"))]
+    places: list[tuple[Pointer, Any]] = [(("security",), ctx.doc.get("security"))]
     places += [((*pointer, "security"), op.get("security")) for pointer, _, _, op in ctx.operations]
     for pointer, security in places:
         for i, requirement in enumerate(security or []):
@@ -310,17 +311,10 @@ def list_pagination(ctx: LintContext) -> Found:
     for pointer, path, method, op in ctx.operations:
         if not _is_list_operation(path, method, op, ctx):
             continue
-        item_params = ctx.doc["paths"][path].get("parameters") or []
-        params = [*item_params, *(op.get("parameters") or [])]
+        params = {p.key: p for p in effective_parameters(ctx.doc, pointer)}
         for name in ("offset", "limit"):
-            shared = False
-            for param in params:
-                ref = param.get("$ref", "") if isinstance(param, dict) else ""
-                _, resolved = ctx.resolve(param, ())
-                if isinstance(resolved, dict) and resolved.get("name") == name and resolved.get("in") == "query":
-                    shared = ref.startswith("#/components/parameters/")
-                    break
-            if not shared:
+            found = params.get(("query", name))
+            if found is None or not (found.ref or "").startswith("#/components/parameters/"):
                 yield (
                     pointer,
                     f"list operation {path} must take the shared {name!r} query parameter ($ref to #/components/parameters)",

@@ -24,7 +24,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .._pointer import Pointer
-from .._walk import HTTP_METHODS, WRITE_METHODS, is_authenticated, resolve
+from .._walk import HTTP_METHODS, WRITE_METHODS, effective_parameters, is_authenticated, resolve
 from ..validate import ExampleValidator
 from ._profiles import EXTRA_PROPERTIES, PROFILES, Profile
 from ._state import Credentials, State
@@ -113,11 +113,7 @@ class MockApp:
                 op = item.get(method)
                 if not isinstance(op, dict):
                     continue
-                params = []
-                for list_pointer, plist in ((("paths", path, "parameters"), item.get("parameters") or []),
-                                            (("paths", path, method, "parameters"), op.get("parameters") or [])):  # fmt: skip
-                    for i, param in enumerate(plist):
-                        params.append(resolve(doc, param, (*list_pointer, str(i))))
+                params = [(p.pointer, p.param) for p in effective_parameters(doc, ("paths", path, method))]
                 operations[method.upper()] = _Operation(path, method, op["operationId"], ("paths", path, method), op,
                                                         params, is_authenticated(doc, op))  # fmt: skip
             routes.append(Route(self.base_path + path, self._endpoint(operations), methods=_ALL_METHODS))

@@ -1,4 +1,4 @@
-"""Every operation as a method, grouped by tag: ``ReceptionStar().clients.get_client(1)``.
+"""Every operation as a method, grouped by tag: ``ReceptionStar().auth.create_token(...)``.
 
 ``ReceptionStar`` (and ``AsyncReceptionStar`` for asyncio) is an AuthenticatedClient
 with an attribute per tag of the spec; each method is the operation of the same
@@ -276,7 +276,7 @@ class AsyncHealth:
 
 
 class ReceptionStar(AuthenticatedClient):
-    """The whole API on one client: ``ReceptionStar().clients.list_clients_items()``.
+    """The whole API on one client: ``ReceptionStar().auth.create_token(...)``.
 
     Takes AuthenticatedClient's arguments (the API key from ``RSTAR_API_KEY`` by default).
     """
@@ -295,7 +295,7 @@ class ReceptionStar(AuthenticatedClient):
 
 
 class AsyncReceptionStar(AuthenticatedClient):
-    """ReceptionStar for asyncio: ``await AsyncReceptionStar().clients.get_client(1)``."""
+    """ReceptionStar for asyncio: ``await AsyncReceptionStar().auth.create_token(...)``."""
 
     @cached_property
     def auth(self) -> AsyncAuth:

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="ApiKeyGrant")
 
@@ -18,7 +19,7 @@ class ApiKeyGrant:
     """
 
     grant_type: Literal["api_key"]
-    api_key: str
+    api_key: str = _attrs_field(repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         grant_type = self.grant_type

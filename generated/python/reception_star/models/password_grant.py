@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="PasswordGrant")
 
@@ -20,7 +21,7 @@ class PasswordGrant:
 
     grant_type: Literal["password"]
     username: str
-    password: str
+    password: str = _attrs_field(repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         grant_type = self.grant_type

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="RefreshTokenGrant")
 
@@ -19,7 +20,7 @@ class RefreshTokenGrant:
     """
 
     grant_type: Literal["refresh_token"]
-    refresh_token: str
+    refresh_token: str = _attrs_field(repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         grant_type = self.grant_type

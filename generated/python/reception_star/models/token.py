@@ -20,8 +20,8 @@ class Token:
         token_type (Literal['Bearer']):
     """
 
-    token: str
-    refresh_token: str
+    token: str = _attrs_field(repr=False)
+    refresh_token: str = _attrs_field(repr=False)
     expires_in: int
     token_type: Literal["Bearer"]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from ... import errors
-from ...client import Client
+from ...client import OPERATIONS, Client
 from ...models.api_key_grant import ApiKeyGrant
 from ...models.error import Error
 from ...models.password_grant import PasswordGrant
@@ -15,7 +15,8 @@ from ...models.refresh_token_grant import RefreshTokenGrant
 from ...models.token import Token
 from ...types import Response
 
-IDEMPOTENT = False
+_OPERATION = OPERATIONS["create_token"]
+IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
 _ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
@@ -103,7 +104,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=False)
+    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
@@ -170,7 +171,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=False)
+    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 

@@ -7,13 +7,14 @@ from typing import Any
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient
+from ...client import OPERATIONS, AuthenticatedClient
 from ...models.client_input import ClientInput
 from ...models.client_record import ClientRecord
 from ...models.error import Error
 from ...types import Response
 
-IDEMPOTENT = False
+_OPERATION = OPERATIONS["create_client"]
+IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
 _ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
@@ -98,7 +99,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
@@ -167,7 +168,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 

@@ -8,11 +8,12 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient
+from ...client import OPERATIONS, AuthenticatedClient
 from ...models.error import Error
 from ...types import Response
 
-IDEMPOTENT = True
+_OPERATION = OPERATIONS["delete_client"]
+IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
 _ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
@@ -90,7 +91,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         client_id=client_id,
     )
-    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
@@ -153,7 +154,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         client_id=client_id,
     )
-    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 

@@ -8,12 +8,13 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, CachedAnswer, Client
+from ...client import OPERATIONS, AuthenticatedClient, CachedAnswer, Client
 from ...models.client_record import ClientRecord
 from ...models.error import Error
 from ...types import Response
 
-IDEMPOTENT = True
+_OPERATION = OPERATIONS["get_client"]
+IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
 _ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
@@ -131,7 +132,7 @@ def sync_detailed(
         client_id=client_id,
     )
     key, cached = _conditional(client, kwargs)
-    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     if response.status_code == 304 and cached is not None:
         return _from_cache(response, cached)
     return _remember(client, key, response)
@@ -207,7 +208,7 @@ async def asyncio_detailed(
         client_id=client_id,
     )
     key, cached = _conditional(client, kwargs)
-    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     if response.status_code == 304 and cached is not None:
         return _from_cache(response, cached)
     return _remember(client, key, response)

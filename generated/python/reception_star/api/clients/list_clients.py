@@ -7,13 +7,15 @@ from typing import Any
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient
+from ..._runtime._pagination import first_offset, next_offset
+from ...client import OPERATIONS, AuthenticatedClient
 from ...models.client_page import ClientPage
 from ...models.client_record import ClientRecord
 from ...models.error import Error
 from ...types import UNSET, Response, Unset
 
-IDEMPOTENT = True
+_OPERATION = OPERATIONS["list_clients"]
+IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
 _ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
@@ -103,7 +105,7 @@ def sync_detailed(
         offset=offset,
         limit=limit,
     )
-    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
@@ -172,7 +174,7 @@ async def asyncio_detailed(
         offset=offset,
         limit=limit,
     )
-    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
@@ -212,18 +214,6 @@ async def asyncio(
     ).parsed
 
 
-def _next_offset(offset: int | Unset) -> int:
-    return 0 if isinstance(offset, Unset) else offset
-
-
-def _advance(offset: int, page: ClientPage) -> int | None:
-    """The offset of the next page, or None after the last."""
-    fetched = len(page.data)
-    if fetched == 0 or offset + fetched >= page.total:
-        return None
-    return offset + fetched
-
-
 def sync_pages(
     *,
     client: AuthenticatedClient,
@@ -254,15 +244,15 @@ def sync_pages(
         Iterator[ClientPage]
     """
 
-    next_offset: int | None = _next_offset(offset)
-    while next_offset is not None:
+    at: int | None = first_offset(offset)
+    while at is not None:
         page = sync(
             client=client,
-            offset=next_offset,
+            offset=at,
             limit=limit,
         )
         yield page
-        next_offset = _advance(next_offset, page)
+        at = next_offset(at, page.data, page.total)
 
 
 def sync_items(
@@ -333,15 +323,15 @@ async def asyncio_pages(
         AsyncIterator[ClientPage]
     """
 
-    next_offset: int | None = _next_offset(offset)
-    while next_offset is not None:
+    at: int | None = first_offset(offset)
+    while at is not None:
         page = await asyncio(
             client=client,
-            offset=next_offset,
+            offset=at,
             limit=limit,
         )
         yield page
-        next_offset = _advance(next_offset, page)
+        at = next_offset(at, page.data, page.total)
 
 
 async def asyncio_items(

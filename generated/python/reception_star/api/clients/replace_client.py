@@ -8,13 +8,14 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient
+from ...client import OPERATIONS, AuthenticatedClient
 from ...models.client_input import ClientInput
 from ...models.client_record import ClientRecord
 from ...models.error import Error
 from ...types import Response
 
-IDEMPOTENT = True
+_OPERATION = OPERATIONS["replace_client"]
+IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
 _ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
@@ -107,7 +108,7 @@ def sync_detailed(
         client_id=client_id,
         body=body,
     )
-    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
@@ -184,7 +185,7 @@ async def asyncio_detailed(
         client_id=client_id,
         body=body,
     )
-    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=True)
+    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 

@@ -7,11 +7,12 @@ from typing import Any
 import httpx
 
 from ... import errors
-from ...client import Client
+from ...client import OPERATIONS, Client
 from ...models.error import Error
 from ...types import Response
 
-IDEMPOTENT = True
+_OPERATION = OPERATIONS["get_heart"]
+IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
 _ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
@@ -74,7 +75,7 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs()
-    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=False)
+    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
@@ -122,7 +123,7 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs()
-    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=False)
+    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 

@@ -1,4 +1,16 @@
-# -- retries ------------------------------------------------------------------------------
+"""When a request is sent again, and after how long."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+from attrs import define, field
+
+from ._errors import parse_retry_after
 
 # httpx errors raised before a byte of the request left: retrying them is safe for any method.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -43,7 +55,7 @@ class RetryPolicy:
             return None
         status = response.status_code
         if status == 429 or (status == 503 and idempotent):
-            retry_after = errors.parse_retry_after(response.headers.get("Retry-After"))
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if retry_after is None:
                 return self.backoff(retry)
             return retry_after if retry_after <= self.max_retry_after else None

@@ -1,4 +1,35 @@
-# -- clients ------------------------------------------------------------------------------
+"""The clients: options, the httpx clients they own, and the credentials of AuthenticatedClient.
+
+The generated package binds them to the spec (its `client.py`): the default base URL, the
+User-Agent, the token endpoint. Sending is in the flows (`send` from _sync/, `asend` from _async/).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Generator, Mapping
+from typing import Any, ClassVar, Self
+
+import httpx
+
+from ._async._flows import AsyncSender, AsyncTokenFlow
+from ._auth import ApiKey, Password
+from ._errors import ConfigurationError
+from ._etag_cache import ETagCache
+from ._retry import RetryPolicy
+from ._sync._flows import SyncSender, SyncTokenFlow
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+BASE_URL_ENV = "RSTAR_BASE_URL"
+API_KEY_ENV = "RSTAR_API_KEY"
+CLOSED = "this client is closed (its `with` block has ended, or close() was called): make a new one"
+
+
+class TokenAuth(SyncTokenFlow, AsyncTokenFlow, httpx.Auth):
+    """Bearer tokens from the spec's token endpoint: obtained on first use, renewed before they expire,
+    replaced after a 401 (see TokenLifecycle). The generated package binds `endpoint`."""
 
 
 class StaticToken(httpx.Auth):
@@ -6,7 +37,7 @@ class StaticToken(httpx.Auth):
 
     def __init__(self, token: str) -> None:
         if not token:
-            raise errors.ConfigurationError("the token is empty")
+            raise ConfigurationError("the token is empty")
         self._token = token
 
     def __repr__(self) -> str:
@@ -17,28 +48,18 @@ class StaticToken(httpx.Auth):
         yield request
 
 
-def _released(response: httpx.Response) -> httpx.Response:
-    """The response, with its body read, no longer tied into a reference cycle.
-
-    httpx 0.28 links a response and its stream both ways (encode/httpx#3733), so every
-    answer, page bodies included, stays in memory until Python's cyclic collector runs.
-    The body has been read by now: an empty stream in place of the old one lets the
-    response go as soon as the caller drops it, and keeps iterating pages flat in memory.
-    """
-    response.stream = httpx.ByteStream(b"")
-    return response
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
-def _answer_of(error: errors.APIStatusError) -> httpx.Response:
-    """The status and headers of an error, as the answer RetryPolicy decides on."""
-    return httpx.Response(error.status_code, headers=error.headers)
-
-
-class Client:
+class Client(SyncSender, AsyncSender):
     """A client for the operations anyone may call; AuthenticatedClient for the rest.
 
     Args:
-        base_url: the API's address; default ``$RSTAR_BASE_URL``, else {{ rstar.facts.server_url }}.
+        base_url: the API's address; default ``$RSTAR_BASE_URL``, else the spec's server.
         timeout: seconds, or an httpx.Timeout; default 5 s to connect, 30 s for the rest.
         retry: when to send a request again (RetryPolicy); ``RetryPolicy(max_retries=0)`` never does.
         etag_cache: how many answers of cacheable GETs to keep for conditional requests; 0 keeps none.
@@ -48,6 +69,9 @@ class Client:
 
     Use it as a context manager, or call close() / aclose(), to release its connections.
     """
+
+    default_base_url: ClassVar[str] = ""
+    user_agent: ClassVar[str] = "reception-star-client"
 
     def __init__(
         self,
@@ -61,19 +85,24 @@ class Client:
         async_transport: httpx.AsyncBaseTransport | None = None,
         httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
-        self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or self.default_base_url).rstrip("/")
+        if not self.base_url:
+            raise ConfigurationError(f"no base_url: pass base_url= or set {BASE_URL_ENV}")
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry = retry or RetryPolicy()
         if etag_cache < 0:
-            raise errors.ConfigurationError("etag_cache must be 0 (no cache) or more")
+            raise ConfigurationError("etag_cache must be 0 (no cache) or more")
         self.etag_cache: ETagCache | None = ETagCache(etag_cache) if etag_cache else None
-        self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
+        self.headers = {"User-Agent": self.user_agent, **(headers or {})}
         self._transport = transport
         self._async_transport = async_transport
         self._httpx_args = dict(httpx_args or {})
         self._client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
+        self._async_client_loop: asyncio.AbstractEventLoop | None = None
+        self._async_client_given = False
         self._making = threading.Lock()  # two threads' first requests must not make two pools
+        self._closed = False
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -83,7 +112,12 @@ class Client:
 
     # The httpx clients are made on first use, so that a client used only async
     # (or only sync) opens no connection pool it never uses.
+    def _refuse_if_closed(self) -> None:
+        if self._closed:
+            raise ConfigurationError(CLOSED)
+
     def get_httpx_client(self) -> httpx.Client:
+        self._refuse_if_closed()
         with self._making:
             if self._client is None:
                 self._client = httpx.Client(
@@ -101,7 +135,12 @@ class Client:
         return self
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
-        if self._async_client is None:
+        """The httpx.AsyncClient of the running event loop: its connections belong to one loop, and a
+        script may call asyncio.run() twice with the same client."""
+        self._refuse_if_closed()
+        loop = _running_loop()
+        stale = self._async_client_loop is not None and loop is not None and loop is not self._async_client_loop
+        if self._async_client is None or (stale and not self._async_client_given):
             self._async_client = httpx.AsyncClient(
                 base_url=self.base_url,
                 headers=self.headers,
@@ -109,18 +148,27 @@ class Client:
                 transport=self._async_transport,
                 **self._httpx_args,
             )
+            self._async_client_loop = loop
         return self._async_client
 
     def set_async_httpx_client(self, client: httpx.AsyncClient) -> Self:
         """Use this httpx.AsyncClient (its base_url, headers and timeout replace the client's)."""
-        self._async_client = client
+        self._async_client, self._async_client_given = client, True
         return self
 
+    def _sync_httpx_client(self) -> httpx.Client:
+        return self.get_httpx_client()
+
+    def _async_httpx_client(self) -> httpx.AsyncClient:
+        return self.get_async_httpx_client()
+
     def close(self) -> None:
+        self._closed = True
         if self._client is not None:
             self._client.close()
 
     async def aclose(self) -> None:
+        self._closed = True
         if self._async_client is not None:
             await self._async_client.aclose()
 
@@ -140,106 +188,56 @@ class Client:
         """The ETag cache's key of a request: its URL with its query."""
         return str(httpx.URL(self.base_url + kwargs["url"], params=kwargs.get("params")))
 
-{# send and asend are one loop; only the awaits differ. #}
-{% for aio in [False, True] %}
-{% set aw = "await " if aio else "" %}
-    {{ "async " if aio else "" }}def {{ "asend" if aio else "send" }}(self, kwargs: dict[str, Any], *, idempotent: bool, authenticated: bool) -> httpx.Response:
-{% if aio %}
-        """send(), for asyncio."""
-        http = self.get_async_httpx_client()
-{% else %}
-        """Send an operation's request (from its _get_kwargs), with retries and authentication."""
-        http = self.get_httpx_client()
-{% endif %}
-        auth = self._auth() if authenticated else None
-        retry = 0
-        while True:
-            try:
-                response = {{ aw }}http.request(**kwargs, auth=auth)
-            except httpx.TransportError as exc:
-                delay = self.retry.delay_after_error(exc, retry, idempotent=idempotent)
-                if delay is None:
-                    raise errors.connection_error(exc) from exc
-                reason = type(exc).__name__
-            except (errors.RateLimitedError, errors.ServiceUnavailableError) as exc:
-                # Raised by the token request inside the auth flow; getting a token is safe to repeat.
-                delay = self.retry.delay_after_response(_answer_of(exc), retry, idempotent=True)
-                if delay is None:
-                    raise
-                reason = f"{exc.status_code} (token request)"
-            else:
-                delay = self.retry.delay_after_response(response, retry, idempotent=idempotent)
-                if delay is None:
-                    return _released(response)
-                reason = str(response.status_code)
-                {{ "await response.aclose()" if aio else "response.close()" }}
-            retry += 1
-            _log.info("%s %s: %s; retry %d of %d in %.2f s", kwargs["method"].upper(), kwargs["url"], reason, retry, self.retry.max_retries, delay)
-            {{ aw }}self.retry.{{ "async_sleep" if aio else "sleep" }}(delay)
-{% if not aio %}
-
-{% endif %}
-{% endfor %}
-
 
 class AuthenticatedClient(Client):
     """A client for every operation: it obtains, sends and renews the bearer token.
 
     Credentials, one of (default: the API key in ``$RSTAR_API_KEY``):
-{% if rstar.facts.token %}
-{% if rstar.facts.token.grants.api_key %}
         api_key: an API key.
-{% endif %}
-{% if rstar.facts.token.grants.password %}
         username, password: a user's login (the API prefers API keys).
-{% endif %}
-{% endif %}
         token: a bearer token obtained elsewhere; never renewed.
-        auth: an httpx.Auth of your own{% if rstar.facts.token %}, such as a TokenAuth with another refresh_margin{% endif %}.
+        auth: an httpx.Auth of your own, such as a TokenAuth with another refresh_margin.
 
     The other arguments are Client's.
     """
 
+    token_auth: ClassVar[type[TokenAuth] | None] = None  # the spec's token endpoint, bound by the package
+    token_path: ClassVar[str] = ""
+
     def __init__(
         self,
-{% if rstar.facts.token and rstar.facts.token.grants.api_key %}
         api_key: str | None = None,
-{% endif %}
         *,
-{% if rstar.facts.token and rstar.facts.token.grants.password %}
         username: str | None = None,
         password: str | None = None,
-{% endif %}
         token: str | None = None,
         auth: httpx.Auth | None = None,
         base_url: str | None = None,
         **options: Any,
     ) -> None:
         super().__init__(base_url, **options)
-{% set has_key = rstar.facts.token and rstar.facts.token.grants.api_key %}
-{% set has_password = rstar.facts.token and rstar.facts.token.grants.password %}
-        given = [name for name, value in [{% if has_key %}("api_key", api_key), {% endif %}{% if has_password %}("username/password", username or password), {% endif %}("token", token), ("auth", auth)] if value]
+        given = [name for name, value in [("api_key", api_key), ("username/password", username or password),
+                                          ("token", token), ("auth", auth)] if value]  # fmt: skip
         if len(given) > 1:
-            raise errors.ConfigurationError(f"give one kind of credentials, not {' and '.join(given)}")
+            raise ConfigurationError(f"give one kind of credentials, not {' and '.join(given)}")
         self._token_auth: httpx.Auth
         if auth is not None:
             self._token_auth = auth
         elif token:
             self._token_auth = StaticToken(token)
-{% if has_password %}
+        elif self.token_auth is None:
+            raise ConfigurationError("this API issues no tokens: pass token= or auth=")
         elif username or password:
-            self._token_auth = TokenAuth(Password(username or "", password or ""), self.base_url + "{{ rstar.facts.token.path }}")
-{% endif %}
-{% if has_key %}
+            self._token_auth = self.token_auth(
+                Password(username or "", password or ""), self.base_url + self.token_path
+            )
         else:
             key = api_key or os.environ.get(API_KEY_ENV)
             if not key:
-                raise errors.ConfigurationError(f"no credentials: pass api_key=, username= and password=, token= or auth=, or set {API_KEY_ENV}")
-            self._token_auth = TokenAuth(ApiKey(key), self.base_url + "{{ rstar.facts.token.path }}")
-{% else %}
-        else:
-            raise errors.ConfigurationError("no credentials: pass token= or auth=")
-{% endif %}
+                raise ConfigurationError(
+                    f"no credentials: pass api_key=, username= and password=, token= or auth=, or set {API_KEY_ENV}"
+                )
+            self._token_auth = self.token_auth(ApiKey(key), self.base_url + self.token_path)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._token_auth!r})"

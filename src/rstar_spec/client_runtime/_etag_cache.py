@@ -1,4 +1,13 @@
-# -- conditional GET ----------------------------------------------------------------------
+"""Conditional GETs: the last answer of each cacheable GET, by URL, with its ETag."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from attrs import define, field
+
+from ._errors import ConfigurationError
 
 
 @define(frozen=True)
@@ -18,7 +27,7 @@ class ETagCache:
 
     def __init__(self, max_entries: int = 256) -> None:
         if max_entries < 1:
-            raise errors.ConfigurationError("ETagCache(max_entries) must be at least 1; pass etag_cache=0 to disable")
+            raise ConfigurationError("ETagCache(max_entries) must be at least 1; pass etag_cache=0 to disable")
         self.max_entries = max_entries
         self._entries: OrderedDict[str, CachedAnswer] = OrderedDict()
         self._lock = threading.Lock()

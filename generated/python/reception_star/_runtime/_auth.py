@@ -1,0 +1,203 @@
+"""Credentials and the bearer token's lifecycle, apart from the flows that send (_async/_flows.py,
+and _sync/_flows.py made from it): the renewal is sans-IO, a generator of the requests to send."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable, Generator, Mapping
+from typing import ClassVar
+
+import httpx
+
+from ._errors import ConfigurationError, from_response, unexpected_status
+from ._spec import TokenEndpoint
+
+_log = logging.getLogger("reception_star")
+
+
+class Credentials:
+    """What a token is obtained with; its repr never shows a secret."""
+
+    __slots__ = ()
+    kind: ClassVar[str]
+
+    def values(self) -> Mapping[str, str]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(***)"
+
+
+class ApiKey(Credentials):
+    """An API key: what the API is meant to be used with."""
+
+    __slots__ = ("_api_key",)
+    kind = "api_key"
+
+    def __init__(self, api_key: str) -> None:
+        if not api_key:
+            raise ConfigurationError("the API key is empty")
+        self._api_key = api_key
+
+    def values(self) -> Mapping[str, str]:
+        return {"api_key": self._api_key}
+
+
+class Password(Credentials):
+    """A username and password (the API prefers API keys)."""
+
+    __slots__ = ("_password", "username")
+    kind = "password"
+
+    def __init__(self, username: str, password: str) -> None:
+        if not username or not password:
+            raise ConfigurationError("the username and the password must both be given")
+        self.username = username
+        self._password = password
+
+    def values(self) -> Mapping[str, str]:
+        return {"username": self.username, "password": self._password}
+
+    def __repr__(self) -> str:
+        return f"Password(username={self.username!r}, password=***)"
+
+
+class _Token:
+    __slots__ = ("bearer", "expires_at", "lifetime")
+
+    def __init__(self, bearer: str, expires_at: float, lifetime: float) -> None:
+        self.bearer = bearer
+        self.expires_at = expires_at
+        self.lifetime = lifetime
+
+    def __repr__(self) -> str:
+        return "_Token(***)"
+
+
+class TokenLifecycle:
+    """The state of a TokenAuth and the algorithm of its flows, without the I/O.
+
+    - Before a request, a token that is missing or within ``refresh_margin`` seconds
+      of its ``expires_in`` (at most half its lifetime) is renewed: with the refresh
+      token when there is one, with the credentials when there is none or it is refused.
+    - Any 401 ("Not Authorized", whatever its code: the reasons are an open list)
+      renews the token once and sends the request again, once.
+    - A refresh that fails for another reason (429, 5xx, no answer) keeps the refresh
+      token for the next renewal; only a 401 spends it.
+    - Concurrent requests share one renewal: the first takes a lock and renews,
+      the others wait and use its token (a lock per flavour: threads, and asyncio
+      per event loop).
+
+    Credentials and tokens never appear in repr, logs or exception messages.
+    """
+
+    endpoint: ClassVar[TokenEndpoint]
+    user_agent: ClassVar[str] = "reception-star-client"
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        token_url: str,
+        *,
+        refresh_margin: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if credentials.kind not in self.endpoint.grants:
+            raise ConfigurationError(f"the API issues no token for {type(credentials).__name__}")
+        self._credentials = credentials
+        self._token_url = token_url
+        self._refresh_margin = refresh_margin
+        self._clock = clock
+        self._token: _Token | None = None
+        self._refresh_token: str | None = None
+        self._thread_lock = threading.Lock()
+        self._loop_lock: asyncio.Lock | None = None
+        self._loop_lock_loop: asyncio.AbstractEventLoop | None = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._credentials!r}, token_url={self._token_url!r})"
+
+    @property
+    def expires_in(self) -> float | None:
+        """Seconds until the current token expires, or None before the first one."""
+        return None if self._token is None else self._token.expires_at - self._clock()
+
+    def _stale(self) -> bool:
+        token = self._token
+        if token is None:
+            return True
+        return self._clock() >= token.expires_at - min(self._refresh_margin, token.lifetime / 2)
+
+    @staticmethod
+    def _rejected(response: httpx.Response) -> bool:
+        return response.status_code == 401
+
+    def _needs_renewal(self, used: _Token | None) -> bool:
+        if used is None:  # before the first send
+            return self._stale()
+        return self._token is used or self._token is None  # after a 401: unless another request renewed it
+
+    def _token_request(self, request: httpx.Request, body: dict[str, str]) -> httpx.Request:
+        token_request = httpx.Request(
+            self.endpoint.method.upper(),
+            self._token_url,
+            json=body,
+            headers={"User-Agent": request.headers.get("User-Agent", self.user_agent), "Accept": "application/json"},
+        )
+        if "timeout" in request.extensions:
+            token_request.extensions["timeout"] = request.extensions["timeout"]
+        return token_request
+
+    def _renew(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Get a new token: the refresh grant first when there is a refresh token, else the credentials."""
+        self._token = None
+        if self._refresh_token:
+            _log.debug("refreshing the access token")
+            refresh = self.endpoint.grant("refresh", {"refresh_token": self._refresh_token})
+            response = yield self._token_request(request, refresh)
+            if response.status_code == 200:
+                self._store(response)
+                return
+            if response.status_code != 401:  # 429, 5xx: the caller sees it; the refresh token is kept
+                raise from_response(response, self.endpoint.error_bodies.get(response.status_code))
+            self._refresh_token = None
+            _log.debug("the refresh token was refused (%s); using the credentials", response.status_code)
+        _log.debug("requesting an access token")
+        response = yield self._token_request(
+            request, self.endpoint.grant(self._credentials.kind, self._credentials.values())
+        )
+        if response.status_code != 200:
+            raise from_response(response, self.endpoint.error_bodies.get(response.status_code))
+        self._store(response)
+
+    def _store(self, response: httpx.Response) -> None:
+        endpoint = self.endpoint
+        try:
+            data = response.json()
+            bearer = data[endpoint.token_field]
+            lifetime = float(data[endpoint.expires_in_field])
+            refresh_token = data.get(endpoint.refresh_token_field)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise unexpected_status(response) from None
+        if not isinstance(bearer, str) or not isinstance(refresh_token, str | None):
+            raise unexpected_status(response)
+        self._token = _Token(bearer, self._clock() + lifetime, lifetime)
+        self._refresh_token = refresh_token
+
+    def _current(self) -> _Token:
+        if self._token is None:  # only if _renew was interrupted
+            raise ConfigurationError("no access token")
+        return self._token
+
+    def _sync_lock(self) -> threading.Lock:
+        return self._thread_lock
+
+    def _async_lock(self) -> asyncio.Lock:
+        # An asyncio.Lock belongs to one event loop; a script may asyncio.run() twice.
+        loop = asyncio.get_running_loop()
+        if self._loop_lock is None or self._loop_lock_loop is not loop:
+            self._loop_lock, self._loop_lock_loop = asyncio.Lock(), loop
+        return self._loop_lock

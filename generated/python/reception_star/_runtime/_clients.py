@@ -1,0 +1,246 @@
+"""The clients: options, the httpx clients they own, and the credentials of AuthenticatedClient.
+
+The generated package binds them to the spec (its `client.py`): the default base URL, the
+User-Agent, the token endpoint. Sending is in the flows (`send` from _sync/, `asend` from _async/).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Generator, Mapping
+from typing import Any, ClassVar, Self
+
+import httpx
+
+from ._async._flows import AsyncSender, AsyncTokenFlow
+from ._auth import ApiKey, Password
+from ._errors import ConfigurationError
+from ._etag_cache import ETagCache
+from ._retry import RetryPolicy
+from ._sync._flows import SyncSender, SyncTokenFlow
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+BASE_URL_ENV = "RSTAR_BASE_URL"
+API_KEY_ENV = "RSTAR_API_KEY"
+CLOSED = "this client is closed (its `with` block has ended, or close() was called): make a new one"
+
+
+class TokenAuth(SyncTokenFlow, AsyncTokenFlow, httpx.Auth):
+    """Bearer tokens from the spec's token endpoint: obtained on first use, renewed before they expire,
+    replaced after a 401 (see TokenLifecycle). The generated package binds `endpoint`."""
+
+
+class StaticToken(httpx.Auth):
+    """A bearer token obtained elsewhere; never renewed."""
+
+    def __init__(self, token: str) -> None:
+        if not token:
+            raise ConfigurationError("the token is empty")
+        self._token = token
+
+    def __repr__(self) -> str:
+        return "StaticToken(***)"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        yield request
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+class Client(SyncSender, AsyncSender):
+    """A client for the operations anyone may call; AuthenticatedClient for the rest.
+
+    Args:
+        base_url: the API's address; default ``$RSTAR_BASE_URL``, else the spec's server.
+        timeout: seconds, or an httpx.Timeout; default 5 s to connect, 30 s for the rest.
+        retry: when to send a request again (RetryPolicy); ``RetryPolicy(max_retries=0)`` never does.
+        etag_cache: how many answers of cacheable GETs to keep for conditional requests; 0 keeps none.
+        headers: sent with every request (a User-Agent naming this package is sent unless given here).
+        transport, async_transport: httpx transports (``httpx.MockTransport`` in tests).
+        httpx_args: any other arguments of httpx.Client and httpx.AsyncClient (verify, proxy, ...).
+
+    Use it as a context manager, or call close() / aclose(), to release its connections.
+    """
+
+    default_base_url: ClassVar[str] = ""
+    user_agent: ClassVar[str] = "reception-star-client"
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        etag_cache: int = 256,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        httpx_args: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or self.default_base_url).rstrip("/")
+        if not self.base_url:
+            raise ConfigurationError(f"no base_url: pass base_url= or set {BASE_URL_ENV}")
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.retry = retry or RetryPolicy()
+        if etag_cache < 0:
+            raise ConfigurationError("etag_cache must be 0 (no cache) or more")
+        self.etag_cache: ETagCache | None = ETagCache(etag_cache) if etag_cache else None
+        self.headers = {"User-Agent": self.user_agent, **(headers or {})}
+        self._transport = transport
+        self._async_transport = async_transport
+        self._httpx_args = dict(httpx_args or {})
+        self._client: httpx.Client | None = None
+        self._async_client: httpx.AsyncClient | None = None
+        self._async_client_loop: asyncio.AbstractEventLoop | None = None
+        self._async_client_given = False
+        self._making = threading.Lock()  # two threads' first requests must not make two pools
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _auth(self) -> httpx.Auth | None:
+        return None
+
+    # The httpx clients are made on first use, so that a client used only async
+    # (or only sync) opens no connection pool it never uses.
+    def _refuse_if_closed(self) -> None:
+        if self._closed:
+            raise ConfigurationError(CLOSED)
+
+    def get_httpx_client(self) -> httpx.Client:
+        self._refuse_if_closed()
+        with self._making:
+            if self._client is None:
+                self._client = httpx.Client(
+                    base_url=self.base_url,
+                    headers=self.headers,
+                    timeout=self.timeout,
+                    transport=self._transport,
+                    **self._httpx_args,
+                )
+            return self._client
+
+    def set_httpx_client(self, client: httpx.Client) -> Self:
+        """Use this httpx.Client (its base_url, headers and timeout replace the client's)."""
+        self._client = client
+        return self
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        """The httpx.AsyncClient of the running event loop: its connections belong to one loop, and a
+        script may call asyncio.run() twice with the same client."""
+        self._refuse_if_closed()
+        loop = _running_loop()
+        stale = self._async_client_loop is not None and loop is not None and loop is not self._async_client_loop
+        if self._async_client is None or (stale and not self._async_client_given):
+            self._async_client = httpx.AsyncClient(
+                base_url=self.base_url,
+                headers=self.headers,
+                timeout=self.timeout,
+                transport=self._async_transport,
+                **self._httpx_args,
+            )
+            self._async_client_loop = loop
+        return self._async_client
+
+    def set_async_httpx_client(self, client: httpx.AsyncClient) -> Self:
+        """Use this httpx.AsyncClient (its base_url, headers and timeout replace the client's)."""
+        self._async_client, self._async_client_given = client, True
+        return self
+
+    def _sync_httpx_client(self) -> httpx.Client:
+        return self.get_httpx_client()
+
+    def _async_httpx_client(self) -> httpx.AsyncClient:
+        return self.get_async_httpx_client()
+
+    def close(self) -> None:
+        self._closed = True
+        if self._client is not None:
+            self._client.close()
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._async_client is not None:
+            await self._async_client.aclose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *args: object) -> None:
+        await self.aclose()
+
+    def cache_key(self, kwargs: Mapping[str, Any]) -> str:
+        """The ETag cache's key of a request: its URL with its query."""
+        return str(httpx.URL(self.base_url + kwargs["url"], params=kwargs.get("params")))
+
+
+class AuthenticatedClient(Client):
+    """A client for every operation: it obtains, sends and renews the bearer token.
+
+    Credentials, one of (default: the API key in ``$RSTAR_API_KEY``):
+        api_key: an API key.
+        username, password: a user's login (the API prefers API keys).
+        token: a bearer token obtained elsewhere; never renewed.
+        auth: an httpx.Auth of your own, such as a TokenAuth with another refresh_margin.
+
+    The other arguments are Client's.
+    """
+
+    token_auth: ClassVar[type[TokenAuth] | None] = None  # the spec's token endpoint, bound by the package
+    token_path: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        auth: httpx.Auth | None = None,
+        base_url: str | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(base_url, **options)
+        given = [name for name, value in [("api_key", api_key), ("username/password", username or password),
+                                          ("token", token), ("auth", auth)] if value]  # fmt: skip
+        if len(given) > 1:
+            raise ConfigurationError(f"give one kind of credentials, not {' and '.join(given)}")
+        self._token_auth: httpx.Auth
+        if auth is not None:
+            self._token_auth = auth
+        elif token:
+            self._token_auth = StaticToken(token)
+        elif self.token_auth is None:
+            raise ConfigurationError("this API issues no tokens: pass token= or auth=")
+        elif username or password:
+            self._token_auth = self.token_auth(
+                Password(username or "", password or ""), self.base_url + self.token_path
+            )
+        else:
+            key = api_key or os.environ.get(API_KEY_ENV)
+            if not key:
+                raise ConfigurationError(
+                    f"no credentials: pass api_key=, username= and password=, token= or auth=, or set {API_KEY_ENV}"
+                )
+            self._token_auth = self.token_auth(ApiKey(key), self.base_url + self.token_path)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._token_auth!r})"
+
+    def _auth(self) -> httpx.Auth:
+        return self._token_auth

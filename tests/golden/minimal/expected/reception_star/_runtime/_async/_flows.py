@@ -1,0 +1,100 @@
+"""Sending: the token flow and the retry loop. _async/_flows.py is the source; _sync/_flows.py is
+made from it by unasync (`rstar-spec unasync`), and a test fails when the two drift apart."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import httpx
+
+from .._auth import TokenLifecycle
+from .._errors import (
+    APIConnectionError,
+    ConfigurationError,
+    RateLimitedError,
+    ServiceUnavailableError,
+    connection_error,
+)
+from .._http import answer_of, released
+from .._retry import RetryPolicy
+
+_log = logging.getLogger("reception_star")
+
+
+class AsyncTokenFlow(TokenLifecycle):
+    # The flow: send with the current token (renewed first if stale); after a 401,
+    # renew it unless another request already did, and send once more. httpx reads
+    # no response body for a flow that overrides this method, so it reads the token
+    # answers it looks at; the main answer is read by httpx when the flow goes on.
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        used = None
+        for attempt in range(2):
+            async with self._async_lock():
+                if self._needs_renewal(used):
+                    renewal = self._renew(request)
+                    try:
+                        token_request = next(renewal)
+                        while True:
+                            token_response = yield token_request
+                            await token_response.aread()
+                            token_request = renewal.send(token_response)
+                    except StopIteration:
+                        pass
+                used = self._current()
+            request.headers["Authorization"] = f"Bearer {used.bearer}"
+            response = yield request
+            if attempt == 1 or not self._rejected(response):
+                return
+            _log.debug("the access token was refused; renewing it and sending the request again")
+
+
+class AsyncSender:
+    retry: RetryPolicy
+
+    def _async_httpx_client(self) -> httpx.AsyncClient:
+        raise NotImplementedError
+
+    def _auth(self) -> httpx.Auth | None:
+        raise NotImplementedError
+
+    async def asend(self, kwargs: dict[str, Any], *, idempotent: bool, authenticated: bool) -> httpx.Response:
+        """Send an operation's request (from its _get_kwargs), with retries and authentication."""
+        http = self._async_httpx_client()
+        if http.is_closed:  # an httpx client of the caller's own (set_httpx_client), closed by the caller
+            raise ConfigurationError("the httpx client given to this client is closed")
+        auth = self._auth() if authenticated else None
+        retry = 0
+        while True:
+            failure: APIConnectionError | None = None
+            try:
+                response = await http.request(**kwargs, auth=auth)
+            except httpx.TransportError as exc:
+                delay = self.retry.delay_after_error(exc, retry, idempotent=idempotent)
+                if delay is None:
+                    failure = connection_error(exc)
+                reason = type(exc).__name__
+            except (RateLimitedError, ServiceUnavailableError) as exc:
+                # Raised by the token request inside the auth flow; getting a token is safe to repeat.
+                delay = self.retry.delay_after_response(answer_of(exc), retry, idempotent=True)
+                if delay is None:
+                    raise
+                reason = f"{exc.status_code} (token request)"
+            else:
+                delay = self.retry.delay_after_response(response, retry, idempotent=idempotent)
+                if delay is None:
+                    return released(response)
+                reason = str(response.status_code)
+                await response.aclose()
+            if failure is not None:
+                # Raised here, outside the handler: httpx's exception, whose request may carry an
+                # API key in its body, goes neither into __cause__ nor into __context__.
+                raise failure
+            assert delay is not None
+            retry += 1
+            _log.info(
+                "%s %s: %s; retry %d of %d in %.2f s",
+                kwargs["method"].upper(), kwargs["url"], reason, retry, self.retry.max_retries, delay,
+            )  # fmt: skip
+            await self.retry.async_sleep(delay)

@@ -1,0 +1,123 @@
+"""GET /status: Is it up?"""
+
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import OPERATIONS, Client
+from ...types import Response
+
+_OPERATION = OPERATIONS["get_status"]
+IDEMPOTENT = _OPERATION.idempotent
+"""Whether the client may send this request again after a 502, a 503 or a broken connection."""
+
+_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {}
+
+
+def _get_kwargs() -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/status",
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(response: httpx.Response) -> str:
+    if response.status_code == 200:
+        response_200 = response.text
+        return response_200
+
+    if response.status_code >= 400:
+        raise errors.from_response(response, _ERROR_BODIES.get(response.status_code))
+    raise errors.unexpected_status(response)
+
+
+def _build_response(response: httpx.Response) -> Response[str]:
+    parsed = _parse_response(response)
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
+def sync_detailed(
+    *,
+    client: Client,
+) -> Response[str]:
+    """Is it up?
+
+    Raises:
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Response[str]
+    """
+
+    kwargs = _get_kwargs()
+    response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
+    return _build_response(response)
+
+
+def sync(
+    *,
+    client: Client,
+) -> str:
+    """Is it up?
+
+    Raises:
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        str
+    """
+
+    return sync_detailed(
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: Client,
+) -> Response[str]:
+    """Is it up?
+
+    Raises:
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        Response[str]
+    """
+
+    kwargs = _get_kwargs()
+    response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
+    return _build_response(response)
+
+
+async def asyncio(
+    *,
+    client: Client,
+) -> str:
+    """Is it up?
+
+    Raises:
+        errors.APIConnectionError: No answer, after the client's retries.
+
+    Returns:
+        str
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+        )
+    ).parsed

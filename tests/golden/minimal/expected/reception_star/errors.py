@@ -1,0 +1,68 @@
+"""The exceptions of the client: every one is a ReceptionStarError.
+
+::
+
+    ReceptionStarError
+    ├── ConfigurationError           no credentials, options that make no sense, or a closed client
+    ├── APIConnectionError           no answer: the connection failed or broke (httpx's error named in the message)
+    │   └── APITimeoutError          no answer in time
+    └── APIStatusError               the API answered an error status: .status_code, .headers, .body, .code, .message
+        ├── BadRequestError          400; .field_errors says what is wrong with which field
+        ├── AuthenticationError      401; .reason is the machine-readable code (token_expired, invalid_api_key, ... or one not known yet)
+        ├── PermissionDeniedError    403: a read-only API key may read but not write
+        ├── NotFoundError            404
+        ├── RateLimitedError         429; .retry_after is the server's wait in seconds
+        ├── ServerError              5xx
+        │   ├── InternalServerError  500
+        │   ├── BadGatewayError      502
+        │   └── ServiceUnavailableError  503; .retry_after when the server sent one
+        └── UnexpectedStatus         a status the spec does not document for the operation
+
+Messages name the status, the error code and the server's message; they never
+contain credentials or tokens, and neither do the exceptions' attributes nor their
+causes. The classes are the runtime's (``_runtime/_errors.py``).
+"""
+
+from ._runtime._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadGatewayError,
+    BadRequestError,
+    ConfigurationError,
+    ErrorBody,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ReceptionStarError,
+    ServerError,
+    ServiceUnavailableError,
+    UnexpectedStatus,
+    from_response,
+    parse_retry_after,
+    unexpected_status,
+)
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadGatewayError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ErrorBody",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "ReceptionStarError",
+    "ServerError",
+    "ServiceUnavailableError",
+    "UnexpectedStatus",
+    "from_response",
+    "parse_retry_after",
+    "unexpected_status",
+]
