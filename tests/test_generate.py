@@ -14,7 +14,8 @@ import jinja2
 import pytest
 
 from conftest import ROOT, RunCli, SpecCopy
-from rstar_spec.generate import GenerateError, facts_template
+from rstar_spec._generator_run import facts_template
+from rstar_spec.generate import GenerateError
 from rstar_spec.generate_facts import Model, generator_facts
 from rstar_spec.pipeline import build_target
 

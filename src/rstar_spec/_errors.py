@@ -71,5 +71,9 @@ class BundleError(RstarError):
     """A component file or name that cannot be bundled."""
 
 
+class GenerateError(RstarError):
+    """A spec the client generator cannot turn into the client, or a generator that failed."""
+
+
 class UsageError(RstarError):
     """Arguments that make no sense together."""

@@ -22,9 +22,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ._errors import display_path, shorten
+from ._errors import GenerateError, display_path, shorten
+from ._generator_run import FACTS_REFUSED
 from ._tree import read_tree, replace_tree, stale_files
-from .generate_facts import Facts, GenerateError, generator_facts
 from .pipeline import build_target
 from .runtime_sync import RUNTIME
 
@@ -32,27 +32,9 @@ TARGET = "python-client"
 DEFAULT_TEMPLATES = Path("templates")
 DEFAULT_OUTPUT = Path("generated/python")
 CONFIG_NAME = "config.yaml"
-FACTS_TEMPLATE = "rstar_facts.jinja"
 RUNTIME_PACKAGE = "_runtime"
 
-__all__ = ["GenerateError", "check", "facts_template", "generate", "runtime_files", "write"]
-
-
-def facts_template(facts: Facts) -> str:
-    """The facts as a Jinja template: `{% import "rstar_facts.jinja" as rstar %}` gives `rstar.facts`.
-
-    The value is written as JSON, which is a Jinja literal too once true, false and
-    null are spelled the way Jinja spells them.
-    """
-    literal = json.dumps(facts.as_json(), indent=2, sort_keys=True, ensure_ascii=True)
-    literal = re.sub(r'("(?:[^"\\]|\\.)*")|\btrue\b|\bfalse\b|\bnull\b', _jinja_constant, literal)
-    return f"{{# Written by rstar-spec generate from the overlaid spec; not a source file. #}}\n{{% set facts = {literal} %}}\n"
-
-
-def _jinja_constant(match: re.Match[str]) -> str:
-    if match.group(1):
-        return match.group(1)
-    return {"true": "True", "false": "False", "null": "None"}[match.group(0)]
+__all__ = ["GenerateError", "check", "generate", "runtime_files", "write"]
 
 
 def _generator_env() -> dict[str, str]:
@@ -99,19 +81,21 @@ def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_
     if not config.is_file():
         raise GenerateError(f"{display_path(config)}: the generator's config is missing")
     doc = build_target(root_file, TARGET, overlays_dir)
-    facts = generator_facts(doc, config)
     with tempfile.TemporaryDirectory(prefix="rstar-generate-") as tmp:
         work = Path(tmp)
         staged = work / "templates"
         shutil.copytree(templates_dir, staged, ignore=shutil.ignore_patterns("__pycache__"))
-        (staged / FACTS_TEMPLATE).write_text(facts_template(facts), encoding="utf-8")
         document = work / "openapi.json"
         document.write_text(json.dumps(doc), encoding="utf-8")
         output = work / "out"
+        # The facts are computed in the generator's process (_generator_run.py), which writes them
+        # into the staged templates as rstar_facts.jinja before openapi-python-client runs.
         command = [
             sys.executable,
             "-m",
-            "openapi_python_client",
+            "rstar_spec._generator_run",
+            str(work),
+            str(config.resolve()),
             "generate",
             "--path",
             str(document),
@@ -126,6 +110,9 @@ def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_
             "--fail-on-warning",
         ]
         result = subprocess.run(command, capture_output=True, text=True, env=_generator_env(), check=False)
+        refused = [line for line in result.stderr.splitlines() if line.startswith(FACTS_REFUSED)]
+        if refused:
+            raise GenerateError(refused[-1].removeprefix(FACTS_REFUSED))
         if result.returncode != 0 or not output.is_dir():
             failure = _generator_failure(result.stdout + result.stderr, staged, templates_dir)
             raise GenerateError(f"openapi-python-client failed: {failure}")

@@ -24,7 +24,7 @@ from openapi_python_client.config import ConfigFile
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
-from ._errors import RstarError, shorten
+from ._errors import GenerateError, shorten
 from ._pointer import Pointer, to_string
 from ._walk import Parameter, effective_parameters, is_authenticated, iter_operations, resolve
 from .validate import ExampleValidator
@@ -41,10 +41,6 @@ CLIENT_HEADERS = {"etag_cache": "if-none-match"}
 _PLACEHOLDER = re.compile(r"^\{(\w+)\}$")
 _COMPONENT = "#/components/schemas/"
 RUNTIME_ERRORS = Path(__file__).resolve().parent / "client_runtime" / "_errors.py"
-
-
-class GenerateError(RstarError):
-    """A spec the generator cannot turn into the client, or a generator that failed."""
 
 
 @dataclass(frozen=True)
