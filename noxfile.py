@@ -136,6 +136,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def stress(session: nox.Session) -> None:
+    """Floods against the mock on 127.0.0.1: thousands of slow connections, a flood of token requests."""
+    _install(session, "test")
+    session.run("pytest", "-m", "stress", "-n", "0", "tests/stress", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Speed and memory against the targets, as tables (`-- --quick` for a smoke run)."""
     _install(session)

@@ -3,6 +3,7 @@ that the caller stops (the mock in tests and the contract suite, the contract gu
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import threading
@@ -10,9 +11,12 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import h11
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ._errors import RstarError
+from ._limits import HEADER_TIMEOUT, MAX_CONNECTIONS
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -29,16 +33,79 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def server(app: Any, access_log: bool = False) -> uvicorn.Server:
-    config = uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan="off")
+class _BoundedH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, with two bounds it does not have: past `max_connections`, the
+    connection that has waited longest for its headers is closed to make room (or the new one, when
+    all are being served), and one whose request headers have not all arrived `header_timeout`
+    seconds after it opened or its last request began (slowloris) is closed. Subclassed, as
+    uvicorn's `http=` option allows."""
+
+    header_timeout: float = HEADER_TIMEOUT
+    max_connections: int = MAX_CONNECTIONS
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._waiting_since = time.monotonic()
+        super().connection_made(transport)
+        if len(self.connections) > self.max_connections and not self._evict_the_slowest():
+            transport.close()
+            return
+        self._arm()
+
+    def _evict_the_slowest(self) -> bool:
+        """At the cap, the connection that has waited longest for its headers makes room (a slowloris
+        holds many such); one that is being served is never cut. False when none is waiting."""
+        waiting = [c for c in self.connections if isinstance(c, _BoundedH11Protocol) and c is not self
+                   and c._header_timer is not None and not c.transport.is_closing()]  # fmt: skip
+        if not waiting:
+            return False
+        min(waiting, key=lambda c: c._waiting_since).transport.close()
+        return True
+
+    def data_received(self, data: bytes) -> None:
+        if self._header_timer is None and self.conn.their_state is h11.IDLE:
+            self._arm()  # the next request of a kept-alive connection has begun
+        super().data_received(data)
+        if self._header_timer is not None and self.conn.their_state is not h11.IDLE:
+            self._header_timer.cancel()  # its headers are complete
+            self._header_timer = None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._waiting_since = time.monotonic()
+        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+
+def server(
+    app: Any,
+    access_log: bool = False,
+    *,
+    header_timeout: float = HEADER_TIMEOUT,
+    max_connections: int = MAX_CONNECTIONS,
+) -> uvicorn.Server:
+    protocol = type("BoundedH11Protocol", (_BoundedH11Protocol,),
+                    {"header_timeout": header_timeout, "max_connections": max_connections})  # fmt: skip
+    config = uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan="off", http=protocol,
+                            limit_concurrency=max_connections)  # fmt: skip
     return uvicorn.Server(config)
 
 
 @contextlib.contextmanager
-def in_background(app: Any, what: str, timeout: float = 15.0) -> Iterator[str]:
-    """app on a free 127.0.0.1 port in a daemon thread; yields `http://127.0.0.1:PORT`, stops it after."""
+def in_background(app: Any, what: str, timeout: float = 15.0, **bounds: Any) -> Iterator[str]:
+    """app on a free 127.0.0.1 port in a daemon thread; yields `http://127.0.0.1:PORT`, stops it after.
+    `bounds` are server()'s header_timeout and max_connections."""
     sock = listen("127.0.0.1", 0)
-    uv = server(app)
+    uv = server(app, **bounds)
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True, name=what)
     thread.start()
     try:

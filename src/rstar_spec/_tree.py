@@ -32,10 +32,19 @@ def read_tree(folder: Path) -> dict[str, bytes]:
     return files
 
 
+def umask() -> int:
+    """The process's umask (read by setting it and setting it back: the only way there is)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def replace_tree(files: Files, output: Path) -> None:
-    """Make output hold exactly files; a failed run leaves the previous folder."""
+    """Make output hold exactly files; a failed run leaves the previous folder. Modes are what any tool
+    would make under the umask (mkdtemp's 0700 is for the staging, not for what it becomes)."""
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    os.chmod(staging, 0o777 & ~umask())
     try:
         for name, content in files.items():
             path = staging / name

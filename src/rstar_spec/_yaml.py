@@ -10,6 +10,7 @@ a JSON string, not a Python date.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from ._errors import Location, SpecLoadError
+from ._limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
 from ._pointer import Pointer
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -28,6 +30,7 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+_INT = "tag:yaml.org,2002:int"
 
 
 @dataclass
@@ -76,9 +79,52 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
     marks: dict[Pointer, tuple[int, int]] = {}
     if node is None:
         return YamlDoc(path, None, marks)
+    _check_shape(node, path)
     builder = _Builder(path, marks)
     data = builder.build(node, (), (node.start_mark.line + 1, node.start_mark.column + 1))
     return YamlDoc(path, data, marks)
+
+
+def _check_shape(root: yaml.Node, path: Path) -> None:
+    """Refuse, before building anything, a document nested deeper than MAX_DEPTH or expanding (YAML
+    aliases repeat a node wherever they stand) to more than MAX_NODES values. Sizes are computed once
+    per composed node, so an alias bomb costs what its text costs, not what it would expand to."""
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _children(node)
+            size[key] = min(1 + sum(size.get(id(c), 1) for c in children), MAX_NODES + 1)
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise SpecLoadError("recursive YAML alias", _mark(node, path))
+        if depth > MAX_DEPTH:
+            raise SpecLoadError(f"nested deeper than {MAX_DEPTH} levels", _mark(node, path))
+        on_path.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in _children(node))
+    if size[id(root)] > MAX_NODES:
+        raise SpecLoadError(
+            f"expands to more than {MAX_NODES:,} values (YAML aliases repeated over and over?)", Location(path)
+        )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _mark(node: yaml.Node, path: Path) -> Location:
+    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 class _Builder:
@@ -96,7 +142,15 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if node.tag in (_STR, _TIMESTAMP):
                 return node.value
-            return self.constructor.construct_object(node)
+            if node.tag == _INT and len(node.value) > MAX_INT_DIGITS:
+                raise self._error(f"an integer of more than {MAX_INT_DIGITS} digits", node)
+            try:
+                value = self.constructor.construct_object(node)
+            except (ValueError, yaml.YAMLError) as exc:
+                raise self._error(f"not a value JSON can say: {str(exc).splitlines()[0][:120]}", node) from None
+            if isinstance(value, float) and not math.isfinite(value):
+                raise self._error(f"{node.value!r} is not a number JSON can say (no Infinity, no NaN)", node)
+            return value
         if id(node) in self.active:
             raise self._error("recursive YAML alias", node)
         self.active.add(id(node))
@@ -159,6 +213,10 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        # mkstemp makes 0600; the file is the user's, as any tool would write it under the umask
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)

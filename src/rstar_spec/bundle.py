@@ -91,8 +91,10 @@ def bundle(root_file: Path) -> Bundle:
 
 class _Bundler:
     def __init__(self, root_file: Path) -> None:
+        # The folder the root file is written in, not where a link to it leads: every file read must
+        # resolve inside it, links included.
+        self.spec_dir = root_file.absolute().parent.resolve()
         self.root_file = root_file.resolve()
-        self.spec_dir = self.root_file.parent
         self.components_dir = self.spec_dir / COMPONENTS_DIR
         self.source_map = SourceMap()
         self._targets: dict[tuple[Path, str], Path] = {}  # (referring dir, file part) -> checked file
@@ -101,6 +103,10 @@ class _Bundler:
     def load(self, path: Path) -> YamlDoc:
         doc = self.source_map.docs.get(path)
         if doc is None:
+            if not path.resolve().is_relative_to(self.spec_dir):
+                raise BundleError(
+                    f"leads outside {self.spec_dir.name}/ (a link?): only files inside it are read", Location(path)
+                )
             doc = load_yaml(path)
             self.source_map.docs[path] = doc
         return doc
@@ -114,7 +120,13 @@ class _Bundler:
     def component_files(self) -> list[Path]:
         if not self.components_dir.is_dir():
             return []
-        files = sorted(p.resolve() for p in self.components_dir.iterdir() if p.suffix in _SPEC_SUFFIXES)
+        listed = sorted(p for p in self.components_dir.iterdir() if p.suffix in _SPEC_SUFFIXES)
+        for link in listed:  # named by the entry in components/, before a link is followed
+            if not link.resolve().is_relative_to(self.spec_dir):
+                raise BundleError(
+                    f"leads outside {self.spec_dir.name}/ (a link?): only files inside it are read", Location(link)
+                )
+        files = [p.resolve() for p in listed]
         for path in files:
             if path.stem not in COMPONENT_KINDS:
                 raise BundleError(

@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from . import __version__
 from ._errors import Location, RstarError, display_path
+from ._limits import HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS
 from ._yaml import dump_for, load_yaml, parse_yaml, write_atomic
 from .bundle import Bundle, bundle
 
@@ -123,6 +124,18 @@ def _build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=36, metavar="N", help="clients in the store at start (default: %(default)s)"
     )
     cmd.add_argument("--access-log", action="store_true", help="log every request")
+    cmd.add_argument(
+        "--max-body", type=_positive, default=MAX_BODY_BYTES, metavar="BYTES",
+        help="a longer request body is answered 413, unread (default: %(default)s)",
+    )  # fmt: skip
+    cmd.add_argument(
+        "--header-timeout", type=_positive, default=int(HEADER_TIMEOUT), metavar="SECONDS",
+        help="close a connection whose request headers take longer (default: %(default)s)",
+    )  # fmt: skip
+    cmd.add_argument(
+        "--max-connections", type=_positive, default=MAX_CONNECTIONS, metavar="N",
+        help="connections served at once; past it, closed or 503 (default: %(default)s)",
+    )  # fmt: skip
     cmd.add_argument(
         "--profile", choices=("reference", "liberal"), default="reference",
         help="reference: our decisions; liberal: only what the contract page promises, every freedom taken",
@@ -319,9 +332,10 @@ def _mock(args: argparse.Namespace) -> int:
 
     settings = MockSettings(
         token_ttl=args.token_ttl, rate_limit=args.rate_limit, fail_every=args.fail_every,
-        validate_responses=args.validate_responses, seed=args.seed, profile=args.profile,
+        validate_responses=args.validate_responses, seed=args.seed, profile=args.profile, max_body=args.max_body,
     )  # fmt: skip
-    serve(build_target(args.spec, "mock", args.overlays_dir), settings, args.host, args.port, args.access_log)
+    serve(build_target(args.spec, "mock", args.overlays_dir), settings, args.host, args.port, args.access_log,
+          header_timeout=args.header_timeout, max_connections=args.max_connections)  # fmt: skip
     return 0
 
 

@@ -38,11 +38,15 @@ import jsonpath
 import jsonschema
 import yaml
 
+from . import _iregexp
 from ._errors import Location, RstarError, shorten
+from ._limits import GROWTH_FLOOR, MAX_DEPTH, MAX_GROWTH, MAX_JSONPATH_LENGTH, MAX_JSONPATH_SEGMENTS, count_nodes, depth
 from ._yaml import YamlDoc, load_yaml
 
 OPTIONAL_KEY = "x-rstar-optional"
 _ENV = jsonpath.JSONPathEnvironment(strict=True)
+_ENV.function_extensions["match"] = _iregexp.Match()  # linear time: RE2, not re's backtracking
+_ENV.function_extensions["search"] = _iregexp.Search()
 _SCHEMAS = {"1.0": "schema-v1.0.yaml", "1.1": "schema-v1.1.yaml"}
 
 
@@ -60,7 +64,7 @@ class Action:
 
     @property
     def label(self) -> str:
-        return f"actions[{self.index}] (target {self.raw['target']})"
+        return f"actions[{self.index}] (target {shorten(str(self.raw['target']), 80)})"
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,14 @@ def _schema_validator(version: str) -> jsonschema.protocols.Validator:
 
 @cache
 def _compile(expression: str) -> jsonpath.JSONPath:
-    compiled = _ENV.compile(expression)
+    if len(expression) > MAX_JSONPATH_LENGTH:
+        raise ValueError(f"longer than {MAX_JSONPATH_LENGTH} characters")
+    try:
+        compiled = _ENV.compile(expression)
+    except RecursionError:
+        raise ValueError("nested too deep to parse") from None
+    if isinstance(compiled, jsonpath.JSONPath) and len(compiled.segments) > MAX_JSONPATH_SEGMENTS:
+        raise ValueError(f"more than {MAX_JSONPATH_SEGMENTS} segments (a document nests at most {MAX_DEPTH})")
     if not isinstance(compiled, jsonpath.JSONPath):  # a compound (union) path: not RFC 9535
         raise ValueError("not an RFC 9535 query")
     return compiled
@@ -147,7 +158,7 @@ def load_overlay(path: Path) -> Overlay:
     actions = []
     for i, raw in enumerate(data["actions"]):
         location = doc.location(("actions", str(i)))
-        label = f"actions[{i}] (target {raw['target']})"
+        label = f"actions[{i}] (target {shorten(str(raw['target']), 80)})"
         if "update" in raw and "copy" in raw:
             raise OverlayError(f"{label}: an action takes update or copy, not both", location)
         compiled: dict[str, jsonpath.JSONPath] = {}
@@ -157,7 +168,7 @@ def load_overlay(path: Path) -> Overlay:
                     compiled[key] = _compile(raw[key])
                 except (jsonpath.JSONPathError, ValueError) as exc:
                     raise OverlayError(
-                        f"{label}: invalid JSONPath in {key} {raw[key]!r}: {_jsonpath_problem(exc)}",
+                        f"{label}: invalid JSONPath in {key} {shorten(repr(raw[key]), 80)}: {_jsonpath_problem(exc)}",
                         doc.location(("actions", str(i), key)),
                     ) from None
         actions.append(Action(i, raw, compiled["target"], compiled.get("copy"), location))
@@ -223,23 +234,46 @@ def _parent(document: Any, parts: tuple[Any, ...]) -> Any:
     return node
 
 
-def apply_overlay(document: Any, overlay: Overlay, *, strict: bool = False) -> Any:
+def apply_overlay(document: Any, overlay: Overlay, *, strict: bool = False, budget: _Budget | None = None) -> Any:
     """The document with every action applied, in order. The document is changed in place."""
+    budget = budget or _Budget(int(count_nodes(document) * MAX_GROWTH) + GROWTH_FLOOR)
     for action in overlay.actions:
         try:
-            document = _apply_action(document, action, strict)
+            document = _apply_action(document, action, strict, budget)
         except _Incompatible as exc:
             raise OverlayError(f"{action.label}: {exc}", action.location) from None
+        except RecursionError:
+            raise OverlayError(f"{action.label}: the document nests too deep to apply it", action.location) from None
     return document
 
 
 def apply_overlays(document: Any, overlays: list[Overlay], *, strict: bool = False) -> Any:
+    """Every overlay in order. The document may grow MAX_GROWTH times its size (plus GROWTH_FLOOR
+    values) and nest MAX_DEPTH levels; past either, the action that would do it is refused."""
+    budget = _Budget(int(count_nodes(document) * MAX_GROWTH) + GROWTH_FLOOR)
     for overlay in overlays:
-        document = apply_overlay(document, overlay, strict=strict)
+        document = apply_overlay(document, overlay, strict=strict, budget=budget)
     return document
 
 
-def _apply_action(document: Any, action: Action, strict: bool) -> Any:
+class _Budget:
+    """The values a set of overlays may still add to the document."""
+
+    def __init__(self, allowed: int) -> None:
+        self.allowed = allowed
+
+    def spend(self, value: Any, times: int, action: Action) -> None:
+        added = count_nodes(value, stop_after=self.allowed) * times
+        if added > self.allowed:
+            raise OverlayError(
+                f"{action.label}: would grow the document past its bound ({MAX_GROWTH:g} times its size, "
+                f"plus {GROWTH_FLOOR:,} values)",
+                action.location,
+            )
+        self.allowed -= added
+
+
+def _apply_action(document: Any, action: Action, strict: bool, budget: _Budget) -> Any:
     raw = action.raw
     targets = _matches(action.target, document)
     if not targets:
@@ -255,13 +289,20 @@ def _apply_action(document: Any, action: Action, strict: bool) -> Any:
                 f"{action.label}: copy {raw['copy']!r} selects {len(sources)} nodes; it must select exactly one",
                 action.location,
             )
+        budget.spend(sources[0].obj, len(targets), action)  # before the copy is made
         value = copy.deepcopy(sources[0].obj)
     elif "update" in raw:
         value = raw["update"]
+        budget.spend(value, len(targets), action)
     else:
         if strict:
             raise OverlayError(f"{action.label}: has no update, copy or remove (strict mode)", action.location)
         return document
+    deepest = max(len(m.parts) for m in targets) + depth(value)
+    if deepest > MAX_DEPTH:
+        raise OverlayError(
+            f"{action.label}: would make the document nest {deepest} levels (at most {MAX_DEPTH})", action.location
+        )
     kinds = {_kind(m.obj) for m in targets}
     if len(kinds) > 1:
         raise OverlayError(

@@ -10,6 +10,7 @@ JSON error, never a 500.
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .._limits import MAX_BODY_BYTES, MAX_DEPTH, MAX_INT_DIGITS, too_deep
 from .._pointer import Pointer
 from .._walk import HTTP_METHODS, WRITE_METHODS, effective_parameters, is_authenticated, resolve
 from ..validate import ExampleValidator
@@ -60,6 +62,7 @@ class MockSettings:
     seed: int = 36
     breakage: str | None = None  # a deliberately broken variant, to prove the contract suite
     profile: str = "reference"  # what the mock does where the contract page leaves a choice (_profiles.py)
+    max_body: int = MAX_BODY_BYTES  # a longer request body is answered 413, unread
 
 
 class _BadRequest(Exception):
@@ -138,7 +141,10 @@ class MockApp:
             if operation is None:
                 return self._render(*_error(405, "method_not_allowed", f"{request.method} is not allowed here",
                                             headers={"Allow": allow}))  # fmt: skip
-            body = await request.body()
+            body = await _read_body(request, self.settings.max_body)
+            if body is None:  # not an answer of the API: the transport refuses before the API sees it
+                refusal = {"code": "payload_too_large", "message": f"The body is over {self.settings.max_body} bytes."}
+                return self._render(413, refusal, {"Connection": "close"})
             answer = self.with_freedoms(operation, request, self.handle(operation, request, body))
             if self.settings.validate_responses and self.settings.breakage is None:
                 problem = self.check_answer(operation, answer)
@@ -268,13 +274,17 @@ class MockApp:
                 [{"field": "Content-Type", "message": "must be application/json"}],
             )
         try:
-            payload = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+            payload = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant, parse_int=_bounded_int)
         except UnicodeDecodeError:
             raise _BadRequest(
                 "The request body is not UTF-8.", [{"field": "body", "message": "is not UTF-8"}]
             ) from None
+        except RecursionError:
+            raise _BadRequest(_TOO_DEEP, [{"field": "body", "message": _TOO_DEEP}]) from None
         except ValueError as exc:
             raise _BadRequest("The request body is not JSON.", [{"field": "body", "message": str(exc)[:200]}]) from None
+        if too_deep(payload):
+            raise _BadRequest(_TOO_DEEP, [{"field": "body", "message": _TOO_DEEP}])
         if self.settings.breakage == "accepts-invalid-input":
             return payload if isinstance(payload, dict) else {}
         errors = sorted(self.validator.errors((*pointer, "content", "application/json", "schema"), payload),
@@ -321,21 +331,21 @@ class MockApp:
         grant = {k: v for k, v in grant.items() if isinstance(v, str)}  # validated already, unless a breakage skips it
         kind = grant.get("grant_type")
         if kind == "api_key":
-            if grant.get("api_key") == creds.api_key:
+            if _same(grant.get("api_key"), creds.api_key):
                 return 200, self.state.issue(read_only=False), {}
-            if grant.get("api_key") == creds.readonly_api_key:
+            if _same(grant.get("api_key"), creds.readonly_api_key):
                 return 200, self.state.issue(read_only=True), {}
             if self.profile.unlisted_auth_reasons:
                 return _error(401, "api_key_not_recognised", "This key is not known here.")
             return _error(401, "invalid_api_key", "The API key is not valid.")
         if kind == "password":
-            if grant.get("username") != creds.username:
+            if not _same(grant.get("username"), creds.username):
                 return _error(401, "user_not_found", "No such user.")
-            if grant.get("password") == creds.pwned_password:
+            if _same(grant.get("password"), creds.pwned_password):
                 return _error(
                     401, "password_pwned", "The password has been reported as pwned; change it in the browser."
                 )
-            if grant.get("password") != creds.password:
+            if not _same(grant.get("password"), creds.password):
                 return _error(401, "password_incorrect", "The password is incorrect.")
             return 200, self.state.issue(read_only=False), {}
         issued = self.state.refresh(grant.get("refresh_token", ""))
@@ -386,16 +396,19 @@ class MockApp:
 
 
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
-_INTEGER = re.compile(r"^-?\d+$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
+# ASCII digits only (\d would take Arabic-Indic or fullwidth ones), the whole text (not up to a newline).
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_TOO_DEEP = f"The request body nests deeper than {MAX_DEPTH} levels."
 
 
 def _coerce(raw: str, schema: dict[str, Any]) -> Any:
-    """A parameter's text as the type its schema says, when it reads as one (else left as text)."""
+    """A parameter's text as the type its schema says, when it reads as one (else left as text, which
+    the schema then refuses: 400)."""
     kind = schema.get("type")
-    if kind == "integer" and _INTEGER.match(raw):
+    if kind == "integer" and _INTEGER.fullmatch(raw) and len(raw) <= MAX_INT_DIGITS:
         return int(raw)
-    if kind == "number" and _NUMBER.match(raw):
+    if kind == "number" and _NUMBER.fullmatch(raw) and len(raw) <= MAX_INT_DIGITS:
         return float(raw)
     if kind == "boolean" and raw in ("true", "false"):
         return raw == "true"
@@ -419,6 +432,32 @@ def _with_extra_properties(body: Any) -> Any:
     if isinstance(body, dict):
         return {**{k: _with_extra_properties(v) for k, v in body.items()}, **EXTRA_PROPERTIES}
     return body
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The body, or None past limit bytes: said by Content-Length before anything is read, else found
+    while reading, and nothing more is read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and len(declared) < 20 and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_INT_DIGITS:
+        raise ValueError(f"an integer of more than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
+def _same(given: Any, secret: str) -> bool:
+    """Compared in constant time: how long a wrong key takes must not tell how much of it was right."""
+    return isinstance(given, str) and hmac.compare_digest(given.encode(), secret.encode())
 
 
 def _refuse_constant(name: str) -> Any:

@@ -9,23 +9,30 @@ from typing import Any
 
 import httpx
 
+from .._limits import HEADER_TIMEOUT, MAX_CONNECTIONS
 from .._serve import in_background, listen, server
 from ._app import MockApp, MockSettings
 
 
-def serve(doc: dict[str, Any], settings: MockSettings, host: str, port: int, access_log: bool = False) -> None:
+def serve(
+    doc: dict[str, Any], settings: MockSettings, host: str, port: int, access_log: bool = False, *,
+    header_timeout: float = HEADER_TIMEOUT, max_connections: int = MAX_CONNECTIONS,
+) -> None:  # fmt: skip
     """Serve until interrupted."""
     mock = MockApp(doc, settings)
     sock = listen(host, port)
     print(f"mock: serving {mock.base_path or '/'} on http://{host}:{sock.getsockname()[1]}{mock.base_path}", flush=True)
-    server(mock.app, access_log).run(sockets=[sock])
+    server(mock.app, access_log, header_timeout=header_timeout, max_connections=max_connections).run(sockets=[sock])
 
 
 @contextlib.contextmanager
-def running_mock(doc: dict[str, Any], settings: MockSettings | None = None, timeout: float = 15.0) -> Iterator[str]:
-    """The mock on a free 127.0.0.1 port in a background thread; yields its base URL, stops it after."""
+def running_mock(
+    doc: dict[str, Any], settings: MockSettings | None = None, timeout: float = 15.0, **bounds: Any
+) -> Iterator[str]:
+    """The mock on a free 127.0.0.1 port in a background thread; yields its base URL, stops it after.
+    `bounds`: the server's header_timeout and max_connections."""
     mock = MockApp(doc, settings or MockSettings())
-    with in_background(mock.app, "mock", timeout) as origin:
+    with in_background(mock.app, "mock", timeout, **bounds) as origin:
         base_url = origin + mock.base_path
         httpx.get(f"{base_url}/heart", timeout=5).raise_for_status()
         yield base_url

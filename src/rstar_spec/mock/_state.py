@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
+from .._limits import MAX_TOKENS
+
 WRITABLE = ("first_name", "last_name", "email", "mobile", "date_of_birth", "notes")
 _FIRST = [
     "Ada",
@@ -84,12 +86,13 @@ class _Token:
 class State:
     def __init__(
         self, credentials: Credentials, token_ttl: int, seed: int = 36, *,
-        reusable_refresh_tokens: bool = False, weak_etags: bool = False,
+        reusable_refresh_tokens: bool = False, weak_etags: bool = False, max_tokens: int = MAX_TOKENS,
     ) -> None:  # fmt: skip
         self.credentials = credentials
         self.token_ttl = token_ttl
         self.reusable_refresh_tokens = reusable_refresh_tokens
         self.weak_etags = weak_etags
+        self.max_tokens = max_tokens
         self._lock = threading.Lock()
         self._clients: dict[int, dict[str, Any]] = {}
         self._versions: dict[int, int] = {}
@@ -160,9 +163,22 @@ class State:
     def issue(self, read_only: bool) -> dict[str, Any]:
         token, refresh = f"rs_tok_{secrets.token_urlsafe(24)}", f"rs_ref_{secrets.token_urlsafe(24)}"
         with self._lock:
+            if len(self._tokens) >= self.max_tokens or len(self._refresh) >= self.max_tokens:
+                self._forget_tokens()
             self._tokens[token] = _Token(time.monotonic() + self.token_ttl, read_only)
             self._refresh[refresh] = read_only
         return {"token": token, "refresh_token": refresh, "expires_in": self.token_ttl, "token_type": "Bearer"}
+
+    def _forget_tokens(self) -> None:
+        """Expired tokens go; if that is not enough, the oldest quarter, and the oldest refresh tokens, and
+        the rate counters of tokens that are gone. Called with the lock held, when the store is full."""
+        now = time.monotonic()
+        self._tokens = {t: v for t, v in self._tokens.items() if v.expires_at > now}
+        if len(self._tokens) >= self.max_tokens:
+            self._tokens = dict(list(self._tokens.items())[self.max_tokens // 4 :])
+        if len(self._refresh) >= self.max_tokens:
+            self._refresh = dict(list(self._refresh.items())[-(self.max_tokens * 3 // 4) :])
+        self._rate = {k: v for k, v in self._rate.items() if k in self._tokens or (v and now - v[-1] < 1.0)}
 
     def refresh(self, refresh_token: str) -> dict[str, Any] | None:
         with self._lock:
@@ -189,6 +205,10 @@ class State:
     def over_rate(self, token: str, per_second: int) -> bool:
         now = time.monotonic()
         with self._lock:
+            if len(self._rate) >= self.max_tokens:  # keys may be whatever a caller sends as a token
+                self._rate = {k: v for k, v in self._rate.items() if v and now - v[-1] < 1.0}
+                if len(self._rate) >= self.max_tokens:  # a flood within the second: the oldest half goes
+                    self._rate = dict(list(self._rate.items())[self.max_tokens // 2 :])
             recent = [t for t in self._rate.get(token, []) if now - t < 1.0]
             recent.append(now)
             self._rate[token] = recent
