@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -71,6 +72,9 @@ class OperationFacts:
     hidden_headers: tuple[str, ...]  # header parameters the client sets itself, as the spec names them
     pagination: PaginationFacts | None
     models: tuple[Model, ...]  # the models a method with this operation's signature and answer names
+    sdk_name: str  # the facade's method: api.<resource>.<sdk_name>() (x-rstar-sdk-name, else the operationId)
+    resource: str  # its first tag: the facade's attribute
+    keyword_body: Model | None  # a JSON object body the facade takes as keyword arguments (a model, not a union)
     optional_arguments: bool  # whether that signature has an optional argument (typed `... | Unset`)
     unset_defaults: bool  # and whether one of those has no default in the spec (so `= UNSET`)
 
@@ -133,6 +137,7 @@ def generator_facts(doc: dict[str, Any], config: Path) -> Facts:
     if not isinstance(url, str) or not url:
         raise GenerateError("#/servers/0/url: the client's default base_url comes from it, and there is none")
     operations: dict[str, OperationFacts] = {}
+    taken: dict[tuple[str, str], str] = {}  # (resource, sdk name) -> the operation that has it
     for pointer, _path, method, op in iter_operations(doc):
         op_id = op.get("operationId")
         if not isinstance(op_id, str):
@@ -144,7 +149,12 @@ def generator_facts(doc: dict[str, Any], config: Path) -> Facts:
         etag_cache = _etag_cache(pointer, op, params)
         hidden = tuple(p.param["name"] for k, p in params.items() if etag_cache and k == ("header", "if-none-match"))
         optional = _optional_arguments(doc, op, params, hidden)
+        resource = str((op.get("tags") or ["default"])[0])
+        sdk_name = _sdk_name(pointer, op, op_id, resource, taken)
         operations[op_id] = OperationFacts(
+            sdk_name=sdk_name,
+            resource=resource,
+            keyword_body=_keyword_body(doc, op, naming),
             # openapi-python-client sees only an operation's own `security`, not the document's
             authenticated=is_authenticated(doc, op),
             idempotent=idempotent,
@@ -163,6 +173,35 @@ def generator_facts(doc: dict[str, Any], config: Path) -> Facts:
         secret_properties=_secret_properties(doc, naming, token),
         error_tree=_error_tree(),
     )
+
+
+# Names a facade resource already has, or that Python reserves.
+_RESERVED_SDK_NAMES = frozenset({"with_raw_response", "with_options"}) | frozenset(keyword.kwlist)
+
+
+def _sdk_name(
+    pointer: Pointer, op: dict[str, Any], op_id: str, resource: str, taken: dict[tuple[str, str], str]
+) -> str:
+    name = op.get("x-rstar-sdk-name", op_id)
+    where = f"#{to_string(pointer)}/x-rstar-sdk-name"
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_") or name in _RESERVED_SDK_NAMES:
+        raise GenerateError(f"{where}: {name!r} cannot be a method name (a Python identifier, not reserved)")
+    other = taken.setdefault((resource, name), op_id)
+    if other != op_id:
+        raise GenerateError(f"{where}: {resource}.{name} is already the name of {other}")
+    return name
+
+
+def _keyword_body(doc: dict[str, Any], op: dict[str, Any], naming: _Naming) -> Model | None:
+    """The model of a JSON body the facade may take field by field: a component object, not a union."""
+    body = resolve(doc, op.get("requestBody"), ())[1]
+    schema = (((body or {}).get("content") or {}).get("application/json") or {}).get("schema")
+    if not isinstance(schema, dict) or not str(schema.get("$ref", "")).startswith(_COMPONENT):
+        return None
+    target = resolve(doc, schema, ())[1]
+    if not isinstance(target, dict) or "properties" not in target or target.get("oneOf") or target.get("anyOf"):
+        return None
+    return naming.model(schema["$ref"].removeprefix(_COMPONENT))
 
 
 def _etag_cache(pointer: Pointer, op: dict[str, Any], params: dict[tuple[str, str], Parameter]) -> bool:

@@ -156,6 +156,10 @@ class FakeAPI:
         if request.method == "DELETE":
             self.clients.remove(found)
             return httpx.Response(204)
+        if request.method == "PUT":  # replaces every writable field
+            replaced = record(client_id, **json.loads(request.content))
+            self.clients[self.clients.index(found)] = replaced
+            return httpx.Response(200, json=replaced)
         etag = f'"{client_id}-{found["last_name"]}"'
         if request.headers.get("If-None-Match") == etag:
             return httpx.Response(304, headers={"ETag": etag})

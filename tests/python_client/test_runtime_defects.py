@@ -89,6 +89,6 @@ def test_the_async_facade_works_across_event_loops(mock_url: str) -> None:
     api = AsyncReceptionStar(CREDS.api_key, base_url=mock_url)
 
     async def one(client_id: int) -> int:
-        return (await api.clients.get_client(client_id)).id
+        return (await api.clients.retrieve(client_id)).id
 
     assert [asyncio.run(one(1)), asyncio.run(one(2)), asyncio.run(one(3))] == [1, 2, 3]

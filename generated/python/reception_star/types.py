@@ -2,20 +2,19 @@
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, BinaryIO, Generic, TypeAlias, TypeVar
 
 from attrs import define
 
-
-class Unset:
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Unset = Unset()
+# An optional field the API left out is None, and None in a request model means "leave it out": the API
+# never sends null (shared/reception-star-api.md), so nothing is lost, and `record.email is None` reads
+# as people expect. The generator's code checks `isinstance(x, Unset)` and compares with UNSET: with
+# Unset the type of None, and UNSET None, that code means exactly this.
+if TYPE_CHECKING:
+    Unset: TypeAlias = None
+else:
+    Unset = type(None)
+UNSET: None = None
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str

@@ -12,19 +12,30 @@ Here it is imported, linted, type-checked and unit-tested on its own (tests/clie
 - _async/_flows.py the token flow and the retry loop for asyncio: the source of _sync/_flows.py (unasync)
 - _clients.py      Client, AuthenticatedClient, TokenAuth, StaticToken
 - _pagination.py   where the next page starts
+- _async/_pages.py AsyncPage (and SyncPage, made from it): a page, and every item after it, lazily
+- _options.py      RequestOptions: a call's timeout=, extra_headers=, extra_query=
+- _raw.py          RawResponse: `.with_raw_response` answers
+- _page_request.py AsyncPageRequest: an async list() that is awaited or iterated
 """
 
+from ._async._pages import AsyncPage
 from ._auth import ApiKey, Credentials, Password, TokenLifecycle
 from ._clients import API_KEY_ENV, BASE_URL_ENV, DEFAULT_TIMEOUT, AuthenticatedClient, Client, StaticToken, TokenAuth
 from ._etag_cache import CachedAnswer, ETagCache
+from ._options import RequestOptions, options
+from ._page_request import AsyncPageRequest
+from ._raw import RawResponse
 from ._retry import RetryPolicy
 from ._spec import Operation, Pagination, TokenEndpoint
+from ._sync._pages import SyncPage
 
 __all__ = [
     "API_KEY_ENV",
     "BASE_URL_ENV",
     "DEFAULT_TIMEOUT",
     "ApiKey",
+    "AsyncPage",
+    "AsyncPageRequest",
     "AuthenticatedClient",
     "CachedAnswer",
     "Client",
@@ -33,9 +44,13 @@ __all__ = [
     "Operation",
     "Pagination",
     "Password",
+    "RawResponse",
+    "RequestOptions",
     "RetryPolicy",
     "StaticToken",
+    "SyncPage",
     "TokenAuth",
     "TokenEndpoint",
     "TokenLifecycle",
+    "options",
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json as _json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -54,6 +55,10 @@ class ClientPage:
         )
 
         return field_dict
+
+    def to_json(self) -> str:
+        """The JSON text of to_dict() (rstar): what the API would be sent or has sent."""
+        return _json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:

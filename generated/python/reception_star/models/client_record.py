@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import json as _json
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -46,9 +47,9 @@ class ClientRecord:
 
         last_name = self.last_name
 
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at.isoformat().replace("+00:00", "Z")
 
-        updated_at = self.updated_at.isoformat()
+        updated_at = self.updated_at.isoformat().replace("+00:00", "Z")
 
         email = self.email
 
@@ -81,6 +82,10 @@ class ClientRecord:
             field_dict["notes"] = notes
 
         return field_dict
+
+    def to_json(self) -> str:
+        """The JSON text of to_dict() (rstar): what the API would be sent or has sent."""
+        return _json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:

@@ -52,6 +52,7 @@ class SyncTokenFlow(TokenLifecycle):
 
 class SyncSender:
     retry: RetryPolicy
+    _timeout_override: httpx.Timeout | None = None  # with_options(timeout=...): the pool is shared, so per request
 
     def _sync_httpx_client(self) -> httpx.Client:
         raise NotImplementedError
@@ -62,6 +63,8 @@ class SyncSender:
     def send(self, kwargs: dict[str, Any], *, idempotent: bool, authenticated: bool) -> httpx.Response:
         """Send an operation's request (from its _get_kwargs), with retries and authentication."""
         http = self._sync_httpx_client()
+        if self._timeout_override is not None:
+            kwargs.setdefault("timeout", self._timeout_override)
         if http.is_closed:  # an httpx client of the caller's own (set_httpx_client), closed by the caller
             raise ConfigurationError("the httpx client given to this client is closed")
         auth = self._auth() if authenticated else None

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._runtime import RequestOptions
 from ...client import OPERATIONS, Client
 from ...models.api_key_grant import ApiKeyGrant
 from ...models.error import Error
@@ -78,6 +79,7 @@ def sync_detailed(
     *,
     client: Client,
     body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant,
+    options: RequestOptions | None = None,
 ) -> Response[Token]:
     """Issue a bearer token
 
@@ -104,6 +106,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
@@ -145,6 +149,7 @@ async def asyncio_detailed(
     *,
     client: Client,
     body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant,
+    options: RequestOptions | None = None,
 ) -> Response[Token]:
     """Issue a bearer token
 
@@ -171,6 +176,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._runtime import RequestOptions
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.client_input import ClientInput
 from ...models.client_record import ClientRecord
@@ -72,6 +73,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ClientInput,
+    options: RequestOptions | None = None,
 ) -> Response[ClientRecord]:
     """Create a client
 
@@ -99,6 +101,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
@@ -141,6 +145,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ClientInput,
+    options: RequestOptions | None = None,
 ) -> Response[ClientRecord]:
     """Create a client
 
@@ -168,6 +173,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 

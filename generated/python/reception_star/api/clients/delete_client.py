@@ -8,6 +8,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._runtime import RequestOptions
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.error import Error
 from ...types import Response
@@ -67,6 +68,7 @@ def sync_detailed(
     client_id: int,
     *,
     client: AuthenticatedClient,
+    options: RequestOptions | None = None,
 ) -> Response[None]:
     """Delete a client
 
@@ -91,6 +93,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         client_id=client_id,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
@@ -130,6 +134,7 @@ async def asyncio_detailed(
     client_id: int,
     *,
     client: AuthenticatedClient,
+    options: RequestOptions | None = None,
 ) -> Response[None]:
     """Delete a client
 
@@ -154,6 +159,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         client_id=client_id,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 

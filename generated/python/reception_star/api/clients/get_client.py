@@ -8,6 +8,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._runtime import RequestOptions
 from ...client import OPERATIONS, AuthenticatedClient, CachedAnswer, Client
 from ...models.client_record import ClientRecord
 from ...models.error import Error
@@ -102,6 +103,7 @@ def sync_detailed(
     client_id: int,
     *,
     client: AuthenticatedClient,
+    options: RequestOptions | None = None,
 ) -> Response[ClientRecord]:
     """Get a client
 
@@ -131,6 +133,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         client_id=client_id,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     key, cached = _conditional(client, kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     if response.status_code == 304 and cached is not None:
@@ -178,6 +182,7 @@ async def asyncio_detailed(
     client_id: int,
     *,
     client: AuthenticatedClient,
+    options: RequestOptions | None = None,
 ) -> Response[ClientRecord]:
     """Get a client
 
@@ -207,6 +212,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         client_id=client_id,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     key, cached = _conditional(client, kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     if response.status_code == 304 and cached is not None:

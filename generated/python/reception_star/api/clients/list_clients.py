@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._runtime import RequestOptions
 from ..._runtime._pagination import first_offset, next_offset
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.client_page import ClientPage
@@ -79,6 +80,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     offset: int | Unset = 0,
     limit: int | Unset = 20,
+    options: RequestOptions | None = None,
 ) -> Response[ClientPage]:
     """List clients
 
@@ -105,6 +107,8 @@ def sync_detailed(
         offset=offset,
         limit=limit,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
@@ -148,6 +152,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     offset: int | Unset = 0,
     limit: int | Unset = 20,
+    options: RequestOptions | None = None,
 ) -> Response[ClientPage]:
     """List clients
 
@@ -174,6 +179,8 @@ async def asyncio_detailed(
         offset=offset,
         limit=limit,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._runtime import RequestOptions
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.client_input import ClientInput
 from ...models.client_record import ClientRecord
@@ -78,6 +79,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ClientInput,
+    options: RequestOptions | None = None,
 ) -> Response[ClientRecord]:
     """Replace a client
 
@@ -108,6 +110,8 @@ def sync_detailed(
         client_id=client_id,
         body=body,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
@@ -155,6 +159,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ClientInput,
+    options: RequestOptions | None = None,
 ) -> Response[ClientRecord]:
     """Replace a client
 
@@ -185,6 +190,8 @@ async def asyncio_detailed(
         client_id=client_id,
         body=body,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._runtime import RequestOptions
 from ...client import OPERATIONS, Client
 from ...models.error import Error
 from ...types import Response
@@ -58,6 +59,7 @@ def _build_response(response: httpx.Response) -> Response[str]:
 def sync_detailed(
     *,
     client: Client,
+    options: RequestOptions | None = None,
 ) -> Response[str]:
     """Check that the service is up
 
@@ -75,6 +77,8 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs()
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
@@ -106,6 +110,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: Client,
+    options: RequestOptions | None = None,
 ) -> Response[str]:
     """Check that the service is up
 
@@ -123,6 +128,8 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs()
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 

@@ -7,11 +7,13 @@ User-Agent, the token endpoint. Sending is in the flows (`send` from _sync/, `as
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import threading
 from collections.abc import Generator, Mapping
 from typing import Any, ClassVar, Self
 
+import attrs
 import httpx
 
 from ._async._flows import AsyncSender, AsyncTokenFlow
@@ -48,6 +50,17 @@ class StaticToken(httpx.Auth):
         yield request
 
 
+class _Pools:
+    """The httpx clients (connection pools) of a client and of the copies with_options() makes of it."""
+
+    def __init__(self) -> None:
+        self.client: httpx.Client | None = None
+        self.async_client: httpx.AsyncClient | None = None
+        self.async_client_loop: asyncio.AbstractEventLoop | None = None
+        self.async_client_given = False
+        self.making = threading.Lock()  # two threads' first requests must not make two pools
+
+
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
@@ -62,6 +75,7 @@ class Client(SyncSender, AsyncSender):
         base_url: the API's address; default ``$RSTAR_BASE_URL``, else the spec's server.
         timeout: seconds, or an httpx.Timeout; default 5 s to connect, 30 s for the rest.
         retry: when to send a request again (RetryPolicy); ``RetryPolicy(max_retries=0)`` never does.
+        max_retries: the RetryPolicy's max_retries, for short (2 by default; 0 never sends again).
         etag_cache: how many answers of cacheable GETs to keep for conditional requests; 0 keeps none.
         headers: sent with every request (a User-Agent naming this package is sent unless given here).
         transport, async_transport: httpx transports (``httpx.MockTransport`` in tests).
@@ -79,6 +93,7 @@ class Client(SyncSender, AsyncSender):
         *,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
+        max_retries: int | None = None,
         etag_cache: int = 256,
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -90,6 +105,10 @@ class Client(SyncSender, AsyncSender):
             raise ConfigurationError(f"no base_url: pass base_url= or set {BASE_URL_ENV}")
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry = retry or RetryPolicy()
+        if max_retries is not None:
+            if max_retries < 0:
+                raise ConfigurationError("max_retries must be 0 (never send again) or more")
+            self.retry = attrs.evolve(self.retry, max_retries=max_retries)
         if etag_cache < 0:
             raise ConfigurationError("etag_cache must be 0 (no cache) or more")
         self.etag_cache: ETagCache | None = ETagCache(etag_cache) if etag_cache else None
@@ -97,11 +116,7 @@ class Client(SyncSender, AsyncSender):
         self._transport = transport
         self._async_transport = async_transport
         self._httpx_args = dict(httpx_args or {})
-        self._client: httpx.Client | None = None
-        self._async_client: httpx.AsyncClient | None = None
-        self._async_client_loop: asyncio.AbstractEventLoop | None = None
-        self._async_client_given = False
-        self._making = threading.Lock()  # two threads' first requests must not make two pools
+        self._pools = _Pools()  # shared with the copies with_options() makes
         self._closed = False
 
     def __repr__(self) -> str:
@@ -118,20 +133,20 @@ class Client(SyncSender, AsyncSender):
 
     def get_httpx_client(self) -> httpx.Client:
         self._refuse_if_closed()
-        with self._making:
-            if self._client is None:
-                self._client = httpx.Client(
+        with self._pools.making:
+            if self._pools.client is None:
+                self._pools.client = httpx.Client(
                     base_url=self.base_url,
                     headers=self.headers,
                     timeout=self.timeout,
                     transport=self._transport,
                     **self._httpx_args,
                 )
-            return self._client
+            return self._pools.client
 
     def set_httpx_client(self, client: httpx.Client) -> Self:
         """Use this httpx.Client (its base_url, headers and timeout replace the client's)."""
-        self._client = client
+        self._pools.client = client
         return self
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
@@ -139,21 +154,23 @@ class Client(SyncSender, AsyncSender):
         script may call asyncio.run() twice with the same client."""
         self._refuse_if_closed()
         loop = _running_loop()
-        stale = self._async_client_loop is not None and loop is not None and loop is not self._async_client_loop
-        if self._async_client is None or (stale and not self._async_client_given):
-            self._async_client = httpx.AsyncClient(
+        stale = (
+            self._pools.async_client_loop is not None and loop is not None and loop is not self._pools.async_client_loop
+        )
+        if self._pools.async_client is None or (stale and not self._pools.async_client_given):
+            self._pools.async_client = httpx.AsyncClient(
                 base_url=self.base_url,
                 headers=self.headers,
                 timeout=self.timeout,
                 transport=self._async_transport,
                 **self._httpx_args,
             )
-            self._async_client_loop = loop
-        return self._async_client
+            self._pools.async_client_loop = loop
+        return self._pools.async_client
 
     def set_async_httpx_client(self, client: httpx.AsyncClient) -> Self:
         """Use this httpx.AsyncClient (its base_url, headers and timeout replace the client's)."""
-        self._async_client, self._async_client_given = client, True
+        self._pools.async_client, self._pools.async_client_given = client, True
         return self
 
     def _sync_httpx_client(self) -> httpx.Client:
@@ -164,13 +181,13 @@ class Client(SyncSender, AsyncSender):
 
     def close(self) -> None:
         self._closed = True
-        if self._client is not None:
-            self._client.close()
+        if self._pools.client is not None:
+            self._pools.client.close()
 
     async def aclose(self) -> None:
         self._closed = True
-        if self._async_client is not None:
-            await self._async_client.aclose()
+        if self._pools.async_client is not None:
+            await self._pools.async_client.aclose()
 
     def __enter__(self) -> Self:
         return self
@@ -183,6 +200,19 @@ class Client(SyncSender, AsyncSender):
 
     async def __aexit__(self, *args: object) -> None:
         await self.aclose()
+
+    def with_options(self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = None) -> Self:
+        """A copy with other retries or timeout, sharing this client's connection pool, token and cache.
+
+        Close the original when done, not the copies: they use its connections."""
+        copied = copy.copy(self)
+        if max_retries is not None:
+            if max_retries < 0:
+                raise ConfigurationError("max_retries must be 0 (never send again) or more")
+            copied.retry = attrs.evolve(self.retry, max_retries=max_retries)
+        if timeout is not None:
+            copied._timeout_override = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        return copied
 
     def cache_key(self, kwargs: Mapping[str, Any]) -> str:
         """The ETag cache's key of a request: its URL with its query."""
@@ -220,27 +250,34 @@ class AuthenticatedClient(Client):
                                           ("token", token), ("auth", auth)] if value]  # fmt: skip
         if len(given) > 1:
             raise ConfigurationError(f"give one kind of credentials, not {' and '.join(given)}")
-        self._token_auth: httpx.Auth
+        self._token_auth: httpx.Auth | None = None
+        self._no_credentials: str | None = None
         if auth is not None:
             self._token_auth = auth
         elif token:
             self._token_auth = StaticToken(token)
         elif self.token_auth is None:
-            raise ConfigurationError("this API issues no tokens: pass token= or auth=")
+            if api_key or username or password:
+                raise ConfigurationError("this API issues no tokens: pass token= or auth=")
+            self._no_credentials = "no credentials: pass token= or auth="
         elif username or password:
             self._token_auth = self.token_auth(
                 Password(username or "", password or ""), self.base_url + self.token_path
             )
         else:
             key = api_key or os.environ.get(API_KEY_ENV)
-            if not key:
-                raise ConfigurationError(
+            if key:
+                self._token_auth = self.token_auth(ApiKey(key), self.base_url + self.token_path)
+            else:  # operations anyone may call still work; the first that needs a token says so
+                self._no_credentials = (
                     f"no credentials: pass api_key=, username= and password=, token= or auth=, or set {API_KEY_ENV}"
                 )
-            self._token_auth = self.token_auth(ApiKey(key), self.base_url + self.token_path)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._token_auth!r})"
+        auth = "no credentials" if self._token_auth is None else repr(self._token_auth)
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={auth})"
 
     def _auth(self) -> httpx.Auth:
+        if self._token_auth is None:
+            raise ConfigurationError(self._no_credentials or "no credentials")
         return self._token_auth

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._runtime import RequestOptions
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.note import Note
 from ...models.note_input import NoteInput
@@ -67,6 +68,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: NoteInput | Unset = UNSET,
+    options: RequestOptions | None = None,
 ) -> Response[Note]:
     """Write a note
 
@@ -84,6 +86,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
@@ -116,6 +120,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: NoteInput | Unset = UNSET,
+    options: RequestOptions | None = None,
 ) -> Response[Note]:
     """Write a note
 
@@ -133,6 +138,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 

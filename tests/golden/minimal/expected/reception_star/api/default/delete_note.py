@@ -8,6 +8,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._runtime import RequestOptions
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.problem import Problem
 from ...types import Response
@@ -60,6 +61,7 @@ def sync_detailed(
     note_id: int,
     *,
     client: AuthenticatedClient,
+    options: RequestOptions | None = None,
 ) -> Response[None]:
     """Delete a note
 
@@ -77,6 +79,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         note_id=note_id,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
@@ -109,6 +113,7 @@ async def asyncio_detailed(
     note_id: int,
     *,
     client: AuthenticatedClient,
+    options: RequestOptions | None = None,
 ) -> Response[None]:
     """Delete a note
 
@@ -126,6 +131,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         note_id=note_id,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._runtime import RequestOptions
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.note import Note
 from ...models.problem import Problem
@@ -73,6 +74,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     verbose: bool | Unset = UNSET,
+    options: RequestOptions | None = None,
 ) -> Response[Note]:
     """One note
 
@@ -92,6 +94,8 @@ def sync_detailed(
         note_id=note_id,
         verbose=verbose,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
@@ -128,6 +132,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     verbose: bool | Unset = UNSET,
+    options: RequestOptions | None = None,
 ) -> Response[Note]:
     """One note
 
@@ -147,6 +152,8 @@ async def asyncio_detailed(
         note_id=note_id,
         verbose=verbose,
     )
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._runtime import RequestOptions
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.note import Note
 from ...models.problem import Problem
@@ -62,6 +63,7 @@ def _build_response(response: httpx.Response) -> Response[list[Note]]:
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    options: RequestOptions | None = None,
 ) -> Response[list[Note]]:
     """Every note
 
@@ -74,6 +76,8 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs()
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
@@ -100,6 +104,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    options: RequestOptions | None = None,
 ) -> Response[list[Note]]:
     """Every note
 
@@ -112,6 +117,8 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs()
+    if options is not None:  # a call's timeout=, extra_headers=, extra_query=
+        options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
