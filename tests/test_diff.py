@@ -318,6 +318,38 @@ CASES = [
         new=lambda d: op(d, "/things", "post")["responses"]["201"].pop("headers"),
     ),
     Case(
+        "response-bound-relaxed",
+        True,
+        "GET /things",
+        old=lambda d: thing(d)["properties"]["id"].update(minimum=1),
+        new=lambda d: thing(d)["properties"]["id"].pop("minimum"),
+    ),
+    Case(
+        "response-bound-changed",
+        False,
+        "GET /things",
+        new=lambda d: thing(d)["properties"]["name"].update(maxLength=10),
+    ),
+    Case(
+        "request-bound-tightened",
+        True,
+        "POST /things",
+        new=lambda d: thing_input(d)["properties"]["name"].update(maxLength=10),
+    ),
+    Case(
+        "request-bound-tightened",
+        True,
+        "POST /things",
+        new=lambda d: thing_input(d)["properties"]["tag"].update(pattern="^[a-z]+$"),
+    ),
+    Case(
+        "request-bound-changed",
+        False,
+        "POST /things",
+        new=lambda d: thing_input(d)["properties"]["name"].pop("maxLength"),
+        old=lambda d: thing_input(d)["properties"]["name"].update(maxLength=10),
+    ),
+    Case(
         "request-variant-removed",
         True,
         "POST /things",

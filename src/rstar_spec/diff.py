@@ -28,7 +28,11 @@ _ALWAYS_BREAKING = {
     "response-property-became-optional", "request-enum-value-removed", "response-enum-value-added",
     "request-property-removed-closed", "request-variant-removed", "response-variant-added",
     "response-enum-removed", "request-enum-added", "response-header-removed", "response-header-became-optional",
+    "response-bound-relaxed", "request-bound-tightened",
 }  # fmt: skip
+_LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
+_UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
+_SHAPES = ("pattern", "format")
 
 
 @dataclass(frozen=True, order=True)
@@ -259,6 +263,7 @@ class _Differ:
                      self.new, pointer, not harmless)  # fmt: skip
             return
         self.enums(where, label, direction, old_s, new_s, pointer)
+        self.bounds(where, label, direction, old_s, new_s, pointer)
         self.properties(where, label, direction, old_s, old_pointer, new_s, pointer, seen)
         if "items" in old_s and "items" in new_s:
             self.schema(where, f"{label}[]", direction, old_s["items"], (*old_pointer, "items"),
@@ -303,6 +308,32 @@ class _Differ:
             self.add(
                 f"{direction}-enum-value-removed", where, f"{label}: enum value {value!r} removed", self.new, pointer
             )
+
+    def bounds(
+        self, where: str, label: str, direction: str, old_s: dict[str, Any], new_s: dict[str, Any], pointer: Pointer
+    ) -> None:
+        """A bound (minimum, maxLength, pattern, format, ...) that lets more values through: harmless in a
+        request, breaking in a response (its readers meet values they were told would not come); and
+        the other way round for one that lets fewer through."""
+        for key in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, *_SHAPES):
+            old, new = old_s.get(key), new_s.get(key)
+            if old == new:
+                continue
+            if old is not None and new is None:
+                wider = True
+            elif old is None:
+                wider = False
+            elif key in _SHAPES or not isinstance(old, int | float) or not isinstance(new, int | float):
+                wider = None  # another pattern or format: neither wider nor narrower, so both ways
+            else:
+                wider = new < old if key in _LOWER_BOUNDS else new > old
+            message = f"{label}: {key} {old!r} -> {new!r}"
+            if wider is not False and direction == "response":
+                self.add("response-bound-relaxed", where, message, self.new, pointer)
+            if wider is not True and direction == "request":
+                self.add("request-bound-tightened", where, message, self.new, pointer)
+            if (wider is True and direction == "request") or (wider is False and direction == "response"):
+                self.add(f"{direction}-bound-changed", where, message, self.new, pointer, False)
 
     def properties(self, where: str, label: str, direction: str, old_s: dict[str, Any], old_pointer: Pointer,
                    new_s: dict[str, Any], pointer: Pointer, seen: set[tuple[Pointer, Pointer]]) -> None:  # fmt: skip
