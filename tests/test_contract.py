@@ -236,15 +236,19 @@ def test_unknown_phase_is_one_line(run_cli: RunCli) -> None:
         (["--base-url", "{mock}"], "not-the-key", "POST /auth with RSTAR_API_KEY answered 401"),
         (["--base-url", "{mock}"], CREDS.readonly_api_key, "answered 403 (a read-only key? use --read-only)"),
         (["--read-only"], CREDS.api_key, "--read-only is for --base-url runs"),
+        (["--base-url", "{mock}", "--ledger", "{old_ledger}"], CREDS.api_key, "holds an earlier run's record"),
     ],
 )
 def test_a_run_that_cannot_start_is_one_line_and_exit_2(
-    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, args: list[str], key: str, message: str
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str], key: str, message: str
 ) -> None:
     monkeypatch.setenv("RSTAR_API_KEY", key)
+    old_ledger = tmp_path / "earlier.jsonl"
+    old_ledger.write_text('{"collection": "/clients", "event": "created", "id": "3"}\n', encoding="utf-8")
     with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
         before = snapshot(base_url)
-        code, out, err = run_cli("contract", *(a.replace("{mock}", base_url) for a in args))
+        args = [a.replace("{mock}", base_url).replace("{old_ledger}", str(old_ledger)) for a in args]
+        code, out, err = run_cli("contract", *args)
         after = snapshot(base_url)
     assert (code, out) == (2, "") and message in err and len(err.splitlines()) == 1, err
     assert key not in err and after == before

@@ -152,6 +152,11 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
                 Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rstar-ledger-"))) / "ledger.jsonl"
             )
         else:
+            # A ledger that holds a record already is an earlier run's: this run deletes only its own.
+            if options.ledger.exists() and options.ledger.stat().st_size:
+                raise UsageError(
+                    f"--ledger {options.ledger}: holds an earlier run's record; keep it, pass another file"
+                )
             ledger = Ledger(options.ledger)
             ledger.path.parent.mkdir(parents=True, exist_ok=True)
             ledger.path.touch()
