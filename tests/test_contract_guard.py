@@ -111,7 +111,7 @@ def test_the_ledger_records_what_answers_created_and_deleted(guard: Guard) -> No
     delete = guard.judge("DELETE", "/api/v3/clients/52")
     guard.record(delete, "DELETE", "/api/v3/clients/52", 204, b"")
     assert guard.ledger.owned("/clients") == [OWNED, "52"]
-    assert guard.ledger.deleted() == {("/clients", "52")}
+    assert guard.ledger.marked("deleted") == {("/clients", "52")}
     assert guard.uncertain == ["POST /api/v3/clients answered nothing"]
 
 

@@ -23,6 +23,7 @@ from yaml.constructor import SafeConstructor
 from ._errors import Location, SpecLoadError
 from ._limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
 from ._pointer import Pointer
+from ._tree import umask
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -214,9 +215,7 @@ def write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         # mkstemp makes 0600; the file is the user's, as any tool would write it under the umask
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.fchmod(fd, 0o666 & ~mask)
+        os.fchmod(fd, 0o666 & ~umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)

@@ -236,7 +236,7 @@ def _parent(document: Any, parts: tuple[Any, ...]) -> Any:
 
 def apply_overlay(document: Any, overlay: Overlay, *, strict: bool = False, budget: _Budget | None = None) -> Any:
     """The document with every action applied, in order. The document is changed in place."""
-    budget = budget or _Budget(int(count_nodes(document) * MAX_GROWTH) + GROWTH_FLOOR)
+    budget = budget or _Budget.for_document(document)
     for action in overlay.actions:
         try:
             document = _apply_action(document, action, strict, budget)
@@ -250,7 +250,7 @@ def apply_overlay(document: Any, overlay: Overlay, *, strict: bool = False, budg
 def apply_overlays(document: Any, overlays: list[Overlay], *, strict: bool = False) -> Any:
     """Every overlay in order. The document may grow MAX_GROWTH times its size (plus GROWTH_FLOOR
     values) and nest MAX_DEPTH levels; past either, the action that would do it is refused."""
-    budget = _Budget(int(count_nodes(document) * MAX_GROWTH) + GROWTH_FLOOR)
+    budget = _Budget.for_document(document)
     for overlay in overlays:
         document = apply_overlay(document, overlay, strict=strict, budget=budget)
     return document
@@ -261,6 +261,10 @@ class _Budget:
 
     def __init__(self, allowed: int) -> None:
         self.allowed = allowed
+
+    @classmethod
+    def for_document(cls, document: Any) -> _Budget:
+        return cls(int(count_nodes(document) * MAX_GROWTH) + GROWTH_FLOOR)
 
     def spend(self, value: Any, times: int, action: Action) -> None:
         added = count_nodes(value, stop_after=self.allowed) * times

@@ -132,13 +132,9 @@ class Ledger:
             return []
         return [json.loads(line) for line in text.splitlines() if line.strip().endswith("}")]
 
-    def owned(self, collection: str | None = None) -> list[str]:
-        """Ids the run created (in order), deleted or not."""
-        seen: dict[tuple[str, str], None] = {}
-        for event in self.events():
-            if event["event"] == "created" and (collection is None or event["collection"] == collection):
-                seen[(event["collection"], event["id"])] = None
-        return [item_id for _, item_id in seen]
+    def owned(self, collection: str) -> list[str]:
+        """Ids of the collection the run created (in order), deleted or not."""
+        return [item_id for c, item_id, _ in self.created() if c == collection]
 
     def created(self) -> list[tuple[str, str, bool]]:
         """(collection, id, fixture) of everything created, in order, once each."""
@@ -148,8 +144,9 @@ class Ledger:
                 found.setdefault((event["collection"], event["id"]), bool(event.get("fixture")))
         return [(c, i, fixture) for (c, i), fixture in found.items()]
 
-    def deleted(self) -> set[tuple[str, str]]:
-        return {(e["collection"], e["id"]) for e in self.events() if e["event"] == "deleted"}
+    def marked(self, event: str) -> set[tuple[str, str]]:
+        """(collection, id) of every item with this event: "deleted" (by a case), "cleaned" (by the cleanup)."""
+        return {(e["collection"], e["id"]) for e in self.events() if e["event"] == event}
 
 
 @dataclass

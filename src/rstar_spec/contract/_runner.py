@@ -196,7 +196,7 @@ def _clean_up(account: Account, ledger: Ledger, guard: Guard, code: int, started
     try:
         left = account.delete_all(ledger)
     except KeyboardInterrupt:
-        cleaned = {(e["collection"], e["id"]) for e in ledger.events() if e["event"] == "cleaned"}
+        cleaned = ledger.marked("cleaned")
         left = [f"{i} (cleanup interrupted)" for c, i, _ in created if (c, i) not in cleaned]
     except RstarError as exc:
         left = [f"{i} ({exc.message})" for _, i, _ in created]

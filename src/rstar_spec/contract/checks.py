@@ -59,13 +59,14 @@ def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
         return
     ledger = Ledger(Path(_GUARD["ledger"]))
     keep = [str(i) for i in _GUARD["keep"].get(collection, [])]
-    deleted = {item_id for c, item_id in ledger.deleted() if c == collection}
-    spares = [i for i in ledger.owned(collection) if i not in keep and i not in deleted]
+    owned = ledger.owned(collection)
+    deleted = {item_id for c, item_id in ledger.marked("deleted") if c == collection}
+    spares = [i for i in owned if i not in keep and i not in deleted]
     value = case.path_parameters[name]
     if method == "DELETE":
         accept, pool, prefer = spares, spares, True
     else:
-        accept, pool, prefer = ledger.owned(collection), keep, next(_puts) % 4 != 3
+        accept, pool, prefer = owned, keep, next(_puts) % 4 != 3
     if str(value) not in accept:
         case.path_parameters[name] = shape_value(value, pool, _GUARD["absent"], prefer)
 
