@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault(
+    "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema"
+)  # the oracle stays pure Python: independent of jsonschema-rs
+
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -67,3 +73,13 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
         return code, out, err
 
     return run
+
+
+# Scalars that YAML 1.1 and 1.2, PyYAML and rapidyaml, read in different ways, and some that they agree on.
+TRICKY = [
+    "yes", "No", "on", "OFF", "y", "~", "null", "Null", "true", "True", "1", "-1", "+1", "01", "017", "0o17",
+    "0x1F", "1_000", "1e3", "1.5e3", "1.5e+3", "1.0", "1.", ".5", ".inf", "-.inf", ".nan", "1:30", "2026-01-15",
+    "2026-01-15T09:30:00Z", "", " ", "=", "<<", "*a", "&a", "!x", "a: b", "#c", "- x", "'q'", '"d"', "é", "\\u00e9",
+    "line\nbreak", "tab\there", "trailing ", "12345678901234567890", "-0", "0.0", "3.14", "@at", "%pc", "`tick",
+    "{a}", "[b]", "?", ":", "a #b", "\t", "\r\n",
+]  # fmt: skip

@@ -31,7 +31,7 @@ def test_external_refs_become_components_not_copies() -> None:
     assert mapping["api_key"] == "#/components/schemas/ApiKeyGrant"
     assert list(doc["components"]) == ["schemas", "responses", "parameters", "headers", "securitySchemes"]
     refs = [line for line in bundle(SPEC_DIR / "openapi.yaml").dump().splitlines() if "$ref" in line]
-    assert refs and all("'#/components/" in line for line in refs)
+    assert refs and all('"#/components/' in line for line in refs)
 
 
 def test_source_map_points_at_the_source_file_and_line() -> None:

@@ -80,7 +80,7 @@ def test_validate_reports_a_bad_example_at_its_line(spec_copy: SpecCopy, run_cli
     line = spec_copy.line_of("paths/auth.yaml", "expires_in: soon")
     assert (
         out
-        == f"spec/paths/auth.yaml:{line}:17: example does not match its schema at /expires_in: 'soon' is not of type 'integer'\n"
+        == f'spec/paths/auth.yaml:{line}:17: example does not match its schema at /expires_in: "soon" is not of type "integer"\n'
     )
 
 

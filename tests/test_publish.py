@@ -87,11 +87,3 @@ def test_a_failed_publish_leaves_the_previous_output(spec_copy: SpecCopy, run_cl
     assert code == 2 and "is not valid OpenAPI at /paths//heart/get/deprecated" in err and len(err.splitlines()) == 1
     assert {p.name: p.read_text() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left behind
-
-
-def test_parallel_validation_gives_the_same_publication(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rstar_spec import publish
-
-    sequential = render(SPEC_DIR / "openapi.yaml", OVERLAYS)
-    monkeypatch.setattr(publish, "_PARALLEL_FROM_OPERATIONS", 0)  # the project spec is small: force the pool
-    assert render(SPEC_DIR / "openapi.yaml", OVERLAYS).files == sequential.files

@@ -224,27 +224,31 @@ class _Bundler:
 
     def resolve_ref(self, ref: str, path: Path, src: Pointer) -> tuple[Path, Pointer]:
         """The file and pointer a ref names, checked to exist inside spec/."""
-        where = self.load(path).location(src)
+
+        # Looked up only for an error: a file's positions are computed on first use.
+        def where() -> Location:
+            return self.load(path).location(src)
+
         parts = urlsplit(ref)
         if parts.scheme or parts.netloc:
-            raise RefError(f"$ref {ref!r} is a URL: only files inside {self.spec_dir.name}/ may be referenced", where)
+            raise RefError(f"$ref {ref!r} is a URL: only files inside {self.spec_dir.name}/ may be referenced", where())
         file_part, _, fragment = ref.partition("#")
         target = path if file_part == "" else self._targets.get((path.parent, file_part))
         if target is None:
             target = (path.parent / file_part).resolve()
             if not target.is_relative_to(self.spec_dir):
                 raise RefError(
-                    f"$ref {ref!r} leaves {self.spec_dir.name}/: only files inside it may be referenced", where
+                    f"$ref {ref!r} leaves {self.spec_dir.name}/: only files inside it may be referenced", where()
                 )
             if not target.is_file():
-                raise RefError(f"$ref {ref!r}: file not found", where)
+                raise RefError(f"$ref {ref!r}: file not found", where())
             self._targets[(path.parent, file_part)] = target
         try:
             pointer = from_fragment(fragment)
         except ValueError as exc:
-            raise RefError(f"$ref {ref!r}: {exc}", where) from None
+            raise RefError(f"$ref {ref!r}: {exc}", where()) from None
         if get(self.load(target).data, pointer, _NOWHERE) is _NOWHERE:
-            raise RefError(f"$ref {ref!r} points nowhere: no {to_string(pointer)!r} in {target.name}", where)
+            raise RefError(f"$ref {ref!r} points nowhere: no {to_string(pointer)!r} in {target.name}", where())
         return target, pointer
 
     def internal_pointer(self, target: Path, pointer: Pointer) -> Pointer | None:

@@ -118,7 +118,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--fail-every", type=_positive, metavar="N", help="answer every Nth request 503")
     cmd.add_argument(
-        "--validate-responses", action="store_true", help="check every answer against the spec (500 if not)"
+        "--validate-responses",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="check every answer against the spec, a 500 if one does not match (default: on; "
+        "--no-validate-responses to serve unchecked)",
     )
     cmd.add_argument(
         "--seed", type=int, default=36, metavar="N", help="clients in the store at start (default: %(default)s)"

@@ -28,7 +28,7 @@ from openapi_python_client.strings import ClassName, PythonIdentifier
 from ._errors import GenerateError, shorten
 from ._pointer import Pointer, to_string
 from ._walk import Parameter, effective_parameters, is_authenticated, iter_operations, resolve
-from .validate import ExampleValidator
+from .schema_engine import BundleSchemas
 
 IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete"})
 PAGINATION_KEYS = ("items", "offset", "limit", "total")
@@ -330,7 +330,7 @@ def _token(doc: dict[str, Any], naming: _Naming) -> TokenFacts | None:
     if not isinstance(grants, dict) or set(grants) - set(CREDENTIAL_PLACEHOLDERS) or "refresh" not in grants:
         raise GenerateError(f"{where}/grants: must map some of api_key, password and refresh (required) to bodies")
     body_pointer = (*pointer, "requestBody", "content", "application/json", "schema")
-    validator = ExampleValidator(doc)
+    schemas = BundleSchemas(doc)
     for kind, body in grants.items():
         if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
             raise GenerateError(f"{where}/grants/{kind}: must be a mapping of strings")
@@ -339,7 +339,7 @@ def _token(doc: dict[str, Any], naming: _Naming) -> TokenFacts | None:
             wanted = ", ".join("{" + p + "}" for p in sorted(CREDENTIAL_PLACEHOLDERS[kind]))
             raise GenerateError(f"{where}/grants/{kind}: must use exactly {wanted}")
         sample = {k: ("x" if _PLACEHOLDER.match(v) else v) for k, v in body.items()}
-        error = next(validator.errors(body_pointer, sample), None)
+        error = schemas.first_error(body_pointer, sample)
         if error is not None:
             raise GenerateError(
                 f"{where}/grants/{kind}: not a valid body of {to_string(body_pointer)}: {shorten(error.message, 120)}"

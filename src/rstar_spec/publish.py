@@ -22,13 +22,9 @@ is then replaced as a whole, so a failed run leaves the previous one untouched.
 from __future__ import annotations
 
 import copy
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from ._errors import RstarError
 from ._pointer import Pointer, from_fragment, get, to_string
@@ -99,8 +95,8 @@ def _drop_mappings(node: Any) -> None:
             _drop_mappings(value)
 
 
-def _check_valid(name: str, doc: dict[str, Any], validator: type) -> None:
-    problems = validate_structure(doc, validator)
+def _check_valid(name: str, doc: dict[str, Any], version: str) -> None:
+    problems = validate_structure(doc, version)
     if problems:
         raise PublishError(f"{name} is not valid OpenAPI at /{'/'.join(problems[0].pointer)}: {problems[0].message}")
 
@@ -115,22 +111,13 @@ def _check_dereferenced(dereferenced: dict[str, Any], published: dict[str, Any])
         raise PublishError("dereferenced rendering lost or changed an operation")
 
 
-_PARALLEL_FROM_OPERATIONS = 200  # below this a second process costs more than it saves
-
-
-def _validate_all(renderings: dict[str, tuple[dict[str, Any], type | None]], published: dict[str, Any]) -> None:
-    """Validate every rendering; on a large spec the 3.0.3 one in a second process, beside the 3.1 one."""
-    checks = [(f"{stem}.yaml", doc, validator) for stem, (doc, validator) in renderings.items() if validator]
-    operations = sum(1 for _ in iter_operations(published))
-    with ProcessPoolExecutor(max_workers=1) if operations >= _PARALLEL_FROM_OPERATIONS else nullcontext() as pool:
-        pending = [pool.submit(_check_valid, *check) for check in checks[1:]] if pool else []
-        for check in checks[: 1 if pool else None]:
-            _check_valid(*check)
-        for future in pending:
-            future.result()  # re-raises the worker's PublishError
-    for doc, validator in renderings.values():
-        if validator is None:
+def _validate_all(renderings: dict[str, tuple[dict[str, Any], str | None]], published: dict[str, Any]) -> None:
+    """Validate every rendering against the OpenAPI version it is written in."""
+    for stem, (doc, version) in renderings.items():
+        if version is None:
             _check_dereferenced(doc, published)
+        else:
+            _check_valid(f"{stem}.yaml", doc, version)
 
 
 def render(root_file: Path, overlays_dir: Path) -> Publication:
@@ -138,10 +125,10 @@ def render(root_file: Path, overlays_dir: Path) -> Publication:
     published = build_target(root_file, "publish", overlays_dir)
     dereferenced = dereference(published)
     downconverted, losses = downconvert(published)
-    renderings: dict[str, tuple[dict[str, Any], type | None]] = {
-        BASENAME: (published, OpenAPIV31SpecValidator),
+    renderings: dict[str, tuple[dict[str, Any], str | None]] = {
+        BASENAME: (published, "3.1"),
         f"{BASENAME}.dereferenced": (dereferenced, None),
-        f"{BASENAME}.3.0": (downconverted, OpenAPIV30SpecValidator),
+        f"{BASENAME}.3.0": (downconverted, "3.0"),
     }
     publication = Publication(losses=losses)
     _validate_all(renderings, published)

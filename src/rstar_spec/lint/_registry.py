@@ -1,25 +1,31 @@
-"""The lint machinery: rules as small registered functions, findings as values.
+"""The lint machinery: rules as small registered functions that subscribe to node kinds.
 
-A rule is a function ``check(ctx) -> Iterable[(pointer, message)]`` registered
-with ``@rule(id, reason)``; the pointer is a place in the bundle, turned into the
-source location (``file:line:col``) through the bundle's source map. A node may
-silence rules for itself and everything below it with ``x-lint-ignore: [rule-id]``
-(the publish overlay strips that extension).
+A rule is registered with ``@rule(id, reason, on=KIND)`` and called once per
+node of that kind, as Redocly's and Spectral's visitors do:
+``check(ctx, node) -> Iterable[(pointer, message)]``. One typed walk of the
+document (``_visit.py``) finds every node of every kind once; rules that compare
+nodes with one another (unique operationIds, unused components) subscribe to
+``document`` and read the walk's index instead of walking again.
+
+The pointer of a finding is a place in the bundle, turned into ``file:line:col``
+through the bundle's source map only then: a clean run never computes a
+position. A node may silence rules for itself and everything below it with
+``x-lint-ignore: [rule-id]`` (the publish overlay strips that extension).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from .._errors import Location
 from .._pointer import Pointer
-from .._walk import iter_operations, resolve
+from .._walk import resolve
 from ..bundle import Bundle
+from ._visit import KINDS, Node, index_document
 
-Check = Callable[["LintContext"], Iterable[tuple[Pointer, str]]]
+Check = Callable[["LintContext", Node], Iterable[tuple[Pointer, str]]]
 IGNORE_KEY = "x-lint-ignore"
 
 
@@ -29,18 +35,23 @@ class Rule:
     reason: str
     check: Check = field(repr=False)
     severity: str = "error"
+    on: tuple[str, ...] = ("document",)
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, reason: str, severity: str = "error") -> Callable[[Check], Check]:
-    """Register a check under rule_id; reason is the one line that says why the rule exists."""
+def rule(rule_id: str, reason: str, *, on: str | tuple[str, ...], severity: str = "error") -> Callable[[Check], Check]:
+    """Register check under rule_id, called for every node of the kind(s) `on`; reason says why the rule exists."""
+    kinds = (on,) if isinstance(on, str) else on
+    unknown = [kind for kind in kinds if kind not in KINDS]
+    if unknown:
+        raise ValueError(f"lint rule {rule_id!r} subscribes to {unknown[0]!r}, not one of {', '.join(KINDS)}")
 
     def register(check: Check) -> Check:
         if rule_id in RULES:
             raise ValueError(f"lint rule {rule_id!r} registered twice")
-        RULES[rule_id] = Rule(rule_id, reason, check, severity)
+        RULES[rule_id] = Rule(rule_id, reason, check, severity, kinds)
         return check
 
     return register
@@ -58,18 +69,18 @@ class Finding:
 
 
 class LintContext:
-    """What rules look at: the bundled document, with helpers cached once per run."""
+    """What rules look at: the bundled document and the index of its nodes by kind (one walk)."""
 
     def __init__(self, bundle: Bundle) -> None:
         self.bundle = bundle
         self.doc = bundle.data
+        self.index: dict[str, list[Node]] = index_document(self.doc)
 
     def resolve(self, node: Any, pointer: Pointer) -> tuple[Pointer, Any]:
         return resolve(self.doc, node, pointer)
 
-    @cached_property
-    def operations(self) -> list[tuple[Pointer, str, str, dict[str, Any]]]:
-        return list(iter_operations(self.doc))
+    def nodes(self, kind: str) -> list[Node]:
+        return self.index[kind]
 
 
 def _ignored(doc: Any, pointer: Pointer, rule_id: str) -> bool:
@@ -93,9 +104,18 @@ def run_rules(bundle: Bundle, rule_ids: Iterable[str] | None = None) -> list[Fin
     """Every finding of the selected rules (all by default), sorted by place, without repeats."""
     ctx = LintContext(bundle)
     selected = [RULES[r] for r in rule_ids] if rule_ids is not None else list(RULES.values())
-    findings: set[Finding] = set()
+    by_kind: dict[str, list[Rule]] = {}
     for lint_rule in selected:
-        for pointer, message in lint_rule.check(ctx):
-            if not _ignored(bundle.data, pointer, lint_rule.id):
-                findings.add(Finding(bundle.locate(pointer), lint_rule.id, message, lint_rule.severity))
+        for kind in lint_rule.on:
+            by_kind.setdefault(kind, []).append(lint_rule)
+    raw: list[tuple[Rule, Pointer, str]] = []
+    for kind, subscribers in by_kind.items():
+        for node in ctx.nodes(kind):
+            for lint_rule in subscribers:
+                raw.extend((lint_rule, pointer, message) for pointer, message in lint_rule.check(ctx, node))
+    findings = {
+        Finding(bundle.locate(pointer), lint_rule.id, message, lint_rule.severity)
+        for lint_rule, pointer, message in raw
+        if not _ignored(bundle.data, pointer, lint_rule.id)
+    }
     return sorted(findings)

@@ -3,6 +3,9 @@
 Drawn from the contract page (shared/reception-star-api.md) and from what
 Spectral's ``oas`` and Redocly's ``recommended`` rule sets check. Each rule's
 reason is the one line a spec author sees with `rstar-spec lint --list`.
+
+Each rule subscribes to one kind of node (``on=``) and sees one node per call;
+the walk that finds them runs once per lint (``_visit.py``).
 """
 
 from __future__ import annotations
@@ -12,20 +15,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from .._pointer import KeyPointer, Pointer, from_fragment
-from .._walk import (
-    WRITE_METHODS,
-    effective_parameters,
-    is_authenticated,
-    iter_headers,
-    iter_parameters,
-    iter_path_items,
-    iter_refs,
-    iter_request_bodies,
-    iter_responses,
-    iter_schemas,
-)
+from .._walk import HTTP_METHODS, WRITE_METHODS, effective_parameters, is_authenticated, iter_refs
 from ..validate import validate_examples, validate_structure
 from ._registry import LintContext, rule
+from ._visit import Node
 
 Found = Iterator[tuple[Pointer, str]]
 
@@ -57,42 +50,39 @@ def _merged_object(ctx: LintContext, schema: Any, pointer: Pointer) -> tuple[Poi
 
 
 # -- structure and examples ----------------------------------------------------------------
-@rule("openapi-structure", "The document must be valid OpenAPI 3.1, or no tool can read it.")
-def openapi_structure(ctx: LintContext) -> Found:
+@rule("openapi-structure", "The document must be valid OpenAPI 3.1, or no tool can read it.", on="document")
+def openapi_structure(ctx: LintContext, node: Node) -> Found:
     for problem in validate_structure(ctx.doc):
         yield problem.pointer, problem.message
 
 
-@rule("example-valid", "Examples are documentation and mock answers: a wrong one misleads both.")
-def example_valid(ctx: LintContext) -> Found:
+@rule("example-valid", "Examples are documentation and mock answers: a wrong one misleads both.", on="document")
+def example_valid(ctx: LintContext, node: Node) -> Found:
     for problem in validate_examples(ctx.doc):
         yield problem.pointer, problem.message
 
 
-@rule("examples-present", "Every request body and response needs an example for the docs and the mock.")
-def examples_present(ctx: LintContext) -> Found:
-    owners = [*iter_request_bodies(ctx.doc), *((p, r) for p, _, r in iter_responses(ctx.doc))]
-    for pointer, owner in owners:
-        content = owner.get("content")
-        if "$ref" in owner or not isinstance(content, dict):
-            continue
-        for media_type, media in content.items():
-            if isinstance(media, dict) and "example" not in media and not media.get("examples"):
-                yield (*pointer, "content", media_type), f"media type {media_type} has no example"
+@rule(
+    "examples-present", "Every request body and response needs an example for the docs and the mock.", on="media_type"
+)
+def examples_present(ctx: LintContext, node: Node) -> Found:
+    media = node.value
+    if node.owner in ("request_body", "response") and "example" not in media and not media.get("examples"):
+        yield node.pointer, f"media type {node.pointer[-1]} has no example"
 
 
 # -- operations ----------------------------------------------------------------------------
-@rule("operation-id", "Generators name methods, and links name targets, by operationId.")
-def operation_id(ctx: LintContext) -> Found:
-    for pointer, path, method, op in ctx.operations:
-        if not isinstance(op.get("operationId"), str) or not op["operationId"]:
-            yield pointer, f"{method.upper()} {path} has no operationId"
+@rule("operation-id", "Generators name methods, and links name targets, by operationId.", on="operation")
+def operation_id(ctx: LintContext, node: Node) -> Found:
+    if not isinstance(node.value.get("operationId"), str) or not node.value["operationId"]:
+        yield node.pointer, f"{node.method.upper()} {node.path} has no operationId"
 
 
-@rule("operation-id-unique", "Two operations with one operationId make one of them unreachable by name.")
-def operation_id_unique(ctx: LintContext) -> Found:
+@rule("operation-id-unique", "Two operations with one operationId make one of them unreachable by name.", on="document")
+def operation_id_unique(ctx: LintContext, node: Node) -> Found:
     seen: dict[str, str] = {}
-    for pointer, path, method, op in ctx.operations:
+    for op_node in ctx.nodes("operation"):
+        pointer, path, method, op = op_node.pointer, op_node.path, op_node.method, op_node.value
         op_id = op.get("operationId")
         if isinstance(op_id, str):
             if op_id in seen:
@@ -101,86 +91,85 @@ def operation_id_unique(ctx: LintContext) -> Found:
                 seen[op_id] = f"{method.upper()} {path}"
 
 
-@rule("operation-id-snake-case", "operationIds become Python method names: snake_case.")
-def operation_id_snake_case(ctx: LintContext) -> Found:
-    for pointer, _, _, op in ctx.operations:
-        op_id = op.get("operationId")
-        if isinstance(op_id, str) and op_id and not _SNAKE_CASE.match(op_id):
-            yield (*pointer, "operationId"), f"operationId {op_id!r} is not snake_case"
+@rule("operation-id-snake-case", "operationIds become Python method names: snake_case.", on="operation")
+def operation_id_snake_case(ctx: LintContext, node: Node) -> Found:
+    op_id = node.value.get("operationId")
+    if isinstance(op_id, str) and op_id and not _SNAKE_CASE.match(op_id):
+        yield (*node.pointer, "operationId"), f"operationId {op_id!r} is not snake_case"
 
 
-@rule("operation-summary", "The reference docs and the client's docstrings list operations by summary.")
-def operation_summary(ctx: LintContext) -> Found:
-    for pointer, path, method, op in ctx.operations:
-        if not isinstance(op.get("summary"), str) or not op["summary"].strip():
-            yield pointer, f"{method.upper()} {path} has no summary"
+@rule("operation-summary", "The reference docs and the client's docstrings list operations by summary.", on="operation")
+def operation_summary(ctx: LintContext, node: Node) -> Found:
+    summary = node.value.get("summary")
+    if not isinstance(summary, str) or not summary.strip():
+        yield node.pointer, f"{node.method.upper()} {node.path} has no summary"
 
 
-@rule("operation-tags", "Docs and clients group operations by their tag.")
-def operation_tags(ctx: LintContext) -> Found:
-    for pointer, path, method, op in ctx.operations:
-        if not isinstance(op.get("tags"), list) or not op["tags"]:
-            yield pointer, f"{method.upper()} {path} has no tag"
+@rule("operation-tags", "Docs and clients group operations by their tag.", on="operation")
+def operation_tags(ctx: LintContext, node: Node) -> Found:
+    if not isinstance(node.value.get("tags"), list) or not node.value["tags"]:
+        yield node.pointer, f"{node.method.upper()} {node.path} has no tag"
 
 
-@rule("operation-tag-defined", "A tag used by an operation is declared, with a description, at the top.")
-def operation_tag_defined(ctx: LintContext) -> Found:
-    declared = {t.get("name") for t in ctx.doc.get("tags", []) or [] if isinstance(t, dict)}
-    for pointer, _, _, op in ctx.operations:
-        for i, tag in enumerate(op.get("tags", []) or []):
-            if tag not in declared:
-                yield (*pointer, "tags", str(i)), f"tag {tag!r} is not declared in the top-level tags"
+@rule(
+    "operation-tag-defined", "A tag used by an operation is declared, with a description, at the top.", on="operation"
+)
+def operation_tag_defined(ctx: LintContext, node: Node) -> Found:
+    declared = {t.value.get("name") for t in ctx.nodes("tag")}
+    for i, tag in enumerate(node.value.get("tags", []) or []):
+        if tag not in declared:
+            yield (*node.pointer, "tags", str(i)), f"tag {tag!r} is not declared in the top-level tags"
 
 
-@rule("tag-description", "A tag without a description is a heading without text in the docs.")
-def tag_description(ctx: LintContext) -> Found:
-    for i, tag in enumerate(ctx.doc.get("tags", []) or []):
-        if isinstance(tag, dict) and not tag.get("description"):
-            yield ("tags", str(i)), f"tag {tag.get('name')!r} has no description"
+@rule("tag-description", "A tag without a description is a heading without text in the docs.", on="tag")
+def tag_description(ctx: LintContext, node: Node) -> Found:
+    if not node.value.get("description"):
+        yield node.pointer, f"tag {node.value.get('name')!r} has no description"
 
 
-@rule("info-description", "The published spec introduces the API in info.description.")
-def info_description(ctx: LintContext) -> Found:
+@rule("info-description", "The published spec introduces the API in info.description.", on="document")
+def info_description(ctx: LintContext, node: Node) -> Found:
     info = ctx.doc.get("info")
     if isinstance(info, dict) and not info.get("description"):
         yield ("info",), "info has no description"
 
 
-@rule("operation-success-response", "An operation that documents no 2xx answer cannot be used.")
-def operation_success_response(ctx: LintContext) -> Found:
-    for pointer, path, method, op in ctx.operations:
-        responses = op.get("responses")
-        if isinstance(responses, dict) and not any(str(code).startswith("2") for code in responses):
-            yield (*pointer, "responses"), f"{method.upper()} {path} documents no 2xx response"
+@rule("operation-success-response", "An operation that documents no 2xx answer cannot be used.", on="operation")
+def operation_success_response(ctx: LintContext, node: Node) -> Found:
+    responses = node.value.get("responses")
+    if isinstance(responses, dict) and not any(str(code).startswith("2") for code in responses):
+        yield (*node.pointer, "responses"), f"{node.method.upper()} {node.path} documents no 2xx response"
 
 
-@rule("auth-error-responses", "Every authenticated operation can answer 401, 429 and 500; clients handle them.")
-def auth_error_responses(ctx: LintContext) -> Found:
-    for pointer, path, method, op in ctx.operations:
-        responses = op.get("responses")
-        if is_authenticated(ctx.doc, op) and isinstance(responses, dict):
-            missing = [code for code in ("401", "429", "500") if code not in responses]
-            if missing:
-                yield (
-                    (*pointer, "responses"),
-                    f"{method.upper()} {path} needs a token but does not document {', '.join(missing)}",
-                )
+@rule(
+    "auth-error-responses",
+    "Every authenticated operation can answer 401, 429 and 500; clients handle them.",
+    on="operation",
+)
+def auth_error_responses(ctx: LintContext, node: Node) -> Found:
+    responses = node.value.get("responses")
+    if is_authenticated(ctx.doc, node.value) and isinstance(responses, dict):
+        missing = [code for code in ("401", "429", "500") if code not in responses]
+        if missing:
+            yield (
+                (*node.pointer, "responses"),
+                f"{node.method.upper()} {node.path} needs a token but does not document {', '.join(missing)}",
+            )
 
 
-@rule("write-forbidden-response", "A read-only API key gets 403 on every write; writes document it.")
-def write_forbidden_response(ctx: LintContext) -> Found:
-    for pointer, path, method, op in ctx.operations:
-        responses = op.get("responses")
-        writes = method in WRITE_METHODS and is_authenticated(ctx.doc, op)
-        if writes and isinstance(responses, dict) and "403" not in responses:
-            yield (*pointer, "responses"), f"{method.upper()} {path} writes but does not document 403"
+@rule("write-forbidden-response", "A read-only API key gets 403 on every write; writes document it.", on="operation")
+def write_forbidden_response(ctx: LintContext, node: Node) -> Found:
+    responses = node.value.get("responses")
+    writes = node.method in WRITE_METHODS and is_authenticated(ctx.doc, node.value)
+    if writes and isinstance(responses, dict) and "403" not in responses:
+        yield (*node.pointer, "responses"), f"{node.method.upper()} {node.path} writes but does not document 403"
 
 
-@rule("operation-security-defined", "A security requirement must name a declared security scheme.")
-def operation_security_defined(ctx: LintContext) -> Found:
+@rule("operation-security-defined", "A security requirement must name a declared security scheme.", on="document")
+def operation_security_defined(ctx: LintContext, node: Node) -> Found:
     schemes = ctx.doc.get("components", {}).get("securitySchemes", {}) or {}
     places: list[tuple[Pointer, Any]] = [(("security",), ctx.doc.get("security"))]
-    places += [((*pointer, "security"), op.get("security")) for pointer, _, _, op in ctx.operations]
+    places += [((*op.pointer, "security"), op.value.get("security")) for op in ctx.nodes("operation")]
     for pointer, security in places:
         for i, requirement in enumerate(security or []):
             for name in requirement if isinstance(requirement, dict) else ():
@@ -191,55 +180,60 @@ def operation_security_defined(ctx: LintContext) -> Found:
                     )
 
 
-@rule("operation-parameters-unique", "Two parameters with one name and location: tools keep only one.")
-def operation_parameters_unique(ctx: LintContext) -> Found:
-    lists: list[tuple[Pointer, Any]] = [
-        ((*p, "parameters"), item.get("parameters")) for p, item in iter_path_items(ctx.doc)
-    ]
-    lists += [((*p, "parameters"), op.get("parameters")) for p, _, _, op in ctx.operations]
-    for pointer, params in lists:
-        seen: set[tuple[str, str]] = set()
-        for i, param in enumerate(params or []):
-            _, resolved = ctx.resolve(param, (*pointer, str(i)))
-            if not isinstance(resolved, dict):
-                continue
-            name, where = str(resolved.get("name")), str(resolved.get("in"))
-            key = (name.lower() if where == "header" else name, where)
-            if key in seen:
-                yield (*pointer, str(i)), f"parameter {name!r} in {where} is declared twice"
-            seen.add(key)
+@rule(
+    "operation-parameters-unique",
+    "Two parameters with one name and location: tools keep only one.",
+    on="parameter_list",
+)
+def operation_parameters_unique(ctx: LintContext, node: Node) -> Found:
+    seen: set[tuple[str, str]] = set()
+    for i, param in enumerate(node.value or []):
+        _, resolved = ctx.resolve(param, (*node.pointer, str(i)))
+        if not isinstance(resolved, dict):
+            continue
+        name, where = str(resolved.get("name")), str(resolved.get("in"))
+        key = (name.lower() if where == "header" else name, where)
+        if key in seen:
+            yield (*node.pointer, str(i)), f"parameter {name!r} in {where} is declared twice"
+        seen.add(key)
 
 
-@rule("parameter-description", "A parameter without a description leaves its meaning to guesswork.")
-def parameter_description(ctx: LintContext) -> Found:
-    for pointer, param in iter_parameters(ctx.doc):
-        if "$ref" not in param and not param.get("description"):
-            yield pointer, f"parameter {param.get('name')!r} has no description"
+@rule("parameter-description", "A parameter without a description leaves its meaning to guesswork.", on="parameter")
+def parameter_description(ctx: LintContext, node: Node) -> Found:
+    if "$ref" not in node.value and not node.value.get("description"):
+        yield node.pointer, f"parameter {node.value.get('name')!r} has no description"
 
 
 # -- paths -----------------------------------------------------------------------------------
-@rule("path-params", "Every {template} of a path is a declared, required path parameter, and vice versa.")
-def path_params(ctx: LintContext) -> Found:
-    for item_pointer, item in iter_path_items(ctx.doc):
-        path = item_pointer[1]
-        names = _TEMPLATE.findall(path)
-        if any(not n for n in names):
-            yield KeyPointer(item_pointer), f"path {path} has an empty parameter template {{}}"
-        if len(set(names)) != len(names):
-            yield KeyPointer(item_pointer), f"path {path} repeats a parameter template"
-        shared = _path_params(ctx, item.get("parameters"), (*item_pointer, "parameters"))
-        everything = dict(shared)
-        for pointer, _, _, op in (o for o in ctx.operations if o[0][:2] == item_pointer):
-            own = _path_params(ctx, op.get("parameters"), (*pointer, "parameters"))
-            everything.update(own)
-            for name in names:
-                if name and name not in shared and name not in own:
-                    yield pointer, f"path parameter {{{name}}} of {path} is not declared for {pointer[-1].upper()}"
-        for name, (pointer, param) in everything.items():
-            if name not in names:
-                yield pointer, f"path parameter {name!r} is not in the path {path}"
-            elif param.get("required") is not True:
-                yield pointer, f"path parameter {name!r} must be required: true"
+@rule(
+    "path-params",
+    "Every {template} of a path is a declared, required path parameter, and vice versa.",
+    on="path_item",
+)
+def path_params(ctx: LintContext, node: Node) -> Found:
+    item_pointer, item, path = node.pointer, node.value, node.path
+    names = _TEMPLATE.findall(path)
+    if any(not n for n in names):
+        yield KeyPointer(item_pointer), f"path {path} has an empty parameter template {{}}"
+    if len(set(names)) != len(names):
+        yield KeyPointer(item_pointer), f"path {path} repeats a parameter template"
+    shared = _path_params(ctx, item.get("parameters"), (*item_pointer, "parameters"))
+    everything = dict(shared)
+    for method in HTTP_METHODS:
+        op = item.get(method)
+        if not isinstance(op, dict):
+            continue
+        pointer = (*item_pointer, method)
+        own = _path_params(ctx, op.get("parameters"), (*pointer, "parameters"))
+        everything.update(own)
+        for name in names:
+            if name and name not in shared and name not in own:
+                yield pointer, f"path parameter {{{name}}} of {path} is not declared for {method.upper()}"
+    for name, (pointer, param) in everything.items():
+        if name not in names:
+            yield pointer, f"path parameter {name!r} is not in the path {path}"
+        elif param.get("required") is not True:
+            yield pointer, f"path parameter {name!r} must be required: true"
 
 
 def _path_params(ctx: LintContext, params: Any, pointer: Pointer) -> dict[str, tuple[Pointer, dict[str, Any]]]:
@@ -251,33 +245,33 @@ def _path_params(ctx: LintContext, params: Any, pointer: Pointer) -> dict[str, t
     return found
 
 
-@rule("path-no-trailing-slash", "/clients and /clients/ would be two paths to one resource.")
-def path_no_trailing_slash(ctx: LintContext) -> Found:
-    for pointer, _ in iter_path_items(ctx.doc):
-        if len(pointer[1]) > 1 and pointer[1].endswith("/"):
-            yield KeyPointer(pointer), f"path {pointer[1]} ends with a slash"
+@rule("path-no-trailing-slash", "/clients and /clients/ would be two paths to one resource.", on="path_item")
+def path_no_trailing_slash(ctx: LintContext, node: Node) -> Found:
+    if len(node.path) > 1 and node.path.endswith("/"):
+        yield KeyPointer(node.pointer), f"path {node.path} ends with a slash"
 
 
-@rule("path-no-query", "A query string belongs in query parameters, not in the path key.")
-def path_no_query(ctx: LintContext) -> Found:
-    for pointer, _ in iter_path_items(ctx.doc):
-        if "?" in pointer[1] or "#" in pointer[1]:
-            yield KeyPointer(pointer), f"path {pointer[1]} includes a query or fragment"
+@rule("path-no-query", "A query string belongs in query parameters, not in the path key.", on="path_item")
+def path_no_query(ctx: LintContext, node: Node) -> Found:
+    if "?" in node.path or "#" in node.path:
+        yield KeyPointer(node.pointer), f"path {node.path} includes a query or fragment"
 
 
-@rule("no-ambiguous-paths", "Paths that differ only in parameter names cannot be told apart by a router.")
-def no_ambiguous_paths(ctx: LintContext) -> Found:
+@rule(
+    "no-ambiguous-paths", "Paths that differ only in parameter names cannot be told apart by a router.", on="document"
+)
+def no_ambiguous_paths(ctx: LintContext, node: Node) -> Found:
     seen: dict[str, str] = {}
-    for pointer, _ in iter_path_items(ctx.doc):
-        shape = _TEMPLATE.sub("{}", pointer[1])
+    for item in ctx.nodes("path_item"):
+        shape = _TEMPLATE.sub("{}", item.path)
         if shape in seen:
-            yield KeyPointer(pointer), f"path {pointer[1]} is ambiguous with {seen[shape]}"
+            yield KeyPointer(item.pointer), f"path {item.path} is ambiguous with {seen[shape]}"
         else:
-            seen[shape] = pointer[1]
+            seen[shape] = item.path
 
 
-@rule("server-url", "Servers are HTTPS, real, and without a trailing slash (paths start with one).")
-def server_url(ctx: LintContext) -> Found:
+@rule("server-url", "Servers are HTTPS, real, and without a trailing slash (paths start with one).", on="document")
+def server_url(ctx: LintContext, node: Node) -> Found:
     servers = ctx.doc.get("servers")
     if not servers:
         yield (), "the document declares no servers"
@@ -306,11 +300,10 @@ def _is_list_operation(path: str, method: str, op: dict[str, Any], ctx: LintCont
     return False
 
 
-@rule("list-pagination", "Lists take the shared offset/limit parameters and answer the page envelope.")
-def list_pagination(ctx: LintContext) -> Found:
-    for pointer, path, method, op in ctx.operations:
-        if not _is_list_operation(path, method, op, ctx):
-            continue
+@rule("list-pagination", "Lists take the shared offset/limit parameters and answer the page envelope.", on="operation")
+def list_pagination(ctx: LintContext, node: Node) -> Found:
+    pointer, path, method, op = node.pointer, node.path, node.method, node.value
+    if _is_list_operation(path, method, op, ctx):
         params = {p.key: p for p in effective_parameters(ctx.doc, pointer)}
         for name in ("offset", "limit"):
             found = params.get(("query", name))
@@ -334,62 +327,57 @@ def list_pagination(ctx: LintContext) -> Found:
                     )
 
 
-@rule("error-schema", "Every 4xx/5xx body is the Error object {code, message} that clients parse.")
-def error_schema(ctx: LintContext) -> Found:
-    for pointer, path, method, op in ctx.operations:
-        for code, response in (op.get("responses") or {}).items():
-            if str(code)[:1] not in ("4", "5"):
-                continue
-            rpointer, resolved = ctx.resolve(response, (*pointer, "responses", code))
-            if not isinstance(resolved, dict):
-                continue
-            media_types = list(_json_media(resolved.get("content")))
-            if not media_types:
-                yield rpointer, f"{code} answer of {method.upper()} {path} has no JSON body with the Error schema"
-            for media_type, media in media_types:
-                spointer = (*rpointer, "content", media_type, "schema")
-                spointer, required, _ = _merged_object(ctx, media.get("schema"), spointer)
-                if not {"code", "message"} <= required:
-                    yield (
-                        spointer,
-                        f"{code} answer of {method.upper()} {path} must use the Error schema (required code and message)",
-                    )
-
-
-@rule("retry-after-header", "A 429 tells the client when to come back: Retry-After.")
-def retry_after_header(ctx: LintContext) -> Found:
-    for pointer, status, response in iter_responses(ctx.doc):
-        if status != "429":
+@rule("error-schema", "Every 4xx/5xx body is the Error object {code, message} that clients parse.", on="operation")
+def error_schema(ctx: LintContext, node: Node) -> Found:
+    pointer, path, method, op = node.pointer, node.path, node.method, node.value
+    for code, response in (op.get("responses") or {}).items():
+        if str(code)[:1] not in ("4", "5"):
             continue
-        rpointer, resolved = ctx.resolve(response, pointer)
+        rpointer, resolved = ctx.resolve(response, (*pointer, "responses", code))
+        if not isinstance(resolved, dict):
+            continue
+        media_types = list(_json_media(resolved.get("content")))
+        if not media_types:
+            yield rpointer, f"{code} answer of {method.upper()} {path} has no JSON body with the Error schema"
+        for media_type, media in media_types:
+            spointer = (*rpointer, "content", media_type, "schema")
+            spointer, required, _ = _merged_object(ctx, media.get("schema"), spointer)
+            if not {"code", "message"} <= required:
+                yield (
+                    spointer,
+                    f"{code} answer of {method.upper()} {path} must use the Error schema (required code and message)",
+                )
+
+
+@rule("retry-after-header", "A 429 tells the client when to come back: Retry-After.", on="response")
+def retry_after_header(ctx: LintContext, node: Node) -> Found:
+    if node.status == "429":
+        rpointer, resolved = ctx.resolve(node.value, node.pointer)
         headers = resolved.get("headers", {}) if isinstance(resolved, dict) else {}
         if not any(name.lower() == "retry-after" for name in headers or {}):
             yield rpointer, "429 answer does not declare the Retry-After header"
 
 
-@rule("date-time-utc", "Timestamps are UTC with a zero offset written Z; the pattern says so.")
-def date_time_utc(ctx: LintContext) -> Found:
-    for pointer, schema in iter_schemas(ctx.doc):
-        if schema.get("format") == "date-time":
-            pattern = schema.get("pattern")
-            if not isinstance(pattern, str) or not pattern.endswith("Z$"):
-                yield pointer, "date-time schema must carry a pattern that ends in Z$ (UTC, zero offset)"
+@rule("date-time-utc", "Timestamps are UTC with a zero offset written Z; the pattern says so.", on="schema")
+def date_time_utc(ctx: LintContext, node: Node) -> Found:
+    if node.value.get("format") == "date-time":
+        pattern = node.value.get("pattern")
+        if not isinstance(pattern, str) or not pattern.endswith("Z$"):
+            yield node.pointer, "date-time schema must carry a pattern that ends in Z$ (UTC, zero offset)"
 
 
-@rule("no-null-type", "An optional field without a value is left out of an answer, never null.")
-def no_null_type(ctx: LintContext) -> Found:
-    for pointer, schema in iter_schemas(ctx.doc):
-        kind = schema.get("type")
-        if kind == "null" or (isinstance(kind, list) and "null" in kind):
-            yield (*pointer, "type"), "schema admits null; leave the field out instead"
+@rule("no-null-type", "An optional field without a value is left out of an answer, never null.", on="schema")
+def no_null_type(ctx: LintContext, node: Node) -> Found:
+    kind = node.value.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        yield (*node.pointer, "type"), "schema admits null; leave the field out instead"
 
 
-@rule("request-body-closed", "A request body with an unknown property is a 400: schemas say so.")
-def request_body_closed(ctx: LintContext) -> Found:
-    for pointer, body in iter_request_bodies(ctx.doc):
-        bpointer, resolved = ctx.resolve(body, pointer)
-        for media_type, media in _json_media(resolved.get("content") if isinstance(resolved, dict) else None):
-            yield from _closed_objects(ctx, media.get("schema"), (*bpointer, "content", media_type, "schema"))
+@rule("request-body-closed", "A request body with an unknown property is a 400: schemas say so.", on="request_body")
+def request_body_closed(ctx: LintContext, node: Node) -> Found:
+    bpointer, resolved = ctx.resolve(node.value, node.pointer)
+    for media_type, media in _json_media(resolved.get("content") if isinstance(resolved, dict) else None):
+        yield from _closed_objects(ctx, media.get("schema"), (*bpointer, "content", media_type, "schema"))
 
 
 def _closed_objects(ctx: LintContext, schema: Any, pointer: Pointer) -> Found:
@@ -405,13 +393,11 @@ def _closed_objects(ctx: LintContext, schema: Any, pointer: Pointer) -> Found:
         yield pointer, "request body object must set additionalProperties: false"
 
 
-@rule("json-response-object", "Every JSON answer of the API is an object, so it can grow.")
-def json_response_object(ctx: LintContext) -> Found:
-    for pointer, _, response in iter_responses(ctx.doc):
-        if "$ref" in response:
-            continue
-        for media_type, media in _json_media(response.get("content")):
-            spointer, schema = ctx.resolve(media.get("schema"), (*pointer, "content", media_type, "schema"))
+@rule("json-response-object", "Every JSON answer of the API is an object, so it can grow.", on="response")
+def json_response_object(ctx: LintContext, node: Node) -> Found:
+    if "$ref" not in node.value:
+        for media_type, media in _json_media(node.value.get("content")):
+            spointer, schema = ctx.resolve(media.get("schema"), (*node.pointer, "content", media_type, "schema"))
             if isinstance(schema, dict) and schema.get("type") != "object":
                 yield spointer, f"JSON answer ({media_type}) must be an object schema"
 
@@ -430,64 +416,57 @@ _TYPE_CHECKS = {
 @rule(
     "enum-typed",
     "Enum values (closed, or the known values of x-extensible-enum) match the schema's type and appear once.",
+    on="schema",
 )
-def enum_typed(ctx: LintContext) -> Found:
-    for pointer, schema in iter_schemas(ctx.doc):
-        for keyword in ("enum", "x-extensible-enum"):
-            values = schema.get(keyword)
-            if not isinstance(values, list):
-                continue
-            kinds = schema.get("type")
-            kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
-            seen: list[Any] = []
-            for i, value in enumerate(values):
-                if kinds and not any(_TYPE_CHECKS.get(k, lambda v: True)(value) for k in kinds):
-                    yield (*pointer, keyword, str(i)), f"{keyword} value {value!r} is not of type {'/'.join(kinds)}"
-                if value in seen:
-                    yield (*pointer, keyword, str(i)), f"{keyword} value {value!r} appears twice"
-                seen.append(value)
+def enum_typed(ctx: LintContext, node: Node) -> Found:
+    pointer, schema = node.pointer, node.value
+    for keyword in ("enum", "x-extensible-enum"):
+        values = schema.get(keyword)
+        if not isinstance(values, list):
+            continue
+        kinds = schema.get("type")
+        kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+        seen: list[Any] = []
+        for i, value in enumerate(values):
+            if kinds and not any(_TYPE_CHECKS.get(k, lambda v: True)(value) for k in kinds):
+                yield (*pointer, keyword, str(i)), f"{keyword} value {value!r} is not of type {'/'.join(kinds)}"
+            if value in seen:
+                yield (*pointer, keyword, str(i)), f"{keyword} value {value!r} appears twice"
+            seen.append(value)
 
 
-@rule("no-ref-siblings", "Beside $ref, a Reference Object takes only summary and description; the rest is ignored.")
-def no_ref_siblings(ctx: LintContext) -> Found:
-    owners = [
-        *iter_parameters(ctx.doc),
-        *iter_request_bodies(ctx.doc),
-        *iter_headers(ctx.doc),
-        *((p, r) for p, _, r in iter_responses(ctx.doc)),
-    ]
-    for pointer, node in owners:
-        if "$ref" in node:
-            for key in node:
-                if key not in ("$ref", "summary", "description"):
-                    yield (*pointer, key), f"{key!r} beside $ref is ignored"
+_REFERENCE_KEYS = ("$ref", "summary", "description")
 
 
-@rule("no-script-in-markdown", "Descriptions are rendered as HTML in the docs: no <script>.")
-def no_script_in_markdown(ctx: LintContext) -> Found:
-    stack: list[tuple[Pointer, Any]] = [((), ctx.doc)]
-    while stack:
-        pointer, node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "description" and isinstance(value, str) and "<script" in value.lower():
-                    yield (*pointer, key), "description contains a <script> tag"
-                stack.append(((*pointer, key), value))
-        elif isinstance(node, list):
-            stack.extend(((*pointer, str(i)), v) for i, v in enumerate(node))
+@rule(
+    "no-ref-siblings",
+    "Beside $ref, a Reference Object takes only summary and description; the rest is ignored.",
+    on=("parameter", "request_body", "header", "response"),
+)
+def no_ref_siblings(ctx: LintContext, node: Node) -> Found:
+    if "$ref" in node.value:
+        for key in node.value:
+            if key not in _REFERENCE_KEYS:
+                yield (*node.pointer, key), f"{key!r} beside $ref is ignored"
 
 
-@rule("no-unused-components", "A component nothing uses is dead weight and drifts unnoticed.")
-def no_unused_components(ctx: LintContext) -> Found:
+@rule("no-script-in-markdown", "Descriptions are rendered as HTML in the docs: no <script>.", on="description")
+def no_script_in_markdown(ctx: LintContext, node: Node) -> Found:
+    if "<script" in node.value.lower():
+        yield node.pointer, "description contains a <script> tag"
+
+
+@rule("no-unused-components", "A component nothing uses is dead weight and drifts unnoticed.", on="document")
+def no_unused_components(ctx: LintContext, node: Node) -> Found:
     components = ctx.doc.get("components") or {}
     used: set[tuple[str, str]] = set()
     pending: list[Any] = [v for k, v in ctx.doc.items() if k != "components"]
     requirements = list(ctx.doc.get("security") or [])
-    requirements += [r for _, _, _, op in ctx.operations for r in op.get("security") or []]
+    requirements += [r for op in ctx.nodes("operation") for r in op.value.get("security") or []]
     used |= {("securitySchemes", name) for r in requirements if isinstance(r, dict) for name in r}
     while pending:
-        node = pending.pop()
-        refs = [ref for _, ref in iter_refs(node)] + _mapping_refs(node)
+        current = pending.pop()
+        refs = [ref for _, ref in iter_refs(current)] + _mapping_refs(current)
         for ref in refs:
             if not ref.startswith("#/components/"):
                 continue

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import jsonschema
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,7 +26,7 @@ from starlette.routing import Route
 from .._limits import MAX_BODY_BYTES, MAX_DEPTH, MAX_INT_DIGITS, too_deep
 from .._pointer import Pointer
 from .._walk import HTTP_METHODS, WRITE_METHODS, effective_parameters, is_authenticated, resolve
-from ..validate import ExampleValidator
+from ..schema_engine import BundleSchemas, SchemaError
 from ._profiles import EXTRA_PROPERTIES, PROFILES, Profile
 from ._state import Credentials, State
 
@@ -58,7 +57,7 @@ class MockSettings:
     token_ttl: int = 10800
     rate_limit: int | None = None  # requests per token per second
     fail_every: int | None = None  # every Nth request answers 503
-    validate_responses: bool = False
+    validate_responses: bool = True  # cheap with the Rust engine: on unless asked (--no-validate-responses)
     seed: int = 36
     breakage: str | None = None  # a deliberately broken variant, to prove the contract suite
     profile: str = "reference"  # what the mock does where the contract page leaves a choice (_profiles.py)
@@ -100,7 +99,7 @@ class MockApp:
             settings.credentials, settings.token_ttl, settings.seed,
             reusable_refresh_tokens=self.profile.reusable_refresh_tokens, weak_etags=self.profile.weak_etags,
         )  # fmt: skip
-        self.validator = ExampleValidator(doc)
+        self.schemas = BundleSchemas(doc)
         servers = doc.get("servers") or [{"url": "/"}]
         self.base_path = urlsplit(servers[0]["url"]).path.rstrip("/")
         self.handlers: dict[str, Callable[..., Answer]] = {
@@ -249,7 +248,7 @@ class MockApp:
                     errors.append({"field": name, "message": "is required"})
                 continue
             value = _coerce(raw, param.get("schema", {}))
-            problem = next(iter(self.validator.errors((*pointer, "schema"), value)), None)
+            problem = self.schemas.first_error((*pointer, "schema"), value)
             if problem is not None:
                 errors.append({"field": name, "message": problem.message[:200]})
             else:
@@ -287,8 +286,10 @@ class MockApp:
             raise _BadRequest(_TOO_DEEP, [{"field": "body", "message": _TOO_DEEP}])
         if self.settings.breakage == "accepts-invalid-input":
             return payload if isinstance(payload, dict) else {}
-        errors = sorted(self.validator.errors((*pointer, "content", "application/json", "schema"), payload),
-                        key=lambda e: (list(map(str, e.absolute_path)), e.message))  # fmt: skip
+        errors = sorted(
+            self.schemas.errors((*pointer, "content", "application/json", "schema"), payload),
+            key=lambda e: (e.path, e.message),
+        )
         if errors:
             raise _BadRequest("The request body is invalid.", [_field_error(e) for e in errors[:10]])
         return payload
@@ -310,8 +311,8 @@ class MockApp:
         media_type = "text/plain" if isinstance(body, str) else "application/json"
         if media_type not in content:
             return f"{media_type} is not documented for {status}"
-        problem = next(iter(self.validator.errors((*rpointer, "content", media_type, "schema"), body)), None)
-        return f"{'/'.join(map(str, problem.absolute_path))}: {problem.message[:200]}" if problem else None
+        problem = self.schemas.first_error((*rpointer, "content", media_type, "schema"), body)
+        return f"{'/'.join(problem.path)}: {problem.message[:200]}" if problem else None
 
     # -- the operations --------------------------------------------------------------------------------
     def _client_out(self, client: dict[str, Any]) -> dict[str, Any]:
@@ -464,15 +465,8 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _field_error(error: jsonschema.ValidationError) -> dict[str, str]:
-    path = ".".join(map(str, error.absolute_path))
-    if error.validator == "required":
-        missing = re.search(r"'([^']+)' is a required property", error.message)
-        path = ".".join(filter(None, [path, missing.group(1) if missing else ""]))
-    elif error.validator in ("additionalProperties", "unevaluatedProperties"):
-        extra = re.search(r"\('([^']+)'", error.message)
-        path = ".".join(filter(None, [path, extra.group(1) if extra else ""]))
-    return {"field": path or "body", "message": error.message[:200]}
+def _field_error(error: SchemaError) -> dict[str, str]:
+    return {"field": error.field or "body", "message": error.message[:200]}
 
 
 def create_app(doc: dict[str, Any], settings: MockSettings | None = None) -> Starlette:

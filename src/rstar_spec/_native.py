@@ -1,0 +1,190 @@
+"""YAML read in C++: rapidyaml parses and writes JSON, ``json`` builds the data.
+
+It is an accelerator, never a second definition of YAML. The positional loader
+in ``_yaml.py`` (PyYAML, YAML 1.1) says what a file means; this one answers only
+where it is sure to answer the same, and returns ``NOT_NATIVE`` otherwise:
+
+- anchors, aliases and tags: rapidyaml would drop or keep them where PyYAML
+  expands or applies them;
+- a number whose text PyYAML reads otherwise (``1e3`` is a string in YAML 1.1,
+  ``017`` an octal int), an integer longer than MAX_INT_DIGITS;
+- a plain scalar that PyYAML reads as another type than JSON does (``yes``,
+  ``~``, ``0x1F``, ``1_000``, ``.inf``): quoted, it is a string to both;
+- a plain scalar that starts with a reserved indicator (``@``, a backtick, ``%``),
+  which PyYAML refuses and rapidyaml reads as text;
+- a surrogate escape (``"\\ud800"``), which PyYAML refuses;
+- NEL, LS or PS anywhere (line breaks to YAML 1.1, not to 1.2), or a tab;
+- duplicate keys, a byte order mark, more than one document, nesting deeper
+  than MAX_DEPTH, anything rapidyaml refuses: the positional loader reports it
+  with its place.
+
+``tests/test_yaml_native.py`` holds both loaders to the same data on generated
+documents.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from typing import Any, Final
+
+from ._limits import MAX_DEPTH, MAX_INT_DIGITS
+
+try:  # a platform without a rapidyaml wheel reads YAML positionally, only slower
+    import ryml  # type: ignore[import-untyped]
+except ImportError:  # pragma: no cover - wheels exist for the platforms CI runs on
+    ryml = None
+
+
+class _NotNative:
+    def __repr__(self) -> str:
+        return "NOT_NATIVE"
+
+
+NOT_NATIVE: Final = _NotNative()
+
+
+class _Refuse(Exception):
+    """The native reading could differ from PyYAML's: step aside."""
+
+
+# PyYAML's implicit resolvers (yaml.resolver.Resolver), timestamps left out: both loaders keep those strings.
+_IMPLICIT = re.compile(
+    r"""(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    |~|null|Null|NULL|
+    |[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+    |[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+
+    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
+    |<<|=|!|&|\*)""",
+    re.VERBOSE,
+)
+_IMPLICIT_FIRST = "yYnNtTfFoO~-+0123456789.<=!&*"
+# JSON float texts that PyYAML reads as the same float: a dot, and a signed exponent if any.
+_YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+(?:[eE][-+][0-9]+)?")
+# NEL, LS and PS are line breaks to YAML 1.1 (PyYAML), ordinary characters to YAML 1.2 (rapidyaml).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Tabs: where they may stand, and what they mean in block scalars, PyYAML and rapidyaml disagree.
+_YAML11_BREAKS = re.compile("[\x85\u2028\u2029\t]")
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_INT_DIGITS:
+        raise _Refuse
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if not _YAML_FLOAT.fullmatch(text):
+        raise _Refuse
+    return float(text)
+
+
+def _constant(text: str) -> Any:
+    raise _Refuse
+
+
+def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):  # a duplicate key: the positional loader names it
+        raise _Refuse
+    return result
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+# Plain scalars that PyYAML resolves and JSON writes the same way: an integer, a float with a dot, true, false, null.
+_AGREED_PLAIN = re.compile(r"-?(?:0|[1-9][0-9]*)|-?[0-9]+\.[0-9]+(?:[eE][-+][0-9]+)?|true|false|null")
+_IMPLICIT_FIRST_BYTES = frozenset(_IMPLICIT_FIRST.encode())
+# Indicators no plain scalar may start with (PyYAML refuses them; rapidyaml reads them as text).
+_RESERVED_FIRST = frozenset(b"@`%")
+
+_UNSURE_FLAGS = _PLAIN_FLAG = _KEY_PLAIN_FLAG = 0
+if ryml is not None:
+    _UNSURE_FLAGS = ryml.KEYANCH | ryml.VALANCH | ryml.KEYREF | ryml.VALREF | ryml.KEYTAG | ryml.VALTAG
+    _PLAIN_FLAG = ryml.VAL_PLAIN
+    _KEY_PLAIN_FLAG = ryml.KEY_PLAIN
+
+
+def _tree_is_unambiguous(tree: Any) -> bool:
+    """No anchor, alias or tag, and no plain scalar that PyYAML reads as another type than JSON would.
+
+    A quoted scalar is a string to both; a plain one is checked only when PyYAML could resolve it (its first
+    character says so), which is a few percent of them."""
+    kind, val, key = tree.type, tree.val, tree.key
+    plain, key_plain, unsure = _PLAIN_FLAG, _KEY_PLAIN_FLAG, _UNSURE_FLAGS
+    first, implicit, agreed = _IMPLICIT_FIRST_BYTES, _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
+    for i in range(tree.size()):
+        flags = kind(i)
+        if flags & unsure:
+            return False
+        if flags & key_plain:
+            raw = key(i)
+            if len(raw) and (raw[0] in _RESERVED_FIRST or raw == b"<<"):  # `<<` is a merge key to PyYAML
+                return False
+        if flags & plain:
+            raw = val(i)
+            if not len(raw) or raw[0] in first:
+                text = bytes(raw).decode("utf-8")
+                if implicit(text) and not agreed(text):
+                    return False
+            elif raw[0] in _RESERVED_FIRST:
+                return False
+    return True
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """rapidyaml prints its parse errors on file descriptor 2 from C++; the positional loader reports them
+    in one line of ours instead. (Loading happens before any server thread starts.)"""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to keep quiet
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def native_data(text: str) -> Any:
+    """The data of text as the positional loader would build it, or NOT_NATIVE."""
+    if ryml is None or text.startswith("\ufeff") or not text.strip() or _YAML11_BREAKS.search(text):
+        return NOT_NATIVE
+    try:
+        with _quiet_stderr():  # rapidyaml's parser and emitter both print their errors
+            tree = ryml.parse_in_arena(text.encode("utf-8"))
+            if not _tree_is_unambiguous(tree):
+                return NOT_NATIVE
+            root = tree.root_id()
+            if tree.is_stream(root):  # more than one document, or explicit markers: keep PyYAML's reading
+                return NOT_NATIVE
+            emitted = ryml.emit_json_malloc(tree, root)
+        if _SURROGATE.search(emitted):  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
+            return NOT_NATIVE
+        data = json.loads(
+            emitted, parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_mapping
+        )
+    except (_Refuse, ValueError, RecursionError):
+        return NOT_NATIVE
+    except Exception:  # rapidyaml's parse errors (ryml.ExceptionParse and kin): the positional loader reports them
+        return NOT_NATIVE
+    return NOT_NATIVE if _deeper_than(data, MAX_DEPTH) else data

@@ -1,0 +1,260 @@
+"""The fast structural check against the oracle: openapi-spec-validator, on broken and valid documents.
+
+`structure.check_structure` (jsonschema-rs, the OAI schemas, our semantic checks) replaced
+openapi-spec-validator in the hot path. Here the two judge the same documents: every
+mutation below breaks the project's bundle in one way (or changes it in a way both must
+accept), and the verdicts must agree: the fast path may not accept what the oracle refuses,
+nor refuse what it accepts, except for the divergences listed in STRICTER, each with its reason
+and each checked to still be a divergence.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from rstar_spec import bundle
+from rstar_spec._pointer import Pointer
+from rstar_spec.downconvert import downconvert
+from rstar_spec.structure import check_structure
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = bundle(ROOT / "spec" / "openapi.yaml").data
+ITEM = "/clients/{client_id}"
+COLLECTION = "/clients"
+
+
+def oracle_refuses(doc: dict[str, Any], version: str) -> bool:
+    validator = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
+    try:
+        return next(iter(validator(doc).iter_errors()), None) is not None
+    except Exception:  # it raises on what it cannot resolve: a refusal
+        return True
+
+
+Mutation = Callable[[dict[str, Any]], Pointer]
+
+
+def _set(pointer: Pointer, value: Any) -> Mutation:
+    def mutate(doc: dict[str, Any]) -> Pointer:
+        node = doc
+        for token in pointer[:-1]:
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        if isinstance(node, list):
+            node[int(pointer[-1])] = value
+        else:
+            node[pointer[-1]] = value
+        return pointer
+
+    return mutate
+
+
+def _drop(pointer: Pointer) -> Mutation:
+    def mutate(doc: dict[str, Any]) -> Pointer:
+        node = doc
+        for token in pointer[:-1]:
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        del node[pointer[-1]]
+        return pointer[:-1]
+
+    return mutate
+
+
+def _both(*mutations: Mutation) -> Mutation:
+    def mutate(doc: dict[str, Any]) -> Pointer:
+        return [m(doc) for m in mutations][-1]
+
+    return mutate
+
+
+CLIENT = ("components", "schemas", "Client")
+GET_ITEM = ("paths", ITEM, "get")
+LIST = ("paths", COLLECTION, "get")
+CREATE = ("paths", COLLECTION, "post")
+
+# name -> (mutation, refused by the oracle?) The expectation keeps the corpus honest: at least 40 refusals.
+BROKEN: dict[str, Mutation] = {
+    "no info": _drop(("info",)),
+    "info title not a string": _set(("info", "title"), 7),
+    "no info version": _drop(("info", "version")),
+    "openapi version not 3.1": _set(("openapi",), "3.1"),
+    "paths a list": _set(("paths",), []),
+    "path key without slash": lambda d: (d["paths"].__setitem__("clients", d["paths"].pop(COLLECTION)), ("paths",))[1],
+    "empty responses": _set((*GET_ITEM, "responses"), {}),
+    "response without description": _drop((*GET_ITEM, "responses", "200", "description")),
+    "bad status key": lambda d: (
+        d["paths"][ITEM]["get"]["responses"].__setitem__("2000", {"description": "x"}),
+        (*GET_ITEM, "responses"),
+    )[1],
+    "parameter in nowhere": _set((*LIST, "parameters"), [{"name": "x", "in": "nowhere", "schema": {"type": "string"}}]),
+    "parameter without name": _set((*LIST, "parameters"), [{"in": "query", "schema": {"type": "string"}}]),
+    "parameter without schema or content": _set((*LIST, "parameters"), [{"name": "x", "in": "query"}]),
+    "path parameter not required": _set(("components", "parameters", "ClientId", "required"), False),
+    "parameter with schema and content": _set(
+        (*LIST, "parameters"),
+        [{"name": "x", "in": "query", "schema": {"type": "string"}, "content": {"text/plain": {}}}],
+    ),
+    "unknown keyword on an operation": _set((*GET_ITEM, "frobnicate"), 1),
+    "unknown keyword at the root": _set(("frobnicate",), 1),
+    "unknown keyword on a media type": _set((*CREATE, "requestBody", "content", "application/json", "frobnicate"), 1),
+    "unknown keyword on a server": _set(("servers", "0", "frobnicate"), 1),
+    "server without url": _drop(("servers", "0", "url")),
+    "tags not a list": _set(("tags",), {"name": "x"}),
+    "tag without name": _set(("tags", "0"), {"description": "x"}),
+    "duplicate tag": lambda d: (d["tags"].append(dict(d["tags"][0])), ("tags",))[1],
+    "schema type misspelt": _set((*CLIENT, "type"), "objekt"),
+    "schema type a number": _set((*CLIENT, "type"), 5),
+    "schema required a string": _set((*CLIENT, "required"), "id"),
+    "schema properties a list": _set((*CLIENT, "properties"), []),
+    "negative minLength": _set((*CLIENT, "properties", "first_name", "minLength"), -1),
+    "pattern not a regex": _set((*CLIENT, "properties", "first_name", "pattern"), "["),
+    "maximum a string": _set((*CLIENT, "properties", "id", "maximum"), "ten"),
+    "nested schema broken": _set((*CLIENT, "properties", "first_name", "type"), ["string", 3]),
+    "discriminator without propertyName": _set((*CLIENT, "discriminator"), {"mapping": {}}),
+    "discriminator propertyName not a string": _set((*CLIENT, "discriminator"), {"propertyName": 3}),
+    "schema not an object": _set(("components", "schemas", "Date"), 5),
+    "schema in a parameter broken": _set(("components", "parameters", "Limit", "schema", "minimum"), "zero"),
+    "response schema broken": _set(
+        (*GET_ITEM, "responses", "200", "content", "application/json", "schema"), {"type": "nothing"}
+    ),
+    "ref into nowhere (response)": _set((*GET_ITEM, "responses", "404"), {"$ref": "#/components/responses/Nope"}),
+    "ref into nowhere (schema)": _set((*CLIENT, "properties", "created_at"), {"$ref": "#/components/schemas/Nope"}),
+    "ref into nowhere (parameter)": _set((*LIST, "parameters", "0"), {"$ref": "#/components/parameters/Nope"}),
+    "security a string": _set(("security",), "bearerAuth"),
+    "security scheme of no known type": _set(("components", "securitySchemes", "bearerAuth"), {"type": "magic"}),
+    "http scheme without scheme": _set(("components", "securitySchemes", "bearerAuth"), {"type": "http"}),
+    "duplicate operationId": _set((*CREATE, "operationId"), "list_clients"),
+    "path template not declared": lambda d: (
+        d["paths"].__setitem__("/clients/{client_id}/notes/{note_id}", copy.deepcopy(d["paths"][ITEM])),
+        ("paths", "/clients/{client_id}/notes/{note_id}"),
+    )[1],
+    "path parameter declared but not templated": lambda d: (
+        d["paths"].__setitem__("/clients/all", copy.deepcopy(d["paths"][ITEM])),
+        ("paths", "/clients/all"),
+    )[1],
+    "duplicate parameter": lambda d: (
+        d["paths"][COLLECTION]["get"]["parameters"].append(d["paths"][COLLECTION]["get"]["parameters"][0]),
+        (*LIST, "parameters"),
+    )[1],
+    "request body without content": _drop((*CREATE, "requestBody", "content")),
+    "header with a name": _set(("components", "headers", "ETag", "name"), "ETag"),
+    "default not valid for its schema": _set((*CLIENT, "properties", "first_name", "default"), 5),
+    "allOf with an undefined required name": _set(
+        ("components", "schemas", "Combined"), {"allOf": [{"$ref": "#/components/schemas/Date"}], "required": ["ghost"]}
+    ),
+    "component name with a space": lambda d: (
+        d["components"]["schemas"].__setitem__("Bad Name", {"type": "string"}),
+        ("components", "schemas"),
+    )[1],
+    "media type schema a number": _set((*GET_ITEM, "responses", "200", "content", "application/json", "schema"), 5),
+    "unknown JSON Schema dialect": _set(("jsonSchemaDialect",), "https://example.com/no-such-dialect"),
+    "license with identifier and url": _set(
+        ("info", "license"), {"name": "MIT", "identifier": "MIT", "url": "https://opensource.org/license/mit"}
+    ),
+    "webhook with a bad operation": _set(("webhooks",), {"ping": {"post": {"responses": {"200": {}}}}}),
+}
+
+# Changes that leave a valid document: both must accept.
+ACCEPTED: dict[str, Mutation] = {
+    "operation without responses (optional in 3.1)": _drop((*GET_ITEM, "responses")),
+    "an x- extension on an operation": _set((*GET_ITEM, "x-anything"), {"a": 1}),
+    "example and examples together (the 3.1 schema does not forbid it)": _set(
+        (*CREATE, "requestBody", "content", "application/json", "example"), {"first_name": "a", "last_name": "b"}
+    ),
+    "an empty enum": _set((*CLIENT, "properties", "first_name", "enum"), []),
+    "security naming an undeclared scheme (lint's job, not OpenAPI's)": _set(("security",), [{"nobody": []}]),
+    "a $ref inside an example value is data": _set(
+        (*CREATE, "requestBody", "content", "application/json", "examples", "full", "value", "notes"),
+        {"$ref": "#/nowhere"},
+    ),
+    "a property named default": _set((*CLIENT, "properties", "default"), {"type": "string"}),
+    "a default response": _set((*GET_ITEM, "responses", "default"), {"$ref": "#/components/responses/InternalError"}),
+    "2020-12 keywords": _set(
+        (*CLIENT, "properties", "tags"),
+        {"type": "array", "prefixItems": [{"type": "string"}], "unevaluatedItems": False},
+    ),
+}
+
+# Where the fast path is stricter than the oracle, on purpose.
+STRICTER: dict[str, tuple[Mutation, str]] = {
+    "request body schema broken": (
+        _set((*CREATE, "requestBody", "content", "application/json", "schema"), {"type": "nothing"}),
+        "openapi-spec-validator 0.9 checks the schemas of responses and parameters, not of request bodies",
+    ),
+    "header schema broken": (
+        _set(("components", "headers", "ETag", "schema"), {"type": "nothing"}),
+        "openapi-spec-validator 0.9 does not visit header schemas",
+    ),
+}
+
+
+def _mutated(mutation: Mutation) -> tuple[dict[str, Any], Pointer]:
+    doc = copy.deepcopy(BASE)
+    return doc, mutation(doc)
+
+
+def test_the_corpus_is_mostly_broken_documents() -> None:
+    assert len(BROKEN) >= 40
+    assert len(ACCEPTED) >= 5
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_broken_document_is_refused_by_both_at_its_place(name: str) -> None:
+    doc, where = _mutated(BROKEN[name])
+    assert oracle_refuses(doc, "3.1"), f"the oracle accepts {name!r}: not a broken document"
+    problems = check_structure(doc)
+    assert problems, f"the fast path accepts {name!r}, which openapi-spec-validator refuses"
+    related = [p for p in problems if p.pointer[: len(where)] == where or where[: len(p.pointer)] == p.pointer]
+    assert related, f"{name!r}: no problem at or around {where}: {problems}"
+
+
+@pytest.mark.parametrize("name", sorted(ACCEPTED))
+def test_a_valid_change_is_accepted_by_both(name: str) -> None:
+    doc, _ = _mutated(ACCEPTED[name])
+    assert not oracle_refuses(doc, "3.1"), f"the oracle refuses {name!r}"
+    assert check_structure(doc) == []
+
+
+@pytest.mark.parametrize("name", sorted(STRICTER))
+def test_a_listed_divergence_is_still_one(name: str) -> None:
+    mutation, _reason = STRICTER[name]
+    doc, where = _mutated(mutation)
+    assert not oracle_refuses(doc, "3.1"), f"the oracle now refuses {name!r}: move it to BROKEN"
+    assert any(p.pointer[: len(where)] == where for p in check_structure(doc))
+
+
+def _valid_fixtures() -> dict[str, tuple[dict[str, Any], str]]:
+    from rstar_spec.pipeline import build_target
+
+    published = build_target(ROOT / "spec" / "openapi.yaml", "publish", ROOT / "overlays")
+    fixtures = {
+        "project bundle": (BASE, "3.1"),
+        "published": (published, "3.1"),
+        "3.0 rendering": (downconvert(published)[0], "3.0"),
+        "golden minimal": (bundle(ROOT / "tests" / "golden" / "minimal" / "spec" / "openapi.yaml").data, "3.1"),
+    }
+    for target in ("python-client", "mock"):
+        fixtures[target] = (build_target(ROOT / "spec" / "openapi.yaml", target, ROOT / "overlays"), "3.1")
+    return fixtures
+
+
+@pytest.mark.parametrize(
+    "name", ["project bundle", "published", "3.0 rendering", "golden minimal", "python-client", "mock"]
+)
+def test_every_valid_fixture_is_accepted_by_both(name: str) -> None:
+    doc, version = _valid_fixtures()[name]
+    assert not oracle_refuses(doc, version)
+    assert check_structure(doc, version) == []
+
+
+def test_the_3_0_rendering_broken_is_refused_by_both() -> None:
+    doc, version = _valid_fixtures()["3.0 rendering"]
+    doc = copy.deepcopy(doc)
+    doc["components"]["schemas"]["Client"]["type"] = "objekt"  # 3.0's document schema describes Schema Objects itself
+    assert oracle_refuses(doc, version)
+    assert any(p.pointer[:3] == ("components", "schemas", "Client") for p in check_structure(doc, version))

@@ -1,0 +1,120 @@
+"""The native YAML reader (rapidyaml) answers only what the positional reader (PyYAML) would answer.
+
+Property: for any text, `native_data` either steps aside (NOT_NATIVE) or returns exactly the data
+of the positional loader; and where the positional loader refuses a file, the native one never
+accepts it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import TRICKY
+from rstar_spec._errors import SpecLoadError
+from rstar_spec._native import NOT_NATIVE, native_data
+from rstar_spec._yaml import _positional, load_yaml, parse_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+keys = st.one_of(st.sampled_from(["a", "b", "200", "x-y", "$ref", "yes", "1", "on", "default"]), st.text(max_size=6))
+scalars = st.one_of(
+    st.sampled_from(TRICKY),
+    st.text(max_size=12),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.none(),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)),
+    max_leaves=20,
+)
+styles = st.sampled_from([None, "'", '"', "|", ">"])
+
+
+def _same_or_aside(text: str) -> None:
+    native = native_data(text)
+    try:
+        expected: Any = _positional(text, Path("t.yaml")).data
+    except SpecLoadError:
+        assert native is NOT_NATIVE, f"native accepted what the positional loader refuses: {text!r}"
+        return
+    if native is not NOT_NATIVE:
+        assert json.dumps(native, sort_keys=True) == json.dumps(expected, sort_keys=True), text
+        assert native == expected, text
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values, st.booleans(), st.booleans())
+def test_dumped_documents_read_the_same(data: Any, flow: bool, canonical_width: bool) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True, width=20 if canonical_width else 80)
+    _same_or_aside(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(keys, st.sampled_from(TRICKY), styles), min_size=1, max_size=6))
+def test_hand_written_scalars_read_the_same(entries: list[tuple[str, str, str | None]]) -> None:
+    lines = []
+    for key, value, style in entries:
+        if style in ("|", ">"):
+            body = "\n".join("  " + line for line in value.splitlines() or [""])
+            lines.append(f"{json.dumps(key)}: {style}\n{body}")
+        elif style is None:
+            lines.append(f"{json.dumps(key)}: {value}")
+        else:
+            quoted = json.dumps(value) if style == '"' else "'" + value.replace("'", "''") + "'"
+            lines.append(f"{json.dumps(key)}: {quoted}")
+    _same_or_aside("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2\n",  # duplicate key: refused, with its place
+        "<<: {a: 1}\n",  # merge key
+        "a: &x 1\nb: *x\n",  # alias
+        "a: !!str 1\n",  # tag
+        "a: 1\n---\nb: 2\n",  # two documents
+        "\ufeffa: 1\n",  # byte order mark
+        "a: b: c\n",  # invalid YAML
+        "[" * 100 + "]" * 100,  # deeper than MAX_DEPTH
+        "a: 1e3\n",  # a string to YAML 1.1
+        "a: 0x1F\n",
+    ],
+)
+def test_what_the_native_reader_leaves_to_the_positional_one(text: str) -> None:
+    assert native_data(text) is NOT_NATIVE
+    _same_or_aside(text)
+
+
+def test_every_file_of_the_repository_reads_natively_and_the_same() -> None:
+    files = [*ROOT.glob("spec/**/*.yaml"), *ROOT.glob("overlays/*.yaml"), *ROOT.glob("generated/openapi/*.yaml")]
+    assert len(files) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        native = native_data(text)
+        assert native is not NOT_NATIVE, f"{path} fell back to the positional loader"
+        assert native == _positional(text, path).data, path
+
+
+def test_positions_are_computed_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_text("a:\n  b: 1\n  c:\n    - x\n", encoding="utf-8")
+    doc = load_yaml(path)
+    assert doc._marks is None  # read natively, no positions yet
+    assert doc.location(("a", "c", "0")).line == 4
+    assert doc.marks[("a", "b")] == (2, 3)
+
+
+def test_a_native_reading_keeps_timestamps_as_strings() -> None:
+    doc = parse_yaml("born: 1990-04-12\nat: 2026-01-15T09:30:00Z\n", Path("f.yaml"))
+    assert doc.data == {"born": "1990-04-12", "at": "2026-01-15T09:30:00Z"}
