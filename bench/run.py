@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -175,6 +176,7 @@ def spec_entry(args: argparse.Namespace) -> list[str]:
             f"- growth {ops_a} -> {ops_b} ops: time x{growth:.2f} for x{size:.1f} the operations: "
             f"{'no worse than linear' if growth <= 1.25 * size else 'WORSE than linear'} (within the +-25 % noise band)"
         )
+    loader = loader_entry(repeat) if not args.quick else []
     return [
         "## lint (bundle, structure, examples, rules)",
         "",
@@ -183,6 +185,44 @@ def spec_entry(args: argparse.Namespace) -> list[str]:
         *table,
         "",
         *verdicts,
+        "",
+        *loader,
+    ]
+
+
+def loader_entry(repeat: int) -> list[str]:
+    """Reading the 2,000-operation spec as one file, in-process: libyaml alone, our positional loader, the native one."""
+    import yaml
+
+    from rstar_spec._native import native_data
+    from rstar_spec._yaml import _positional
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root_file = write_synthetic_spec(Path(tmp) / "s2000", 2000)
+        one_file = Path(tmp) / "one.yaml"
+        bundle_cmd = [sys.executable, "-m", "rstar_spec", "--spec", str(root_file), "bundle", "-o", str(one_file)]
+        subprocess.run(bundle_cmd, check=True)
+        text = one_file.read_text(encoding="utf-8")
+
+    def timed(read: Callable[[], object]) -> float:
+        runs = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            read()
+            runs.append(time.perf_counter() - start)
+        return statistics.median(runs)
+
+    base = timed(lambda: yaml.load(text, Loader=yaml.CSafeLoader))
+    positional = timed(lambda: _positional(text, one_file))
+    native = timed(lambda: native_data(text))
+    return [
+        f"Reading the 2,000-operation spec as one file ({len(text) / 1e6:.1f} MB), in-process, median of {repeat}:",
+        "",
+        "| loader | s | ratio to yaml.CSafeLoader |",
+        "|---|---:|---:|",
+        f"| yaml.CSafeLoader alone (baseline: data, no positions) | {base:.2f} | 1.00x |",
+        f"| positional (libyaml compose + our builder, every position) | {positional:.2f} | {positional / base:.2f}x |",
+        f"| native (rapidyaml + json; positions only when a finding needs one) | {native:.2f} | {native / base:.2f}x |",
         "",
     ]
 
