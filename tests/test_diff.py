@@ -502,3 +502,33 @@ def test_gate_with_no_history_of_the_spec(tmp_path: Path, run_cli: RunCli) -> No
 def test_project_changelog_has_the_current_version() -> None:
     version = bundle(SPEC_DIR / "openapi.yaml").data["info"]["version"]
     assert f"## {version} (" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def _release(repo: Path, version: str, text: str) -> Path:
+    path = repo / "generated" / "openapi" / f"reception-star.{version}.openapi.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_gate_refuses_a_change_to_a_published_release(repo: Path, run_cli: RunCli) -> None:
+    released = _release(repo, "1.0.0", "openapi: 3.1.0\n# as released\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "release 1.0.0")
+    edit(repo, lambda d: op(d, "/things", "get")["responses"].update({"429": {"description": "slow"}}))
+    released.write_text("openapi: 3.1.0\n# rendered again, same version\n")
+    code, _, err = run_cli("breaking", cwd=repo)
+    assert code == 2 and "released reception-star.1.0.0.openapi.yaml would change" in err
+    released.unlink()  # gone is changed too
+    code, _, err = run_cli("breaking", cwd=repo)
+    assert code == 2 and "released reception-star.1.0.0.openapi.yaml" in err
+
+
+def test_gate_accepts_a_new_release_beside_the_old_one(repo: Path, run_cli: RunCli) -> None:
+    _release(repo, "1.0.0", "openapi: 3.1.0\n# as released\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "release 1.0.0")
+    edit(repo, lambda d: op(d, "/things", "get")["responses"].update({"429": {"description": "slow"}}), version="1.1.0")
+    _release(repo, "1.1.0", "openapi: 3.1.0\n# the new one\n")
+    code, _, err = run_cli("breaking", cwd=repo)
+    assert code == 0, err

@@ -11,7 +11,7 @@ from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValida
 
 from conftest import ROOT, SPEC_DIR, RunCli, SpecCopy
 from rstar_spec._walk import iter_refs
-from rstar_spec.publish import BASENAME, PublishError, check, dereference, render
+from rstar_spec.publish import BASENAME, PublishError, carry_releases, check, dereference, render, versioned_stem
 
 OVERLAYS = ROOT / "overlays"
 PUBLISHED = ROOT / "generated" / "openapi"
@@ -25,12 +25,21 @@ def test_generated_openapi_matches_the_spec() -> None:
 def test_renderings_are_deterministic_and_valid() -> None:
     first, again = render(SPEC_DIR / "openapi.yaml", OVERLAYS), render(SPEC_DIR / "openapi.yaml", OVERLAYS)
     assert first.files == again.files
-    assert sorted(first.files) == sorted([
-        "README.md", f"{BASENAME}.yaml", f"{BASENAME}.json", f"{BASENAME}.dereferenced.yaml",
-        f"{BASENAME}.dereferenced.json", f"{BASENAME}.3.0.yaml", f"{BASENAME}.3.0.json",
-    ])  # fmt: skip
+    version = yaml.safe_load(first.files[f"{BASENAME}.yaml"])["info"]["version"]
+    latest = [f"{BASENAME}{suffix}.{ext}" for suffix in ("", ".dereferenced", ".3.0") for ext in ("yaml", "json")]
+    pinned = [
+        f"{versioned_stem(version, suffix)}.{ext}"
+        for suffix in ("", ".dereferenced", ".3.0")
+        for ext in ("yaml", "json")
+    ]
+    assert sorted(n for n in first.files if not n.startswith("schemas/")) == sorted(
+        ["README.md", "CHANGELOG.md", *latest, *pinned]
+    )
+    for name in latest:  # the release's files say what the latest says
+        assert first.files[name] == first.files[name.replace(BASENAME, versioned_stem(version))]
+    assert first.files["CHANGELOG.md"] == (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     for name, text in first.files.items():
-        if name.endswith(".json"):
+        if name.endswith(".json") and not name.startswith("schemas/"):
             doc = json.loads(text)
             assert yaml.safe_load(first.files[name.replace(".json", ".yaml")]) == doc  # YAML and JSON say the same
             validator = OpenAPIV30SpecValidator if ".3.0." in name else OpenAPIV31SpecValidator
@@ -57,6 +66,7 @@ def test_check_lists_stale_missing_and_extra_files(tmp_path: Path) -> None:
     out = tmp_path / "openapi"
     out.mkdir()
     for name, text in publication.files.items():
+        (out / name).parent.mkdir(exist_ok=True)
         (out / name).write_text(text, encoding="utf-8")
     (out / f"{BASENAME}.json").write_text("{}", encoding="utf-8")
     (out / f"{BASENAME}.3.0.yaml").unlink()
@@ -71,7 +81,7 @@ def test_check_lists_stale_missing_and_extra_files(tmp_path: Path) -> None:
 def test_cli_publish_and_check(tmp_path: Path, run_cli: RunCli) -> None:
     out = tmp_path / "openapi"
     code, _, err = run_cli("publish", "-o", str(out))
-    assert code == 0 and "wrote 7 files" in err
+    assert code == 0 and "wrote 26 files" in err
     assert run_cli("publish", "--check", "-o", str(out))[0] == 0
     (out / "README.md").write_text("edited by hand\n", encoding="utf-8")
     code, stdout, _ = run_cli("publish", "--check", "-o", str(out))
@@ -81,9 +91,70 @@ def test_cli_publish_and_check(tmp_path: Path, run_cli: RunCli) -> None:
 def test_a_failed_publish_leaves_the_previous_output(spec_copy: SpecCopy, run_cli: RunCli, tmp_path: Path) -> None:
     out = tmp_path / "openapi"
     assert run_cli("--spec", str(spec_copy.root), "--overlays", str(OVERLAYS), "publish", "-o", str(out))[0] == 0
-    before = {p.name: p.read_text() for p in out.iterdir()}
+    before = {str(p.relative_to(out)): p.read_text() for p in out.rglob("*") if p.is_file()}
     spec_copy.edit("paths/heart.yaml", "  operationId: get_heart\n", "  operationId: get_heart\n  deprecated: maybe\n")
     code, _, err = run_cli("--spec", str(spec_copy.root), "--overlays", str(OVERLAYS), "publish", "-o", str(out))
     assert code == 2 and "is not valid OpenAPI at /paths//heart/get/deprecated" in err and len(err.splitlines()) == 1
-    assert {p.name: p.read_text() for p in out.iterdir()} == before
+    assert {str(p.relative_to(out)): p.read_text() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left behind
+
+
+def test_earlier_releases_are_carried_over_unchanged(tmp_path: Path, run_cli: RunCli) -> None:
+    out = tmp_path / "openapi"
+    out.mkdir()
+    old = out / "reception-star.3.9.1.openapi.yaml"
+    old.write_text("openapi: 3.1.0\n# as released\n", encoding="utf-8")
+    (out / "notes.txt").write_text("not ours\n", encoding="utf-8")
+    code, _, err = run_cli("publish", "-o", str(out))
+    assert code == 0, err
+    assert old.read_text(encoding="utf-8") == "openapi: 3.1.0\n# as released\n"  # kept, byte for byte
+    assert not (out / "notes.txt").exists()  # the folder is still ours alone
+    publication = render(SPEC_DIR / "openapi.yaml", OVERLAYS)
+    carry_releases(publication, out)
+    assert check(publication, out) == []
+
+
+def test_the_published_spec_carries_the_sdk_hints_of_the_python_client() -> None:
+    doc = json.loads(render(SPEC_DIR / "openapi.yaml", OVERLAYS).files[f"{BASENAME}.json"])
+    ops = {
+        op["operationId"]: op
+        for item in doc["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    assert ops["list_clients"]["x-speakeasy-pagination"] == {
+        "type": "offsetLimit",
+        "inputs": [
+            {"name": "offset", "in": "parameters", "type": "offset"},
+            {"name": "limit", "in": "parameters", "type": "limit"},
+        ],
+        "outputs": {"results": "$.data"},
+    }
+    assert ops["list_clients"]["x-rstar-pagination"]["total"] == "total"
+    assert ops["get_client"]["x-rstar-etag-cache"] is True
+    retry_get, retry_post = ops["get_client"]["x-speakeasy-retries"], ops["create_client"]["x-speakeasy-retries"]
+    assert retry_get["statusCodes"] == [429, 502, 503] and retry_get["retryConnectionErrors"] is True
+    assert retry_post["statusCodes"] == [429] and retry_post["retryConnectionErrors"] is False  # never twice
+    assert "x-rstar-token" in doc["components"]["securitySchemes"]["bearerAuth"]
+    assert all("x-speakeasy-pagination" not in op for op_id, op in ops.items() if op_id != "list_clients")
+
+
+def test_each_model_is_a_json_schema_that_validates_the_spec_examples() -> None:
+    import jsonschema_rs
+
+    files = render(SPEC_DIR / "openapi.yaml", OVERLAYS).files
+    schemas = {
+        name.removeprefix("schemas/"): json.loads(text) for name, text in files.items() if name.startswith("schemas/")
+    }
+    published = json.loads(files[f"{BASENAME}.json"])
+    assert sorted(schemas) == sorted(f"{name}.schema.json" for name in published["components"]["schemas"])
+    registry = jsonschema_rs.Registry([(f"https://example.test/{name}", schema) for name, schema in schemas.items()])
+    for schema in schemas.values():
+        jsonschema_rs.meta.validate(schema)  # a valid 2020-12 schema
+        assert "#/components/" not in json.dumps(schema)  # every $ref leads to a file beside it
+    client = jsonschema_rs.validator_for({"$ref": "https://example.test/Client.schema.json"}, registry=registry)
+    example = published["paths"]["/clients/{client_id}"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert client.is_valid(next(iter(example["examples"].values()))["value"])
+    assert not client.is_valid({"id": "not a number"})
+    grant = jsonschema_rs.validator_for({"$ref": "https://example.test/TokenRequest.schema.json"}, registry=registry)
+    assert grant.is_valid({"grant_type": "api_key", "api_key": "k"}) and not grant.is_valid({"grant_type": "magic"})

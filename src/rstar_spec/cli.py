@@ -223,6 +223,7 @@ def _publish(args: argparse.Namespace) -> int:
     from . import publish
 
     publication = publish.render(args.spec, args.overlays_dir)
+    publish.carry_releases(publication, args.output)  # earlier releases stay as they were published
     for loss in publication.losses:
         print(f"publish: 3.0.3 rendering: {loss}", file=sys.stderr)
     if args.check:

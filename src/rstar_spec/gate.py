@@ -6,6 +6,10 @@ always judges the latest change of the spec (on a developer's machine with edits
 in progress, and in CI on a clean checkout alike). A breaking change passes only
 with a new major info.version. When info.version changed, CHANGELOG.md gets the
 section of the new version, generated from the diff.
+
+The gate also keeps releases immutable: a file of a release that the baseline
+or HEAD has in generated/openapi/ (``reception-star.<version>.openapi...``) must
+be there still, byte for byte. A change to what a release says needs a new info.version.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class GateResult:
     changes: tuple[Change, ...] = ()
     old_version: str = ""
     new_version: str = ""
+    changed_releases: tuple[str, ...] = ()  # released files that are gone or differ from the baseline's
 
     @property
     def breaking(self) -> int:
@@ -36,6 +41,8 @@ class GateResult:
     @property
     def passes(self) -> bool:
         old_major, new_major = major(self.old_version), major(self.new_version)
+        if self.changed_releases:
+            return False
         return not self.breaking or (old_major is not None and new_major is not None and new_major > old_major)
 
 
@@ -61,10 +68,34 @@ def check(root_file: Path, ref: str | None = None) -> GateResult:
         if old_dir is None:
             return GateResult(None)
         old = bundle(old_dir / root_file.name)
-    return GateResult(base, tuple(diff(old, new)), _version(old), _version(new))
+        # Releases as the baseline had them (the change judged) and as HEAD has them (edits in progress).
+        refs = {ref for ref in (base, "HEAD") if ref}
+        changed = tuple(sorted({name for at in refs for name in _changed_releases(repo, at, Path(tmp) / f"r-{at}")}))
+    return GateResult(base, tuple(diff(old, new)), _version(old), _version(new), changed)
+
+
+def _changed_releases(repo: Path, base: str, into: Path) -> tuple[str, ...]:
+    """The released files of the baseline's generated/openapi/ that the working tree no longer has as they were."""
+    from .publish import DEFAULT_OUTPUT, released_versions
+
+    released_dir = gitref.extract(repo, base, str(DEFAULT_OUTPUT), into)
+    if released_dir is None:
+        return ()
+    changed = []
+    for files in released_versions(released_dir).values():
+        for name, data in files.items():
+            current = repo / DEFAULT_OUTPUT / name
+            if not current.is_file() or current.read_bytes() != data:
+                changed.append(name)
+    return tuple(sorted(changed))
 
 
 def refusal(result: GateResult) -> RstarError:
+    if result.changed_releases:
+        return RstarError(
+            f"released {result.changed_releases[0]} would change (or go): a release never changes once "
+            f"published; give the spec a new info.version (it is {result.new_version})"
+        )
     return RstarError(
         f"{result.breaking} breaking changes need a new major info.version "
         f"(it is {result.new_version}, was {result.old_version})"
