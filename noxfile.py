@@ -166,6 +166,33 @@ def stress(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def dist(session: nox.Session) -> None:
+    """The Python client as a release (needs PyPI; not in .ci/run): wheel and sdist of generated/python/
+    (version = the spec's info.version), twine check, the wheel alone in a fresh venv running the README's
+    quick start against the mock."""
+    import glob
+    import shutil
+    import tomllib
+
+    _install(session, "dist")
+    session.run("rstar-spec", "generate", "--check")
+    out = "dist/python"
+    shutil.rmtree(out, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", out, GENERATED_CLIENT)
+    built = sorted(glob.glob(f"{out}/*.whl") + glob.glob(f"{out}/*.tar.gz"))
+    with open(f"{GENERATED_CLIENT}/pyproject.toml", "rb") as pyproject:
+        version = tomllib.load(pyproject)["project"]["version"]
+    if len(built) != 2 or not all(f"-{version}" in name for name in built):
+        session.error(f"expected a wheel and an sdist of version {version}, found {built}")
+    session.run("twine", "check", "--strict", *built)
+    venv = f"{out}/venv"
+    session.run("python", "-m", "venv", "--clear", venv)
+    wheel = next(name for name in built if name.endswith(".whl"))
+    session.run(f"{venv}/bin/python", "-m", "pip", "install", "--quiet", "-c", CONSTRAINTS, wheel, external=True)
+    session.run("python", "tests/dist/run_quick_start.py", f"{venv}/bin/python")
+
+
+@nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Speed and memory against the targets, as tables (`-- --quick` for a smoke run)."""
     _install(session)

@@ -328,6 +328,9 @@ class Clients:
     ) -> None:
         """Delete a client (DELETE /clients/{client_id}).
 
+        Deletes the client with this id; the answer is 204 with no body. Afterwards the id answers 404
+        `not_found`. A read-only API key gets 403 `forbidden`.
+
         ``timeout=``, ``extra_headers=``, ``extra_query=`` apply to this call only. Errors raise
         ``errors.APIStatusError`` subclasses, by status.
         """
@@ -635,6 +638,9 @@ class ClientsWithRawResponse:
         extra_query: Mapping[str, Any] | None = None,
     ) -> RawResponse[None]:
         """Delete a client (DELETE /clients/{client_id}).
+
+        Deletes the client with this id; the answer is 204 with no body. Afterwards the id answers 404
+        `not_found`. A read-only API key gets 403 `forbidden`.
 
         ``timeout=``, ``extra_headers=``, ``extra_query=`` apply to this call only. Errors raise
         ``errors.APIStatusError`` subclasses, by status.
@@ -969,6 +975,9 @@ class AsyncClients:
     ) -> None:
         """Delete a client (DELETE /clients/{client_id}).
 
+        Deletes the client with this id; the answer is 204 with no body. Afterwards the id answers 404
+        `not_found`. A read-only API key gets 403 `forbidden`.
+
         ``timeout=``, ``extra_headers=``, ``extra_query=`` apply to this call only. Errors raise
         ``errors.APIStatusError`` subclasses, by status.
         """
@@ -1276,6 +1285,9 @@ class AsyncClientsWithRawResponse:
         extra_query: Mapping[str, Any] | None = None,
     ) -> RawResponse[None]:
         """Delete a client (DELETE /clients/{client_id}).
+
+        Deletes the client with this id; the answer is 204 with no body. Afterwards the id answers 404
+        `not_found`. A read-only API key gets 403 `forbidden`.
 
         ``timeout=``, ``extra_headers=``, ``extra_query=`` apply to this call only. Errors raise
         ``errors.APIStatusError`` subclasses, by status.

@@ -72,6 +72,9 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete a client
 
+    Deletes the client with this id; the answer is 204 with no body. Afterwards the id answers 404
+    `not_found`. A read-only API key gets 403 `forbidden`.
+
     Args:
         client_id (int):
 
@@ -106,6 +109,9 @@ def sync(
 ) -> None:
     """Delete a client
 
+    Deletes the client with this id; the answer is 204 with no body. Afterwards the id answers 404
+    `not_found`. A read-only API key gets 403 `forbidden`.
+
     Args:
         client_id (int):
 
@@ -137,6 +143,9 @@ async def asyncio_detailed(
     options: RequestOptions | None = None,
 ) -> Response[None]:
     """Delete a client
+
+    Deletes the client with this id; the answer is 204 with no body. Afterwards the id answers 404
+    `not_found`. A read-only API key gets 403 `forbidden`.
 
     Args:
         client_id (int):
@@ -171,6 +180,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> None:
     """Delete a client
+
+    Deletes the client with this id; the answer is 204 with no body. Afterwards the id answers 404
+    `not_found`. A read-only API key gets 403 `forbidden`.
 
     Args:
         client_id (int):
