@@ -19,16 +19,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from openapi_python_client.config import ConfigFile
-from openapi_python_client.schema.untrusted_string import UntrustedString
-from openapi_python_client.strings import ClassName, PythonIdentifier
+from typing import TYPE_CHECKING, Any
 
 from ._errors import GenerateError, shorten
 from ._pointer import Pointer, to_string
 from ._walk import Parameter, effective_parameters, is_authenticated, iter_operations, resolve
 from .schema_engine import BundleSchemas
+
+if TYPE_CHECKING:
+    from openapi_python_client.schema.untrusted_string import UntrustedString
 
 IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete"})
 PAGINATION_KEYS = ("items", "offset", "limit", "total")
@@ -109,6 +108,9 @@ class _Naming:
 
     @classmethod
     def load(cls, config: Path) -> _Naming:
+        # Imported here: openapi-python-client takes a second to import, and publish needs no Python names.
+        from openapi_python_client.config import ConfigFile
+
         try:
             loaded = ConfigFile.load_from_path(config)
         except Exception as exc:  # pydantic's and yaml's errors: the generator would stop on them too
@@ -119,6 +121,8 @@ class _Naming:
         return cls(loaded.field_prefix, overrides)
 
     def model(self, component: str) -> Model:
+        from openapi_python_client.strings import ClassName, PythonIdentifier
+
         name = ClassName(component, self.prefix)
         class_name, module_name = self.overrides.get(name, (None, None))
         if class_name is not None:
@@ -126,12 +130,25 @@ class _Naming:
         return Model(PythonIdentifier(module_name or name, self.prefix), str(name))
 
     def attribute(self, json_name: str) -> str:
+        from openapi_python_client.strings import PythonIdentifier
+
         return str(PythonIdentifier(json_name, self.prefix))
 
 
-def generator_facts(doc: dict[str, Any], config: Path) -> Facts:
-    """The facts of the overlaid document; a hint that does not fit the spec is a GenerateError."""
-    naming = _Naming.load(config)
+class _JsonNaming(_Naming):
+    """Names as the JSON says them: for facts that no Python code is written from (publish's SDK hints)."""
+
+    def model(self, component: str) -> Model:
+        return Model(component, component)
+
+    def attribute(self, json_name: str) -> str:
+        return json_name
+
+
+def generator_facts(doc: dict[str, Any], config: Path | None) -> Facts:
+    """The facts of the overlaid document; a hint that does not fit the spec is a GenerateError.
+    Without a generator config, names stay as the JSON says them (publish writes no Python)."""
+    naming = _Naming.load(config) if config is not None else _JsonNaming("", {})
     servers = doc.get("servers")
     url = servers[0].get("url") if isinstance(servers, list) and servers and isinstance(servers[0], dict) else None
     if not isinstance(url, str) or not url:

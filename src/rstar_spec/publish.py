@@ -38,16 +38,15 @@ from ._pointer import Pointer, from_fragment, get, to_string
 from ._tree import replace_tree, stale_files
 from ._walk import iter_operations, iter_refs
 from ._yaml import dump_json, dump_yaml
+from .bundle import bundle
 from .downconvert import Loss, downconvert
-from .pipeline import build_target
+from .pipeline import build_target, target_names
 from .sdk_hints import with_sdk_hints
 from .validate import validate_structure
 
 API_NAME = "reception-star"
 BASENAME = f"{API_NAME}.openapi"
 DEFAULT_OUTPUT = Path("generated/openapi")
-DEFAULT_TEMPLATES = Path("templates")
-GENERATOR_CONFIG = "config.yaml"
 # A release's version in file names: semantic versioning, nothing a file system or a URL would mangle.
 _VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.]+)?")
 _RELEASED = re.compile(
@@ -142,12 +141,12 @@ def _validate_all(renderings: dict[str, tuple[dict[str, Any], str | None]], publ
             _check_valid(f"{stem}.yaml", doc, version)
 
 
-def render(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_TEMPLATES) -> Publication:
+def render(root_file: Path, overlays_dir: Path) -> Publication:
     """Every rendering, validated, as file name -> text, latest and versioned. Nothing is written."""
-    client_doc = build_target(root_file, "python-client", overlays_dir)
-    published = with_sdk_hints(
-        build_target(root_file, "publish", overlays_dir), client_doc, templates_dir / GENERATOR_CONFIG
-    )
+    # The hints come from the python-client target; a spec without that overlay gets the defaults by method.
+    has_client = "python-client" in target_names(overlays_dir)
+    client_doc = build_target(root_file, "python-client", overlays_dir) if has_client else bundle(root_file).data
+    published = with_sdk_hints(build_target(root_file, "publish", overlays_dir), client_doc)
     version = str(published.get("info", {}).get("version", ""))
     if not _VERSION.fullmatch(version):
         raise PublishError(f"info.version {version!r} cannot name a release: use MAJOR.MINOR.PATCH")

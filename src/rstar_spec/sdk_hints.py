@@ -16,7 +16,6 @@ facts (not a second copy of them):
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 from ._walk import iter_operations
@@ -61,9 +60,9 @@ def speakeasy_pagination(facts: OperationFacts) -> dict[str, Any] | None:
     }
 
 
-def with_sdk_hints(published: dict[str, Any], client_doc: dict[str, Any], generator_config: Path) -> dict[str, Any]:
+def with_sdk_hints(published: dict[str, Any], client_doc: dict[str, Any]) -> dict[str, Any]:
     """The published document with the hints of the client document, operations matched by operationId."""
-    facts = generator_facts(client_doc, generator_config)
+    facts = generator_facts(client_doc, None)  # the same checks and facts; no Python names needed here
     policy = RetryPolicy()
     client_ops = {op.get("operationId"): op for _, _, _, op in iter_operations(client_doc)}
     out = copy.deepcopy(published)
