@@ -7,6 +7,7 @@ renamed path or component never silently disables an action.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,19 @@ def build_target(root_file: Path, target: str, overlays_dir: Path) -> Any:
     """The target's document: the bundle with the target's overlay applied strictly."""
     overlay = load_overlay(overlay_for(target, overlays_dir))  # fails before bundling on a bad overlay
     return apply_overlay(bundle(root_file).data, overlay, strict=True)
+
+
+def build_targets(root_file: Path, targets: list[str], overlays_dir: Path) -> dict[str, Any]:
+    """Several targets' documents from one bundle, each overlay on its own copy (the last on the bundle
+    itself); a target without an overlay in overlays_dir is the bundle as it is."""
+    known = set(target_names(overlays_dir))
+    overlays = {t: load_overlay(overlay_for(t, overlays_dir)) for t in targets if t in known}  # checked first
+    data = bundle(root_file).data
+    built = {}
+    for i, target in enumerate(targets):
+        doc = data if i == len(targets) - 1 else copy.deepcopy(data)
+        built[target] = apply_overlay(doc, overlays[target], strict=True) if target in overlays else doc
+    return built
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,8 @@ from ._pointer import Pointer, from_fragment, get, to_string
 from ._tree import replace_tree, stale_files
 from ._walk import iter_operations, iter_refs
 from ._yaml import dump_json, dump_yaml
-from .bundle import bundle
 from .downconvert import Loss, downconvert
-from .pipeline import build_target, target_names
+from .pipeline import build_targets
 from .sdk_hints import with_sdk_hints
 from .validate import validate_structure
 
@@ -143,10 +142,10 @@ def _validate_all(renderings: dict[str, tuple[dict[str, Any], str | None]], publ
 
 def render(root_file: Path, overlays_dir: Path) -> Publication:
     """Every rendering, validated, as file name -> text, latest and versioned. Nothing is written."""
-    # The hints come from the python-client target; a spec without that overlay gets the defaults by method.
-    has_client = "python-client" in target_names(overlays_dir)
-    client_doc = build_target(root_file, "python-client", overlays_dir) if has_client else bundle(root_file).data
-    published = with_sdk_hints(build_target(root_file, "publish", overlays_dir), client_doc)
+    # One bundle for both targets. The hints come from the python-client target (a spec without that overlay
+    # gets the defaults by method).
+    targets = build_targets(root_file, ["publish", "python-client"], overlays_dir)
+    published = with_sdk_hints(targets["publish"], targets["python-client"])
     version = str(published.get("info", {}).get("version", ""))
     if not _VERSION.fullmatch(version):
         raise PublishError(f"info.version {version!r} cannot name a release: use MAJOR.MINOR.PATCH")
