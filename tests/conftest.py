@@ -9,6 +9,7 @@ os.environ.setdefault(
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,3 +84,22 @@ TRICKY = [
     "line\nbreak", "tab\there", "trailing ", "12345678901234567890", "-0", "0.0", "3.14", "@at", "%pc", "`tick",
     "{a}", "[b]", "?", ":", "a #b", "\t", "\r\n",
 ]  # fmt: skip
+
+
+def json_values(texts: Any, keys: Any, *, biggest: int = 10**20, max_leaves: int = 20) -> Any:
+    """A hypothesis strategy of JSON-compatible values: texts, integers up to `biggest`, finite floats,
+    booleans, null, in lists and mappings with `keys` (the YAML reader's and writer's property tests)."""
+    from hypothesis import strategies as st
+
+    scalars = st.one_of(
+        texts,
+        st.integers(min_value=-biggest, max_value=biggest),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.booleans(),
+        st.none(),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)),
+        max_leaves=max_leaves,
+    )

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import TRICKY
+from conftest import TRICKY, json_values
 from rstar_spec._native import NOT_NATIVE, native_data
 from rstar_spec._yaml import _positional
 from rstar_spec._yaml_emit import emit_yaml
@@ -20,18 +20,7 @@ from rstar_spec._yaml_emit import emit_yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 text_values = st.one_of(st.sampled_from(TRICKY), st.text(max_size=30), st.text(alphabet="ab \n:#-|>'\"", max_size=20))
-scalars = st.one_of(
-    text_values,
-    st.integers(min_value=-(10**30), max_value=10**30),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.booleans(),
-    st.none(),
-)
-values = st.recursive(
-    scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(text_values, inner, max_size=4)),
-    max_leaves=25,
-)
+values = json_values(text_values, text_values, biggest=10**30, max_leaves=25)
 
 
 def _yaml12(text: str) -> Any:

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import TRICKY
+from conftest import TRICKY, json_values
 from rstar_spec._errors import SpecLoadError
 from rstar_spec._native import NOT_NATIVE, native_data
 from rstar_spec._yaml import _positional, load_yaml, parse_yaml
@@ -25,19 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 keys = st.one_of(st.sampled_from(["a", "b", "200", "x-y", "$ref", "yes", "1", "on", "default"]), st.text(max_size=6))
-scalars = st.one_of(
-    st.sampled_from(TRICKY),
-    st.text(max_size=12),
-    st.integers(min_value=-(10**20), max_value=10**20),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.booleans(),
-    st.none(),
-)
-values = st.recursive(
-    scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)),
-    max_leaves=20,
-)
+values = json_values(st.one_of(st.sampled_from(TRICKY), st.text(max_size=12)), keys)
 styles = st.sampled_from([None, "'", '"', "|", ">"])
 
 
