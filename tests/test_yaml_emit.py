@@ -78,3 +78,11 @@ def test_multi_line_text_is_a_literal_block() -> None:
     assert emit_yaml({"description": "One.\nTwo.\n"}) == "description: |\n  One.\n  Two.\n"
     assert emit_yaml({"a": ["x\ny"]}) == "a:\n- |-\n  x\n  y\n"
     assert emit_yaml([{"a": 1, "b": [1, 2]}, [3]]) == "- a: 1\n  b:\n  - 1\n  - 2\n- - 3\n"
+
+
+def test_a_tree_shared_by_many_places_is_written_in_full_at_each() -> None:
+    shared = {"type": "object", "properties": {"code": {"type": "string"}}, "list": [1, {"a": "b"}]}
+    data = {"x": shared, "y": [shared, {"z": shared}], "w": {"deeper": {"v": shared}}}
+    text = emit_yaml(data)
+    assert yaml.load(text, Loader=yaml.CSafeLoader) == data
+    assert text.count("code:") == 4

@@ -106,34 +106,46 @@ def _inline(value: Any, indent: int) -> str:
     raise TypeError(f"cannot write a {type(value).__name__} as YAML")
 
 
-def _block(value: dict[str, Any] | list[Any], indent: int, out: list[str]) -> None:
-    """A non-empty mapping or sequence, its first line at `indent`."""
+def _block(
+    value: dict[str, Any] | list[Any], indent: int, out: list[str], seen: dict[tuple[int, int], list[str]]
+) -> None:
+    """A non-empty mapping or sequence, its first line at `indent`.
+
+    `seen` keeps the lines of each container written at an indentation: a dereferenced document shares
+    one tree wherever a $ref named it, and it is written once, then repeated."""
+    key = (id(value), indent)
+    done = seen.get(key)
+    if done is not None:
+        out.extend(done)
+        return
+    start = len(out)
     pad = " " * indent
     if isinstance(value, dict):
-        for key, item in value.items():
-            head = f"{pad}{_string(str(key))}:"
+        for name, item in value.items():
+            head = f"{pad}{_string(str(name))}:"
             if isinstance(item, dict) and item:
                 out.append(head + "\n")
-                _block(item, indent + 2, out)
+                _block(item, indent + 2, out, seen)
             elif isinstance(item, list) and item:
                 out.append(head + "\n")
-                _block(item, indent, out)  # a sequence sits at its key's indentation
+                _block(item, indent, out, seen)  # a sequence sits at its key's indentation
             else:
                 out.append(f"{head} {_inline(item, indent + 2)}\n")
-        return
-    for item in value:
-        if isinstance(item, (dict, list)) and item:
-            start = len(out)
-            _block(item, indent + 2, out)
-            out[start] = f"{pad}- {out[start][indent + 2 :]}"
-        else:
-            out.append(f"{pad}- {_inline(item, indent + 2)}\n")
+    else:
+        for item in value:
+            if isinstance(item, (dict, list)) and item:
+                first = len(out)
+                _block(item, indent + 2, out, seen)
+                out[first] = f"{pad}- {out[first][indent + 2 :]}"
+            else:
+                out.append(f"{pad}- {_inline(item, indent + 2)}\n")
+    seen[key] = out[start:]
 
 
 def emit_yaml(data: Any) -> str:
     """The YAML text of JSON-compatible data."""
     if isinstance(data, (dict, list)) and data:
         out: list[str] = []
-        _block(data, 0, out)
+        _block(data, 0, out, {})  # the ids stay valid: data is alive until this returns
         return "".join(out)
     return _inline(data, 2) + "\n"
