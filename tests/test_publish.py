@@ -11,7 +11,16 @@ from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValida
 
 from conftest import ROOT, SPEC_DIR, RunCli, SpecCopy
 from rstar_spec._walk import iter_refs
-from rstar_spec.publish import BASENAME, PublishError, carry_releases, check, dereference, render, versioned_stem
+from rstar_spec.publish import (
+    BASENAME,
+    RENDERING_SUFFIXES,
+    PublishError,
+    carry_releases,
+    check,
+    dereference,
+    render,
+    versioned_stem,
+)
 
 OVERLAYS = ROOT / "overlays"
 PUBLISHED = ROOT / "generated" / "openapi"
@@ -26,12 +35,8 @@ def test_renderings_are_deterministic_and_valid() -> None:
     first, again = render(SPEC_DIR / "openapi.yaml", OVERLAYS), render(SPEC_DIR / "openapi.yaml", OVERLAYS)
     assert first.files == again.files
     version = yaml.safe_load(first.files[f"{BASENAME}.yaml"])["info"]["version"]
-    latest = [f"{BASENAME}{suffix}.{ext}" for suffix in ("", ".dereferenced", ".3.0") for ext in ("yaml", "json")]
-    pinned = [
-        f"{versioned_stem(version, suffix)}.{ext}"
-        for suffix in ("", ".dereferenced", ".3.0")
-        for ext in ("yaml", "json")
-    ]
+    latest = [f"{BASENAME}{suffix}.{ext}" for suffix in RENDERING_SUFFIXES for ext in ("yaml", "json")]
+    pinned = [f"{versioned_stem(version, suffix)}.{ext}" for suffix in RENDERING_SUFFIXES for ext in ("yaml", "json")]
     assert sorted(n for n in first.files if not n.startswith("schemas/")) == sorted(
         ["README.md", "CHANGELOG.md", *latest, *pinned]
     )

@@ -156,11 +156,10 @@ def render(root_file: Path, overlays_dir: Path) -> Publication:
         raise PublishError(f"info.version {version!r} cannot name a release: use MAJOR.MINOR.PATCH")
     dereferenced = dereference(published)
     downconverted, losses = downconvert(published)
-    renderings: dict[str, tuple[dict[str, Any], str | None]] = {
-        "": (published, "3.1"),
-        ".dereferenced": (dereferenced, None),
-        ".3.0": (downconverted, "3.0"),
-    }
+    # suffix -> (document, the OpenAPI version it is validated as; None: checked for what dereferencing breaks)
+    renderings: dict[str, tuple[dict[str, Any], str | None]] = dict(
+        zip(RENDERING_SUFFIXES, ((published, "3.1"), (dereferenced, None), (downconverted, "3.0")), strict=True)
+    )
     publication = Publication(losses=losses)
     _validate_all({f"{BASENAME}{suffix}": rendering for suffix, rendering in renderings.items()}, published)
     for suffix, (doc, _) in renderings.items():

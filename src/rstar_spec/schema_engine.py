@@ -14,7 +14,6 @@ callers never parse a message.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -66,11 +65,11 @@ def _names(error: jsonschema_rs.ValidationError) -> tuple[str, ...]:
     return ()
 
 
-def to_schema_error(error: jsonschema_rs.ValidationError) -> SchemaError:
+def _to_schema_error(error: jsonschema_rs.ValidationError) -> SchemaError:
     return SchemaError(tuple(str(p) for p in error.instance_path), error.message, _keyword(error), _names(error))
 
 
-def error_order(error: SchemaError) -> tuple[int, tuple[str, ...], str]:
+def _error_order(error: SchemaError) -> tuple[int, tuple[str, ...], str]:
     """Deepest first, then by place and text: the most specific problem leads, and the order is stable."""
     return (-len(error.path), error.path, error.message)
 
@@ -101,19 +100,12 @@ class BundleSchemas:
             self._compiled[schema_pointer] = validator
         return validator
 
-    def is_valid(self, schema_pointer: Pointer, value: Any) -> bool:
-        return bool(self.compiled(schema_pointer).is_valid(value))
-
-    def iter_errors(self, schema_pointer: Pointer, value: Any) -> Iterator[SchemaError]:
-        for error in self.compiled(schema_pointer).iter_errors(value):
-            yield to_schema_error(error)
-
     def errors(self, schema_pointer: Pointer, value: Any) -> list[SchemaError]:
         """Every error, most specific first; empty when the value is valid (checked first, which is cheap)."""
         validator = self.compiled(schema_pointer)
         if validator.is_valid(value):
             return []
-        return sorted((to_schema_error(e) for e in validator.iter_errors(value)), key=error_order)
+        return sorted((_to_schema_error(e) for e in validator.iter_errors(value)), key=_error_order)
 
     def first_error(self, schema_pointer: Pointer, value: Any) -> SchemaError | None:
         found = self.errors(schema_pointer, value)
