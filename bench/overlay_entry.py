@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from rstar_spec import bundle
-from rstar_spec.overlay import apply_overlay, load_overlay
+from rstar_spec.overlay.engine import apply_overlay, load_overlay
 
 
 def write_overlay(path: Path, actions: int, resources: int) -> None:

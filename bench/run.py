@@ -70,7 +70,7 @@ def measure(cmd: list[str], repeat: int) -> tuple[float, float]:
 
 def count_operations(root_file: Path) -> int:
     from rstar_spec import bundle
-    from rstar_spec._walk import iter_operations
+    from rstar_spec.oas.walk import iter_operations
 
     return sum(1 for _ in iter_operations(bundle(root_file).data))
 
@@ -194,8 +194,8 @@ def loader_entry(repeat: int) -> list[str]:
     """Reading the 2,000-operation spec as one file, in-process: libyaml alone, our positional loader, the native one."""
     import yaml
 
-    from rstar_spec._native import native_data
-    from rstar_spec._yaml import _positional
+    from rstar_spec.core._native import native_data
+    from rstar_spec.core.yaml_io import _positional
 
     with tempfile.TemporaryDirectory() as tmp:
         root_file = write_synthetic_spec(Path(tmp) / "s2000", 2000)

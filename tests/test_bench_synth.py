@@ -5,7 +5,7 @@ from pathlib import Path
 
 from conftest import ROOT
 from rstar_spec import bundle, run_rules
-from rstar_spec._walk import iter_operations
+from rstar_spec.oas.walk import iter_operations
 
 sys.path.insert(0, str(ROOT / "bench"))
 from synth import write_synthetic_spec

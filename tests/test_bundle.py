@@ -5,7 +5,7 @@ import pytest
 
 from conftest import SPEC_DIR, SpecCopy
 from rstar_spec import bundle
-from rstar_spec._errors import BundleError, RefError
+from rstar_spec.core.errors import BundleError, RefError
 
 
 def test_bundle_is_byte_for_byte_deterministic(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from conftest import ROOT, SPEC_DIR, RunCli
 from rstar_spec.contract import ContractOptions, run_contract, run_schemathesis
 from rstar_spec.contract._guard import Ledger
 from rstar_spec.mock import BREAKAGES, Credentials, MockSettings, running_mock
-from rstar_spec.pipeline import build_target
+from rstar_spec.overlay.pipeline import build_target
 
 DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()

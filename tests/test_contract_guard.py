@@ -19,9 +19,9 @@ from starlette.routing import Route
 
 from conftest import SPEC_DIR
 from rstar_spec import bundle
-from rstar_spec._serve import in_background
 from rstar_spec.contract._guard import Guard, Ledger, Routes, absent_shaped, shape_value, write_operations
 from rstar_spec.contract._proxy import running_proxy
+from rstar_spec.core.serve import in_background
 
 DOC = bundle(SPEC_DIR / "openapi.yaml").data
 ABSENT = "9007199254740123"

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT, SPEC_DIR
 from rstar_spec import bundle
-from rstar_spec._walk import iter_operations, resolve
+from rstar_spec.oas.walk import iter_operations, resolve
 
 DOC = bundle(SPEC_DIR / "openapi.yaml").data
 # The contract page, kept in the repository so that a clone is whole; shared/ holds the original.

@@ -13,8 +13,8 @@ import yaml
 
 from conftest import ROOT, SPEC_DIR, RunCli
 from rstar_spec import bundle
-from rstar_spec.changelog import update_changelog
-from rstar_spec.diff import diff
+from rstar_spec.diff.changelog import update_changelog
+from rstar_spec.diff.changes import diff
 
 Doc = dict[str, Any]
 

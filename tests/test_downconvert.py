@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import OpenAPIV30SpecValidator
 
-from rstar_spec.downconvert import downconvert
+from rstar_spec.publish.downconvert import downconvert
 
 
 def doc_with(schema: dict[str, Any], **top: Any) -> dict[str, Any]:

@@ -14,10 +14,10 @@ import jinja2
 import pytest
 
 from conftest import ROOT, RunCli, SpecCopy
-from rstar_spec._generator_run import facts_template
-from rstar_spec.generate import GenerateError
-from rstar_spec.generate_facts import Model, generator_facts
-from rstar_spec.pipeline import build_target
+from rstar_spec.overlay.pipeline import build_target
+from rstar_spec.python_client._generator_run import facts_template
+from rstar_spec.python_client.facts import Model, generator_facts
+from rstar_spec.python_client.generate import GenerateError
 
 GENERATED = ROOT / "generated" / "python"
 DOC = build_target(ROOT / "spec" / "openapi.yaml", "python-client", ROOT / "overlays")

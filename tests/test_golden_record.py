@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from rstar_spec._tree import replace_tree, stale_files
-from rstar_spec.generate import generate
+from rstar_spec.core.outputs import replace_tree, stale_files
+from rstar_spec.python_client.generate import generate
 
 GOLDEN = ROOT / "tests" / "golden"
 RECORDS = sorted(p.name for p in GOLDEN.iterdir() if (p / "spec" / "openapi.yaml").is_file())

@@ -23,11 +23,11 @@ import httpx
 import pytest
 
 from conftest import ROOT, SPEC_DIR
-from rstar_spec._limits import MAX_DEPTH, MAX_INT_DIGITS
-from rstar_spec._tree import replace_tree
-from rstar_spec._yaml import write_atomic
+from rstar_spec.core.limits import MAX_DEPTH, MAX_INT_DIGITS
+from rstar_spec.core.outputs import replace_tree
+from rstar_spec.core.yaml_io import write_atomic
 from rstar_spec.mock import Credentials, MockSettings, running_mock
-from rstar_spec.pipeline import build_target
+from rstar_spec.overlay.pipeline import build_target
 
 RSTAR = [sys.executable, "-m", "rstar_spec"]
 MEMORY_CAP = 1024 * 1024 * 1024  # 1 GiB of address space: the probes that once took 4 GB die against it

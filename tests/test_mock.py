@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from conftest import ROOT, SPEC_DIR, RunCli
 from rstar_spec.mock import Credentials, MockApp, MockSettings, create_app
-from rstar_spec.pipeline import build_target
+from rstar_spec.overlay.pipeline import build_target
 
 DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
@@ -245,7 +245,7 @@ def test_listening_socket_says_tcp_so_answers_are_not_delayed() -> None:
     """With proto 0 asyncio leaves Nagle on, and every answer waited 44 ms for the client's delayed ACK."""
     import socket
 
-    from rstar_spec._serve import listen
+    from rstar_spec.core.serve import listen
 
     sock = listen("127.0.0.1", 0)
     try:

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, SPEC_DIR
 from rstar_spec.mock import Credentials, MockSettings, running_mock
 from rstar_spec.mock._profiles import EXTRA_PROPERTIES, LIBERAL, PROFILES, REFERENCE
-from rstar_spec.pipeline import build_target
+from rstar_spec.overlay.pipeline import build_target
 
 DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, RunCli
-from rstar_spec.overlay import OverlayError, apply_overlay, load_overlay
+from rstar_spec.overlay.engine import OverlayError, apply_overlay, load_overlay
 
 
 class Apply:

@@ -10,8 +10,8 @@ import yaml
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from conftest import ROOT, SPEC_DIR, RunCli, SpecCopy
-from rstar_spec._walk import iter_refs
-from rstar_spec.publish import (
+from rstar_spec.oas.walk import iter_refs
+from rstar_spec.publish.render import (
     BASENAME,
     RENDERING_SUFFIXES,
     PublishError,

@@ -19,9 +19,9 @@ import pytest
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from rstar_spec import bundle
-from rstar_spec._pointer import Pointer
-from rstar_spec.downconvert import downconvert
-from rstar_spec.structure import check_structure
+from rstar_spec.core.pointer import Pointer
+from rstar_spec.oas.structure import check_structure
+from rstar_spec.publish.downconvert import downconvert
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = bundle(ROOT / "spec" / "openapi.yaml").data
@@ -229,7 +229,7 @@ def test_a_listed_divergence_is_still_one(name: str) -> None:
 
 
 def _valid_fixtures() -> dict[str, tuple[dict[str, Any], str]]:
-    from rstar_spec.pipeline import build_target
+    from rstar_spec.overlay.pipeline import build_target
 
     published = build_target(ROOT / "spec" / "openapi.yaml", "publish", ROOT / "overlays")
     fixtures = {

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from rstar_spec._errors import SpecLoadError
-from rstar_spec._yaml import dump_json, dump_yaml, load_yaml, parse_yaml, write_atomic
+from rstar_spec.core.errors import SpecLoadError
+from rstar_spec.core.yaml_io import dump_json, dump_yaml, load_yaml, parse_yaml, write_atomic
 
 
 def test_positions_of_keys_and_items() -> None:

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import TRICKY, json_values
-from rstar_spec._native import NOT_NATIVE, native_data
-from rstar_spec._yaml import _positional
-from rstar_spec._yaml_emit import emit_yaml
+from rstar_spec.core._native import NOT_NATIVE, native_data
+from rstar_spec.core._yaml_emit import emit_yaml
+from rstar_spec.core.yaml_io import _positional
 
 ROOT = Path(__file__).resolve().parent.parent
 

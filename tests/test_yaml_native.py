@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import TRICKY, json_values
-from rstar_spec._errors import SpecLoadError
-from rstar_spec._native import NOT_NATIVE, native_data
-from rstar_spec._yaml import _positional, load_yaml, parse_yaml
+from rstar_spec.core._native import NOT_NATIVE, native_data
+from rstar_spec.core.errors import SpecLoadError
+from rstar_spec.core.yaml_io import _positional, load_yaml, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 

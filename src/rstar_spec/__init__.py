@@ -13,16 +13,22 @@ __version__ = "0.1.0"
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._errors import BundleError, Location, RefError, RstarError, SpecLoadError, UsageError
-from .bundle import Bundle, bundle
+from .core.errors import BundleError, Location, RefError, RstarError, SpecLoadError, UsageError
+from .oas.bundle import Bundle, bundle
 
 if TYPE_CHECKING:
     from .lint import RULES, Finding, run_rules
-    from .validate import Problem, validate
+    from .oas.validate import Problem, validate
 
 # Lint and validation pull in openapi-spec-validator and jsonschema (0.4 s of imports):
 # loaded on first use, so `rstar-spec bundle` does not pay for them.
-_LAZY = {"RULES": ".lint", "Finding": ".lint", "run_rules": ".lint", "Problem": ".validate", "validate": ".validate"}
+_LAZY = {
+    "RULES": ".lint",
+    "Finding": ".lint",
+    "run_rules": ".lint",
+    "Problem": ".oas.validate",
+    "validate": ".oas.validate",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from ._errors import Location, RstarError, display_path
-from ._limits import HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS
-from ._yaml import dump_for, load_yaml, parse_yaml, write_atomic
-from .bundle import Bundle, bundle
+from .core.errors import Location, RstarError, display_path
+from .core.limits import HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS
+from .core.yaml_io import dump_for, load_yaml, parse_yaml, write_atomic
+from .oas.bundle import Bundle, bundle
 
 DEFAULT_SPEC = Path("spec/openapi.yaml")
 DEFAULT_OVERLAYS_DIR = Path("overlays")
@@ -211,7 +211,7 @@ def _write(data: object, output: Path | None) -> None:
 
 def _bundle(args: argparse.Namespace) -> int:
     if args.target:
-        from .pipeline import build_target  # overlays pull in jsonpath and jsonschema: only when asked
+        from .overlay.pipeline import build_target  # overlays pull in jsonpath and jsonschema: only when asked
 
         _write(build_target(args.spec, args.target, args.overlays_dir), args.output)
     else:
@@ -220,7 +220,7 @@ def _bundle(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from . import publish
+    from .publish import render as publish
 
     publication = publish.render(args.spec, args.overlays_dir)
     publish.carry_releases(publication, args.output)  # earlier releases stay as they were published
@@ -242,7 +242,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _unasync(args: argparse.Namespace) -> int:
-    from . import runtime_sync
+    from .python_client import unasync as runtime_sync
 
     where = display_path(runtime_sync.RUNTIME / "_sync")
     if args.check:
@@ -258,7 +258,7 @@ def _unasync(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from . import generate
+    from .python_client import generate
 
     started = time.perf_counter()
     files = generate.generate(args.spec, args.overlays_dir, args.templates)
@@ -283,8 +283,8 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .changelog import format_markdown, format_text
-    from .diff import diff
+    from .diff.changelog import format_markdown, format_text
+    from .diff.changes import diff
 
     old, new = bundle(args.old), bundle(args.new or args.spec)
     changes = diff(old, new)
@@ -294,7 +294,7 @@ def _diff(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_text(changes))
     if args.changelog:
-        from .gate import write_changelog
+        from .diff.gate import write_changelog
 
         write_changelog(args.changelog, versions[0], versions[1], changes)
     breaking = sum(c.breaking for c in changes)
@@ -303,8 +303,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _breaking(args: argparse.Namespace) -> int:
-    from . import gate
-    from .changelog import format_text
+    from .diff import gate
+    from .diff.changelog import format_text
 
     result = gate.check(args.spec, args.ref)
     if result.ref is None:
@@ -333,7 +333,7 @@ def _positive(text: str) -> int:
 
 def _mock(args: argparse.Namespace) -> int:
     from .mock import MockSettings, serve
-    from .pipeline import build_target
+    from .overlay.pipeline import build_target
 
     settings = MockSettings(
         token_ttl=args.token_ttl, rate_limit=args.rate_limit, fail_every=args.fail_every,
@@ -360,7 +360,7 @@ def _contract(args: argparse.Namespace) -> int:
 
 
 def _overlay_apply(args: argparse.Namespace) -> int:
-    from .overlay import apply_overlays, load_overlay
+    from .overlay.engine import apply_overlays, load_overlay
 
     overlays = [load_overlay(path) for path in args.overlays]  # all checked before anything is applied
     if str(args.document) == "-":
@@ -372,7 +372,7 @@ def _overlay_apply(args: argparse.Namespace) -> int:
 
 
 def _overlay_lint(args: argparse.Namespace) -> int:
-    from .pipeline import check_overlays, overlay_files
+    from .overlay.pipeline import check_overlays, overlay_files
 
     paths = args.overlays or overlay_files(args.overlays_dir)
     if not paths:
@@ -394,7 +394,7 @@ def _report(problems: Sequence[tuple[Location, str]]) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validate import validate  # imported here: `bundle` does not need the validators
+    from .oas.validate import validate  # imported here: `bundle` does not need the validators
 
     result = _load(args)
     problems = [(result.locate(p.pointer), p.message) for p in validate(result.data)]

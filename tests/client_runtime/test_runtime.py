@@ -10,8 +10,8 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
-from rstar_spec import runtime_sync
-from rstar_spec.client_runtime import (
+from rstar_spec.python_client import unasync as runtime_sync
+from rstar_spec.python_client.runtime import (
     ApiKey,
     AuthenticatedClient,
     Client,
@@ -21,7 +21,7 @@ from rstar_spec.client_runtime import (
     TokenAuth,
     TokenEndpoint,
 )
-from rstar_spec.client_runtime._errors import (
+from rstar_spec.python_client.runtime._errors import (
     AuthenticationError,
     BadRequestError,
     ConfigurationError,
@@ -31,7 +31,7 @@ from rstar_spec.client_runtime._errors import (
     from_response,
     parse_retry_after,
 )
-from rstar_spec.client_runtime._pagination import first_offset, next_offset
+from rstar_spec.python_client.runtime._pagination import first_offset, next_offset
 
 ENDPOINT = TokenEndpoint(
     path="/token",

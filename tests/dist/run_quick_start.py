@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from rstar_spec.mock import Credentials, MockSettings, running_mock
-from rstar_spec.pipeline import build_target
+from rstar_spec.overlay.pipeline import build_target
 
 ROOT = Path(__file__).resolve().parents[2]
 

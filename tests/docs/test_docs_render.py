@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, SPEC_DIR
 from rstar_spec import bundle
-from rstar_spec._walk import iter_operations
+from rstar_spec.oas.walk import iter_operations
 
 pytestmark = pytest.mark.docs
 DOCS = ROOT / "dist" / "docs" / "index.html"

@@ -24,7 +24,7 @@ from reception_star.api.health import get_heart
 from reception_star.models import ClientInput
 
 from rstar_spec.mock import Credentials, MockSettings, running_mock
-from rstar_spec.pipeline import build_target
+from rstar_spec.overlay.pipeline import build_target
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = build_target(ROOT / "spec" / "openapi.yaml", "mock", ROOT / "overlays")

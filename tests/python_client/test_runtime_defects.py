@@ -17,7 +17,7 @@ from reception_star.models import ApiKeyGrant, PasswordGrant, RefreshTokenGrant,
 from conftest import ROOT
 from python_client.fakeapi import API_KEY, FakeAPI, error
 from rstar_spec.mock import Credentials, MockSettings, running_mock
-from rstar_spec.pipeline import build_target
+from rstar_spec.overlay.pipeline import build_target
 
 MakeClient = Callable[..., Any]
 CREDS = Credentials()

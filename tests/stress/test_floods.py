@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from conftest import ROOT, SPEC_DIR
-from rstar_spec._serve import in_background
+from rstar_spec.core.serve import in_background
 from rstar_spec.mock import Credentials, MockApp, MockSettings
-from rstar_spec.pipeline import build_target
+from rstar_spec.overlay.pipeline import build_target
 
 pytestmark = pytest.mark.stress
 DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")

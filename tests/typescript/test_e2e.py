@@ -19,7 +19,7 @@ import pytest
 
 from conftest import ROOT, SPEC_DIR
 from rstar_spec.mock import Credentials, MockSettings, running_mock
-from rstar_spec.pipeline import build_target
+from rstar_spec.overlay.pipeline import build_target
 
 pytestmark = pytest.mark.other_languages
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from .._errors import RstarError
+from ..core.errors import RstarError
 from ._guard import Ledger
 
 FIXTURE_FIRST_NAME = "rstar-contract"

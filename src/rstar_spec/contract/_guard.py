@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .._walk import HTTP_METHODS
+from ..oas.walk import HTTP_METHODS
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})  # RFC 9110 9.2.1
 GUARD_HEADER = "X-Rstar-Guard"

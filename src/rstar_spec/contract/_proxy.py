@@ -16,7 +16,7 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .._serve import in_background
+from ..core.serve import in_background
 from ._guard import GUARD_HEADER, Guard
 
 _HOP_BY_HOP = frozenset({

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._errors import RstarError, UsageError
+from ..core.errors import RstarError, UsageError
 from ._account import Account
 from ._guard import Guard, Ledger, Routes, summary, write_operations
 from ._proxy import running_proxy
@@ -215,7 +215,7 @@ def _clean_up(account: Account, ledger: Ledger, guard: Guard, code: int, started
 
 def run_contract(root_file: Path, overlays_dir: Path, options: ContractOptions) -> int:
     """Against options.base_url (guarded), or the embedded mock started on a free loopback port."""
-    from ..pipeline import build_target
+    from ..overlay.pipeline import build_target
 
     env = dict(os.environ)
     env.pop(GUARD_ENV, None)
@@ -224,7 +224,7 @@ def run_contract(root_file: Path, overlays_dir: Path, options: ContractOptions) 
             raise UsageError(
                 "RSTAR_API_KEY is not set: the suite authenticates with it (from the environment, never argv)"
             )
-        from ..bundle import bundle
+        from ..oas.bundle import bundle
 
         return run_guarded(bundle(root_file).data, options, env)
     if options.read_only:

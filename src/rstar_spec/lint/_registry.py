@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._errors import Location
-from .._pointer import Pointer
-from .._walk import resolve
-from ..bundle import Bundle
+from ..core.errors import Location
+from ..core.pointer import Pointer
+from ..oas.bundle import Bundle
+from ..oas.walk import resolve
 from ._visit import KINDS, Node, index_document
 
 Check = Callable[["LintContext", Node], Iterable[tuple[Pointer, str]]]

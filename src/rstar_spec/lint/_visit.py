@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._pointer import Pointer
-from .._walk import HTTP_METHODS, iter_subschemas
+from ..core.pointer import Pointer
+from ..oas.walk import HTTP_METHODS, iter_subschemas
 
 KINDS = (
     "document",

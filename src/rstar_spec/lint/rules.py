@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .._pointer import KeyPointer, Pointer, from_fragment
-from .._walk import HTTP_METHODS, WRITE_METHODS, effective_parameters, is_authenticated, iter_refs
-from ..validate import validate_examples, validate_structure
+from ..core.pointer import KeyPointer, Pointer, from_fragment
+from ..oas.validate import validate_examples, validate_structure
+from ..oas.walk import HTTP_METHODS, WRITE_METHODS, effective_parameters, is_authenticated, iter_refs
 from ._registry import LintContext, rule
 from ._visit import Node
 

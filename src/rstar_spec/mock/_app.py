@@ -23,10 +23,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .._limits import MAX_BODY_BYTES, MAX_DEPTH, MAX_INT_DIGITS, too_deep
-from .._pointer import Pointer
-from .._walk import HTTP_METHODS, WRITE_METHODS, effective_parameters, is_authenticated, resolve
-from ..schema_engine import BundleSchemas, SchemaError
+from ..core.limits import MAX_BODY_BYTES, MAX_DEPTH, MAX_INT_DIGITS, too_deep
+from ..core.pointer import Pointer
+from ..oas.schema_engine import BundleSchemas, SchemaError
+from ..oas.walk import HTTP_METHODS, WRITE_METHODS, effective_parameters, is_authenticated, resolve
 from ._profiles import EXTRA_PROPERTIES, PROFILES, Profile
 from ._state import Credentials, State
 

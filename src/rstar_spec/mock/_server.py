@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from .._limits import HEADER_TIMEOUT, MAX_CONNECTIONS
-from .._serve import in_background, listen, server
+from ..core.limits import HEADER_TIMEOUT, MAX_CONNECTIONS
+from ..core.serve import in_background, listen, server
 from ._app import MockApp, MockSettings
 
 

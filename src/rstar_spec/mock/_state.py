@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from .._limits import MAX_TOKENS
+from ..core.limits import MAX_TOKENS
 
 WRITABLE = ("first_name", "last_name", "email", "mobile", "date_of_birth", "notes")
 _FIRST = [

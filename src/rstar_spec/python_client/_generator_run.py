@@ -1,6 +1,6 @@
 """The generator's process: the facts, then openapi-python-client, unmodified, in one interpreter.
 
-`rstar-spec generate` runs `python -m rstar_spec._generator_run WORK CONFIG ARGS...`. The facts need
+`rstar-spec generate` runs `python -m rstar_spec.python_client._generator_run WORK CONFIG ARGS...`. The facts need
 openapi-python-client's naming functions, and importing that package costs about a second: paid
 once here, where the generator needs it anyway, rather than again in the parent. A spec the facts
 refuse is one line on stderr after FACTS_REFUSED, exit 3; everything else is the generator's own
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .generate_facts import Facts
+    from .facts import Facts
 
 FACTS_REFUSED = "rstar-facts-refused: "
 FACTS_TEMPLATE = "rstar_facts.jinja"
@@ -25,8 +25,8 @@ FACTS_TEMPLATE = "rstar_facts.jinja"
 
 def main(argv: list[str]) -> int:
     work, config, generator_args = Path(argv[0]), Path(argv[1]), argv[2:]
-    from ._errors import GenerateError
-    from .generate_facts import generator_facts
+    from ..core.errors import GenerateError
+    from .facts import generator_facts
 
     try:
         facts = generator_facts(json.loads((work / "openapi.json").read_text(encoding="utf-8")), config)

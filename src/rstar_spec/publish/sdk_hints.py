@@ -18,9 +18,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ._walk import iter_operations
-from .client_runtime._retry import RetryPolicy
-from .generate_facts import OperationFacts, generator_facts
+from ..oas.walk import iter_operations
+from ..python_client.facts import OperationFacts, generator_facts
+from ..python_client.runtime._retry import RetryPolicy
 
 # The hints the python-client overlay puts on operations and security schemes, carried over as they are.
 OPERATION_HINTS = ("x-rstar-pagination", "x-rstar-idempotent", "x-rstar-etag-cache", "x-rstar-sdk-name")

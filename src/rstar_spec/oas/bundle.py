@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._errors import BundleError, Location, RefError, SpecLoadError
-from ._pointer import KeyPointer, Pointer, from_fragment, get, to_ref, to_string
-from ._walk import iter_refs
-from ._yaml import YamlDoc, dump_for, load_yaml
+from ..core.errors import BundleError, Location, RefError, SpecLoadError
+from ..core.pointer import KeyPointer, Pointer, from_fragment, get, to_ref, to_string
+from ..core.yaml_io import YamlDoc, dump_for, load_yaml
+from .walk import iter_refs
 
 COMPONENT_KINDS = (
     "schemas",

@@ -30,9 +30,10 @@ from typing import Any
 
 import jsonschema_rs
 
-from ._errors import shorten
-from ._pointer import Pointer, from_fragment, get, to_string
-from ._walk import (
+from ..core.errors import shorten
+from ..core.pointer import Pointer, from_fragment, get, to_string
+from .schema_engine import BundleSchemas, SchemaRefError
+from .walk import (
     HTTP_METHODS,
     iter_headers,
     iter_media_types,
@@ -40,7 +41,6 @@ from ._walk import (
     iter_subschemas,
     resolve,
 )
-from .schema_engine import BundleSchemas, SchemaRefError
 
 DIALECT_31 = "https://spec.openapis.org/oas/3.1/dialect/base"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
@@ -61,7 +61,7 @@ class Problem:
 
 
 def _load(name: str) -> Any:
-    return json.loads(resources.files("rstar_spec").joinpath("oas_schemas", name).read_text(encoding="utf-8"))
+    return json.loads(resources.files(__package__).joinpath("oas_schemas", name).read_text(encoding="utf-8"))
 
 
 @functools.cache

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._errors import RstarError, UsageError, display_path
-from .bundle import bundle
-from .overlay import Overlay, apply_overlay, load_overlay
+from ..core.errors import RstarError, UsageError, display_path
+from ..oas.bundle import bundle
+from .engine import Overlay, apply_overlay, load_overlay
 
 
 def overlay_files(overlays_dir: Path) -> list[Path]:

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, Final
 
-from ._limits import MAX_DEPTH, MAX_INT_DIGITS
+from .limits import MAX_DEPTH, MAX_INT_DIGITS
 
 try:  # a platform without a rapidyaml wheel reads YAML positionally, only slower
     import ryml  # type: ignore[import-untyped]

@@ -7,7 +7,7 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from ._errors import RstarError
+from ..core.errors import RstarError
 
 
 class GitError(RstarError):

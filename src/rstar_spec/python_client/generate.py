@@ -22,11 +22,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ._errors import GenerateError, display_path, shorten
+from ..core.errors import GenerateError, display_path, shorten
+from ..core.outputs import read_tree, replace_tree, stale_files
+from ..overlay.pipeline import build_target
 from ._generator_run import FACTS_REFUSED
-from ._tree import read_tree, replace_tree, stale_files
-from .pipeline import build_target
-from .runtime_sync import RUNTIME
+from .unasync import RUNTIME
 
 TARGET = "python-client"
 DEFAULT_TEMPLATES = Path("templates")
@@ -93,7 +93,7 @@ def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_
         command = [
             sys.executable,
             "-m",
-            "rstar_spec._generator_run",
+            "rstar_spec.python_client._generator_run",
             str(work),
             str(config.resolve()),
             "generate",

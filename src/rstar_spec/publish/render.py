@@ -32,15 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._errors import RstarError
-from ._pointer import Pointer, from_fragment, get, to_string
-from ._tree import replace_tree, stale_files
-from ._walk import iter_operations, iter_refs
-from ._yaml import dump_json, dump_yaml
+from ..core.errors import RstarError
+from ..core.outputs import replace_tree, stale_files
+from ..core.pointer import Pointer, from_fragment, get, to_string
+from ..core.yaml_io import dump_json, dump_yaml
+from ..oas.validate import validate_structure
+from ..oas.walk import iter_operations, iter_refs
+from ..overlay.pipeline import build_targets
 from .downconvert import Loss, downconvert
-from .pipeline import build_targets
 from .sdk_hints import with_sdk_hints
-from .validate import validate_structure
 
 API_NAME = "reception-star"
 BASENAME = f"{API_NAME}.openapi"

@@ -26,8 +26,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from ._pointer import Pointer, to_string
-from ._walk import HTTP_METHODS
+from ..core.pointer import Pointer, to_string
+from ..oas.walk import HTTP_METHODS
 
 _SCHEMA_ONLY_31 = (
     "$schema", "$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$defs", "$comment", "prefixItems", "contains",

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._errors import Location
-from ._pointer import Pointer
-from ._walk import HTTP_METHODS, effective_parameters, effective_security, resolve
-from .bundle import Bundle
+from ..core.errors import Location
+from ..core.pointer import Pointer
+from ..oas.bundle import Bundle
+from ..oas.walk import HTTP_METHODS, effective_parameters, effective_security, resolve
 
 _TEMPLATE = re.compile(r"\{[^{}]*\}")
 _ALWAYS_BREAKING = {

@@ -32,12 +32,12 @@ import orjson
 import yaml
 from yaml.constructor import SafeConstructor
 
-from ._errors import Location, SpecLoadError
-from ._limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
 from ._native import NOT_NATIVE, native_data
-from ._pointer import Pointer
-from ._tree import umask
 from ._yaml_emit import emit_yaml
+from .errors import Location, SpecLoadError
+from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
+from .outputs import umask
+from .pointer import Pointer
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

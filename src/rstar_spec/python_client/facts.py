@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._errors import GenerateError, shorten
-from ._pointer import Pointer, to_string
-from ._walk import Parameter, effective_parameters, is_authenticated, iter_operations, resolve
-from .schema_engine import BundleSchemas
+from ..core.errors import GenerateError, shorten
+from ..core.pointer import Pointer, to_string
+from ..oas.schema_engine import BundleSchemas
+from ..oas.walk import Parameter, effective_parameters, is_authenticated, iter_operations, resolve
 
 if TYPE_CHECKING:
     from openapi_python_client.schema.untrusted_string import UntrustedString
@@ -40,7 +40,7 @@ CREDENTIAL_PLACEHOLDERS = {
 CLIENT_HEADERS = {"etag_cache": "if-none-match"}
 _PLACEHOLDER = re.compile(r"^\{(\w+)\}$")
 _COMPONENT = "#/components/schemas/"
-RUNTIME_ERRORS = Path(__file__).resolve().parent / "client_runtime" / "_errors.py"
+RUNTIME_ERRORS = Path(__file__).resolve().parent / "runtime" / "_errors.py"
 
 
 @dataclass(frozen=True)

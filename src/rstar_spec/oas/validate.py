@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ._errors import shorten
-from ._pointer import Pointer
-from ._walk import iter_headers, iter_media_types, iter_parameters, iter_schemas, resolve
+from ..core.errors import shorten
+from ..core.pointer import Pointer
 from .schema_engine import BundleSchemas, SchemaRefError
 from .structure import Problem, check_structure
+from .walk import iter_headers, iter_media_types, iter_parameters, iter_schemas, resolve
 
 __all__ = ["Problem", "iter_examples", "validate", "validate_examples", "validate_structure"]
 

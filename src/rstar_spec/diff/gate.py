@@ -19,11 +19,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.errors import RstarError
+from ..oas.bundle import Bundle, bundle
 from . import gitref
-from ._errors import RstarError
-from .bundle import Bundle, bundle
 from .changelog import changelog_section, update_changelog
-from .diff import Change, diff, major
+from .changes import Change, diff, major
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def check(root_file: Path, ref: str | None = None) -> GateResult:
 
 def _changed_releases(repo: Path, base: str, into: Path) -> tuple[str, ...]:
     """The released files of the baseline's generated/openapi/ that the working tree no longer has as they were."""
-    from .publish import DEFAULT_OUTPUT, released_versions
+    from ..publish.render import DEFAULT_OUTPUT, released_versions
 
     released_dir = gitref.extract(repo, base, str(DEFAULT_OUTPUT), into)
     if released_dir is None:

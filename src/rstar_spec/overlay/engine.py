@@ -38,10 +38,18 @@ import jsonpath
 import jsonschema
 import yaml
 
+from ..core.errors import Location, RstarError, shorten
+from ..core.limits import (
+    GROWTH_FLOOR,
+    MAX_DEPTH,
+    MAX_GROWTH,
+    MAX_JSONPATH_LENGTH,
+    MAX_JSONPATH_SEGMENTS,
+    count_nodes,
+    depth,
+)
+from ..core.yaml_io import YamlDoc, load_yaml
 from . import _iregexp
-from ._errors import Location, RstarError, shorten
-from ._limits import GROWTH_FLOOR, MAX_DEPTH, MAX_GROWTH, MAX_JSONPATH_LENGTH, MAX_JSONPATH_SEGMENTS, count_nodes, depth
-from ._yaml import YamlDoc, load_yaml
 
 OPTIONAL_KEY = "x-rstar-optional"
 _ENV = jsonpath.JSONPathEnvironment(strict=True)

@@ -13,9 +13,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ._errors import RstarError
+from ..core.errors import RstarError
 
-RUNTIME = Path(__file__).resolve().parent / "client_runtime"
+RUNTIME = Path(__file__).resolve().parent / "runtime"
 # Beyond unasync's own (async def, await, async with/for, AsyncIterator, __aenter__, Async* classes):
 # the names of this runtime that have a sync twin.
 REPLACEMENTS = {

@@ -15,8 +15,8 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from ._errors import RstarError
-from ._limits import HEADER_TIMEOUT, MAX_CONNECTIONS
+from .errors import RstarError
+from .limits import HEADER_TIMEOUT, MAX_CONNECTIONS
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ._errors import display_path
-from ._yaml import write_atomic
-from .diff import Change
+from ..core.errors import display_path
+from ..core.yaml_io import write_atomic
+from .changes import Change
 
 TITLE = "# Changelog"
 INTRO = "One section per `info.version` of the spec, generated from `rstar-spec diff` (`nox -s breaking`)."

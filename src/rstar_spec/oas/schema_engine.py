@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import jsonschema_rs
 
-from ._pointer import Pointer, escape_token
+from ..core.pointer import Pointer, escape_token
 
 BUNDLE_URI = "urn:rstar-spec:bundle"
 _FRAGMENT_SAFE = "~!$&'()*+,;=:@/?"

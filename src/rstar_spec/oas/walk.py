@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ._pointer import Pointer, from_fragment, get
+from ..core.pointer import Pointer, from_fragment, get
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 WRITE_METHODS = ("post", "put", "patch", "delete")
