@@ -57,8 +57,23 @@ def _errors(*codes: str) -> dict[str, Any]:
     }
 
 
-def write_synthetic_spec(root: Path, operations: int) -> Path:
-    """Write a spec of `operations` operations (rounded up to whole resources) under root; returns the root file."""
+def _hurry(path_file: Path) -> None:
+    """camelCase operationIds and no summaries: two findings an operation."""
+    doc = yaml.safe_load(path_file.read_text(encoding="utf-8"))
+    for op in doc.values():
+        if isinstance(op, dict) and "operationId" in op:
+            op.pop("summary")
+            head, _, tail = op["operationId"].partition("_")
+            op["operationId"] = head + tail.capitalize()
+    _dump(path_file, doc)
+
+
+def write_synthetic_spec(root: Path, operations: int, findings: bool = False) -> Path:
+    """Write a spec of `operations` operations (rounded up to whole resources) under root; returns the root file.
+
+    With `findings`, every operation breaks two house rules as a hurried author would (a camelCase
+    operationId, no summary), and every shared parameter lacks its description: thousands of findings
+    at 2,000 operations, each to be placed at its file:line."""
     resources = [f"res{i:04d}" for i in range(max(1, -(-operations // 5)))]
     item = {"id": 1, **SAMPLE, "created_at": "2026-01-15T09:30:00Z"}
     schemas: dict[str, Any] = {
@@ -98,6 +113,9 @@ def write_synthetic_spec(root: Path, operations: int) -> Path:
     responses["TooManyRequests"]["headers"] = {
         "Retry-After": {"description": "Seconds.", "schema": {"type": "integer"}}
     }
+    if findings:
+        for parameter in parameters.values():
+            parameter.pop("description")
     paths: dict[str, Any] = {}
     for res in resources:
         kind = res.capitalize()
@@ -180,6 +198,9 @@ def write_synthetic_spec(root: Path, operations: int) -> Path:
                 },
             },
         )
+        if findings:
+            for name in (f"{res}.yaml", f"{res}-item.yaml"):
+                _hurry(root / "paths" / name)
         paths[f"/{res}"] = {"$ref": f"paths/{res}.yaml"}
         paths[f"/{res}/{{id}}"] = {"$ref": f"paths/{res}-item.yaml"}
     _dump(root / "components" / "schemas.yaml", schemas)

@@ -7,6 +7,7 @@ accepts it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import TRICKY, json_values
 from rstar_spec.core._native import NOT_NATIVE, native_data
+from rstar_spec.core._native_marks import NativeMarks, Unsure
 from rstar_spec.core.errors import SpecLoadError
 from rstar_spec.core.yaml_io import _positional, load_yaml, parse_yaml
 
@@ -106,3 +108,76 @@ def test_positions_are_computed_only_when_asked(tmp_path: Path) -> None:
 def test_a_native_reading_keeps_timestamps_as_strings() -> None:
     doc = parse_yaml("born: 1990-04-12\nat: 2026-01-15T09:30:00Z\n", Path("f.yaml"))
     assert doc.data == {"born": "1990-04-12", "at": "2026-01-15T09:30:00Z"}
+
+
+# -- positions: the native place of every node is the positional loader's, or the native one steps aside --
+
+
+def _same_places_or_aside(text: str) -> int:
+    """Every pointer the positional loader places is placed the same natively, or left to it (UNSURE);
+    returns how many were placed natively."""
+    if native_data(text) is NOT_NATIVE:
+        return 0
+    expected = _positional(text, Path("t.yaml")).marks
+    marks = NativeMarks(text)
+    placed = 0
+    for pointer, mark in expected.items():
+        try:
+            native = marks.mark(pointer)
+        except Unsure:
+            continue
+        assert native == mark, (text, pointer)
+        placed += 1
+        for missing in ((*pointer, "nope"), (*pointer, "99"), (*pointer, "01")):
+            if missing not in expected:
+                with contextlib.suppress(Unsure):
+                    assert marks.mark(missing) is None, (text, missing)
+    return placed
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values, st.booleans(), st.booleans(), st.sampled_from(["", "# head\n", "\n\n"]))
+def test_dumped_documents_place_every_node_the_same(data: Any, flow: bool, narrow: bool, head: str) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True, width=20 if narrow else 80)
+    _same_places_or_aside(head + text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(keys, st.sampled_from(TRICKY), styles), min_size=1, max_size=6), st.booleans())
+def test_hand_written_nodes_place_the_same(entries: list[tuple[str, str, str | None]], as_items: bool) -> None:
+    lines = []
+    for key, value, style in entries:
+        if style in ("|", ">"):
+            written = style + "\n" + "\n".join("    " + line for line in value.splitlines() or [""])
+        elif style == '"':
+            written = json.dumps(value)
+        elif style == "'":
+            written = "'" + value.replace("'", "''") + "'"
+        else:
+            written = value
+        lines.append(f"- {written}" if as_items else f"{json.dumps(key)}: {written}")
+    for text in ("\n".join(lines) + "\n", "root:\n" + "".join(f"  {line}\n" for line in "\n".join(lines).split("\n"))):
+        _same_places_or_aside(text)
+
+
+def test_every_node_of_the_repository_is_placed_natively_and_the_same() -> None:
+    files = [*ROOT.glob("spec/**/*.yaml"), *ROOT.glob("overlays/*.yaml"), *ROOT.glob("generated/openapi/*.yaml")]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert _same_places_or_aside(text) == len(_positional(text, path).marks), path
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb:\n  - x\n  - 'y'\n  - \"z\"\n  - {c: d}\n  - [1, 2]\n  - - p\n    - q\n  - k: v\n    l: w\n",
+        "'q': 1\n\"d\": 2\n? e\n: 3\n",
+        "- |\n  block\n- >\n  folded\n- \n- ~\n-   spaced\n",
+        "a: &x {k: v}\nb: *x\nc:\n  - *x\n  - &y [1]\n  - *y\n",
+        "é: [ü, 'ö', {ß: 1}]\nx: \"a\\u00e9\\tb\"\n",
+        "a: 1\r\nb:\r\n  - x\r\n",
+        "multi: a\n  b\n  c\nnext:\n  - line one\n    line two\n  - after\n",
+    ],
+)
+def test_places_of_awkward_nodes(text: str) -> None:
+    _same_places_or_aside(text)

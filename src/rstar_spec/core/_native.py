@@ -148,7 +148,7 @@ def _tree_is_unambiguous(tree: Any) -> bool:
 
 
 @contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
+def quiet_stderr() -> Iterator[None]:
     """rapidyaml prints its parse errors on file descriptor 2 from C++; the positional loader reports them
     in one line of ours instead. (Loading happens before any server thread starts.)"""
     try:
@@ -170,7 +170,7 @@ def native_data(text: str) -> Any:
     if ryml is None or text.startswith("\ufeff") or not text.strip() or _YAML11_BREAKS.search(text):
         return NOT_NATIVE
     try:
-        with _quiet_stderr():  # rapidyaml's parser and emitter both print their errors
+        with quiet_stderr():  # rapidyaml's parser and emitter both print their errors
             tree = ryml.parse_in_arena(text.encode("utf-8"))
             if not _tree_is_unambiguous(tree):
                 return NOT_NATIVE

@@ -33,6 +33,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from ._native import NOT_NATIVE, native_data
+from ._native_marks import NativeMarks, Unsure
 from ._yaml_emit import emit_yaml
 from .errors import Location, SpecLoadError
 from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
@@ -51,24 +52,37 @@ _INT = "tag:yaml.org,2002:int"
 class YamlDoc:
     """A parsed file: its data and the 1-based (line, col) of each node by pointer.
 
-    `marks` is computed on first use when the file was read natively (from `text`)."""
+    When the file was read natively, places are found on demand in rapidyaml's tree of `text`
+    (``_native_marks.py``); `marks`, every place at once, is computed the positional way on first use."""
 
     path: Path
     data: Any
     _marks: dict[Pointer, tuple[int, int]] | None = field(default=None, repr=False)
     text: str | None = field(default=None, repr=False)
+    _native_marks: NativeMarks | None = field(default=None, repr=False)
 
     @property
     def marks(self) -> dict[Pointer, tuple[int, int]]:
         if self._marks is None:
             self._marks = _positional(self.text or "", self.path).marks
             self.text = None
+            self._native_marks = None
         return self._marks
+
+    def _mark(self, pointer: Pointer) -> tuple[int, int] | None:
+        if self._marks is None and self.text is not None:
+            if self._native_marks is None:
+                self._native_marks = NativeMarks(self.text)
+            try:
+                return self._native_marks.mark(pointer)
+            except Unsure:
+                pass
+        return self.marks.get(pointer)
 
     def location(self, pointer: Pointer) -> Location:
         """The location of the node at pointer, or of its nearest ancestor that has one."""
         for end in range(len(pointer), -1, -1):
-            mark = self.marks.get(pointer[:end])
+            mark = self._mark(pointer[:end])
             if mark is not None:
                 return Location(self.path, *mark)
         return Location(self.path)
