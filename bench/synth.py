@@ -221,6 +221,25 @@ def write_synthetic_spec(root: Path, operations: int, findings: bool = False) ->
     return root / "openapi.yaml"
 
 
+def write_with_anchors(one_file: Path, into: Path) -> Path:
+    """The one-file spec written again as PyYAML writes shared values: every repeated mapping or list
+    once, with an anchor, and an alias (`*id001`) wherever it comes again."""
+    data = yaml.safe_load(one_file.read_text(encoding="utf-8"))
+    seen: dict[str, Any] = {}
+
+    def share(node: Any) -> Any:
+        if isinstance(node, dict):
+            node = {key: share(value) for key, value in node.items()}
+        elif isinstance(node, list):
+            node = [share(value) for value in node]
+        else:
+            return node
+        return seen.setdefault(yaml.safe_dump(node, sort_keys=True), node)
+
+    into.write_text(yaml.safe_dump(share(data), sort_keys=False), encoding="utf-8")
+    return into
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("operations", type=int)

@@ -71,7 +71,13 @@ def test_hand_written_scalars_read_the_same(entries: list[tuple[str, str, str | 
     [
         "a: 1\na: 2\n",  # duplicate key: refused, with its place
         "<<: {a: 1}\n",  # merge key
-        "a: &x 1\nb: *x\n",  # alias
+        "a: &x 1\nb: &x 2\nc: *x\n",  # a duplicate anchor (PyYAML refuses it)
+        "a: *x\nb: &x 1\n",  # an alias before its anchor
+        "a: &x [1, *x]\n",  # an alias inside the node it names
+        "&k a: 1\nb: *k\n",  # an anchor on a key
+        "a: &x 1\n*x : 2\n",  # an alias as a key
+        "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(6)),
         "a: !!str 1\n",  # tag
         "a: 1\n---\nb: 2\n",  # two documents
         "\ufeffa: 1\n",  # byte order mark
@@ -84,6 +90,25 @@ def test_hand_written_scalars_read_the_same(entries: list[tuple[str, str, str | 
 def test_what_the_native_reader_leaves_to_the_positional_one(text: str) -> None:
     assert native_data(text) is NOT_NATIVE
     _same_or_aside(text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(values, min_size=1, max_size=4), st.lists(st.integers(0, 3), min_size=1, max_size=8), st.booleans())
+def test_documents_with_anchors_and_aliases_read_and_place_the_same(
+    shared: list[Any], uses: list[int], flow: bool
+) -> None:
+    # PyYAML writes a value that stands in several places once, with an anchor, and an alias elsewhere
+    data = {"shared": shared, "uses": [shared[i % len(shared)] for i in uses], "nested": {"again": shared[0]}}
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
+    _same_or_aside(text)
+    _same_places_or_aside(text)
+
+
+def test_an_alias_of_a_value_is_read_natively() -> None:
+    text = "a: &x {k: v, l: [1, 2]}\nb: *x\nc:\n  - *x\n  - &y [1]\n  - *y\n"
+    assert native_data(text) == {"a": {"k": "v", "l": [1, 2]}, "b": {"k": "v", "l": [1, 2]}, "c": [
+        {"k": "v", "l": [1, 2]}, [1], [1]]}  # fmt: skip
+    assert _same_places_or_aside(text) == len(_positional(text, Path("t.yaml")).marks)
 
 
 def test_every_file_of_the_repository_reads_natively_and_the_same() -> None:

@@ -4,8 +4,10 @@ It is an accelerator, never a second definition of YAML. The positional loader
 in ``_yaml.py`` (PyYAML, YAML 1.1) says what a file means; this one answers only
 where it is sure to answer the same, and returns ``NOT_NATIVE`` otherwise:
 
-- anchors, aliases and tags: rapidyaml would drop or keep them where PyYAML
-  expands or applies them;
+- tags, and anchors or aliases on keys: rapidyaml would drop or keep them where
+  PyYAML applies them; aliases of values are resolved here (``Tree.resolve``) once
+  each names an anchor defined once before it, none stands inside the node it names,
+  and the expanded document stays within MAX_NODES (the positional loader's bounds);
 - a number whose text PyYAML reads otherwise (``1e3`` is a string in YAML 1.1,
   ``017`` an octal int), an integer longer than MAX_INT_DIGITS;
 - a plain scalar that PyYAML reads as another type than JSON does (``yes``,
@@ -31,7 +33,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, Final
 
-from .limits import MAX_DEPTH, MAX_INT_DIGITS
+from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
 
 try:  # a platform without a rapidyaml wheel reads YAML positionally, only slower
     import ryml  # type: ignore[import-untyped]
@@ -113,37 +115,90 @@ _IMPLICIT_FIRST_BYTES = frozenset(_IMPLICIT_FIRST.encode())
 # Indicators no plain scalar may start with (PyYAML refuses them; rapidyaml reads them as text).
 _RESERVED_FIRST = frozenset(b"@`%")
 
-_UNSURE_FLAGS = _PLAIN_FLAG = _KEY_PLAIN_FLAG = 0
+_UNSURE_FLAGS = _ALIAS_FLAGS = _PLAIN_FLAG = _KEY_PLAIN_FLAG = 0
 if ryml is not None:
-    _UNSURE_FLAGS = ryml.KEYANCH | ryml.VALANCH | ryml.KEYREF | ryml.VALREF | ryml.KEYTAG | ryml.VALTAG
+    _UNSURE_FLAGS = ryml.KEYANCH | ryml.KEYREF | ryml.KEYTAG | ryml.VALTAG
+    _ALIAS_FLAGS = ryml.VALANCH | ryml.VALREF
     _PLAIN_FLAG = ryml.VAL_PLAIN
     _KEY_PLAIN_FLAG = ryml.KEY_PLAIN
 
 
-def _tree_is_unambiguous(tree: Any) -> bool:
-    """No anchor, alias or tag, and no plain scalar that PyYAML reads as another type than JSON would.
+def _unambiguous_reading(tree: Any) -> list[int] | None:
+    """None when the tree has a tag, an anchor or alias on a key, or a plain scalar that PyYAML reads as another
+    type than JSON would; otherwise the nodes that carry an anchor or an alias (values only), for `_resolvable`.
 
     A quoted scalar is a string to both; a plain one is checked only when PyYAML could resolve it (its first
     character says so), which is a few percent of them."""
     kind, val, key = tree.type, tree.val, tree.key
-    plain, key_plain, unsure = _PLAIN_FLAG, _KEY_PLAIN_FLAG, _UNSURE_FLAGS
+    plain, key_plain, unsure, alias = _PLAIN_FLAG, _KEY_PLAIN_FLAG, _UNSURE_FLAGS, _ALIAS_FLAGS
     first, implicit, agreed = _IMPLICIT_FIRST_BYTES, _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
+    aliased: list[int] = []
     for i in range(tree.size()):
         flags = kind(i)
         if flags & unsure:
-            return False
+            return None
+        if flags & alias:
+            aliased.append(i)
         if flags & key_plain:
             raw = key(i)
             if len(raw) and (raw[0] in _RESERVED_FIRST or raw == b"<<"):  # `<<` is a merge key to PyYAML
-                return False
+                return None
         if flags & plain:
             raw = val(i)
             if not len(raw) or raw[0] in first:
                 text = bytes(raw).decode("utf-8")
                 if implicit(text) and not agreed(text):
-                    return False
+                    return None
             elif raw[0] in _RESERVED_FIRST:
+                return None
+    return aliased
+
+
+def _resolvable(tree: Any, aliased: list[int]) -> bool:
+    """Whether every alias names an anchor defined once, before it and not around it, and the document, each
+    alias expanded, stays within MAX_NODES values (counted as the positional loader counts them, keys too,
+    and each node of the tree as two: a bound, not a count). The size of an anchored node is computed once:
+    an alias bomb costs what its text costs here, not what it would expand to."""
+    anchors: dict[bytes, int] = {}
+    aliases: dict[int, int] = {}
+    for i in aliased:
+        if tree.is_val_ref(i):
+            name = bytes(tree.val_ref(i)).removeprefix(b"*")
+            target = anchors.get(name)
+            if target is None:  # PyYAML: found undefined alias
                 return False
+            parent = tree.parent(i)
+            while parent != ryml.NONE:  # an alias inside the node it names: recursive
+                if parent == target:
+                    return False
+                parent = tree.parent(parent)
+            aliases[i] = target
+        if tree.has_val_anchor(i):
+            name = bytes(tree.val_anchor(i))
+            if name in anchors:  # PyYAML: found duplicate anchor
+                return False
+            anchors[name] = i
+    sizes: dict[int, int] = {}
+
+    def size(node: int) -> int:
+        target = aliases.get(node)
+        if target is not None:
+            return size(target)
+        known = sizes.get(node)
+        if known is not None:
+            return known
+        total, per_child, child = 1, 1 if tree.is_map(node) else 0, tree.first_child(node)
+        while child != ryml.NONE and total <= MAX_NODES:
+            total += size(child) + per_child
+            child = tree.next_sibling(child)
+        sizes[node] = total
+        return total
+
+    expanded = 2 * tree.size()
+    for alias in aliases:
+        expanded += size(alias) - 1
+        if expanded > MAX_NODES:
+            return False
     return True
 
 
@@ -172,11 +227,16 @@ def native_data(text: str) -> Any:
     try:
         with quiet_stderr():  # rapidyaml's parser and emitter both print their errors
             tree = ryml.parse_in_arena(text.encode("utf-8"))
-            if not _tree_is_unambiguous(tree):
+            aliased = _unambiguous_reading(tree)
+            if aliased is None:
                 return NOT_NATIVE
             root = tree.root_id()
             if tree.is_stream(root):  # more than one document, or explicit markers: keep PyYAML's reading
                 return NOT_NATIVE
+            if aliased:
+                if not _resolvable(tree, aliased):
+                    return NOT_NATIVE
+                tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
             emitted = ryml.emit_json_malloc(tree, root)
         if _SURROGATE.search(emitted):  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
             return NOT_NATIVE
