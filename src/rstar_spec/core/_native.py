@@ -238,6 +238,7 @@ def native_data(text: str) -> Any:
                     return NOT_NATIVE
                 tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
             emitted = ryml.emit_json_malloc(tree, root)
+            del tree  # its nodes and arena are a second copy of the text: freed before the data is built
         if _SURROGATE.search(emitted):  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
             return NOT_NATIVE
         data = json.loads(

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core._memory import release_freed_memory
 from ..core.errors import Location
 from ..core.pointer import Pointer
 from ..oas.bundle import Bundle
@@ -113,6 +114,8 @@ def run_rules(bundle: Bundle, rule_ids: Iterable[str] | None = None) -> list[Fin
         for node in ctx.nodes(kind):
             for lint_rule in subscribers:
                 raw.extend((lint_rule, pointer, message) for pointer, message in lint_rule.check(ctx, node))
+                if kind == "document":  # a whole-document check copies the document into Rust: give it back
+                    release_freed_memory()
     findings = {
         Finding(bundle.locate(pointer), lint_rule.id, message, lint_rule.severity)
         for lint_rule, pointer, message in raw

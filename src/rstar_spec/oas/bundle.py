@@ -154,6 +154,8 @@ class _Bundler:
         else:
             out.pop("components", None)
         self.check_internal_refs(out)
+        for doc in self.source_map.docs.values():
+            doc.data = None  # the bundle is a copy; the source map keeps only what places need (the text)
         return Bundle(out, self.root_file, self.source_map)
 
     def build_components(self, root: YamlDoc) -> dict[str, Any]:

@@ -100,6 +100,10 @@ class BundleSchemas:
             self._compiled[schema_pointer] = validator
         return validator
 
+    def forget(self, schema_pointer: Pointer) -> None:
+        """Drop the compiled validator of schema_pointer: a caller that is done with it keeps memory flat."""
+        self._compiled.pop(schema_pointer, None)
+
     def errors(self, schema_pointer: Pointer, value: Any) -> list[SchemaError]:
         """Every error, most specific first; empty when the value is valid (checked first, which is cheap)."""
         validator = self.compiled(schema_pointer)

@@ -9,7 +9,7 @@ source location through the bundle's source map.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..core.errors import shorten
@@ -48,29 +48,69 @@ def iter_examples(doc: dict[str, Any]) -> Iterator[tuple[Pointer, Pointer, Any]]
             yield (*pointer, "example"), pointer, schema["example"]
 
 
+def _schemas_only(doc: dict[str, Any], schema_pointers: Iterable[Pointer]) -> dict[str, Any]:
+    """The document cut down to its component schemas and the schemas at schema_pointers, each in its place (lists
+    keep their length): what the schema engine copies into Rust, instead of every example and description."""
+    skeleton: dict[str, Any] = {}
+    schemas = doc.get("components", {}).get("schemas") if isinstance(doc.get("components"), dict) else None
+    if schemas is not None:
+        skeleton["components"] = {"schemas": schemas}
+    for pointer in schema_pointers:
+        source: Any = doc
+        target: Any = skeleton
+        for depth, token in enumerate(pointer):
+            if target is source:  # inside a schema already taken whole
+                break
+            key: Any = int(token) if isinstance(source, list) else token
+            child = source[key]
+            existing = target[key] if isinstance(target, list) else target.get(key)
+            if depth == len(pointer) - 1:
+                target[key] = child
+            elif existing is None:
+                target[key] = [None] * len(child) if isinstance(child, list) else {}
+            source, target = child, target[key]
+    return skeleton
+
+
 def validate_examples(doc: dict[str, Any]) -> list[Problem]:
-    """Every example that does not match its schema, one problem per example (the first error)."""
-    schemas = BundleSchemas(doc)
-    problems = []
+    """Every example that does not match its schema, one problem per example (the first error).
+
+    The schema engine reads a copy of the document cut down to its schemas (a third of a spec's size); a schema
+    whose $ref leads elsewhere is compiled against the whole document, as before."""
+    examples = list(iter_examples(doc))
+    by_schema: dict[Pointer, list[int]] = {}
     seen: set[tuple[Pointer, Pointer]] = set()
-    for value_pointer, schema_pointer, value in iter_examples(doc):
+    for i, (value_pointer, schema_pointer, _) in enumerate(examples):
         if (value_pointer, schema_pointer) in seen:  # a shared example component is checked once per schema
             continue
         seen.add((value_pointer, schema_pointer))
-        try:
-            error = schemas.first_error(schema_pointer, value)
-        except SchemaRefError as exc:
-            problems.append(Problem(schema_pointer, f"schema cannot be compiled: {exc}"))
-            continue
-        if error is not None:
-            where = "".join(f"/{p}" for p in error.path) or "/"
-            problems.append(
-                Problem(
+        by_schema.setdefault(schema_pointer, []).append(i)
+    schemas = BundleSchemas(_schemas_only(doc, sorted(by_schema, key=len)))
+    whole: BundleSchemas | None = None
+    found: dict[int, Problem] = {}
+    # one schema at a time, its validator dropped after its examples: memory stays that of one, not of thousands
+    for schema_pointer, indexes in by_schema.items():
+        for i in indexes:
+            value_pointer, _, value = examples[i]
+            try:
+                try:
+                    error = schemas.first_error(schema_pointer, value)
+                except SchemaRefError:
+                    whole = whole or BundleSchemas(doc)
+                    error = whole.first_error(schema_pointer, value)
+            except SchemaRefError as exc:
+                found[i] = Problem(schema_pointer, f"schema cannot be compiled: {exc}")
+                continue
+            if error is not None:
+                where = "".join(f"/{p}" for p in error.path) or "/"
+                found[i] = Problem(
                     (*value_pointer, *error.path),
                     f"example does not match its schema at {where}: {shorten(error.message)}",
                 )
-            )
-    return problems
+        schemas.forget(schema_pointer)
+        if whole is not None:
+            whole.forget(schema_pointer)
+    return [found[i] for i in sorted(found)]
 
 
 def validate(doc: dict[str, Any]) -> list[Problem]:
