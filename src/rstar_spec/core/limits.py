@@ -17,6 +17,11 @@ MAX_NODES = 2_000_000
 """Values in one loaded file once YAML aliases are expanded (an alias bomb of 1.3 KB expands to
 10^10), and in a document an overlay makes. A 2,000-operation spec is about 400,000."""
 
+MAX_SPEC_BYTES = 64 * 1024 * 1024
+"""Bytes of one spec file, and of all the files of one spec together: refused before they are read. A
+20,000-operation spec is 29 MB and lints in 0.7 GB; one of 200,000 (290 MB) would need about 7 GB
+and 10 minutes, and is refused at once instead."""
+
 MAX_GROWTH = 4.0
 GROWTH_FLOOR = 100_000
 """A document may grow under one set of overlays to MAX_GROWTH times its size plus GROWTH_FLOOR values

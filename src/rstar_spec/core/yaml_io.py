@@ -36,7 +36,7 @@ from ._native import NOT_NATIVE, native_data
 from ._native_marks import NativeMarks, Unsure
 from ._yaml_emit import emit_yaml
 from .errors import Location, SpecLoadError
-from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
+from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, MAX_SPEC_BYTES
 from .outputs import umask
 from .pointer import Pointer
 
@@ -64,7 +64,10 @@ class YamlDoc:
     @property
     def marks(self) -> dict[Pointer, tuple[int, int]]:
         if self._marks is None:
-            self._marks = _positional(self.text or "", self.path).marks
+            try:
+                self._marks = _positional(self.text or "", self.path).marks
+            except SpecLoadError:  # read natively past a bound of the positional loader (MAX_NODES): no places
+                self._marks = {}
             self.text = None
             self._native_marks = None
         return self._marks
@@ -91,6 +94,12 @@ class YamlDoc:
 def load_yaml(path: Path) -> YamlDoc:
     """Load one YAML (or JSON) file. Raises SpecLoadError with the place of the problem."""
     try:
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecLoadError(
+                f"the file is {size / 2**20:,.0f} MiB, more than the {MAX_SPEC_BYTES // 2**20} MiB a spec may be",
+                Location(path),
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise SpecLoadError("file not found", Location(path)) from None

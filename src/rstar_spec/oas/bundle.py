@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..core.errors import BundleError, Location, RefError, SpecLoadError
+from ..core.limits import MAX_SPEC_BYTES
 from ..core.pointer import KeyPointer, Pointer, from_fragment, get, to_ref, to_string
 from ..core.yaml_io import YamlDoc, dump_for, load_yaml
 from .walk import iter_refs
@@ -98,6 +99,7 @@ class _Bundler:
         self.components_dir = self.spec_dir / COMPONENTS_DIR
         self.source_map = SourceMap()
         self._targets: dict[tuple[Path, str], Path] = {}  # (referring dir, file part) -> checked file
+        self._bytes_read = 0
 
     # -- files -------------------------------------------------------------------------
     def load(self, path: Path) -> YamlDoc:
@@ -108,6 +110,12 @@ class _Bundler:
                     f"leads outside {self.spec_dir.name}/ (a link?): only files inside it are read", Location(path)
                 )
             doc = load_yaml(path)
+            self._bytes_read += path.stat().st_size
+            if self._bytes_read > MAX_SPEC_BYTES:
+                raise SpecLoadError(
+                    f"the files of this spec add up to more than the {MAX_SPEC_BYTES // 2**20} MiB a spec may be",
+                    Location(path),
+                )
             self.source_map.docs[path] = doc
         return doc
 
