@@ -17,6 +17,7 @@ from typing import NoReturn
 from . import __version__
 from .core.errors import Location, RstarError, display_path
 from .core.limits import HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS
+from .core.progress import showing_progress, step
 from .core.yaml_io import dump_for, load_yaml, parse_yaml, write_atomic
 from .oas.bundle import Bundle, bundle
 
@@ -198,6 +199,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _load(args: argparse.Namespace) -> Bundle:
+    step("bundling")
     return bundle(args.spec)
 
 
@@ -435,9 +437,16 @@ def _lint(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+# Commands that can run past 2 s on a big spec: they show progress on a terminal's stderr (core/progress.py).
+_LONG_ON_A_BIG_SPEC = {_bundle, _validate, _lint, _publish, _diff, _breaking, _overlay_apply, _generate}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
+        if args.run in _LONG_ON_A_BIG_SPEC:
+            with showing_progress(args.run.__name__.strip("_").replace("_", " ")):
+                return int(args.run(args))
         return int(args.run(args))
     except RstarError as exc:
         sys.stderr.write(

@@ -39,6 +39,7 @@ from .errors import Location, SpecLoadError
 from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, MAX_SPEC_BYTES
 from .outputs import umask
 from .pointer import Pointer
+from .progress import step
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -114,6 +115,7 @@ def load_yaml(path: Path) -> YamlDoc:
 
 
 def parse_yaml(text: str, path: Path) -> YamlDoc:
+    step(f"reading {path.name}")
     data = native_data(text)
     if data is not NOT_NATIVE:
         return YamlDoc(path, data, text=text)

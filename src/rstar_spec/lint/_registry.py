@@ -22,6 +22,7 @@ from typing import Any
 from ..core._memory import release_freed_memory
 from ..core.errors import Location
 from ..core.pointer import Pointer
+from ..core.progress import step
 from ..oas.bundle import Bundle
 from ..oas.walk import resolve
 from ._visit import KINDS, Node, index_document
@@ -113,9 +114,12 @@ def run_rules(bundle: Bundle, rule_ids: Iterable[str] | None = None) -> list[Fin
     for kind, subscribers in by_kind.items():
         for node in ctx.nodes(kind):
             for lint_rule in subscribers:
+                if kind == "document":
+                    step(f"rule {lint_rule.id}")
                 raw.extend((lint_rule, pointer, message) for pointer, message in lint_rule.check(ctx, node))
                 if kind == "document":  # a whole-document check copies the document into Rust: give it back
                     release_freed_memory()
+    step("placing findings")
     findings = {
         Finding(bundle.locate(pointer), lint_rule.id, message, lint_rule.severity)
         for lint_rule, pointer, message in raw
