@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import client_entry
+import lint_scale_entry
 import mock_entry
 import overlay_entry
 import publish_entry
@@ -79,11 +80,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: the project spec and 50 operations, once")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=("spec", "overlay", "publish", "mock", "client"), help="run one entry")
+    parser.add_argument(
+        "--only", choices=("spec", "lint-scale", "overlay", "publish", "mock", "client"), help="run one entry"
+    )
+    parser.add_argument("--huge", action="store_true", help="also 200,000 operations in one file (Redocly: minutes)")
     args = parser.parse_args()
     sections: list[str] = []
     if args.only in (None, "spec"):
         sections += spec_entry(args)
+    if args.only in (None, "lint-scale"):
+        with tempfile.TemporaryDirectory() as tmp:
+            lines, verdicts = lint_scale_entry.run(measure, Path(tmp), args.quick, args.huge)
+        sections += ["## lint with findings, with anchors, at 20,000 operations", "", *lines, "", *verdicts, ""]
     if args.only in (None, "overlay"):
         lines, verdicts = overlay_entry.run(Path(tempfile.gettempdir()), args.quick)
         sections += ["## Overlay", "", *lines, "", *verdicts, ""]
