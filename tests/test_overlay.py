@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest import ROOT, RunCli
+from conftest import ROOT, RunCli, json_values
 from rstar_spec.overlay.engine import OverlayError, apply_overlay, load_overlay
 
 
@@ -567,3 +569,49 @@ def test_unique_actions_follow_json_equality(
     else:
         with pytest.raises(OverlayError, match=r"\[1\] repeats \[0\]"):
             load_overlay(path)
+
+
+# -- a query whose last segment selects members by name selects nothing where no object has such a member --
+
+_member_docs = json_values(
+    st.sampled_from(["a", "x-lint-ignore", "", "b"]), st.sampled_from(["a", "b", "c", "x-lint-ignore"])
+)
+_queries = st.sampled_from(
+    [
+        "$..[?@['x-lint-ignore']]['x-lint-ignore']",
+        "$..['a']",
+        "$..a",
+        "$.a.b",
+        "$..[?@.b]['c', 'a']",
+        "$..*['b']",
+        "$..[0]",
+        "$..[?@.a]",
+        "$.*",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_member_docs, _queries)
+def test_the_member_precheck_never_changes_what_a_query_selects(document: Any, query: str) -> None:
+    from rstar_spec.overlay import engine
+
+    path = engine._compile(query)
+    fast = [(m.parts, m.obj) for m in engine._matches(path, document)]
+    plain = []
+    seen = set()
+    for match in path.finditer(document):
+        if match.parts not in seen:
+            seen.add(match.parts)
+            plain.append((match.parts, match.obj))
+    assert fast == plain
+
+
+def test_a_descendant_query_for_a_member_that_is_nowhere_does_not_walk_with_jsonpath(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rstar_spec.overlay import engine
+
+    path = engine._compile("$..[?@['x-lint-ignore']]['x-lint-ignore']")
+    monkeypatch.setattr(type(path), "finditer", lambda *_: pytest.fail("walked"))
+    assert engine._matches(path, {"paths": {"/a": {"get": {"responses": {}}}}}) == []

@@ -37,6 +37,7 @@ from typing import Any
 import jsonpath
 import jsonschema
 import yaml
+from jsonpath.selectors import NameSelector
 
 from ..core.errors import Location, RstarError, shorten
 from ..core.limits import (
@@ -224,8 +225,36 @@ class _Incompatible(Exception):
     pass
 
 
+def _last_names(path: jsonpath.JSONPath) -> frozenset[str] | None:
+    """The member names a query's last segment selects, when it selects only by name (`['x-lint-ignore']`)."""
+    last = path.segments[-1] if path.segments else None
+    selectors = last.selectors if last is not None else ()
+    names = [s.name for s in selectors if isinstance(s, NameSelector)]
+    return frozenset(names) if names and len(names) == len(selectors) else None
+
+
+def _has_member(document: Any, names: frozenset[str]) -> bool:
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if not names.isdisjoint(node):
+                return True
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+    return False
+
+
 def _matches(path: jsonpath.JSONPath, document: Any) -> list[jsonpath.JSONPathMatch]:
-    """The nodes a query selects, each once, in document order."""
+    """The nodes a query selects, each once, in document order.
+
+    A query that ends by selecting members by name selects nothing where no object has such a member: that is
+    looked up first, in one plain walk (a descendant query over a 2,000-operation spec took 1 to 5 s in
+    python-jsonpath's general walk, for the publish overlay's `$..[?@['x-lint-ignore']]['x-lint-ignore']`)."""
+    names = _last_names(path)
+    if names is not None and not _has_member(document, names):
+        return []
     seen: set[tuple[Any, ...]] = set()
     found = []
     for match in path.finditer(document):
