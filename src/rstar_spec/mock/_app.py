@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -160,7 +161,10 @@ class MockApp:
             return Response(status_code=status, headers=headers)
         if isinstance(body, str):
             return Response(body, status_code=status, headers=headers, media_type="text/plain; charset=utf-8")
-        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        try:  # orjson writes the same compact UTF-8 JSON in Rust (json's encoder was a quarter of a page's time)
+            text: bytes | str = orjson.dumps(body)
+        except (orjson.JSONEncodeError, TypeError):  # an integer past 64 bits
+            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         media_type = "application/json; charset=utf-8" if self.profile.json_charset else "application/json"
         return Response(text, status_code=status, headers=headers, media_type=media_type)
 
