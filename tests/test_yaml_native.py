@@ -84,6 +84,13 @@ def test_hand_written_scalars_read_the_same(entries: list[tuple[str, str, str | 
         "a: b: c\n",  # invalid YAML
         "[" * 100 + "]" * 100,  # deeper than MAX_DEPTH
         "a: 1e3\n",  # a string to YAML 1.1
+        "{k: x, m: a #b}\n",  # a comment in flow context: rapidyaml kept it in the scalar
+        "k: [?, y]\n",  # an explicit key in flow context to PyYAML, a string to rapidyaml
+        "%pc: line\nbreak\n",  # a directive
+        "&a: y\n",  # an anchor `a` on an empty key to PyYAML, `a:` on the value to rapidyaml
+        ": 3.14\n",  # a null key
+        "- :\n",
+        "a:\n  - x\n  - \n",  # an empty plain scalar
         "a: 0x1F\n",
     ],
 )

@@ -123,12 +123,13 @@ if ryml is not None:
     _KEY_PLAIN_FLAG = ryml.KEY_PLAIN
 
 
-def _unambiguous_reading(tree: Any) -> list[int] | None:
+def _unambiguous_reading(tree: Any, hashes: bool = True) -> list[int] | None:
     """None when the tree has a tag, an anchor or alias on a key, or a plain scalar that PyYAML reads as another
     type than JSON would; otherwise the nodes that carry an anchor or an alias (values only), for `_resolvable`.
 
     A quoted scalar is a string to both; a plain one is checked only when PyYAML could resolve it (its first
-    character says so), which is a few percent of them."""
+    character says so), which is a few percent of them. With `hashes`, a plain scalar holding ` #` is refused too:
+    in flow context rapidyaml keeps it in the scalar, where PyYAML starts a comment."""
     kind, val, key = tree.type, tree.val, tree.key
     plain, key_plain, unsure, alias = _PLAIN_FLAG, _KEY_PLAIN_FLAG, _UNSURE_FLAGS, _ALIAS_FLAGS
     first, implicit, agreed = _IMPLICIT_FIRST_BYTES, _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
@@ -141,10 +142,18 @@ def _unambiguous_reading(tree: Any) -> list[int] | None:
             aliased.append(i)
         if flags & key_plain:
             raw = key(i)
+            if raw is None:  # a null key (`: 1`): PyYAML refuses or reads it otherwise
+                return None
             if len(raw) and (raw[0] in _RESERVED_FIRST or raw == b"<<"):  # `<<` is a merge key to PyYAML
+                return None
+            if hashes and b" #" in bytes(raw):
                 return None
         if flags & plain:
             raw = val(i)
+            if hashes and b" #" in bytes(raw):
+                return None
+            if raw == b"?":  # an explicit key to PyYAML in flow context
+                return None
             if not len(raw) or raw[0] in first:
                 text = bytes(raw).decode("utf-8")
                 if implicit(text) and not agreed(text):
@@ -152,6 +161,62 @@ def _unambiguous_reading(tree: Any) -> list[int] | None:
             elif raw[0] in _RESERVED_FIRST:
                 return None
     return aliased
+
+
+# What `_unambiguous_reading` looks for, looked for in the texts first (a node-by-node walk of the tree from
+# Python costs 2-3 us a node): a tag, anchor or alias token (`!`, `&`, `*` where a token starts), a plain
+# scalar starting with a reserved indicator or `<<`, and a plain scalar PyYAML reads as another type than
+# JSON does. rapidyaml writes such a scalar into its JSON as that very string (an empty one as null), so the
+# JSON strings that PyYAML could read otherwise are looked up in the text: only one standing where a plain
+# scalar stands (not in quotes) sends the file to the walk, as do a JSON string holding ` #`, a bare null
+# and an empty key. Each check can only say "maybe": then the walk decides.
+_BOUNDARY = frozenset(" \t\r\n[{,:")
+_AFTER_PLAIN = frozenset("\r\n,]}#:")
+_TOKEN_CHARS = re.compile(r"[!&*@`%<?]")
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)  # `%YAML`, `%TAG`: PyYAML reads directives, rapidyaml another way
+# rapidyaml writes an empty plain scalar as null, also where PyYAML refuses the structure around it (`- :`)
+_BARE_NULL = re.compile(r"[\[:,]\s*null")
+# The JSON strings that _IMPLICIT can match and _AGREED_PLAIN does not (a superset: each is checked after). A
+# string's closing quote is never followed by a character these start with, so a match never starts there; one
+# that starts at an escaped quote only adds a candidate.
+_SUSPECT_STRING = re.compile(
+    r'"((?:yes|Yes|YES|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off|Off|OFF|~|Null|NULL|<<|=|!|&|\*'
+    r'|[-+]?[0-9.][0-9a-zA-Z_:.+-]*))"'
+)
+
+
+def _token_starts(text: str) -> bool:
+    for m in _TOKEN_CHARS.finditer(text):
+        i = m.start()
+        if (i == 0 or text[i - 1] in _BOUNDARY) and (m[0] != "<" or text.startswith("<<", i)):
+            return True
+    return False
+
+
+def _plain_somewhere(text: str, value: str) -> bool:
+    """Whether value stands in text where a plain scalar could (after a space or `[{,:`, before the line's end,
+    a comment or `,]}:`), not inside quotes or other text."""
+    i, size = text.find(value), len(text)
+    while i != -1:
+        if i == 0 or text[i - 1] in _BOUNDARY:
+            j = i + len(value)
+            while j < size and text[j] in " \t":
+                j += 1
+            if j == size or text[j] in _AFTER_PLAIN:
+                return True
+        i = text.find(value, i + 1)
+    return False
+
+
+def _may_be_ambiguous(text: str, emitted: str) -> bool:
+    if _token_starts(text) or _BARE_NULL.search(emitted) or " #" in emitted or '"":' in emitted:
+        return True
+    implicit, agreed = _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
+    suspects = {m[1] for m in _SUSPECT_STRING.finditer(emitted) if implicit(m[1]) and not agreed(m[1])}
+    return any(_plain_somewhere(text, value) for value in suspects)
+
+
+_ANCHOR_NAME = re.compile(rb"[0-9A-Za-z_-]+")  # what PyYAML's scanner reads as an anchor or alias name
 
 
 def _resolvable(tree: Any, aliased: list[int]) -> bool:
@@ -164,6 +229,8 @@ def _resolvable(tree: Any, aliased: list[int]) -> bool:
     for i in aliased:
         if tree.is_val_ref(i):
             name = bytes(tree.val_ref(i)).removeprefix(b"*")
+            if not _ANCHOR_NAME.fullmatch(name):
+                return False
             target = anchors.get(name)
             if target is None:  # PyYAML: found undefined alias
                 return False
@@ -175,6 +242,8 @@ def _resolvable(tree: Any, aliased: list[int]) -> bool:
             aliases[i] = target
         if tree.has_val_anchor(i):
             name = bytes(tree.val_anchor(i))
+            if not _ANCHOR_NAME.fullmatch(name):  # `&a: 1` is an anchor `a:` to rapidyaml, `a` on a key to PyYAML
+                return False
             if name in anchors:  # PyYAML: found duplicate anchor
                 return False
             anchors[name] = i
@@ -224,20 +293,24 @@ def native_data(text: str) -> Any:
     """The data of text as the positional loader would build it, or NOT_NATIVE."""
     if ryml is None or text.startswith("\ufeff") or not text.strip() or _YAML11_BREAKS.search(text):
         return NOT_NATIVE
+    if _DIRECTIVE.search(text):
+        return NOT_NATIVE
     try:
         with quiet_stderr():  # rapidyaml's parser and emitter both print their errors
             tree = ryml.parse_in_arena(text.encode("utf-8"))
-            aliased = _unambiguous_reading(tree)
-            if aliased is None:
-                return NOT_NATIVE
             root = tree.root_id()
             if tree.is_stream(root):  # more than one document, or explicit markers: keep PyYAML's reading
                 return NOT_NATIVE
-            if aliased:
-                if not _resolvable(tree, aliased):
-                    return NOT_NATIVE
-                tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
             emitted = ryml.emit_json_malloc(tree, root)
+            if _may_be_ambiguous(text, emitted):
+                aliased = _unambiguous_reading(tree, hashes=" #" in emitted)
+                if aliased is None:
+                    return NOT_NATIVE
+                if aliased:
+                    if not _resolvable(tree, aliased):
+                        return NOT_NATIVE
+                    tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
+                    emitted = ryml.emit_json_malloc(tree, root)
             del tree  # its nodes and arena are a second copy of the text: freed before the data is built
         if _SURROGATE.search(emitted):  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
             return NOT_NATIVE

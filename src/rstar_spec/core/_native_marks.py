@@ -106,6 +106,8 @@ class NativeMarks:
 
     # -- rapidyaml node -> offset of its first token, as libyaml marks it ------------------------
     def _offset(self, view: Any) -> int:
+        if view is None:  # a null scalar has no text
+            raise Unsure
         offset = _address(view) - self._base
         if not 0 <= offset <= len(self._text):  # a scalar rapidyaml rewrote into its arena
             raise Unsure
