@@ -8,9 +8,11 @@ reported as one line that names the place.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -200,7 +202,16 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _load(args: argparse.Namespace) -> Bundle:
     step("bundling")
-    return bundle(args.spec)
+    # Reading and bundling make trees, no cycles, and the document lives as long as the command: the cycle
+    # collector is kept out of its way, or every full collection walks its millions of objects again (a
+    # quarter of lint's time at 20,000 operations)
+    gc.disable()
+    try:
+        result = bundle(args.spec)
+    finally:
+        gc.freeze()
+        gc.enable()
+    return result
 
 
 def _write(data: object, output: Path | None) -> None:
@@ -437,6 +448,18 @@ def _lint(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """A command over a big document makes millions of objects and few cycles: the cycle collector runs every
+    100,000 allocations instead of 700 (it took 15 of 66 s linting 20,000 operations, 1 s after)."""
+    saved = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
 # Commands that can run past 2 s on a big spec: they show progress on a terminal's stderr (core/progress.py).
 _LONG_ON_A_BIG_SPEC = {_bundle, _validate, _lint, _publish, _diff, _breaking, _overlay_apply, _generate}
 
@@ -445,7 +468,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
         if args.run in _LONG_ON_A_BIG_SPEC:
-            with showing_progress(args.run.__name__.strip("_").replace("_", " ")):
+            with showing_progress(args.run.__name__.strip("_").replace("_", " ")), _few_collections():
                 return int(args.run(args))
         return int(args.run(args))
     except RstarError as exc:

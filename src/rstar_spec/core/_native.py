@@ -27,6 +27,7 @@ documents.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import re
@@ -272,6 +273,17 @@ def _resolvable(tree: Any, aliased: list[int]) -> bool:
 
 
 @contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
 def quiet_stderr() -> Iterator[None]:
     """rapidyaml prints its parse errors on file descriptor 2 from C++; the positional loader reports them
     in one line of ours instead. (Loading happens before any server thread starts.)"""
@@ -314,9 +326,10 @@ def native_data(text: str) -> Any:
             del tree  # its nodes and arena are a second copy of the text: freed before the data is built
         if _SURROGATE.search(emitted):  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
             return NOT_NATIVE
-        data = json.loads(
-            emitted, parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_mapping
-        )
+        with _no_cycle_collection():  # json makes no cycles: a collection per 700 dicts would only walk them
+            data = json.loads(
+                emitted, parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_mapping
+            )
     except (_Refuse, ValueError, RecursionError):
         return NOT_NATIVE
     except Exception:  # rapidyaml's parse errors (ryml.ExceptionParse and kin): the positional loader reports them
