@@ -99,7 +99,7 @@ def test_what_the_native_reader_leaves_to_the_positional_one(text: str) -> None:
     _same_or_aside(text)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(values, min_size=1, max_size=4), st.lists(st.integers(0, 3), min_size=1, max_size=8), st.booleans())
 def test_documents_with_anchors_and_aliases_read_and_place_the_same(
     shared: list[Any], uses: list[int], flow: bool
@@ -167,7 +167,7 @@ def _same_places_or_aside(text: str) -> int:
     return placed
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values, st.booleans(), st.booleans(), st.sampled_from(["", "# head\n", "\n\n"]))
 def test_dumped_documents_place_every_node_the_same(data: Any, flow: bool, narrow: bool, head: str) -> None:
     text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True, width=20 if narrow else 80)
@@ -193,7 +193,12 @@ def test_hand_written_nodes_place_the_same(entries: list[tuple[str, str, str | N
 
 
 def test_every_node_of_the_repository_is_placed_natively_and_the_same() -> None:
-    files = [*ROOT.glob("spec/**/*.yaml"), *ROOT.glob("overlays/*.yaml"), *ROOT.glob("generated/openapi/*.yaml")]
+    # the published renderings are written by our own writer: one of them stands for all
+    files = [
+        *ROOT.glob("spec/**/*.yaml"),
+        *ROOT.glob("overlays/*.yaml"),
+        ROOT / "generated/openapi/reception-star.openapi.yaml",
+    ]
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert _same_places_or_aside(text) == len(_positional(text, path).marks), path
