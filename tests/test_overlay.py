@@ -615,3 +615,12 @@ def test_a_descendant_query_for_a_member_that_is_nowhere_does_not_walk_with_json
     path = engine._compile("$..[?@['x-lint-ignore']]['x-lint-ignore']")
     monkeypatch.setattr(type(path), "finditer", lambda *_: pytest.fail("walked"))
     assert engine._matches(path, {"paths": {"/a": {"get": {"responses": {}}}}}) == []
+
+
+def test_a_query_without_a_descendant_segment_is_not_prechecked_by_a_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a walk of the whole document per action made 1,000 child-path actions 40 times slower
+    from rstar_spec.overlay import engine
+
+    monkeypatch.setattr(engine, "_has_member", lambda *_: pytest.fail("walked the whole document"))
+    path = engine._compile("$.paths['/a'].get.summary")
+    assert [m.obj for m in engine._matches(path, {"paths": {"/a": {"get": {"summary": "s"}}}})] == ["s"]

@@ -37,6 +37,7 @@ from typing import Any
 import jsonpath
 import jsonschema
 import yaml
+from jsonpath.segments import JSONPathRecursiveDescentSegment
 from jsonpath.selectors import NameSelector
 
 from ..core.errors import Location, RstarError, shorten
@@ -252,8 +253,8 @@ def _matches(path: jsonpath.JSONPath, document: Any) -> list[jsonpath.JSONPathMa
     A query that ends by selecting members by name selects nothing where no object has such a member: that is
     looked up first, in one plain walk (a descendant query over a 2,000-operation spec took 1 to 5 s in
     python-jsonpath's general walk, for the publish overlay's `$..[?@['x-lint-ignore']]['x-lint-ignore']`)."""
-    names = _last_names(path)
-    if names is not None and not _has_member(document, names):
+    names = _last_names(path) if any(isinstance(s, JSONPathRecursiveDescentSegment) for s in path.segments) else None
+    if names is not None and not _has_member(document, names):  # only where the query walks everything anyway
         return []
     seen: set[tuple[Any, ...]] = set()
     found = []
