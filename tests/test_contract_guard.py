@@ -188,3 +188,81 @@ def test_the_proxy_forwards_faithfully_records_creations_and_never_sends_what_it
     assert refused.status_code == 418 and refused.headers["x-rstar-guard"] == "refused"
     assert [s[:2] for s in seen] == [("GET", "/api/v3/clients/7"), ("POST", "/api/v3/clients")]  # DELETE never left
     assert guard.refused == ["DELETE /api/v3/clients/7: /clients/7 is not a client this run created"]
+
+
+# -- a client the run deleted, and an id the server gives again ----------------------------------------------
+# The false ST302 of issue 19: schemathesis follows a POST's link to DELETE /clients/{id} with the id it just
+# saw created. When the hook pointed that DELETE elsewhere (the client was deleted already, or the server had
+# given a deleted client's id to the new one, as SQLite's rowid does), the absent id's 404 reached
+# schemathesis as "the resource you just created is gone".
+
+
+class _Operation:
+    def __init__(self, method: str, path: str) -> None:
+        self.method, self.path = method, path
+
+
+class _Case:
+    def __init__(self, method: str, path: str, **path_parameters: object) -> None:
+        self.operation = _Operation(method, path)
+        self.path_parameters = path_parameters
+
+
+@pytest.fixture
+def hook(guard: Guard, monkeypatch: pytest.MonkeyPatch) -> object:
+    from rstar_spec.contract import checks
+
+    monkeypatch.setattr(
+        checks, "_GUARD", {"ledger": str(guard.ledger.path), "absent": ABSENT, "keep": {"/clients": [OWNED]}}
+    )
+    return checks.before_call
+
+
+def _shaped(hook: object, method: str, value: object) -> object:
+    case = _Case(method, "/clients/{client_id}", client_id=value)
+    hook(None, case, {})  # type: ignore[operator]
+    return case.path_parameters["client_id"]
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT"])
+def test_a_link_to_a_client_the_run_deleted_keeps_its_id(guard: Guard, hook: object, method: str) -> None:
+    guard.ledger.write("created", "/clients", "60")
+    guard.ledger.write("deleted", "/clients", "60")
+    assert _shaped(hook, method, 60) == 60  # schemathesis knows it deleted 60: its 404 is no failure
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT"])
+def test_an_id_the_server_gave_again_is_the_run_s_client_again(guard: Guard, hook: object, method: str) -> None:
+    for event in ("created", "deleted", "created"):  # deleted, then the next client got its id back
+        guard.ledger.write(event, "/clients", "60")
+    assert _shaped(hook, method, 60) == 60
+    verdict = guard.judge(method, "/api/v3/clients/60")
+    assert verdict.allowed and verdict.send_to is None and guard.writes == {f"{method} own": 1}
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT"])
+def test_a_write_on_a_client_the_run_deleted_is_sent_to_the_absent_id(guard: Guard, method: str) -> None:
+    """The id may belong to someone else by now (a server may give it again): the write meets no client,
+    and the answer is what a correct server gives for a deleted client, a 404."""
+    guard.ledger.write("created", "/clients", "60")
+    guard.ledger.write("deleted", "/clients", "60")
+    seen: list[tuple[str, str, bytes, dict[str, str]]] = []
+    with (
+        in_background(_upstream(seen), "upstream") as upstream,
+        running_proxy(guard, upstream) as proxy,
+        httpx.Client(base_url=proxy) as http,
+    ):
+        http.request(method, "/api/v3/clients/60", content=b"{}")
+    assert [s[:2] for s in seen] == [(method, f"/api/v3/clients/{ABSENT}")]
+    assert guard.writes == {f"{method} gone": 1} and not guard.refused
+    assert guard.ledger.marked("deleted") == {("/clients", "60")}  # the answer says nothing about 60
+
+
+def test_a_delete_points_at_a_live_client_of_the_run_never_at_one_it_keeps(guard: Guard, hook: object) -> None:
+    guard.ledger.write("created", "/clients", "61")
+    guard.ledger.write("created", "/clients", "62")
+    guard.ledger.write("deleted", "/clients", "62")
+    assert _shaped(hook, "DELETE", 7) == "61"  # somebody's id: the newest live client of the cases
+    assert _shaped(hook, "DELETE", int(OWNED)) == "61"  # a fixture is kept for the PUTs
+    guard.ledger.write("deleted", "/clients", "61")
+    assert _shaped(hook, "DELETE", 7) == ABSENT

@@ -16,8 +16,17 @@ or deleting anything it did not create:
   a write on an item passes only when its target is owned or shaped like
   `absent`; everything else is refused with a 418 that fails the run.
 
+A client the run deleted is no longer its own: the server may give its id to
+the next client, the run's or someone else's (the contract page does not promise
+ids are never reused). A write on it keeps its id in the case, so schemathesis
+knows the 404 follows its own DELETE, but the proxy sends it to the absent id
+(`Verdict.send_to`): the answer is the 404 of a client that is gone, and a
+reused id is never touched. An id created again is the run's own again.
+
 The ledger is a JSON-lines file: the proxy appends what was created and deleted,
 the hooks read it to know the run's own ids, and the cleanup deletes what is left.
+Every append is written and flushed before the proxy answers, so the hook of the
+next request reads it.
 """
 
 from __future__ import annotations
@@ -110,6 +119,7 @@ class Verdict:
     reason: str = ""
     creates: str | None = None  # the collection a POST creates in
     item: tuple[str, str] | None = None  # (collection, id) a write targets
+    send_to: str | None = None  # the raw path sent instead: a write on a client the run deleted goes to `absent`
 
 
 @dataclass
@@ -135,6 +145,19 @@ class Ledger:
     def owned(self, collection: str) -> list[str]:
         """Ids of the collection the run created (in order), deleted or not."""
         return [item_id for c, item_id, _ in self.created() if c == collection]
+
+    def live(self, collection: str) -> list[str]:
+        """Ids of the collection the run created and has not deleted since (in order of creation)."""
+        latest = self.latest()
+        return [i for i in self.owned(collection) if latest.get((collection, i)) == "created"]
+
+    def latest(self) -> dict[tuple[str, str], str]:
+        """(collection, id) -> the last of its "created", "deleted", "cleaned": a server may give a deleted id again."""
+        found: dict[tuple[str, str], str] = {}
+        for event in self.events():
+            if event["event"] in ("created", "deleted", "cleaned"):
+                found[(event["collection"], event["id"])] = event["event"]
+        return found
 
     def created(self) -> list[tuple[str, str, bool]]:
         """(collection, id, fixture) of everything created, in order, once each."""
@@ -175,9 +198,13 @@ class Guard:
         if item is None:
             return self._refuse(method, raw_path, "a write on no item this run created")
         collection, item_id = item
-        if item_id in self.ledger.owned(collection):
+        state = self.ledger.latest().get(item)
+        if state == "created":
             self._count(f"{method} own")
             return Verdict(True, item=item)
+        if state is not None and self.absent is not None:  # the run's, deleted: its id may be someone's now
+            self._count(f"{method} gone")
+            return Verdict(True, send_to=f"{self.routes.base_path}{collection}/{self.absent}")
         if absent_shaped(item_id, self.absent):
             self._count(f"{method} absent")
             return Verdict(True, item=item)

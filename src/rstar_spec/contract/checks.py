@@ -47,8 +47,10 @@ def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
     """Guarded runs: a write on an item targets the run's own client, or an id known not to exist.
 
     PUTs replace the clients the run made for them (three in four; the fourth meets the absent id,
-    for the 404 path); DELETEs take the newest client the cases created, else the absent id. A value
-    already naming one of the run's clients (a stateful link's) is kept.
+    for the 404 path); DELETEs take the newest live client the cases created, else the absent id. A
+    value already naming one of the run's clients (a stateful link's) is kept, also when the run has
+    deleted that client since: schemathesis then knows the 404 follows its own DELETE, and the proxy
+    sends the write to the absent id (_guard.py).
     """
     method = case.operation.method.upper()
     if _GUARD is None or method in SAFE_METHODS or not case.path_parameters:
@@ -60,11 +62,10 @@ def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
     ledger = Ledger(Path(_GUARD["ledger"]))
     keep = [str(i) for i in _GUARD["keep"].get(collection, [])]
     owned = ledger.owned(collection)
-    deleted = {item_id for c, item_id in ledger.marked("deleted") if c == collection}
-    spares = [i for i in owned if i not in keep and i not in deleted]
     value = case.path_parameters[name]
     if method == "DELETE":
-        accept, pool, prefer = spares, spares, True
+        spares = [i for i in ledger.live(collection) if i not in keep]
+        accept, pool, prefer = [i for i in owned if i not in keep], spares, True
     else:
         accept, pool, prefer = owned, keep, next(_puts) % 4 != 3
     if str(value) not in accept:
