@@ -150,8 +150,10 @@ WRITE_CHECKS = {
 
 @pytest.mark.parametrize("breakage", sorted(WRITE_CHECKS))
 def test_a_guarded_run_keeps_the_power_of_the_write_checks(
-    breakage: str, suite_env: dict[str, str], capfd: pytest.CaptureFixture[str]
-) -> None:
+    breakage: str, suite_env: dict[str, str], capfd: pytest.CaptureFixture[str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)  # where an unfinished cleanup's ledger is kept
     with running_mock(DOC, MockSettings(credentials=CREDS, breakage=breakage)) as base_url:
         before = snapshot(base_url)
         caught_by, operations = WRITE_CHECKS[breakage]
@@ -164,6 +166,8 @@ def test_a_guarded_run_keeps_the_power_of_the_write_checks(
     if breakage == "delete-keeps":  # a DELETE that deletes nothing: the cleanup says what is left, by id
         assert re.search(r"could not delete \d+ of the \d+ clients this run created: \d+ \(still answers 200", err)
         assert {i: v for i, v in after.items() if i in before} == before
+        kept = list(tmp_path.glob("rstar-contract-*.ledger.jsonl"))  # the temporary ledger, kept to finish later
+        assert len(kept) == 1 and f"--cleanup {kept[0]}" in err, err[-2000:]
     else:
         assert after == before, err[-2000:]
 
@@ -277,3 +281,76 @@ def test_a_correct_server_that_gives_deleted_ids_again_passes_a_guarded_run(
     out, err = capfd.readouterr()
     assert code == 0, out[-3000:] + err[-2000:]
     assert after == before and "0 refused" in err
+
+
+# -- finishing a cleanup later: rstar-spec contract --cleanup LEDGER ------------------------------------------
+
+
+def test_cleanup_finishes_an_earlier_run_s_cleanup_from_its_ledger(
+    run_cli: RunCli, suite_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The clients the ledger names (one only by the name of a creation whose answer never came) are deleted;
+    a client the ledger says the run deleted, and every seeded client, are left alone."""
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
+        before = snapshot(base_url)
+        with httpx.Client(base_url=base_url, timeout=10) as http:
+            token = http.post("/auth", json={"grant_type": "api_key", "api_key": CREDS.api_key}).json()["token"]
+            http.headers["Authorization"] = f"Bearer {token}"
+            made = [http.post("/clients", json={"first_name": "x", "last_name": "y"}).json() for _ in range(2)]
+            lost = http.post("/clients", json={"first_name": "rstar-contract", "last_name": "run R9 #1"}).json()
+        for client in made:
+            ledger.write("created", "/clients", str(client["id"]), created_at=client["created_at"])
+        ledger.write("creating", "/clients", "", name="run R9 #1")
+        ledger.write("creating", "/clients", "", name="run R9 #2")  # never made
+        ledger.write("created", "/clients", "3", created_at="2026-12-01T08:00:00Z")  # the run had id 3 once ...
+        ledger.write("deleted", "/clients", "3")  # ... and deleted it: the seeded client 3 is not the run's
+        code, out, err = run_cli("contract", "--base-url", base_url, "--cleanup", str(ledger.path))
+        after = snapshot(base_url)
+        again = run_cli("contract", "--base-url", base_url, "--ledger", str(ledger.path))
+    assert (code, out) == (0, ""), err
+    assert "none of its 4 clients is left" in err and len(err.splitlines()) == 1
+    assert after == before and lost["id"] not in after
+    assert ledger.marked("cleaned") == {("/clients", str(c["id"])) for c in [*made, lost]}
+    assert again[0] == 2 and "holds an earlier run's record" in again[2]  # a new run still refuses it
+
+
+def test_cleanup_of_a_server_that_never_answers_gives_up_at_its_bound(
+    suite_env: dict[str, str], tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 22 item 4: a bound in total time (0.5 s here, 60 s by default), then the command that finishes it."""
+    from rstar_spec.core.serve import listen
+
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    for i in range(100, 110):
+        ledger.write("created", "/clients", str(i), created_at="s")
+    silent = listen("127.0.0.1", 0)  # connections are taken by the kernel and never answered
+    try:
+        base_url = f"http://127.0.0.1:{silent.getsockname()[1]}/api/v3"
+        options = ContractOptions(base_url=base_url, cleanup=ledger.path, cleanup_budget=0.5)
+        code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", options)
+    finally:
+        silent.close()
+    _, err = capfd.readouterr()
+    assert code == 1 and "could not delete 10 of the 10 clients" in err and "not done" in err, err
+    assert f"finish the cleanup later: rstar-spec contract --base-url {base_url} --cleanup {ledger.path}" in err
+    assert ledger.marked("cleaned") == set()
+
+
+@pytest.mark.parametrize(
+    ("args", "text", "message"),
+    [
+        (["--cleanup", "{ledger}"], '{"event": "created", "collection": "/clients", "id": "1"}\n', "needs --base-url"),
+        (["--base-url", "http://127.0.0.1:9/api/v3", "--cleanup", "{ledger}"], "not json\n", "line 1 is not a record"),
+        (["--base-url", "http://127.0.0.1:9/api/v3", "--cleanup", "{ledger}"], '{"event": "x"}\n{}\n', "line 1"),
+        (["--base-url", "http://127.0.0.1:9/api/v3", "--cleanup", "{missing}"], "", "cannot read it"),
+    ],
+)
+def test_cleanup_of_what_is_not_a_ledger_is_one_line_and_exit_2(
+    run_cli: RunCli, suite_env: dict[str, str], tmp_path: Path, args: list[str], text: str, message: str
+) -> None:
+    ledger = tmp_path / "ledger.jsonl"
+    ledger.write_text(text, encoding="utf-8")
+    args = [a.replace("{ledger}", str(ledger)).replace("{missing}", str(tmp_path / "none")) for a in args]
+    code, out, err = run_cli("contract", *args)
+    assert (code, out) == (2, "") and message in err and len(err.splitlines()) == 1, err

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +20,7 @@ from starlette.routing import Route
 
 from conftest import SPEC_DIR
 from rstar_spec import bundle
+from rstar_spec.contract._account import FIXTURE_FIRST_NAME, Account
 from rstar_spec.contract._guard import Guard, Ledger, Routes, absent_shaped, shape_value, write_operations
 from rstar_spec.contract._proxy import running_proxy
 from rstar_spec.core.serve import in_background
@@ -266,3 +268,182 @@ def test_a_delete_points_at_a_live_client_of_the_run_never_at_one_it_keeps(guard
     assert _shaped(hook, "DELETE", int(OWNED)) == "61"  # a fixture is kept for the PUTs
     guard.ledger.write("deleted", "/clients", "61")
     assert _shaped(hook, "DELETE", 7) == ABSENT
+
+
+# -- the run's own requests: fixtures never created blindly, a cleanup bounded and finished later -------------
+
+
+class FakeAccount:
+    """A server holding an account's clients, with faults on demand: `create_faults` are what the next POSTs
+    /clients do after (or instead of) creating ("500 after", "drop after": created, then a 500 or the
+    connection cut mid-answer; "500 before": nothing created), `item_status` answers every request on an item."""
+
+    def __init__(self) -> None:
+        self.clients: dict[int, dict[str, object]] = {7: {"id": 7, "first_name": "Ann", "last_name": "Lee",
+                                                          "created_at": "2026-01-01T00:00:00Z"}}  # fmt: skip
+        self.next_id = 100
+        self.create_faults: list[str] = []
+        self.item_status: int | None = None
+        self.delete_status: int | None = None
+        self.requests: list[str] = []
+
+    async def __call__(self, scope: dict[str, object], receive: object, send: object) -> None:
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)  # type: ignore[arg-type]
+        self.requests.append(f"{request.method} {request.url.path}")
+        if request.method == "POST" and request.url.path == "/api/v3/clients" and self.create_faults:
+            fault = self.create_faults.pop(0)
+            if fault != "500 before":
+                await self._answer(request)
+            if fault == "drop after":  # a Content-Length the body never reaches: the connection breaks
+                await send({"type": "http.response.start", "status": 201, "headers": [(b"content-length", b"90")]})  # type: ignore[operator]
+                await send({"type": "http.response.body", "body": b'{"id": '})  # type: ignore[operator]
+                return
+            response = Response(b'{"code": "internal_error", "message": "x"}', 500, media_type="application/json")
+        else:
+            response = await self._answer(request)
+        await response(scope, receive, send)  # type: ignore[arg-type]
+
+    async def _answer(self, request: Request) -> Response:
+        path, method = request.url.path, request.method
+        if path == "/api/v3/auth":
+            return _json({"token": "t", "refresh_token": "r", "expires_in": 10800, "token_type": "Bearer"})
+        if path == "/api/v3/clients" and method == "POST":
+            client = {"id": self.next_id, **json.loads(await request.body()), "created_at": f"2026-12-01T00:00:{self.next_id % 60:02d}Z"}  # fmt: skip
+            self.clients[self.next_id] = client
+            self.next_id += 1
+            return _json(client, 201)
+        if path == "/api/v3/clients":
+            offset, limit = int(request.query_params.get("offset", 0)), int(request.query_params.get("limit", 20))
+            ids = sorted(self.clients)
+            page = [self.clients[i] for i in ids[offset : offset + limit]]
+            return _json({"data": page, "offset": offset, "limit": limit, "total": len(ids)})
+        client_id = int(path.rsplit("/", 1)[1])
+        if self.item_status is not None:
+            return _json({"code": "internal_error", "message": "x"}, self.item_status)
+        if method == "DELETE" and self.delete_status is not None:
+            return _json({"code": "x", "message": "x"}, self.delete_status)
+        if client_id not in self.clients:
+            return _json({"code": "not_found", "message": "x"}, 404)
+        if method == "DELETE":
+            del self.clients[client_id]
+            return Response(status_code=204)
+        return _json(self.clients[client_id])
+
+    def named(self, run_id: str) -> list[int]:
+        return [i for i, c in self.clients.items() if str(c.get("last_name", "")).startswith(f"run {run_id}")]
+
+
+def _json(body: object, status: int = 200) -> Response:
+    return Response(json.dumps(body), status, media_type="application/json")
+
+
+@pytest.fixture
+def fake() -> Iterator[tuple[FakeAccount, str]]:
+    server = FakeAccount()
+    with in_background(server, "fake account") as origin:
+        yield server, origin + "/api/v3"
+
+
+def _account(base_url: str, **kwargs: object) -> Account:
+    return Account(base_url, "key", sleep=lambda s: None, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("fault", ["500 after", "drop after", "500 before"])
+def test_a_fixture_whose_creation_failed_is_found_not_created_twice(
+    fake: tuple[FakeAccount, str], tmp_path: Path, fault: str
+) -> None:
+    """Issue 22 item 3: the creation is recorded before it is sent, and after a 500 or a broken connection the
+    run looks for its client by its name before it sends anything again."""
+    server, base_url = fake
+    server.create_faults = [fault]
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    account = _account(base_url)
+    made = account.create_fixture("R1", ledger, 1)
+    account.close()
+    assert server.named("R1") == [int(made)]  # exactly one client, and it is the one the run knows
+    events = [e["event"] for e in ledger.events()]
+    assert events == ["creating", "created"] and ledger.created() == [("/clients", made, True)]
+    assert server.requests.count("POST /api/v3/clients") == (2 if fault == "500 before" else 1)
+
+
+def test_the_cleanup_finds_a_fixture_whose_creation_it_never_heard_of(
+    fake: tuple[FakeAccount, str], tmp_path: Path
+) -> None:
+    server, base_url = fake
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    account = _account(base_url)
+    ledger.write("creating", "/clients", "", name="run R2 #1")  # the run stopped before it knew the outcome
+    server.clients[5] = {"id": 5, "first_name": FIXTURE_FIRST_NAME, "last_name": "run R2 #1", "created_at": "x"}
+    left = account.delete_all(ledger)
+    account.close()
+    assert left == [] and server.named("R2") == [] and 7 in server.clients
+    assert ("/clients", "5") in ledger.marked("cleaned")
+
+
+def test_the_cleanup_report_agrees_with_the_ledger(fake: tuple[FakeAccount, str], tmp_path: Path) -> None:
+    """Issue 22 item 4: with the server answering 500, a client the ledger says the run deleted is not 'could
+    not delete'; a DELETE answered 404 for the run's own id counts as gone."""
+    server, base_url = fake
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    for i in (100, 101, 102):
+        server.clients[i] = {"id": i, "first_name": "A", "last_name": "B", "created_at": f"s{i}"}
+        ledger.write("created", "/clients", str(i), created_at=f"s{i}")
+    del server.clients[101]
+    ledger.write("deleted", "/clients", "101")
+    server.item_status = 500
+    account = _account(base_url)
+    left = account.delete_all(ledger)
+    assert left == ["100 (DELETE answered 500)", "102 (DELETE answered 500)"]
+    assert ledger.marked("cleaned") == set()
+    server.item_status, server.delete_status = None, 404  # 404 to the run's own id: gone
+    assert account.delete_all(ledger) == []
+    account.close()
+    assert ledger.marked("cleaned") == {("/clients", "100"), ("/clients", "102")}
+
+
+def test_the_cleanup_deletes_only_what_is_still_the_run_s(fake: tuple[FakeAccount, str], tmp_path: Path) -> None:
+    """An id the run deleted and the server gave to someone else's client (another created_at) is left alone;
+    one that survived the run's DELETE (the same created_at) is deleted."""
+    server, base_url = fake
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    server.clients[100] = {"id": 100, "first_name": "Someone", "last_name": "Else", "created_at": "later"}
+    server.clients[101] = {"id": 101, "first_name": "A", "last_name": "B", "created_at": "s101"}
+    for i in ("100", "101"):
+        ledger.write("created", "/clients", i, created_at=f"s{i}")
+        ledger.write("deleted", "/clients", i)
+    account = _account(base_url)
+    assert account.delete_all(ledger) == []
+    account.close()
+    assert 100 in server.clients and 101 not in server.clients
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.now += seconds
+
+
+def test_the_cleanup_of_a_dead_server_gives_up_within_its_bound(tmp_path: Path) -> None:
+    """Issue 22 item 4: 24 clients and the server gone: the cleanup stops at its bound (on a fake clock: every
+    wait counted, none slept) and names what is left; the ledger says nothing was cleaned."""
+    with in_background(Starlette(), "soon dead") as origin:
+        pass  # stopped: its port answers nothing now
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    for i in range(100, 124):
+        ledger.write("created", "/clients", str(i), created_at="s")
+    clock = FakeClock()
+    account = Account(origin + "/api/v3", "key", sleep=clock.sleep, clock=clock)
+    account._reached, account._token = True, "t"  # the run had reached it before it died
+    left = account.delete_all(ledger, budget=60.0)
+    account.close()
+    assert clock.now <= 60.0
+    assert len(left) == 24 and all(item.startswith(str(i)) for item, i in zip(left, range(100, 124), strict=True))
+    assert any("60 s" in item for item in left) and ledger.marked("cleaned") == set()

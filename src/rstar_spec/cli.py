@@ -179,6 +179,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--ledger", type=Path, metavar="FILE",
         help="with --base-url: keep the run's record of the clients it created here (default: a temporary file)",
     )  # fmt: skip
+    cmd.add_argument(
+        "--cleanup", type=Path, metavar="LEDGER",
+        help="with --base-url: run nothing, finish an earlier run's cleanup from its ledger (RSTAR_API_KEY from the environment)",
+    )  # fmt: skip
     cmd.set_defaults(run=_contract)
 
     overlay = commands.add_parser("overlay", help="apply or check OpenAPI Overlay 1.0/1.1 documents")
@@ -354,7 +358,7 @@ def _contract(args: argparse.Namespace) -> int:
     options = ContractOptions(
         base_url=args.base_url, max_examples=args.max_examples, max_time=args.max_time,
         rate_limit=args.rate_limit, junit=args.junit, phases=phases, seed=args.seed, read_only=args.read_only,
-        mock_profile=args.mock_profile, ledger=args.ledger,
+        mock_profile=args.mock_profile, ledger=args.ledger, cleanup=args.cleanup,
     )  # fmt: skip
     return run_contract(args.spec, args.overlays_dir, options)
 

@@ -49,6 +49,8 @@ GUARD_HEADER = "X-Rstar-Guard"
 # that a lenient parser might read as one.
 _SHAPED = re.compile(r"^[A-Za-z0-9._~+-]+$")
 _DIGITS = re.compile(r"[0-9]+")
+# What a ledger line says: a creation about to be sent (by name), its outcome, and what became of the item.
+LEDGER_EVENTS = frozenset({"creating", "not-created", "created", "deleted", "cleaned"})
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,29 @@ class Ledger:
             return []
         return [json.loads(line) for line in text.splitlines() if line.strip().endswith("}")]
 
+    def problem(self) -> str | None:
+        """Why this file is not a ledger a cleanup can read (None when it is)."""
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            return f"cannot read it ({type(exc).__name__})"
+        for number, line in enumerate(lines, 1):
+            if not line.strip() or (number == len(lines) and line.startswith("{") and not line.strip().endswith("}")):
+                continue  # a last line cut short (the run killed as it wrote) is skipped, as events() does
+            try:
+                event = json.loads(line)
+            except ValueError:
+                event = None
+            if not (
+                isinstance(event, dict)
+                and event.get("event") in LEDGER_EVENTS
+                and isinstance(event.get("collection"), str)
+                and isinstance(event.get("id"), str)
+                and (event["event"] not in ("creating", "not-created") or isinstance(event.get("name"), str))
+            ):
+                return f"line {number} is not a record of a contract run's ledger"
+        return None
+
     def owned(self, collection: str) -> list[str]:
         """Ids of the collection the run created (in order), deleted or not."""
         return [item_id for c, item_id, _ in self.created() if c == collection]
@@ -166,6 +191,24 @@ class Ledger:
             if event["event"] == "created":
                 found.setdefault((event["collection"], event["id"]), bool(event.get("fixture")))
         return [(c, i, fixture) for (c, i), fixture in found.items()]
+
+    def fingerprint(self, collection: str, item_id: str) -> Any:
+        """The `created_at` the id was last created with: tells the run's client from another with its id."""
+        found = None
+        for event in self.events():
+            if event["event"] == "created" and (event["collection"], event["id"]) == (collection, item_id):
+                found = event.get("created_at")
+        return found
+
+    def pending(self) -> list[str]:
+        """Names of the run's own creations recorded as "creating" and neither found created nor not created."""
+        names: dict[str, bool] = {}
+        for event in self.events():
+            if event["event"] == "creating":
+                names.setdefault(event["name"], True)
+            elif event["event"] in ("created", "not-created") and event.get("name") in names:
+                names[event["name"]] = False
+        return [name for name, open_ in names.items() if open_]
 
     def marked(self, event: str) -> set[tuple[str, str]]:
         """(collection, id) of every item with this event: "deleted" (by a case), "cleaned" (by the cleanup)."""
@@ -213,14 +256,15 @@ class Guard:
     def record(self, verdict: Verdict, method: str, raw_path: str, status: int | None, body: bytes) -> None:
         """After the answer (None: no answer): what the request created or deleted."""
         if verdict.creates is not None:
-            created = None
+            created, created_at = None, None
             if status is not None and 200 <= status < 300:
                 try:
-                    created = json.loads(body).get("id")
+                    answer = json.loads(body)
+                    created, created_at = answer.get("id"), answer.get("created_at")
                 except (ValueError, AttributeError):
                     created = None
             if created is not None:
-                self.ledger.write("created", verdict.creates, str(created))
+                self.ledger.write("created", verdict.creates, str(created), created_at=created_at)
             elif status is None or 200 <= status < 300 or (status >= 500 and status != 503):
                 # No answer, a 500/502/504 (the server, or one behind a gateway, may have acted before
                 # failing), or a 2xx without an id: something may exist that the run cannot name. A 503
