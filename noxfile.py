@@ -218,3 +218,11 @@ def lock(session: nox.Session) -> None:
         CONSTRAINTS,
         external=True,
     )
+
+
+@nox.session(python=PYTHON)
+def soak(session: nox.Session) -> None:
+    """Guarded contract runs, 20 seeds in a row, against correct servers on 127.0.0.1 (the liberal mock, and one
+    that gives deleted ids again); any failure fails it. Minutes long: not in CI (`-- --seeds 3` to try it)."""
+    _install(session)
+    session.run("python", "tests/soak/contract_soak.py", *session.posargs)
