@@ -204,10 +204,21 @@ class _Operation:
         self.method, self.path = method, path
 
 
+class _Phase:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class _Meta:
+    def __init__(self, phase: str) -> None:
+        self.phase = _Phase(phase)
+
+
 class _Case:
-    def __init__(self, method: str, path: str, **path_parameters: object) -> None:
+    def __init__(self, method: str, path: str, phase: str = "fuzzing", **path_parameters: object) -> None:
         self.operation = _Operation(method, path)
         self.path_parameters = path_parameters
+        self.meta = _Meta(phase)
 
 
 @pytest.fixture
@@ -220,8 +231,8 @@ def hook(guard: Guard, monkeypatch: pytest.MonkeyPatch) -> object:
     return checks.before_call
 
 
-def _shaped(hook: object, method: str, value: object) -> object:
-    case = _Case(method, "/clients/{client_id}", client_id=value)
+def _shaped(hook: object, method: str, value: object, phase: str = "fuzzing") -> object:
+    case = _Case(method, "/clients/{client_id}", phase, client_id=value)
     hook(None, case, {})  # type: ignore[operator]
     return case.path_parameters["client_id"]
 
@@ -268,6 +279,21 @@ def test_a_delete_points_at_a_live_client_of_the_run_never_at_one_it_keeps(guard
     assert _shaped(hook, "DELETE", int(OWNED)) == "61"  # a fixture is kept for the PUTs
     guard.ledger.write("deleted", "/clients", "61")
     assert _shaped(hook, "DELETE", 7) == ABSENT
+
+
+def test_in_the_stateful_phase_a_write_is_never_pointed_at_the_absent_id(guard: Guard, hook: object) -> None:
+    """The second false ST302 (soak, liberal mock, seed 5): POST /clients, then a PUT whose id schemathesis drew
+    from elsewhere (13, a seeded client); every fourth PUT went to the absent id for the 404 path. schemathesis
+    counts what the hook changed as a link's value, so that 404 read as "the client just created is gone".
+    In the stateful phase a changed id names one of the run's clients: live, or deleted in that scenario."""
+    guard.ledger.write("created", "/clients", "84")
+    assert {_shaped(hook, "PUT", 13, "stateful") for _ in range(8)} == {OWNED}  # the fixture, every time
+    assert _shaped(hook, "DELETE", 13, "stateful") == "84"  # the newest live client of the cases
+    assert _shaped(hook, "DELETE", "-1", "stateful") == "84"
+    guard.ledger.write("deleted", "/clients", "84")
+    assert _shaped(hook, "DELETE", 13, "stateful") == "84"  # deleted in this scenario: its 404 is understood
+    assert ABSENT in {_shaped(hook, "PUT", 13) for _ in range(4)}  # the 404 paths stay in the other phases
+    assert _shaped(hook, "DELETE", 13) == ABSENT
 
 
 # -- the run's own requests: fixtures never created blindly, a cleanup bounded and finished later -------------

@@ -90,6 +90,9 @@ def main() -> int:
                 if run.returncode != 0:
                     failed.append(f"{server} seed {seed}")
                     print(run.stdout[-4000:], "\n".join(said), sep="\n", flush=True)
+        except KeyboardInterrupt:
+            failed.append(f"{server} (interrupted)")
+            break
         finally:
             process.terminate()
             process.wait(timeout=10)

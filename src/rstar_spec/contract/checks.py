@@ -51,6 +51,11 @@ def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
     value already naming one of the run's clients (a stateful link's) is kept, also when the run has
     deleted that client since: schemathesis then knows the 404 follows its own DELETE, and the proxy
     sends the write to the absent id (_guard.py).
+
+    In the stateful phase a changed value never becomes the absent id: schemathesis counts what a
+    hook changed as a link's value, so after a POST any 404 there reads as "the client just created
+    is gone" (ST302). PUTs take the run's own client, DELETEs the newest live client of the cases,
+    else the newest one deleted (in that scenario: schemathesis saw it go).
     """
     method = case.operation.method.upper()
     if _GUARD is None or method in SAFE_METHODS or not case.path_parameters:
@@ -62,13 +67,20 @@ def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
     ledger = Ledger(Path(_GUARD["ledger"]))
     keep = [str(i) for i in _GUARD["keep"].get(collection, [])]
     owned = ledger.owned(collection)
+    stateful = str(getattr(getattr(getattr(case, "meta", None), "phase", None), "name", "")) == "stateful"
     value = case.path_parameters[name]
     if method == "DELETE":
-        spares = [i for i in ledger.live(collection) if i not in keep]
-        accept, pool, prefer = [i for i in owned if i not in keep], spares, True
+        cases_own = [i for i in owned if i not in keep]
+        accept, pool, prefer = cases_own, [i for i in ledger.live(collection) if i in cases_own], True
+        if stateful and not pool:
+            pool = cases_own[-1:]
     else:
-        accept, pool, prefer = owned, keep, next(_puts) % 4 != 3
-    if str(value) not in accept:
+        accept, pool, prefer = owned, keep, stateful or next(_puts) % 4 != 3
+    if str(value) in accept:
+        return
+    if stateful and pool:
+        case.path_parameters[name] = pool[-1]
+    else:
         case.path_parameters[name] = shape_value(value, pool, _GUARD["absent"], prefer)
 
 
