@@ -473,3 +473,48 @@ def test_the_cleanup_of_a_dead_server_gives_up_within_its_bound(tmp_path: Path) 
     assert clock.now <= 60.0
     assert len(left) == 24 and all(item.startswith(str(i)) for item, i in zip(left, range(100, 124), strict=True))
     assert any("60 s" in item for item in left) and ledger.marked("cleaned") == set()
+
+
+# -- a check that failed a correct server ----------------------------------------------------------------------
+
+
+class _SentRequest:
+    def __init__(self, method: str, url: str) -> None:
+        self.method, self.url, self.body, self.headers = method, url, None, {"Authorization": "Bearer full"}
+
+
+class _Answer:
+    def __init__(self, method: str, url: str, status: int) -> None:
+        self.request, self.status_code = _SentRequest(method, url), status
+
+
+def test_a_delete_replayed_with_the_read_only_key_may_meet_a_client_already_gone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The case's DELETE has deleted the client: a server that looks the client up before the key's rights
+    answers the replay 404, a refusal too. A 2xx still fails the check; PUT replays still need 403."""
+    from rstar_spec.contract import checks
+
+    replies = {"DELETE": 404, "PUT": 404}
+
+    async def server(request: Request) -> Response:
+        if request.url.path.endswith("/auth"):
+            return _json({"token": "ro", "refresh_token": "r", "expires_in": 1, "token_type": "Bearer"})
+        return _json({"code": "not_found", "message": "x"}, replies[request.method])
+
+    monkeypatch.setenv("RSTAR_READONLY_API_KEY", "ro-key")
+    app = Starlette(routes=[Route("/{path:path}", server, methods=["POST", "PUT", "DELETE"])])
+    with in_background(app, "read-only replays") as origin:
+        url = f"{origin}/api/v3/clients/60"
+        checks.readonly_key_cannot_write(
+            None, _Answer("DELETE", url, 204), _Case("DELETE", "/clients/{client_id}", client_id=60)
+        )
+        with pytest.raises(AssertionError, match="answered 404, not 403"):
+            checks.readonly_key_cannot_write(
+                None, _Answer("PUT", url, 200), _Case("PUT", "/clients/{client_id}", client_id=60)
+            )
+        replies["DELETE"] = 204
+        with pytest.raises(AssertionError, match="answered 204"):
+            checks.readonly_key_cannot_write(
+                None, _Answer("DELETE", url, 204), _Case("DELETE", "/clients/{client_id}", client_id=60)
+            )

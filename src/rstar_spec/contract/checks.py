@@ -273,7 +273,10 @@ def readonly_key_cannot_write(ctx: Any, response: Any, case: Any) -> None:
         "Content-Type": request.headers.get("Content-Type", "application/json"),
     }
     replay = _send(method, request.url, data=request.body, headers=headers)
-    assert replay.status_code == 403, (
+    # The case's DELETE has deleted the client: a server that looks the client up before the key's rights
+    # answers 404, a refusal too (the contract page does not order the two).
+    refusals = (403, 404) if method == "DELETE" else (403,)
+    assert replay.status_code in refusals, (
         f"{method} {urlsplit(request.url).path} with the read-only key answered {replay.status_code}, not 403"
     )
 
