@@ -3,8 +3,10 @@ refuses, how cases are shaped to pass it, and the proxy that applies it to every
 
 from __future__ import annotations
 
+import concurrent.futures
 import gzip
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -190,6 +192,36 @@ def test_the_proxy_forwards_faithfully_records_creations_and_never_sends_what_it
     assert refused.status_code == 418 and refused.headers["x-rstar-guard"] == "refused"
     assert [s[:2] for s in seen] == [("GET", "/api/v3/clients/7"), ("POST", "/api/v3/clients")]  # DELETE never left
     assert guard.refused == ["DELETE /api/v3/clients/7: /clients/7 is not a client this run created"]
+
+
+def test_a_creation_is_in_the_ledger_before_its_answer_is_passed_on(
+    guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The order the hook of the next request relies on: the ledger write is held at a barrier, and while it
+    is held the answer does not reach the client; released, the answer arrives and the id is in the file."""
+    entered, release = threading.Event(), threading.Event()
+    write = Ledger.write
+
+    def held_write(self: Ledger, *args: object, **kwargs: object) -> None:
+        entered.set()
+        assert release.wait(timeout=30)
+        write(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Ledger, "write", held_write)
+    seen: list[tuple[str, str, bytes, dict[str, str]]] = []
+    with (
+        in_background(_upstream(seen), "upstream") as upstream,
+        running_proxy(guard, upstream) as proxy,
+        httpx.Client(base_url=proxy, timeout=30) as http,
+        concurrent.futures.ThreadPoolExecutor(1) as pool,
+    ):
+        answer = pool.submit(http.post, "/api/v3/clients", content=b"{}")
+        assert entered.wait(timeout=30)
+        with pytest.raises(concurrent.futures.TimeoutError):
+            answer.result(timeout=0.5)  # held: no answer while the ledger is not written
+        release.set()
+        assert answer.result(timeout=30).status_code == 201
+        assert "77" in Ledger(guard.ledger.path).owned("/clients")
 
 
 # -- a client the run deleted, and an id the server gives again ----------------------------------------------
