@@ -550,3 +550,13 @@ def test_a_delete_replayed_with_the_read_only_key_may_meet_a_client_already_gone
             checks.readonly_key_cannot_write(
                 None, _Answer("DELETE", url, 204), _Case("DELETE", "/clients/{client_id}", client_id=60)
             )
+
+
+def test_without_an_absent_id_a_write_on_a_deleted_client_meets_no_client(guard: Guard) -> None:
+    """No id answered 404 when the run began (a server that refuses large ids): the write goes to a segment
+    that names no client, as the negative cases' do, rather than being refused (a 418 fails the run)."""
+    guard.absent = None
+    guard.ledger.write("created", "/clients", "60")
+    guard.ledger.write("deleted", "/clients", "60")
+    verdict = guard.judge("DELETE", "/api/v3/clients/60")
+    assert verdict.allowed and verdict.send_to == "/api/v3/clients/not-an-id" and not guard.refused

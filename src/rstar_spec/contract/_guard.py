@@ -49,6 +49,7 @@ GUARD_HEADER = "X-Rstar-Guard"
 # that a lenient parser might read as one.
 _SHAPED = re.compile(r"^[A-Za-z0-9._~+-]+$")
 _DIGITS = re.compile(r"[0-9]+")
+NO_ID = "not-an-id"  # a segment no reading of which names a client: the target when no absent id was found
 # What a ledger line says: a creation about to be sent (by name), its outcome, and what became of the item.
 LEDGER_EVENTS = frozenset({"creating", "not-created", "created", "deleted", "cleaned"})
 
@@ -109,10 +110,10 @@ def shape_value(value: Any, pool: list[str], absent: str | None, prefer_owned: b
     if (isinstance(value, int) and not isinstance(value, bool) and value > 0) or (text.isascii() and text.isdigit()):
         if prefer_owned and pool:
             return pool[-1]
-        return absent if absent is not None else "not-an-id"
+        return absent if absent is not None else NO_ID
     kept = "".join(c for c in text if c.isascii() and _SHAPED.match(c))
     shaped = _DIGITS.sub(absent or "", kept)
-    return shaped if absent_shaped(shaped, absent) else "not-an-id"
+    return shaped if absent_shaped(shaped, absent) else NO_ID
 
 
 @dataclass
@@ -245,9 +246,9 @@ class Guard:
         if state == "created":
             self._count(f"{method} own")
             return Verdict(True, item=item)
-        if state is not None and self.absent is not None:  # the run's, deleted: its id may be someone's now
+        if state is not None:  # the run's, deleted: its id may be someone's now
             self._count(f"{method} gone")
-            return Verdict(True, send_to=f"{self.routes.base_path}{collection}/{self.absent}")
+            return Verdict(True, send_to=f"{self.routes.base_path}{collection}/{self.absent or NO_ID}")
         if absent_shaped(item_id, self.absent):
             self._count(f"{method} absent")
             return Verdict(True, item=item)
