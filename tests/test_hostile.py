@@ -1,6 +1,6 @@
 """Hostile input: each probe that once broke a promise (a traceback, a 500, memory without bound, a file
 read from outside spec/), now one line and exit 2 for the tools, a 4xx for the mock. The limits are in
-src/rstar_spec/_limits.py. Processes that could blow up run with an address-space limit, so memory
+src/rstar_spec/core/limits.py. Processes that could blow up run with an address-space limit, so memory
 without bound fails the test instead of the machine; slow floods are in tests/stress (nox -s stress).
 """
 
