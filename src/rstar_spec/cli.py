@@ -144,6 +144,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "--profile", choices=("reference", "liberal"), default="reference",
         help="reference: our decisions; liberal: only what the contract page promises, every freedom taken",
     )  # fmt: skip
+    cmd.add_argument(
+        "--record", type=Path, metavar="FILE", help="write every exchange to this HAR file, secrets redacted"
+    )
     cmd.set_defaults(run=_mock)
 
     cmd = commands.add_parser(
@@ -423,8 +426,20 @@ def _mock(args: argparse.Namespace) -> int:
         token_ttl=args.token_ttl, rate_limit=args.rate_limit, fail_every=args.fail_every,
         validate_responses=args.validate_responses, seed=args.seed, profile=args.profile, max_body=args.max_body,
     )  # fmt: skip
-    serve(build_target(args.spec, "mock", args.overlays_dir), settings, args.host, args.port, args.access_log,
-          header_timeout=args.header_timeout, max_connections=args.max_connections)  # fmt: skip
+    doc = build_target(args.spec, "mock", args.overlays_dir)
+    recorder = None
+    if args.record is not None:
+        from .traffic import HarRecorder
+        from .traffic.recording import RecordingMiddleware
+
+        recorder = HarRecorder(args.record, __version__)
+    try:
+        serve(doc, settings, args.host, args.port, args.access_log, header_timeout=args.header_timeout,
+              max_connections=args.max_connections,
+              wrap=(lambda app: RecordingMiddleware(app, recorder.record)) if recorder is not None else None)  # fmt: skip
+    finally:
+        if recorder is not None:
+            recorder.close()
     return 0
 
 

@@ -380,7 +380,7 @@ class HarRecorder:
                 return
             if self._end + len(text) > self.max_bytes:
                 self.dropped += 1
-                tail = f']}}, "comment": "{self.dropped} entries dropped: the recording reached {self.max_bytes} bytes"}}\n'
+                tail = f'], "comment": "{self.dropped} entries dropped: the recording reached {self.max_bytes} bytes"}}}}\n'
                 self._write_at_end(b"", tail.encode())
                 return
             chunk = (b",\n" if self.entries else b"") + text
