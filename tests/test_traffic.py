@@ -392,3 +392,10 @@ def test_warnings_alone_exit_0_and_are_printed(run_cli: RunCli, tmp_path: Path) 
 def test_the_rules_are_listed(run_cli: RunCli) -> None:
     code, out, _ = run_cli("traffic", "rules")
     assert code == 0 and "created-reads-back" in out and "status-documented" in out
+
+
+def test_exchanges_sent_with_other_credentials_leave_room_for_another_account(checker: Checker, tmp_path: Path) -> None:
+    rule, index, har = CROSS_BREACHES["a created client does not read back"]
+    har.entries[index]["request"]["headers"] = [{"name": "Authorization", "value": "Bearer another-account"}]
+    findings, _ = check(checker, har, tmp_path)
+    assert kinds(findings) == [] and "different credentials" in findings[0].message

@@ -250,3 +250,22 @@ def test_the_proxy_answers_502_when_upstream_is_gone(checker: Checker) -> None:
 def test_proxy_refuses_a_bad_upstream_in_one_line(run_cli: RunCli) -> None:
     code, _, err = run_cli("proxy", "--upstream", "ftp://x")
     assert code == 2 and len(err.splitlines()) == 1 and "--upstream" in err
+
+
+def test_redacted_credentials_still_tell_callers_apart_within_one_recording(tmp_path: Path) -> None:
+    path = tmp_path / "r.har"
+    recorder = HarRecorder(path, "test")
+    now = datetime.now(UTC)
+    for token in ("t-one-SECRET", "t-two-SECRET", "t-one-SECRET"):
+        recorder.record(RecordedExchange("GET", "http://h/api/v3/clients/1", "HTTP/1.1", [("Authorization", f"Bearer {token}")],
+                                         b"", 0, 404, "", [], b"", 0, now, 1.0))  # fmt: skip
+    recorder.close()
+    assert "SECRET" not in path.read_text()
+    seen = [ex.request_header("authorization") for ex in read_har(path).exchanges]
+    assert seen[0] == seen[2] != seen[1] and all(s and s.startswith(REDACTED) for s in seen)
+    again = tmp_path / "again.har"
+    recorder = HarRecorder(again, "test")
+    recorder.record(RecordedExchange("GET", "http://h/", "HTTP/1.1", [("Authorization", "Bearer t-one-SECRET")], b"", 0,
+                                     404, "", [], b"", 0, now, 1.0))  # fmt: skip
+    recorder.close()
+    assert read_har(again).exchanges[0].request_header("authorization") != seen[0]  # says nothing outside its recording

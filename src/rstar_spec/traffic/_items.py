@@ -51,6 +51,9 @@ class Item:
 def room_for_another_writer(earlier: Exchange, later: Exchange, window: float) -> str | None:
     """Why another caller could have acted between earlier and later, or None when the recording
     leaves no room: both timed, later started after earlier ended, within window seconds."""
+    caller, other = earlier.request_header("authorization"), later.request_header("authorization")
+    if caller and other and caller != other:
+        return f"#{earlier.index} and #{later.index} were sent with different credentials: another account may not see the same"
     end, start = earlier.finished, later.started
     if end is None or start is None:
         return f"the recording does not say when #{earlier.index} and #{later.index} happened"

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import os
+import secrets
 import stat
 import tempfile
 import threading
@@ -294,8 +297,16 @@ class RecordedExchange:
     elapsed_ms: float
 
 
-def _har_headers(headers: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
-    return [{"name": n, "value": REDACTED if n.lower() in SECRET_HEADERS else v} for n, v in headers]
+def _har_headers(headers: Iterable[tuple[str, str]], key: bytes = b"") -> list[dict[str, str]]:
+    return [{"name": n, "value": _redacted_header(n, v, key) if n.lower() in SECRET_HEADERS else v} for n, v in headers]
+
+
+def _redacted_header(name: str, value: str, key: bytes) -> str:
+    """`[redacted]`, and for Authorization a fingerprint that tells callers apart within one recording:
+    an HMAC under a key made for the recording and never written, so it says nothing outside it."""
+    if name.lower() != "authorization" or not key:
+        return REDACTED
+    return f"{REDACTED} {hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:12]}"
 
 
 def _content(body: bytes, size: int, mime: str) -> dict[str, Any]:
@@ -314,7 +325,7 @@ def _content(body: bytes, size: int, mime: str) -> dict[str, Any]:
     return content
 
 
-def har_entry(exchange: RecordedExchange) -> dict[str, Any]:
+def har_entry(exchange: RecordedExchange, key: bytes = b"") -> dict[str, Any]:
     """One HAR 1.2 entry, secrets redacted: Authorization and cookies, query parameters and JSON
     properties named like secrets (token, refresh_token, api_key, password...)."""
     request_mime = next((v for n, v in exchange.request_headers if n.lower() == "content-type"), "")
@@ -322,7 +333,7 @@ def har_entry(exchange: RecordedExchange) -> dict[str, Any]:
     url = redact_url(exchange.url)
     request: dict[str, Any] = {
         "method": exchange.method, "url": url, "httpVersion": exchange.http_version, "cookies": [],
-        "headers": _har_headers(exchange.request_headers),
+        "headers": _har_headers(exchange.request_headers, key),
         "queryString": [{"name": n, "value": v} for n, v in parse_qsl(urlsplit(url).query, keep_blank_values=True)],
         "headersSize": -1, "bodySize": exchange.request_body_size,
     }  # fmt: skip
@@ -356,6 +367,7 @@ class HarRecorder:
         self.entries = 0
         self.dropped = 0
         self._lock = threading.Lock()
+        self._key = secrets.token_bytes(32)  # for the callers' fingerprints; never written
         _check_target(path)
         head = json.dumps({"log": {"version": "1.2", "creator": {"name": CREATOR, "version": version}}})
         # `{"log": {..., "entries": [` + entries + `]}}`; the tail is rewritten after every entry
@@ -374,7 +386,7 @@ class HarRecorder:
         self._end = len(self._head.encode())  # where the next entry goes
 
     def record(self, exchange: RecordedExchange) -> None:
-        text = json.dumps(har_entry(exchange), ensure_ascii=False).encode()
+        text = json.dumps(har_entry(exchange, self._key), ensure_ascii=False).encode()
         with self._lock:
             if self._file.closed:
                 return
