@@ -395,7 +395,36 @@ def test_the_rules_are_listed(run_cli: RunCli) -> None:
 
 
 def test_exchanges_sent_with_other_credentials_leave_room_for_another_account(checker: Checker, tmp_path: Path) -> None:
-    rule, index, har = CROSS_BREACHES["a created client does not read back"]
+    _rule, index, har = CROSS_BREACHES["a created client does not read back"]
     har.entries[index]["request"]["headers"] = [{"name": "Authorization", "value": "Bearer another-account"}]
     findings, _ = check(checker, har, tmp_path)
     assert kinds(findings) == [] and "different credentials" in findings[0].message
+
+
+def test_a_schemathesis_report_har_of_a_correct_server_checks_clean(checker: Checker, tmp_path: Path) -> None:
+    """schemathesis 4.32 `--report har` (its examples phase, every documented example sent), of our mock."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    from rstar_spec.mock import Credentials, MockSettings, running_mock
+    from rstar_spec.overlay.pipeline import build_target
+
+    doc = build_target(ROOT / "spec" / "openapi.yaml", "mock", ROOT / "overlays")
+    report = tmp_path / "schemathesis.har"
+    with running_mock(doc, MockSettings(credentials=Credentials(), profile="liberal")) as base:
+        token = httpx.post(base + "/auth", json={"grant_type": "api_key", "api_key": Credentials().api_key}).json()[
+            "token"
+        ]
+        run = subprocess.run(
+            [str(Path(sys.executable).parent / "schemathesis"), "run", str(PUBLISHED), "--url", base, "-H",
+             f"Authorization: Bearer {token}", "--phases", "examples", "--report", "har", "--report-har-path", str(report),
+             "--seed", "1", "--workers", "1", "--checks", "not_a_server_error"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:]
+    recording = read_har(report)
+    assert any(ex.request_header("authorization") == "[Filtered]" for ex in recording.exchanges)
+    findings, counts = check_recordings(checker, [report])
+    assert [f.line() for f in findings] == [] and counts.checked > 30
