@@ -16,17 +16,21 @@ from traffic_recordings import (
     API_KEY,
     AUTH,
     BASE,
+    CREATE,
     JSON,
     PASSWORD,
     REFRESH,
     SECRETS,
+    SINGLE_BREACHES,
     SKIPPED_IN_EVERY_FREEDOM,
     TOKEN,
     Har,
     client,
+    created,
     error,
     every_freedom,
 )  # fmt: skip
+from traffic_recordings import CROSS_BREACHES as ALL_CROSS_BREACHES
 
 from conftest import RunCli
 from rstar_spec.oas.bundle import bundle
@@ -69,62 +73,6 @@ def test_the_command_prints_the_summary_and_exits_0_on_a_clean_recording(run_cli
 
 # -- one exchange ------------------------------------------------------------------------------------
 
-CREATE = {"first_name": "Ada", "last_name": "Lovelace"}
-LOCATION = {"Location": "/api/v3/clients/51"}
-
-SINGLE_BREACHES: dict[str, tuple[str, Har]] = {
-    "undocumented status (POST answered 200)": ("status-documented", Har().add(
-        "POST", "/clients", 200, headers=AUTH, body=CREATE, answer=client(51), answer_headers=LOCATION)),
-    "undocumented status on /heart (401)": ("status-documented", Har().add("GET", "/heart", 401, answer=error("unauthorized"))),
-    "an HTML error body": ("content-type-documented", Har().add(
-        "GET", "/clients/1", 502, headers=AUTH, raw_answer="<html>Bad gateway</html>", content_type="text/html")),
-    "JSON where text is documented": ("content-type-documented", Har().add("GET", "/heart", 200, answer={"quote": "x"})),
-    "a body where none is documented (204)": ("content-type-documented", Har().add(
-        "DELETE", "/clients/1", 204, headers=AUTH, answer={"deleted": True})),
-    "no Location on a 201": ("response-headers", Har().add("POST", "/clients", 201, headers=AUTH, body=CREATE, answer=client(51))),
-    "no ETag on GET's 200": ("response-headers", Har().add("GET", "/clients/1", 200, headers=AUTH, answer=client(1))),
-    "no Retry-After on a 429": ("response-headers", Har().add("GET", "/clients", 429, headers=AUTH, answer=error("rate_limited"))),
-    "Retry-After as an HTTP date": ("response-headers", Har().add(
-        "GET", "/heart", 503, answer=error("service_unavailable"), answer_headers={"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"})),
-    "a required field missing": ("response-body-schema", Har().add(
-        "GET", "/clients/1", 200, headers=AUTH, answer={k: v for k, v in client(1).items() if k != "created_at"},
-        answer_headers={"ETag": '"1"'})),
-    "a timestamp with +00:00": ("response-body-schema", Har().add(
-        "GET", "/clients/1", 200, headers=AUTH, answer=client(1, updated="2026-01-15T09:30:00+00:00"), answer_headers={"ETag": '"1"'})),
-    "null for an optional field": ("response-body-schema", Har().add(
-        "GET", "/clients/1", 200, headers=AUTH, answer=client(1, email=None), answer_headers={"ETag": '"1"'})),
-    "an error body that is not {code, message}": ("response-body-schema", Har().add(
-        "GET", "/clients/9", 404, headers=AUTH, answer={"error": "not found"})),
-    "a JSON answer that is not JSON": ("response-body-schema", Har().add(
-        "GET", "/clients/1", 200, headers=AUTH, raw_answer="{id: 1", content_type=JSON, answer_headers={"ETag": '"1"'})),
-    "a 200 without its body": ("response-body-schema", Har().add(
-        "GET", "/clients/1", 200, headers=AUTH, raw_answer="", content_type=JSON, answer_headers={"ETag": '"1"'})),
-    "a token answer without refresh_token": ("response-body-schema", Har().add(
-        "POST", "/auth", 200, body={"grant_type": "api_key", "api_key": API_KEY}, answer={"token": TOKEN, "expires_in": 10800, "token_type": "Bearer"})),
-    "an invalid body accepted": ("invalid-request-accepted", Har().add(
-        "POST", "/clients", 201, headers=AUTH, body={**CREATE, "nickname": "A"}, answer=client(51), answer_headers=LOCATION)),
-    "a missing body accepted": ("invalid-request-accepted", Har().add(
-        "POST", "/clients", 201, headers=AUTH, answer=client(51), answer_headers=LOCATION)),
-    "an out-of-range parameter accepted": ("invalid-request-accepted", Har().add(
-        "GET", "/clients?offset=-1&limit=5", 200, headers=AUTH, answer={"data": [], "offset": 0, "limit": 5, "total": 0})),
-    "a valid request refused": ("valid-request-refused", Har().add(
-        "GET", "/clients?offset=20&limit=10", 400, headers=AUTH, answer=error("bad_request"))),
-    "a valid body refused": ("valid-request-refused", Har().add(
-        "POST", "/clients", 400, headers=AUTH, body={**CREATE, "date_of_birth": "1815-12-10"}, answer=error("bad_request"))),
-    "no credentials, answered 200": ("unauthenticated-accepted", Har().add(
-        "GET", "/clients/1", 200, answer=client(1), answer_headers={"ETag": '"1"'})),
-    "Location of another client": ("location-names-item", Har().add(
-        "POST", "/clients", 201, headers=AUTH, body=CREATE, answer=client(51), answer_headers={"Location": "/api/v3/clients/1051"})),
-    "Location outside the API": ("location-names-item", Har().add(
-        "POST", "/clients", 201, headers=AUTH, body=CREATE, answer=client(51), answer_headers={"Location": "/clients/51"})),
-    "a page that ignores limit": ("page-matches-request", Har().add(
-        "GET", "/clients?limit=2", 200, headers=AUTH, answer={"data": [client(i) for i in (1, 2, 3)], "offset": 0, "limit": 2, "total": 3})),
-    "a page out of order": ("page-matches-request", Har().add(
-        "GET", "/clients", 200, headers=AUTH, answer={"data": [client(2), client(1)], "offset": 0, "limit": 20, "total": 2})),
-    "a short page that total says is not the last": ("page-matches-request", Har().add(
-        "GET", "/clients?offset=0&limit=5", 200, headers=AUTH, answer={"data": [client(1)], "offset": 0, "limit": 5, "total": 9})),
-}  # fmt: skip
-
 
 @pytest.mark.parametrize("case", list(SINGLE_BREACHES))
 def test_each_single_exchange_breach_gives_its_finding_and_no_other(
@@ -158,41 +106,14 @@ def test_json_and_github_formats(run_cli: RunCli, tmp_path: Path) -> None:
 # -- across exchanges ------------------------------------------------------------------------------------
 
 
-def _created() -> Har:
-    return Har().add("POST", "/clients", 201, headers=AUTH, body={**CREATE, "email": "a@example.com"},
-                     answer=client(51, email="a@example.com"), answer_headers=LOCATION)  # fmt: skip
-
-
-_CROSS_BREACHES: dict[str, tuple[str, int, Har]] = {
-    "a created client does not read back": ("created-reads-back", 1, _created().add(
-        "GET", "/clients/51", 404, headers=AUTH, answer=error("not_found"))),
-    "a deleted client reads back": ("deleted-stays-gone", 2, _created().add("DELETE", "/clients/51", 204, headers=AUTH).add(
-        "GET", "/clients/51", 200, headers=AUTH, answer=client(51, email="a@example.com"), answer_headers={"ETag": '"51-1"'})),
-    "200 with the very ETag sent": ("etag-not-modified", 2, _created().add(
-        "GET", "/clients/51", 200, headers=AUTH, answer=client(51), answer_headers={"ETag": '"51-1"'}).add(
-        "GET", "/clients/51", 200, headers={**AUTH, "If-None-Match": '"51-1"'}, answer=client(51), answer_headers={"ETag": '"51-1"'})),
-    "304 for an ETag our PUT made stale": ("etag-not-modified", 3, _created().add(
-        "GET", "/clients/51", 200, headers=AUTH, answer=client(51), answer_headers={"ETag": '"51-1"'}).add(
-        "PUT", "/clients/51", 200, headers=AUTH, body={"first_name": "B", "last_name": "C"},
-        answer=client(51, first_name="B", last_name="C", updated="2026-03-02T14:00:01Z")).add(
-        "GET", "/clients/51", 304, headers={**AUTH, "If-None-Match": '"51-1"'})),
-    "a PUT's answer keeps a field it left out": ("put-drops-omitted", 1, _created().add(
-        "PUT", "/clients/51", 200, headers=AUTH, body=CREATE, answer=client(51, email="a@example.com"))),
-    "a field the PUT left out reads back": ("put-drops-omitted", 2, _created().add(
-        "PUT", "/clients/51", 200, headers=AUTH, body=CREATE, answer=client(51, updated="2026-03-02T14:00:01Z")).add(
-        "GET", "/clients/51", 200, headers=AUTH, answer=client(51, updated="2026-03-02T14:00:01Z", email="a@example.com"),
-        answer_headers={"ETag": '"51-2"'})),
-}  # fmt: skip
-
-
 class _Fresh:
     """Each test gets its own copy of a recording to change."""
 
     def __getitem__(self, case: str) -> tuple[str, int, Har]:
-        return copy.deepcopy(_CROSS_BREACHES[case])
+        return copy.deepcopy(ALL_CROSS_BREACHES[case])
 
     def __iter__(self) -> Iterator[str]:
-        return iter(_CROSS_BREACHES)
+        return iter(ALL_CROSS_BREACHES)
 
 
 CROSS_BREACHES = _Fresh()
@@ -247,7 +168,7 @@ def test_a_sign_of_another_writer_makes_a_warning(checker: Checker, tmp_path: Pa
 
 
 def test_freedoms_across_exchanges_are_not_breaches(checker: Checker, tmp_path: Path) -> None:
-    har = _created()
+    har = created()
     # A PUT that sends the same fields: its answer may keep them; a 304 to a tag never seen: no verdict
     har.add(
         "PUT",

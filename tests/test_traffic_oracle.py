@@ -23,9 +23,8 @@ from openapi_core import OpenAPI  # noqa: E402
 from openapi_core.exceptions import OpenAPIError  # noqa: E402
 from openapi_core.testing import MockRequest, MockResponse  # noqa: E402
 from openapi_core.validation.request.exceptions import SecurityValidationError  # noqa: E402
-from test_traffic import _CROSS_BREACHES, SINGLE_BREACHES  # noqa: E402
 from test_traffic_recorders import CREDS, DOC, a_session  # noqa: E402
-from traffic_recordings import every_freedom  # noqa: E402
+from traffic_recordings import CROSS_BREACHES, SINGLE_BREACHES, every_freedom  # noqa: E402
 
 from rstar_spec.core.serve import in_background  # noqa: E402
 from rstar_spec.mock import MockApp, MockSettings  # noqa: E402
@@ -51,7 +50,7 @@ DIVERGENCES: dict[tuple[str, int, str], str] = {
 def _recordings(tmp_path: Path) -> dict[str, Path]:
     recordings = {"every freedom": every_freedom()}
     recordings.update({case: copy.deepcopy(har) for case, (_, har) in SINGLE_BREACHES.items()})
-    recordings.update({case: copy.deepcopy(har) for case, (_, _, har) in _CROSS_BREACHES.items()})
+    recordings.update({case: copy.deepcopy(har) for case, (_, _, har) in CROSS_BREACHES.items()})
     paths = {case: har.write(tmp_path / f"{i}.har") for i, (case, har) in enumerate(recordings.items())}
     for profile in ("reference", "liberal"):  # and what our mock answers, recorded as `mock --record` does
         paths[f"mock {profile}"] = _mock_recording(tmp_path / f"mock-{profile}.har", profile)
