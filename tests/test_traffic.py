@@ -349,3 +349,25 @@ def test_a_schemathesis_report_har_of_a_correct_server_checks_clean(checker: Che
     assert any(ex.request_header("authorization") == "[Filtered]" for ex in recording.exchanges)
     findings, counts = check_recordings(checker, [report])
     assert [f.line() for f in findings] == [] and counts.checked > 30
+
+
+def test_a_verdict_that_turns_on_an_email_format_is_a_warning(checker: Checker, tmp_path: Path) -> None:
+    har = Har()
+    har.add("POST", "/clients", 201, headers=AUTH, body={**CREATE, "email": "not-an-address"}, answer=client(51),
+            answer_headers={"Location": "/api/v3/clients/51"})  # fmt: skip
+    har.add(
+        "POST",
+        "/clients",
+        400,
+        headers=AUTH,
+        body={**CREATE, "email": "ada+x@example.com"},
+        answer=error("bad_request"),
+    )
+    har.add("POST", "/clients", 201, headers=AUTH, body={**CREATE, "email": "not-an-address", "nickname": "x"},
+            answer=client(52), answer_headers={"Location": "/api/v3/clients/52"})  # fmt: skip
+    findings, _ = check(checker, har, tmp_path)
+    assert [(f.index, f.rule, f.severity) for f in findings] == [
+        (0, "invalid-request-accepted", "warning"), (1, "valid-request-refused", "warning"),
+        (2, "invalid-request-accepted", "error"),
+    ]  # fmt: skip
+    assert "`email`" in findings[0].message

@@ -45,14 +45,33 @@ class Spec:
         return node
 
 
-def describe(error: SchemaError, where: str) -> str:
+LOOSE_FORMATS = frozenset(
+    {"email", "idn-email", "hostname", "idn-hostname", "uri", "uri-reference", "iri", "iri-reference"}
+)
+"""Formats that servers read in good faith in different ways (RFC 5321 or a simpler address check; URI
+libraries differ): a verdict that turns on one of them is a warning, never a finding."""
+
+
+class Problem(str):
+    """What is wrong with a request, and the schema keyword that says so (`` when no keyword does)."""
+
+    keyword: str = ""
+
+    @classmethod
+    def of(cls, text: str, keyword: str = "") -> Problem:
+        problem = cls(text)
+        problem.keyword = keyword
+        return problem
+
+
+def describe(error: SchemaError, where: str) -> Problem:
     """A schema error without the value that failed: messages quote instances, and instances may be secrets."""
     at = "/" + "/".join(error.path) if error.path else ""
     if error.keyword == "required" and error.names:
-        return f"{where}{at} misses the required `{error.names[0]}`"
+        return Problem.of(f"{where}{at} misses the required `{error.names[0]}`", error.keyword)
     if error.keyword in ("additionalProperties", "unevaluatedProperties") and error.names:
-        return f"{where}{at} has `{error.names[0]}`, which the schema does not allow"
-    return f"{where}{at} fails `{error.keyword or 'the schema'}`"
+        return Problem.of(f"{where}{at} has `{error.names[0]}`, which the schema does not allow", error.keyword)
+    return Problem.of(f"{where}{at} fails `{error.keyword or 'the schema'}`", error.keyword)
 
 
 def coerce(raw: str, schema: Any) -> Any:
@@ -149,6 +168,27 @@ class ExchangeContext:
             return False, None
 
     @cached_property
+    def loose_formats(self) -> set[str]:
+        """The formats of LOOSE_FORMATS that a value of the request (a parameter, a property of the body)
+        is held to: where a server may read the value otherwise than our schema engine does."""
+        found: set[str] = set()
+        for param in self.operation.parameters:
+            schema = self._resolved(self.spec.schema_at((*param.pointer, "schema")))
+            if isinstance(schema, dict) and schema.get("format") in LOOSE_FORMATS:
+                found.add(str(schema["format"]))
+        body = self.operation.request_body
+        media = body.media_for(self.exchange.request_header("content-type") or "") if body else None
+        ok, value = self.request_json
+        if media is not None and media.schema_pointer is not None and ok and isinstance(value, dict):
+            schema = self.spec.schema_at(media.schema_pointer)
+            properties = schema.get("properties") if isinstance(schema, dict) else None
+            for name in value:
+                prop = self._resolved(properties.get(name)) if isinstance(properties, dict) else None
+                if isinstance(prop, dict) and prop.get("format") in LOOSE_FORMATS:
+                    found.add(str(prop["format"]))
+        return found
+
+    @cached_property
     def request_problems(self) -> list[str] | None:
         """What in the request breaks its schema (parameters, body); None when the recording cannot tell."""
         try:
@@ -221,5 +261,4 @@ class ExchangeContext:
             value = parse_json(body)
         except ValueError:
             return ["the request body is not JSON"]
-        error = self.spec.schemas.first_error(media.schema_pointer, value)
-        return [describe(error, "the request body")] if error else []
+        return [describe(error, "the request body") for error in self.spec.schemas.errors(media.schema_pointer, value)]

@@ -146,13 +146,25 @@ def invalid_request_accepted(ctx: ExchangeContext) -> Iterable[Verdict]:
     problems = ctx.request_problems
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        yield finding(f"answered {ctx.status} to a request the spec refuses: {problems[0]}{more}")
+        message = f"answered {ctx.status} to a request the spec refuses: {problems[0]}{more}"
+        if all(getattr(p, "keyword", "") == "format" for p in problems) and ctx.loose_formats:
+            yield warning(
+                f"{message}; not a finding: servers read `{'`, `'.join(sorted(ctx.loose_formats))}` in different ways"
+            )
+        else:
+            yield finding(message)
 
 
 @single("valid-request-refused", "a request that matches its schema is not refused with 400")
 def valid_request_refused(ctx: ExchangeContext) -> Iterable[Verdict]:
     if ctx.status == 400 and ctx.request_problems == []:
-        yield finding("answered 400 to a request that matches the spec (parameters and body)")
+        message = "answered 400 to a request that matches the spec (parameters and body)"
+        if ctx.loose_formats:
+            yield warning(
+                f"{message}; not a finding: it has values of `{'`, `'.join(sorted(ctx.loose_formats))}`, which servers read in different ways"
+            )
+        else:
+            yield finding(message)
 
 
 def _has_credentials(ctx: ExchangeContext) -> bool:
