@@ -33,8 +33,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from ..core.errors import RstarError, display_path
 from ..core.limits import too_deep
 
-MAX_HAR_BYTES = 512 * 1024 * 1024
-"""A HAR file read whole: past it, refused with one line (a day of a busy browser tab is ~100 MB)."""
+MAX_HAR_BYTES = 200 * 1024 * 1024
+"""A HAR file is read whole (parsed JSON takes several times its size in memory): past this, refused with
+one line."""
 
 MAX_RECORDED_BODY = 1024 * 1024
 """Bytes of one body a recorder keeps; the rest is cut, and the entry says so (as schemathesis does)."""
