@@ -371,3 +371,33 @@ def test_a_verdict_that_turns_on_an_email_format_is_a_warning(checker: Checker, 
         (2, "invalid-request-accepted", "error"),
     ]  # fmt: skip
     assert "`email`" in findings[0].message
+
+
+def test_a_put_that_changed_nothing_may_keep_its_etag(checker: Checker, tmp_path: Path) -> None:
+    har = created()
+    har.add(
+        "GET",
+        "/clients/51",
+        200,
+        headers=AUTH,
+        answer=client(51, email="a@example.com"),
+        answer_headers={"ETag": '"h1"'},
+    )
+    # The same fields again: a server whose ETag hashes the content rightly answers 304 to the old tag
+    har.add(
+        "PUT",
+        "/clients/51",
+        200,
+        headers=AUTH,
+        body={**CREATE, "email": "a@example.com"},
+        answer=client(51, email="a@example.com"),
+    )
+    har.add("GET", "/clients/51", 304, headers={**AUTH, "If-None-Match": '"h1"'})
+    findings, _ = check(checker, har, tmp_path)
+    assert [f.line() for f in findings] == []
+    # Without a body to compare, the recording cannot tell: a warning
+    har.entries[2]["response"]["content"] = {"size": 0, "mimeType": ""}
+    findings, _ = check(checker, har, tmp_path)
+    assert [(f.index, f.rule, f.severity) for f in findings if f.rule == "etag-not-modified"] == [
+        (3, "etag-not-modified", "warning")
+    ]

@@ -45,6 +45,7 @@ class Item:
     last_seen: Seen | None = None  # the last answer that showed it
     put_body: dict[str, Any] | None = None  # the body of our last PUT answered 2xx, while it is the last write
     put_answer: Seen | None = None
+    put_changed: bool | None = None  # whether our last PUT changed what the item showed before (None: unknown)
     etags: dict[str, Exchange] = field(default_factory=dict)  # every ETag it answered -> where last seen
 
 
@@ -163,6 +164,8 @@ class Items:
         elif method == "put" and success:
             item.last_write = ctx.exchange
             answer = seen(ctx)
+            before = item.last_seen.body if item.last_seen else None
+            item.put_changed = None if before is None or answer.body is None else before != answer.body
             ok, sent = ctx.request_json
             item.put_body = sent if ok and isinstance(sent, dict) else None
             item.put_answer = answer

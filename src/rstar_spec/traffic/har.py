@@ -25,7 +25,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -98,8 +98,6 @@ class Exchange:
     def finished(self) -> datetime | None:
         if self.started is None:
             return None
-        from datetime import timedelta
-
         return self.started + timedelta(milliseconds=max(self.elapsed_ms or 0.0, 0.0))
 
 

@@ -352,12 +352,17 @@ class EtagNotModified(_Across):
         if len(stale) != len(sent) or not all(where.index < item.last_write.index for where in stale):
             return  # a tag the recording never showed, or one still current: no verdict
         write = item.last_write
+        evidence = None
         if write.method == "PUT":
             after = item.put_answer.etag if item.put_answer else None
-            if after is not None and after in sent:
-                return  # the PUT left it as it was
+            if (after is not None and after in sent) or item.put_changed is False:
+                return  # the PUT left it as it was: an ETag of its content may rightly stay
+            if item.put_changed is None:
+                evidence = f"the recording does not show what the PUT #{write.index} changed"
         what = "deleted" if write is item.deleted else "changed"
-        yield _breach(f"answered 304 for an ETag of the item before #{write.index} {what} it", write, ctx, self.window)
+        yield _breach(
+            f"answered 304 for an ETag of the item before #{write.index} {what} it", write, ctx, self.window, evidence
+        )
 
 
 def _writable(ctx: ExchangeContext) -> set[str]:
