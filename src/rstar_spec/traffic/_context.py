@@ -146,16 +146,24 @@ class ExchangeContext:
         return parse_qsl(urlsplit(self.exchange.url).query, keep_blank_values=True)
 
     @cached_property
+    def parsed_response(self) -> tuple[str, Any]:
+        """The answer's body read as JSON once: ("json", value), ("not-json", None) or ("unsure", None)."""
+        try:
+            return "json", parse_json(self.exchange.response_body or b"")
+        except ValueError:
+            return "not-json", None
+        except _Unsure:
+            return "unsure", None
+
+    @cached_property
     def response_json(self) -> tuple[bool, Any]:
         """(True, value) when the answer is a recorded, whole JSON value; (False, None) otherwise."""
         body = self.exchange.response_body
         content_type = self.exchange.response_header("content-type") or ""
         if not body or self.exchange.response_truncated or not is_json_media(content_type):
             return False, None
-        try:
-            return True, parse_json(body)
-        except (ValueError, _Unsure):
-            return False, None
+        kind, value = self.parsed_response
+        return (True, value) if kind == "json" else (False, None)
 
     @cached_property
     def request_json(self) -> tuple[bool, Any]:
