@@ -401,3 +401,15 @@ def test_a_put_that_changed_nothing_may_keep_its_etag(checker: Checker, tmp_path
     assert [(f.index, f.rule, f.severity) for f in findings if f.rule == "etag-not-modified"] == [
         (3, "etag-not-modified", "warning")
     ]
+
+
+def test_a_long_session_remembers_a_bounded_number_of_items(checker: Checker) -> None:
+    from rstar_spec.traffic._items import Items
+    from rstar_spec.traffic.har import Exchange
+
+    session = checker.session("proxy")
+    session.items = Items(max_items=3)
+    for i in range(1, 8):
+        session.observe(Exchange(i, "DELETE", f"{BASE}/clients/{i}", (("Authorization", "Bearer t"),), None, False, 204,
+                                 (), b"", False, None, None))  # fmt: skip
+    assert [dict(key[1])["client_id"] for key in session.items.by_key] == ["5", "6", "7"]

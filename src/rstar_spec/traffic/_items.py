@@ -133,11 +133,24 @@ def seen(ctx: ExchangeContext) -> Seen:
     return Seen(ctx.exchange, opaque(etag) if etag else None, body.get("updated_at") if body else None, body)
 
 
-class Items:
-    """Every item the recording touched, updated after the rules have seen each exchange."""
+MAX_ITEMS = 20_000
+"""Items remembered at once (a proxy runs for days): past it, the one touched longest ago is forgotten, and
+a promise about it is no longer checked."""
 
-    def __init__(self) -> None:
+
+class Items:
+    """Every item the recording touched (the MAX_ITEMS last), updated after the rules saw each exchange."""
+
+    def __init__(self, max_items: int = MAX_ITEMS) -> None:
         self.by_key: dict[ItemKey, Item] = {}
+        self.max_items = max_items
+
+    def _touch(self, key: ItemKey, item: Item | None = None) -> Item:
+        found = self.by_key.pop(key, None)  # and put back last: the dict's order is the order of touch
+        self.by_key[key] = item if item is not None else found if found is not None else Item()
+        while len(self.by_key) > self.max_items:
+            del self.by_key[next(iter(self.by_key))]
+        return self.by_key[key]
 
     def get(self, key: ItemKey | None) -> Item | None:
         return self.by_key.get(key) if key is not None else None
@@ -148,13 +161,13 @@ class Items:
         if method == "post" and success and ctx.response is not None:
             key = created_key(ctx, ctx.response)
             if key is not None:
-                item = self.by_key[key] = Item(created=ctx.exchange, last_write=ctx.exchange)
+                item = self._touch(key, Item(created=ctx.exchange, last_write=ctx.exchange))
                 self._show(item, seen(ctx))
             return
         key = item_key(ctx)
         if key is None:
             return
-        item = self.by_key.setdefault(key, Item())
+        item = self._touch(key)
         if method == "get" and status == 200:
             self._show(item, seen(ctx))
         elif method == "get" and status == 304:
