@@ -269,3 +269,76 @@ def test_redacted_credentials_still_tell_callers_apart_within_one_recording(tmp_
                                      404, "", [], b"", 0, now, 1.0))  # fmt: skip
     recorder.close()
     assert read_har(again).exchanges[0].request_header("authorization") != seen[0]  # says nothing outside its recording
+
+
+def _edge_upstream() -> Any:
+    """A server that frames its answers every way HTTP/1.1 allows: chunked, gzip, closing the connection."""
+    import gzip
+
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response, StreamingResponse
+    from starlette.routing import Route
+
+    quote = "The only true wisdom is in knowing you know nothing."
+
+    async def heart(request: Request) -> Response:
+        async def chunks() -> Any:
+            for word in quote.split(" "):
+                yield (word + " ").encode()
+
+        return StreamingResponse(chunks(), media_type="text/plain")
+
+    async def one(request: Request) -> Response:
+        body = gzip.compress(json.dumps(CLIENT).encode())
+        return Response(body, headers={"Content-Encoding": "gzip", "ETag": '"1"', "Connection": "close"},
+                        media_type="application/json")  # fmt: skip
+
+    async def create(request: Request) -> Response:
+        sent = json.loads(await request.body())
+        return Response(json.dumps({**CLIENT, "id": 51, "notes": sent["notes"]}), 201,
+                        headers={"Location": "/api/v3/clients/51"}, media_type="application/json")  # fmt: skip
+
+    return Starlette(routes=[Route("/api/v3/heart", heart), Route("/api/v3/clients/21", one),
+                             Route("/api/v3/clients", create, methods=["POST"])])  # fmt: skip
+
+
+CLIENT = {
+    "id": 21,
+    "first_name": "Ada",
+    "last_name": "L",
+    "created_at": "2026-01-15T09:30:00Z",
+    "updated_at": "2026-01-15T09:30:00Z",
+}
+
+
+def test_the_proxy_streams_chunked_gzip_and_closing_answers_and_chunked_requests(
+    tmp_path: Path, checker: Checker
+) -> None:
+    from rstar_spec.core.serve import in_background
+
+    found: list[Finding] = []
+    with (
+        in_background(_edge_upstream(), "edge upstream") as upstream,
+        running_proxy(checker, upstream, tmp_path / "edge.har", report=found.append) as (origin, proxy),
+        httpx.Client(base_url=origin + "/api/v3", headers={"Authorization": "Bearer t"}, timeout=10) as http,
+    ):
+        for _ in range(3):  # again and again: kept-alive and closed connections are both reused or replaced
+            heart = http.get("/heart")
+            assert (heart.status_code, heart.headers.get("transfer-encoding")) == (200, "chunked")
+            assert heart.text.startswith("The only true wisdom")
+            one = http.get("/clients/21", headers={"Accept-Encoding": "gzip"})
+            assert one.json() == CLIENT and one.headers["content-encoding"] == "gzip"
+
+            def body() -> Iterator[bytes]:  # sent chunked: no Content-Length
+                yield b'{"first_name": "Ada", "last_name": "L", "notes": "'
+                yield from (b"x" * 100 for _ in range(19))
+                yield b'"}'
+
+            created = http.post("/clients", content=body(), headers={"Content-Type": "application/json"})
+            assert created.status_code == 201 and created.json()["notes"] == "x" * 1900
+        counts = proxy.session.counts
+    assert [f.line() for f in found] == [] and counts.checked == 9
+    entries = read_har(tmp_path / "edge.har").exchanges
+    assert json.loads(entries[1].response_body or b"") == CLIENT  # recorded decoded
+    assert entries[2].request_body is not None and len(entries[2].request_body) == 1952

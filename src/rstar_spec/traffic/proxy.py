@@ -1,6 +1,6 @@
 """`rstar-spec proxy --upstream URL`: a reverse proxy that checks each exchange as it passes.
 
-Requests and answers stream through unchanged (bytes, status, headers as received, less the hop-by-hop
+Forwarding is HTTP/1.1 over asyncio streams by h11 (_upstream.py). Requests and answers stream through unchanged (bytes, status, headers as received, less the hop-by-hop
 headers a proxy must not forward, RFC 9110 7.6.1); a copy of each body, up to MAX_RECORDED_BODY bytes,
 is kept for the checker and the recording. The check runs once the answer has been sent, so it never
 delays the traffic; each finding is a line on stderr, `proxy#N METHOD PATH STATUS rule-id: message`.
@@ -23,6 +23,7 @@ import httpx
 from .. import __version__
 from ..core.errors import RstarError
 from ..core.serve import in_background, listen, server
+from ._upstream import Upstream, UpstreamError
 from .checker import Checker, Finding, TrafficSession
 from .har import HarRecorder, RecordedExchange
 from .recording import Capture, decode_headers, request_url, to_exchange
@@ -31,6 +32,7 @@ HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
     "transfer-encoding", "upgrade",
 })  # fmt: skip
+_HOP_BY_HOP_BYTES = frozenset(name.encode() for name in HOP_BY_HOP)
 
 
 def upstream_origin(url: str) -> str:
@@ -53,14 +55,16 @@ class CheckingProxy:
         self.report = report or _to_stderr
         self.timeout = timeout
         self.exchanges = 0
-        self._client: httpx.AsyncClient | None = None
+        parts = urlsplit(self.upstream)
+        self._prefix = parts.path
+        self._upstream: Upstream | None = None
+        self._origin = f"{parts.scheme}://{parts.netloc}"
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        if self._client is None:  # made on the server's own event loop
-            self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, trust_env=False,
-                                             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50))  # fmt: skip
+        if self._upstream is None:  # made on the server's own event loop
+            self._upstream = Upstream(self._origin, self.timeout)
         started, t0 = datetime.now(UTC), time.perf_counter()
         headers = decode_headers(scope.get("headers"))
         sent_body, kept = Capture(), Capture()
@@ -71,7 +75,7 @@ class CheckingProxy:
             while True:
                 message = await receive()
                 if message["type"] != "http.request":
-                    return
+                    raise UpstreamError("the client went away inside its request")
                 chunk = message.get("body", b"")
                 sent_body.add(chunk)
                 if chunk:
@@ -81,35 +85,34 @@ class CheckingProxy:
 
         raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
         query = scope.get("query_string", b"").decode("latin-1")
-        url = self.upstream + raw_path + (f"?{query}" if query else "")
-        forwarded = [(n, v) for n, v in headers if n.lower() not in HOP_BY_HOP and n.lower() != "host"]
-        request = self._client.build_request(scope["method"], url, headers=forwarded,
-                                             content=request_body() if has_body else None)  # fmt: skip
+        target = self._prefix + raw_path + (f"?{query}" if query else "")
+        forwarded = [
+            (k, v) for k, v in scope.get("headers") or () if k.lower() not in _HOP_BY_HOP_BYTES and k.lower() != b"host"
+        ]
+        if "transfer-encoding" in lowered and "content-length" not in lowered:
+            forwarded.append((b"transfer-encoding", b"chunked"))  # the body's framing, hop by hop: ours to the upstream
         try:
-            upstream = await self._client.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            print(
-                f"proxy: {scope['method']} {scope['path']}: upstream unreachable: {type(exc).__name__}", file=sys.stderr
+            upstream = await self._upstream.send(
+                scope["method"], target, forwarded, request_body() if has_body else None
             )
+        except UpstreamError as exc:
+            print(f"proxy: {scope['method']} {scope['path']}: upstream: {exc}", file=sys.stderr)
             body = json.dumps({"code": "bad_gateway", "message": "The upstream server did not answer."}).encode()
             await send({"type": "http.response.start", "status": 502,
                         "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})  # fmt: skip
             await send({"type": "http.response.body", "body": body})
             return
-        try:
-            answer_headers = [(k, v) for k, v in upstream.headers.raw if k.decode("latin-1").lower() not in HOP_BY_HOP]
-            await send({"type": "http.response.start", "status": upstream.status_code, "headers": answer_headers})
-            async for chunk in upstream.aiter_raw():
-                kept.add(chunk)
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            await send({"type": "http.response.body", "body": b""})
-        finally:
-            await upstream.aclose()
+        answer_headers = [(k, v) for k, v in upstream.headers if k.lower() not in _HOP_BY_HOP_BYTES]
+        await send({"type": "http.response.start", "status": upstream.status, "headers": answer_headers})
+        async for chunk in upstream.body:
+            kept.add(chunk)
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+        response_headers = decode_headers(upstream.headers)
         self._after(RecordedExchange(
             scope["method"], request_url(scope), f"HTTP/{scope.get('http_version', '1.1')}", headers,
-            bytes(sent_body.kept), sent_body.size, upstream.status_code, upstream.reason_phrase,
-            decode_headers(upstream.headers.raw), *_decoded(upstream, kept), started,
-            (time.perf_counter() - t0) * 1000,
+            bytes(sent_body.kept), sent_body.size, upstream.status, upstream.reason, response_headers,
+            *_decoded(upstream.status, response_headers, kept), started, (time.perf_counter() - t0) * 1000,
         ))  # fmt: skip
 
     def _after(self, recorded: RecordedExchange) -> None:
@@ -121,15 +124,16 @@ class CheckingProxy:
             self.recorder.record(recorded)
 
 
-def _decoded(upstream: httpx.Response, kept: Capture) -> tuple[bytes, int]:
-    """The answer's body as the server meant it (Content-Encoding undone) and its size: what a HAR holds."""
+def _decoded(status: int, headers: list[tuple[str, str]], kept: Capture) -> tuple[bytes, int]:
+    """The answer's body as the server meant it (Content-Encoding undone, by httpx's decoders) and its
+    size: what a HAR holds."""
     raw = bytes(kept.kept)
-    if not upstream.headers.get("content-encoding"):
+    if not any(name.lower() == "content-encoding" for name, _ in headers):
         return raw, kept.size
     if not kept.whole:
         return b"", kept.size  # part of an encoded body cannot be decoded: recorded as cut short, not checked
     try:
-        decoded = httpx.Response(upstream.status_code, headers=upstream.headers, content=raw).read()
+        decoded = httpx.Response(status, headers=headers, content=raw).read()
     except httpx.DecodingError:
         return b"", max(kept.size, 1)
     return decoded, len(decoded)
