@@ -165,8 +165,8 @@ def _records(value: Any, place: str) -> tuple[tuple[str, str], ...]:
     for i, record in enumerate(value):
         if not isinstance(record, dict) or not isinstance(record.get("name"), str):
             raise HarError(f"{place}[{i}]: not a {{name, value}} record")
-        record_value = record.get("value", "")
-        found.append((record["name"], record_value if isinstance(record_value, str) else str(record_value)))
+        record_value = record.get("value")
+        found.append((record["name"], "" if record_value is None else str(record_value)))
     return tuple(found)
 
 
