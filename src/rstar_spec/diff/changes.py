@@ -18,9 +18,10 @@ from typing import Any
 from ..core.errors import Location
 from ..core.pointer import Pointer
 from ..oas.bundle import Bundle
-from ..oas.walk import HTTP_METHODS, effective_parameters, effective_security, resolve
+from ..oas.paths import path_shape, template_names
+from ..oas.schemas import merged_object
+from ..oas.walk import effective_parameters, effective_security, iter_operations, resolve
 
-_TEMPLATE = re.compile(r"\{[^{}]*\}")
 _ALWAYS_BREAKING = {
     "operation-removed", "success-status-removed", "parameter-added-required", "parameter-became-required",
     "request-body-added-required", "request-body-became-required", "request-property-added-required",
@@ -65,10 +66,8 @@ class _Side:
 
 def _operations(side: _Side) -> dict[tuple[str, str], tuple[str, Pointer, dict[str, Any]]]:
     found: dict[tuple[str, str], tuple[str, Pointer, dict[str, Any]]] = {}
-    for path, item in (side.doc.get("paths") or {}).items():
-        for method in HTTP_METHODS:
-            if isinstance((item or {}).get(method), dict):
-                found[(method, _TEMPLATE.sub("{}", path))] = (path, ("paths", path, method), item[method])
+    for pointer, path, method, op in iter_operations(side.doc):
+        found[(method, path_shape(path))] = (path, pointer, op)
     return found
 
 
@@ -104,7 +103,7 @@ class _Differ:
     def _params(
         self, side: _Side, path: str, pointer: Pointer, op: dict[str, Any]
     ) -> dict[tuple[str, str], tuple[Pointer, dict[str, Any]]]:
-        templates = [m.group(0)[1:-1] for m in _TEMPLATE.finditer(path)]
+        templates = list(template_names(path))
         found: dict[tuple[str, str], tuple[Pointer, dict[str, Any]]] = {}
         for parameter in effective_parameters(side.doc, pointer):
             name, where = str(parameter.param.get("name")), str(parameter.param.get("in"))
@@ -229,27 +228,12 @@ class _Differ:
             self.add("security-changed", where, "accepts other credentials than before", self.new, pointer, True)
 
     # -- schemas -----------------------------------------------------------------------------------
-    def _merged(self, side: _Side, schema: Any, pointer: Pointer) -> tuple[Pointer, dict[str, Any]]:
-        """The schema with its allOf parts folded in (properties, required, type, enum)."""
-        pointer, schema = side.resolve(schema, pointer)
-        if not isinstance(schema, dict):
-            return pointer, {}
-        merged = dict(schema)
-        for i, part in enumerate(schema.get("allOf") or []):
-            _, sub = self._merged(side, part, (*pointer, "allOf", str(i)))
-            merged["properties"] = {**sub.get("properties", {}), **merged.get("properties", {})}
-            merged["required"] = sorted(set(merged.get("required", [])) | set(sub.get("required", [])))
-            for key in ("type", "enum", "items", "additionalProperties"):
-                if key in sub and key not in merged:
-                    merged[key] = sub[key]
-        return pointer, merged
-
     def schema(self, where: str, label: str, direction: str, old: Any, old_pointer: Pointer, new: Any,
                pointer: Pointer, seen: set[tuple[Pointer, Pointer]]) -> None:  # fmt: skip
         if old is None or new is None:
             return
-        old_pointer, old_s = self._merged(self.old, old, old_pointer)
-        pointer, new_s = self._merged(self.new, new, pointer)
+        old_pointer, old_s = merged_object(self.old.doc, old, old_pointer)
+        pointer, new_s = merged_object(self.new.doc, new, pointer)
         if (old_pointer, pointer) in seen:
             return
         seen = seen | {(old_pointer, pointer)}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.pointer import Pointer
-from ..oas.walk import HTTP_METHODS, iter_subschemas
+from ..oas.walk import child_objects, item_operations, iter_subschemas
 
 KINDS = (
     "document",
@@ -45,11 +45,7 @@ class Node:
 
 
 def _dicts(node: Any, pointer: Pointer) -> list[tuple[Pointer, dict[str, Any]]]:
-    if isinstance(node, dict):
-        return [((*pointer, key), value) for key, value in node.items() if isinstance(value, dict)]
-    if isinstance(node, list):
-        return [((*pointer, str(i)), value) for i, value in enumerate(node) if isinstance(value, dict)]
-    return []
+    return list(child_objects(node, pointer))
 
 
 class _Indexer:
@@ -156,9 +152,8 @@ class _Indexer:
             path = item_pointer[1]
             self.add("path_item", Node(item_pointer, item, path=path))
             self.parameter_list(item.get("parameters"), (*item_pointer, "parameters"))
-            for method in HTTP_METHODS:
-                if isinstance(item.get(method), dict):
-                    self.operation(item[method], (*item_pointer, method), path, method)
+            for method, op in item_operations(item):
+                self.operation(op, (*item_pointer, method), path, method)
 
 
 def index_document(doc: Any) -> dict[str, list[Node]]:

@@ -36,6 +36,7 @@ from ..core.errors import RstarError
 from ..core.outputs import replace_tree, stale_files
 from ..core.pointer import Pointer, from_fragment, get, to_string
 from ..core.yaml_io import dump_json, dump_yaml
+from ..oas.schemas import SCHEMA_REF_PREFIX
 from ..oas.validate import validate_structure
 from ..oas.walk import iter_operations, iter_refs
 from ..overlay.pipeline import build_targets
@@ -176,7 +177,7 @@ def render(root_file: Path, overlays_dir: Path) -> Publication:
     return publication
 
 
-_SCHEMA_REF = "#/components/schemas/"
+_SCHEMA_REF = SCHEMA_REF_PREFIX
 
 
 def json_schemas(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
