@@ -180,6 +180,15 @@ def test_unknown_paths_ids_and_methods(api: TestClient) -> None:
         )
 
 
+def test_routing_decodes_a_path_value_once_and_keeps_to_the_base_path(api: TestClient) -> None:
+    headers = login(api)
+    assert api.get(f"{API}/clients/%31", headers=headers).json()["id"] == 1
+    assert api.get(f"{API}/clients/%2531", headers=headers).json()["errors"][0]["field"] == "client_id"
+    assert api.get("/clients/1", headers=headers).json()["code"] == "not_found"
+    moved = api.get(f"{API}/clients/", headers=headers, follow_redirects=False)
+    assert (moved.status_code, moved.headers["location"].endswith(f"{API}/clients")) == (307, True)
+
+
 def test_rate_limit_and_fail_every() -> None:
     api = client(rate_limit=3)
     headers = login(api)

@@ -16,17 +16,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount
+from starlette.types import Receive, Scope, Send
 
 from ..core.limits import MAX_BODY_BYTES, MAX_DEPTH, MAX_INT_DIGITS, too_deep
 from ..core.pointer import Pointer
 from ..oas.schema_engine import BundleSchemas, SchemaError
-from ..oas.walk import HTTP_METHODS, WRITE_METHODS, effective_parameters, is_authenticated, resolve
+from ..oas.view import DocumentView, Operation
+from ..oas.walk import WRITE_METHODS, resolve
 from ._profiles import EXTRA_PROPERTIES, PROFILES, Profile
 from ._state import Credentials, State
 
@@ -85,6 +87,11 @@ class _Operation:
     params: list[tuple[Pointer, dict[str, Any]]]
     authenticated: bool
 
+    @classmethod
+    def of(cls, op: Operation) -> _Operation:
+        params = [(p.pointer, p.param) for p in op.parameters]
+        return cls(op.template, op.method, op.raw["operationId"], op.pointer, op.raw, params, op.authenticated)
+
 
 class MockApp:
     def __init__(self, doc: dict[str, Any], settings: MockSettings) -> None:
@@ -100,58 +107,56 @@ class MockApp:
             reusable_refresh_tokens=self.profile.reusable_refresh_tokens, weak_etags=self.profile.weak_etags,
         )  # fmt: skip
         self.schemas = BundleSchemas(doc)
-        servers = doc.get("servers") or [{"url": "/"}]
-        self.base_path = urlsplit(servers[0]["url"]).path.rstrip("/")
+        self.view = DocumentView.of(doc)  # routes: the view's Router, which OpenAPI's path matching decides
+        self.base_path = self.view.base_path
         self.handlers: dict[str, Callable[..., Answer]] = {
             "get_heart": self.get_heart, "create_token": self.create_token, "list_clients": self.list_clients,
             "create_client": self.create_client, "get_client": self.get_client, "replace_client": self.replace_client,
             "delete_client": self.delete_client,
         }  # fmt: skip
-        routes = []
-        self._allow: list[tuple[Route, str]] = []  # for methods no route lists (QUERY, FOO): 405 with Allow
-        for path, item in (doc.get("paths") or {}).items():
-            operations = {}
-            for method in HTTP_METHODS:
-                op = item.get(method)
-                if not isinstance(op, dict):
-                    continue
-                params = [(p.pointer, p.param) for p in effective_parameters(doc, ("paths", path, method))]
-                operations[method.upper()] = _Operation(path, method, op["operationId"], ("paths", path, method), op,
-                                                        params, is_authenticated(doc, op))  # fmt: skip
-            routes.append(Route(self.base_path + path, self._endpoint(operations), methods=_ALL_METHODS))
-            self._allow.append((routes[-1], ", ".join(sorted(operations))))
-        self.app = Starlette(routes=routes, exception_handlers={404: self._not_found, 405: self._not_allowed})
+        self.operations = {op.pointer: _Operation.of(op) for op in self.view.operations}
+        self.app = Starlette(routes=[Mount("", app=self._asgi)])  # every path and method: _route decides
+
+    async def _asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self._endpoint(Request(scope, receive))
+        await response(scope, receive, send)
 
     # -- plumbing ------------------------------------------------------------------------------
-    async def _not_found(self, request: Request, exc: Exception) -> Response:
+    def _route(self, request: Request) -> tuple[_Operation, dict[str, str]] | Response:
+        """The operation a request names and its path values; else the 404 or 405 answer."""
+        raw = request.scope.get("raw_path")
+        sent = raw.decode("latin-1").split("?", 1)[0] if raw else quote(request.url.path)
+        under = self.view.under_base(sent)
+        match = self.view.router.match(request.method, under) if under is not None else None
+        if match is not None:
+            return self.operations[match.operation.pointer], match.path_params
+        allowed = self.view.router.allowed(under) if under is not None else ()
+        if allowed:
+            refusal = _error(405, "method_not_allowed", f"{request.method} is not allowed here",
+                             headers={"Allow": ", ".join(allowed)})  # fmt: skip
+            return self._render(*refusal)
+        toggled = sent[:-1] if sent.endswith("/") else sent + "/"  # as Starlette did: /clients/ -> /clients
+        under = self.view.under_base(toggled) if sent != "/" else None
+        if under is not None and self.view.router.route(under) is not None:
+            return RedirectResponse(request.url.replace(path=toggled))
         return self._render(*_error(404, "not_found", f"no such path: {request.url.path}"))
 
-    async def _not_allowed(self, request: Request, exc: Exception) -> Response:  # a method no route lists at all
-        allow = next((a for route, a in self._allow if route.path_regex.match(request.url.path)), "")
-        return self._render(
-            *_error(405, "method_not_allowed", f"{request.method} is not allowed here", headers={"Allow": allow})
-        )
-
-    def _endpoint(self, operations: dict[str, _Operation]) -> Callable[[Request], Any]:
-        allow = ", ".join(sorted(operations))
-
-        async def endpoint(request: Request) -> Response:
-            operation = operations.get(request.method)
-            if operation is None:
-                return self._render(*_error(405, "method_not_allowed", f"{request.method} is not allowed here",
-                                            headers={"Allow": allow}))  # fmt: skip
-            body = await _read_body(request, self.settings.max_body)
-            if body is None:  # not an answer of the API: the transport refuses before the API sees it
-                refusal = {"code": "payload_too_large", "message": f"The body is over {self.settings.max_body} bytes."}
-                return self._render(413, refusal, {"Connection": "close"})
-            answer = self.with_freedoms(operation, request, self.handle(operation, request, body))
-            if self.settings.validate_responses and self.settings.breakage is None:
-                problem = self.check_answer(operation, answer)
-                if problem:
-                    answer = _error(500, "internal_error", f"the mock's answer does not match the spec: {problem}")
-            return self._render(*answer)
-
-        return endpoint
+    async def _endpoint(self, request: Request) -> Response:
+        routed = self._route(request)
+        if isinstance(routed, Response):
+            return routed
+        operation, path_values = routed
+        request.scope["path_params"] = path_values
+        body = await _read_body(request, self.settings.max_body)
+        if body is None:  # not an answer of the API: the transport refuses before the API sees it
+            refusal = {"code": "payload_too_large", "message": f"The body is over {self.settings.max_body} bytes."}
+            return self._render(413, refusal, {"Connection": "close"})
+        answer = self.with_freedoms(operation, request, self.handle(operation, request, body))
+        if self.settings.validate_responses and self.settings.breakage is None:
+            problem = self.check_answer(operation, answer)
+            if problem:
+                answer = _error(500, "internal_error", f"the mock's answer does not match the spec: {problem}")
+        return self._render(*answer)
 
     def _render(self, status: int, body: Any, headers: dict[str, str]) -> Response:
         if self.settings.breakage == "wrong-error-body" and status >= 400 and isinstance(body, dict):
@@ -396,7 +401,6 @@ class MockApp:
         return (204, None, {}) if found else _error(404, "not_found", f"No client has id {values['client_id']}.")
 
 
-_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
 # ASCII digits only (\d would take Arabic-Indic or fullwidth ones), the whole text (not up to a newline).
 _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
