@@ -87,7 +87,7 @@ def test_broken_variant_is_caught(breakage: str, suite_env: dict[str, str], capf
     with running_mock(DOC, settings) as base_url:
         code = run_schemathesis(DOC, base_url, options, suite_env)
     out, _ = capfd.readouterr()
-    assert code != 0, f"{breakage} ({BREAKAGES[breakage]}) was not caught"
+    assert code != 0, f"{breakage} ({BREAKAGES[breakage].description}) was not caught"
     assert caught_by in out, out[-3000:]
     assert f"Selected: {len(operations)}/" in out  # narrowed as said
 
