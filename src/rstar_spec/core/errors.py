@@ -77,3 +77,7 @@ class GenerateError(RstarError):
 
 class UsageError(RstarError):
     """Arguments that make no sense together."""
+
+
+class PublishError(RstarError):
+    """A rendering that would not be valid, or an output that cannot be written."""
