@@ -9,17 +9,17 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from conftest import ROOT, SPEC_DIR, RunCli
+from conftest import RunCli, target_doc
 from rstar_spec.mock import Credentials, MockApp, MockSettings, create_app
-from rstar_spec.overlay.pipeline import build_target
 
-DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
 API = "/api/v3"
 
 
 def client(**settings: Any) -> TestClient:
-    return TestClient(create_app(DOC, MockSettings(credentials=CREDS, validate_responses=True, **settings)))
+    return TestClient(
+        create_app(target_doc("mock"), MockSettings(credentials=CREDS, validate_responses=True, **settings))
+    )
 
 
 def login(api: TestClient, key: str = CREDS.api_key) -> dict[str, str]:
@@ -215,9 +215,9 @@ def test_concurrent_creates_get_distinct_ids() -> None:
 
 
 def test_response_validation_reports_a_wrong_answer() -> None:
-    mock = MockApp(DOC, MockSettings(credentials=CREDS))
+    mock = MockApp(target_doc("mock"), MockSettings(credentials=CREDS))
     operation = type("Op", (), {})()
-    operation.op = DOC["paths"]["/clients/{client_id}"]["get"]
+    operation.op = target_doc("mock")["paths"]["/clients/{client_id}"]["get"]
     operation.pointer = ("paths", "/clients/{client_id}", "get")
     operation.op_id = "get_client"
     ok = {

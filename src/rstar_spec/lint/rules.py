@@ -1,6 +1,6 @@
 """The house rules: the conventions of the Reception Star API, one check each.
 
-Drawn from the contract page (shared/reception-star-api.md) and from what
+Drawn from the contract page (docs/reception-star-api.md) and from what
 Spectral's ``oas`` and Redocly's ``recommended`` rule sets check. Each rule's
 reason is the one line a spec author sees with `rstar-spec lint --list`.
 

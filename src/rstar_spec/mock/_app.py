@@ -1,5 +1,5 @@
 """The mock's ASGI app: the spec decides routes, parameters, bodies and security;
-handlers implement the behaviour of shared/reception-star-api.md.
+handlers implement the behaviour of docs/reception-star-api.md.
 
 A request goes: route (404/405) -> fault knobs (503) -> security (401) -> rate
 limit (429) -> read-only writes (403) -> parameters and body (400) -> handler ->
