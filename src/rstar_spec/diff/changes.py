@@ -23,6 +23,9 @@ from ..oas.schemas import merged_object
 from ..oas.walk import effective_parameters, effective_security, iter_operations, resolve
 from .rules import RULES
 
+Node = dict[str, Any]  # an OpenAPI object as written: an operation, a body, a response, a schema
+Seen = set[tuple[Pointer, Pointer]]  # the (old, new) schema pairs compared on this path: $ref cycles stop
+
 _LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 _UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
 _SHAPES = ("pattern", "format")
@@ -43,7 +46,7 @@ class _Side:
     bundle: Bundle
 
     @property
-    def doc(self) -> dict[str, Any]:
+    def doc(self) -> Node:
         return self.bundle.data
 
     def resolve(self, node: Any, pointer: Pointer) -> tuple[Pointer, Any]:
@@ -56,8 +59,8 @@ class _Side:
             return None
 
 
-def _operations(side: _Side) -> dict[tuple[str, str], tuple[str, Pointer, dict[str, Any]]]:
-    found: dict[tuple[str, str], tuple[str, Pointer, dict[str, Any]]] = {}
+def _operations(side: _Side) -> dict[tuple[str, str], tuple[str, Pointer, Node]]:
+    found: dict[tuple[str, str], tuple[str, Pointer, Node]] = {}
     for pointer, path, method, op in iter_operations(side.doc):
         found[(method, path_shape(path))] = (path, pointer, op)
     return found
@@ -92,10 +95,10 @@ class _Differ:
 
     # -- parameters -------------------------------------------------------------------------------
     def _params(
-        self, side: _Side, path: str, pointer: Pointer, op: dict[str, Any]
-    ) -> dict[tuple[str, str], tuple[Pointer, dict[str, Any]]]:
+        self, side: _Side, path: str, pointer: Pointer, op: Node
+    ) -> dict[tuple[str, str], tuple[Pointer, Node]]:
         templates = list(template_names(path))
-        found: dict[tuple[str, str], tuple[Pointer, dict[str, Any]]] = {}
+        found: dict[tuple[str, str], tuple[Pointer, Node]] = {}
         for parameter in effective_parameters(side.doc, pointer):
             name, where = str(parameter.param.get("name")), str(parameter.param.get("in"))
             # path parameters match by position: a renamed one is no change
@@ -104,14 +107,7 @@ class _Differ:
         return found
 
     def parameters(
-        self,
-        where: str,
-        old_path: str,
-        old_pointer: Pointer,
-        old_op: dict[str, Any],
-        path: str,
-        pointer: Pointer,
-        op: dict[str, Any],
+        self, where: str, old_path: str, old_pointer: Pointer, old_op: Node, path: str, pointer: Pointer, op: Node
     ) -> None:
         old_params = self._params(self.old, old_path, old_pointer, old_op)
         new_params = self._params(self.new, path, pointer, op)
@@ -142,9 +138,7 @@ class _Differ:
                 self.add("parameter-removed", where, f"{label} removed", self.old, ppointer)
 
     # -- bodies ------------------------------------------------------------------------------------
-    def request_body(
-        self, where: str, old_pointer: Pointer, old_op: dict[str, Any], pointer: Pointer, op: dict[str, Any]
-    ) -> None:
+    def request_body(self, where: str, old_pointer: Pointer, old_op: Node, pointer: Pointer, op: Node) -> None:
         old_bpointer, old_body = self.old.resolve(old_op.get("requestBody"), (*old_pointer, "requestBody"))
         bpointer, body = self.new.resolve(op.get("requestBody"), (*pointer, "requestBody"))
         if not isinstance(body, dict):
@@ -166,14 +160,7 @@ class _Differ:
         self.content(where, "request", old_body, old_bpointer, body, bpointer)
 
     def content(
-        self,
-        where: str,
-        direction: str,
-        old: dict[str, Any],
-        old_pointer: Pointer,
-        new: dict[str, Any],
-        pointer: Pointer,
-        label: str = "",
+        self, where: str, direction: str, old: Node, old_pointer: Pointer, new: Node, pointer: Pointer, label: str = ""
     ) -> None:
         old_content, content = old.get("content") or {}, new.get("content") or {}
         for media_type in old_content:
@@ -206,9 +193,7 @@ class _Differ:
                 set(),
             )
 
-    def responses(
-        self, where: str, old_pointer: Pointer, old_op: dict[str, Any], pointer: Pointer, op: dict[str, Any]
-    ) -> None:
+    def responses(self, where: str, old_pointer: Pointer, old_op: Node, pointer: Pointer, op: Node) -> None:
         old_responses, responses = old_op.get("responses") or {}, op.get("responses") or {}
         for status in old_responses:
             if status not in responses:
@@ -226,7 +211,7 @@ class _Differ:
                 self.response_headers(where, status, old_resolved, old_rpointer, resolved, rpointer)
 
     def response_headers(
-        self, where: str, status: str, old: dict[str, Any], old_pointer: Pointer, new: dict[str, Any], pointer: Pointer
+        self, where: str, status: str, old: Node, old_pointer: Pointer, new: Node, pointer: Pointer
     ) -> None:
         """A header a response promised (required) that it no longer promises breaks the readers that relied on it."""
         old_headers = {name.lower(): (name, h) for name, h in (old.get("headers") or {}).items()}
@@ -255,8 +240,8 @@ class _Differ:
                     npointer,
                 )
 
-    def security(self, where: str, old_op: dict[str, Any], pointer: Pointer, op: dict[str, Any]) -> None:
-        def schemes(doc: dict[str, Any], operation: dict[str, Any]) -> set[frozenset[str]] | None:
+    def security(self, where: str, old_op: Node, pointer: Pointer, op: Node) -> None:
+        def schemes(doc: Node, operation: Node) -> set[frozenset[str]] | None:
             requirements = effective_security(doc, operation)
             if not requirements or any(not r for r in requirements):
                 return None  # callable without credentials
@@ -280,7 +265,7 @@ class _Differ:
         old_pointer: Pointer,
         new: Any,
         pointer: Pointer,
-        seen: set[tuple[Pointer, Pointer]],
+        seen: Seen,
     ) -> None:
         if old is None or new is None:
             return
@@ -342,9 +327,7 @@ class _Differ:
                     seen,
                 )
 
-    def enums(
-        self, where: str, label: str, direction: str, old_s: dict[str, Any], new_s: dict[str, Any], pointer: Pointer
-    ) -> None:
+    def enums(self, where: str, label: str, direction: str, old_s: Node, new_s: Node, pointer: Pointer) -> None:
         old_values, new_values = _enum(old_s), _enum(new_s)
         if old_values is not None and new_values is None:  # any value now: a response's readers meet new ones
             self.add(
@@ -361,9 +344,7 @@ class _Differ:
                 f"{direction}-enum-value-removed", where, f"{label}: enum value {value!r} removed", self.new, pointer
             )
 
-    def bounds(
-        self, where: str, label: str, direction: str, old_s: dict[str, Any], new_s: dict[str, Any], pointer: Pointer
-    ) -> None:
+    def bounds(self, where: str, label: str, direction: str, old_s: Node, new_s: Node, pointer: Pointer) -> None:
         """A bound (minimum, maxLength, pattern, format, ...) that lets more values through: harmless in a
         request, breaking in a response (its readers meet values they were told would not come); and
         the other way round for one that lets fewer through."""
@@ -392,11 +373,11 @@ class _Differ:
         where: str,
         label: str,
         direction: str,
-        old_s: dict[str, Any],
+        old_s: Node,
         old_pointer: Pointer,
-        new_s: dict[str, Any],
+        new_s: Node,
         pointer: Pointer,
-        seen: set[tuple[Pointer, Pointer]],
+        seen: Seen,
     ) -> None:
         old_props, new_props = old_s.get("properties") or {}, new_s.get("properties") or {}
         old_req, new_req = set(old_s.get("required") or []), set(new_s.get("required") or [])
@@ -476,7 +457,7 @@ class _Differ:
                 )
 
 
-def _types(schema: dict[str, Any]) -> set[str]:
+def _types(schema: Node) -> set[str]:
     kind = schema.get("type")
     if isinstance(kind, str):
         return {kind}
@@ -485,7 +466,7 @@ def _types(schema: dict[str, Any]) -> set[str]:
     return set()
 
 
-def _enum(schema: dict[str, Any]) -> list[Any] | None:
+def _enum(schema: Node) -> list[Any] | None:
     if isinstance(schema.get("enum"), list):
         return list(schema["enum"])
     if "const" in schema:

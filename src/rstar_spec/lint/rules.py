@@ -11,13 +11,14 @@ the walk that finds them runs once per lint (``_visit.py``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..core.pointer import KeyPointer, Pointer, from_fragment
 from ..oas.paths import path_shape, template_names
 from ..oas.schemas import SCHEMA_REF_PREFIX, merged_object
 from ..oas.structure import (
+    Problem,
     duplicate_operation_ids,
     duplicate_parameters,
     path_parameter_problems,
@@ -42,6 +43,11 @@ def _json_media(content: Any) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield media_type, media
 
 
+def _found(problems: Iterable[Problem]) -> Found:
+    """The structural check's problems as findings."""
+    return ((problem.pointer, problem.message) for problem in problems)
+
+
 def _merged_object(ctx: LintContext, schema: Any, pointer: Pointer) -> tuple[Pointer, set[str], dict[str, Any]]:
     """(where the schema is, required, properties) of a schema, following $refs and merging allOf."""
     pointer, merged = merged_object(ctx.doc, schema, pointer)
@@ -57,14 +63,12 @@ def _merged_object(ctx: LintContext, schema: Any, pointer: Pointer) -> tuple[Poi
 @rule("openapi-structure", "The document must be valid OpenAPI 3.1, or no tool can read it.", on="document")
 def openapi_structure(ctx: LintContext, node: Node) -> Found:
     # the operation checks are reported by their own rules (operation-id-unique, ...), not twice
-    for problem in validate_structure(ctx.doc, operations=False):
-        yield problem.pointer, problem.message
+    return _found(validate_structure(ctx.doc, operations=False))
 
 
 @rule("example-valid", "Examples are documentation and mock answers: a wrong one misleads both.", on="document")
 def example_valid(ctx: LintContext, node: Node) -> Found:
-    for problem in validate_examples(ctx.doc):
-        yield problem.pointer, problem.message
+    return _found(validate_examples(ctx.doc))
 
 
 @rule(
@@ -85,8 +89,7 @@ def operation_id(ctx: LintContext, node: Node) -> Found:
 
 @rule("operation-id-unique", "Two operations with one operationId make one of them unreachable by name.", on="document")
 def operation_id_unique(ctx: LintContext, node: Node) -> Found:
-    for problem in duplicate_operation_ids(ctx.doc):
-        yield problem.pointer, problem.message
+    return _found(duplicate_operation_ids(ctx.doc))
 
 
 @rule("operation-id-snake-case", "operationIds become Python method names: snake_case.", on="operation")
@@ -180,8 +183,7 @@ def operation_security_defined(ctx: LintContext, node: Node) -> Found:
 
 @rule("operation-parameters-unique", "Two parameters with one name and location: tools keep only one.", on="document")
 def operation_parameters_unique(ctx: LintContext, node: Node) -> Found:
-    for problem in duplicate_parameters(ctx.doc):
-        yield problem.pointer, problem.message
+    return _found(duplicate_parameters(ctx.doc))
 
 
 @rule("parameter-description", "A parameter without a description leaves its meaning to guesswork.", on="parameter")
@@ -198,8 +200,7 @@ def parameter_description(ctx: LintContext, node: Node) -> Found:
 )
 def path_params(ctx: LintContext, node: Node) -> Found:
     if node.pointer == ():  # declared against templated: the structural check's, reported here, once
-        for problem in path_parameter_problems(ctx.doc):
-            yield problem.pointer, problem.message
+        yield from _found(path_parameter_problems(ctx.doc))
         return
     item_pointer, item, path = node.pointer, node.value, node.path
     names = template_names(path)
