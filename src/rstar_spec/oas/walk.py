@@ -220,28 +220,22 @@ _NAME_MAPS = frozenset(
 
 def iter_refs(node: Any, pointer: Pointer = (), *, data: bool = True) -> Iterator[tuple[Pointer, str]]:
     """(pointer of the $ref key, ref) for every $ref string below node, in document order; with data=False
-    not under what holds data rather than OpenAPI (examples, defaults, enums, x- extensions). Iterative:
-    a deep document does not exhaust the stack."""
-    stack: list[tuple[Any, Pointer]] = [(node, pointer)] if isinstance(node, (dict, list)) else []
-    while stack:
-        current, where = stack.pop()
-        if isinstance(current, str):  # a $ref, met in document order
-            yield where, current
-        elif isinstance(current, dict):
-            names = data or (bool(where) and where[-1] in _NAME_MAPS)
-            children: list[tuple[Any, Pointer]] = []
-            for key, value in current.items():
-                is_ref = key == "$ref" and isinstance(value, str)
-                is_data = key in _DATA_KEYS or key.startswith("x-") or (key == "examples" and isinstance(value, list))
-                if is_ref or (isinstance(value, (dict, list)) and (names or not is_data)):
-                    children.append((value, (*where, key)))
-            stack.extend(reversed(children))
-        elif isinstance(current, list):
-            stack.extend(
-                reversed(
-                    [(value, (*where, str(i))) for i, value in enumerate(current) if isinstance(value, (dict, list))]
-                )
-            )
+    not under what holds data rather than OpenAPI (examples, defaults, enums, x- extensions). Recursive:
+    what is read is at most core.limits.MAX_DEPTH deep."""
+    if isinstance(node, dict):
+        names = data or (bool(pointer) and pointer[-1] in _NAME_MAPS)
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield (*pointer, key), value
+            elif isinstance(value, (dict, list)) and (
+                names
+                or not (key in _DATA_KEYS or key.startswith("x-") or (key == "examples" and isinstance(value, list)))
+            ):
+                yield from iter_refs(value, (*pointer, key), data=data)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            if isinstance(value, (dict, list)):
+                yield from iter_refs(value, (*pointer, str(i)), data=data)
 
 
 def effective_security(doc: dict[str, Any], op: dict[str, Any]) -> list[Any]:
