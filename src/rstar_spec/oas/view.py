@@ -14,6 +14,7 @@ the structural check; on one that did not, what is malformed is left out, never 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -198,25 +199,28 @@ class Router:
         return tuple(sorted(m.upper() for m in found[0].operations)) if found else ()
 
 
+def _entries(
+    doc: dict[str, Any], owner: dict[str, Any], key: str, pointer: Pointer
+) -> Iterator[tuple[str, Pointer, Any]]:
+    """(name, where its $ref chain ends, the object) of each entry of the map owner[key] that is an object."""
+    entries = owner.get(key)
+    for name, entry in entries.items() if isinstance(entries, dict) else ():
+        resolved_pointer, resolved = resolve(doc, entry, (*pointer, key, str(name)))
+        if isinstance(resolved, dict):
+            yield str(name), resolved_pointer, resolved
+
+
 def _headers(doc: dict[str, Any], response: dict[str, Any], pointer: Pointer) -> tuple[Header, ...]:
-    headers = response.get("headers")
     found = []
-    for name, header in headers.items() if isinstance(headers, dict) else ():
-        hpointer, resolved = resolve(doc, header, (*pointer, "headers", name))
-        if not isinstance(resolved, dict):
-            continue
+    for name, hpointer, resolved in _entries(doc, response, "headers", pointer):
         schema_pointer = resolve(doc, resolved["schema"], (*hpointer, "schema"))[0] if "schema" in resolved else None
         found.append(Header(name, hpointer, resolved.get("required") is True, schema_pointer))
     return tuple(found)
 
 
 def _links(doc: dict[str, Any], response: dict[str, Any], pointer: Pointer) -> tuple[Link, ...]:
-    links = response.get("links")
     found = []
-    for name, link in links.items() if isinstance(links, dict) else ():
-        lpointer, resolved = resolve(doc, link, (*pointer, "links", name))
-        if not isinstance(resolved, dict):
-            continue
+    for name, lpointer, resolved in _entries(doc, response, "links", pointer):
         op_id, op_ref = resolved.get("operationId"), resolved.get("operationRef")
         params = resolved.get("parameters")
         found.append(Link(
@@ -227,12 +231,8 @@ def _links(doc: dict[str, Any], response: dict[str, Any], pointer: Pointer) -> t
 
 
 def _responses(doc: dict[str, Any], op: dict[str, Any], pointer: Pointer) -> dict[str, Response]:
-    responses = op.get("responses")
     found = {}
-    for status, response in responses.items() if isinstance(responses, dict) else ():
-        rpointer, resolved = resolve(doc, response, (*pointer, "responses", str(status)))
-        if not isinstance(resolved, dict):
-            continue
+    for status, rpointer, resolved in _entries(doc, op, "responses", pointer):
         description = resolved.get("description")
         found[str(status)] = Response(
             str(status), rpointer, description if isinstance(description, str) else "",
