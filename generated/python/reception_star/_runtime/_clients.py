@@ -18,6 +18,8 @@ import httpx
 
 from ._async._flows import AsyncSender, AsyncTokenFlow
 from ._auth import ApiKey, Password
+from ._body import DEFAULT_MAX_RESPONSE_BYTES, abound_answer, bound_answer
+from ._carriable import check_bearer, check_headers
 from ._errors import ConfigurationError
 from ._etag_cache import ETagCache
 from ._retry import RetryPolicy
@@ -38,8 +40,7 @@ class StaticToken(httpx.Auth):
     """A bearer token obtained elsewhere; never renewed."""
 
     def __init__(self, token: str) -> None:
-        if not token:
-            raise ConfigurationError("the token is empty")
+        check_bearer(token)
         self._token = token
 
     def __repr__(self) -> str:
@@ -61,6 +62,13 @@ class _Pools:
         self.making = threading.Lock()  # two threads' first requests must not make two pools
 
 
+def _with_hooks(httpx_args: Mapping[str, Any], bound: Any) -> dict[str, Any]:
+    """httpx_args with the hook that bounds every answer added to the caller's own event hooks."""
+    hooks = dict(httpx_args.get("event_hooks") or {})
+    hooks["response"] = [bound, *hooks.get("response", [])]
+    return {**httpx_args, "event_hooks": hooks}
+
+
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
@@ -73,7 +81,11 @@ class Client(SyncSender, AsyncSender):
 
     Args:
         base_url: the API's address; default ``$RSTAR_BASE_URL``, else the spec's server.
-        timeout: seconds, or an httpx.Timeout; default 5 s to connect, 30 s for the rest.
+        timeout: seconds, or an httpx.Timeout; default 5 s to connect, 30 s for the rest. It bounds each
+            attempt of a call as a whole (connecting, sending, and reading the whole answer), not only
+            each read: an attempt ends within the largest of the timeout's values.
+        max_response_bytes: the largest answer body read (16 MiB by default); a larger one raises
+            ResponseTooLargeError, having read no more than that.
         retry: when to send a request again (RetryPolicy); ``RetryPolicy(max_retries=0)`` never does.
         max_retries: the RetryPolicy's max_retries, for short (2 by default; 0 never sends again).
         etag_cache: how many answers of cacheable GETs to keep for conditional requests; 0 keeps none.
@@ -95,6 +107,7 @@ class Client(SyncSender, AsyncSender):
         retry: RetryPolicy | None = None,
         max_retries: int | None = None,
         etag_cache: int = 256,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
@@ -109,9 +122,13 @@ class Client(SyncSender, AsyncSender):
             if max_retries < 0:
                 raise ConfigurationError("max_retries must be 0 (never send again) or more")
             self.retry = attrs.evolve(self.retry, max_retries=max_retries)
+        if max_response_bytes < 1:
+            raise ConfigurationError("max_response_bytes must be at least 1")
+        self.max_response_bytes = max_response_bytes
         if etag_cache < 0:
             raise ConfigurationError("etag_cache must be 0 (no cache) or more")
         self.etag_cache: ETagCache | None = ETagCache(etag_cache) if etag_cache else None
+        check_headers(headers or {}, "headers=")
         self.headers = {"User-Agent": self.user_agent, **(headers or {})}
         self._transport = transport
         self._async_transport = async_transport
@@ -135,12 +152,13 @@ class Client(SyncSender, AsyncSender):
         self._refuse_if_closed()
         with self._pools.making:
             if self._pools.client is None:
+                args = _with_hooks(self._httpx_args, bound_answer)
                 self._pools.client = httpx.Client(
                     base_url=self.base_url,
                     headers=self.headers,
                     timeout=self.timeout,
                     transport=self._transport,
-                    **self._httpx_args,
+                    **args,
                 )
             return self._pools.client
 
@@ -163,7 +181,7 @@ class Client(SyncSender, AsyncSender):
                 headers=self.headers,
                 timeout=self.timeout,
                 transport=self._async_transport,
-                **self._httpx_args,
+                **_with_hooks(self._httpx_args, abound_answer),
             )
             self._pools.async_client_loop = loop
         return self._pools.async_client

@@ -13,6 +13,8 @@ Here it is imported, linted, type-checked and unit-tested on its own (tests/clie
 - _clients.py      Client, AuthenticatedClient, TokenAuth, StaticToken
 - _pagination.py   where the next page starts
 - _async/_pages.py AsyncPage (and SyncPage, made from it): a page, and every item after it, lazily
+- _body.py         an answer's body read within bounds: max_response_bytes, and the call's deadline
+- _carriable.py    what a header and a JSON body can carry: secrets refused before anything is sent
 - _options.py      RequestOptions: a call's timeout=, extra_headers=, extra_query=
 - _raw.py          RawResponse: `.with_raw_response` answers
 - _page_request.py AsyncPageRequest: an async list() that is awaited or iterated
@@ -20,6 +22,7 @@ Here it is imported, linted, type-checked and unit-tested on its own (tests/clie
 
 from ._async._pages import AsyncPage
 from ._auth import ApiKey, Credentials, Password, TokenLifecycle
+from ._body import DEFAULT_MAX_RESPONSE_BYTES
 from ._clients import API_KEY_ENV, BASE_URL_ENV, DEFAULT_TIMEOUT, AuthenticatedClient, Client, StaticToken, TokenAuth
 from ._etag_cache import CachedAnswer, ETagCache
 from ._options import RequestOptions, options
@@ -32,6 +35,7 @@ from ._sync._pages import SyncPage
 __all__ = [
     "API_KEY_ENV",
     "BASE_URL_ENV",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "ApiKey",
     "AsyncPage",

@@ -8,6 +8,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ..._runtime._pagination import first_offset, next_offset
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.client_page import ClientPage
@@ -66,7 +67,7 @@ def _parse_response(response: httpx.Response) -> ClientPage:
 
 
 def _build_response(response: httpx.Response) -> Response[ClientPage]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,

@@ -1,0 +1,159 @@
+"""Reading an answer's body within bounds: at most `max_response_bytes`, and within the call's deadline.
+
+httpx's read timeout is per chunk, so a server that drips a byte a second never trips it; and httpx
+reads a body whole, however long it is. Every answer the clients' httpx clients receive (the token
+endpoint's, a 401's, a redirect's included) passes `bound_answer` (an event hook): its raw stream is
+counted and timed chunk by chunk. The answer a call returns is then read by `read_within`, which
+bounds the decoded bytes too (a small gzip body may inflate a thousandfold).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+from attrs import define
+
+from ._errors import ResponseTooLargeError
+
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+"""The largest body the client reads, by default (16 MiB: a page of 100 clients is about 60 KiB)."""
+TOKEN_ANSWER_MAX_BYTES = 64 * 1024
+"""The largest token answer the client reads (one is about 300 bytes)."""
+
+
+@define(frozen=True)
+class CallBounds:
+    """The bounds of the call under way: the body's size, and the moment the call must end by."""
+
+    max_bytes: int
+    deadline: float | None  # time.monotonic(); None: no deadline
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def expired(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+
+# The call under way in this thread or task (a ContextVar: each asyncio task has its own).
+current_bounds: contextvars.ContextVar[CallBounds | None] = contextvars.ContextVar("rstar_bounds", default=None)
+
+
+def call_seconds(timeout: httpx.Timeout) -> float | None:
+    """How long a call (one attempt: connect, send, wait, read the whole answer) may take: the largest of
+    the timeout's values, or None when reads may take forever (``read=None``)."""
+    if timeout.read is None:
+        return None
+    return max(v for v in (timeout.connect, timeout.read, timeout.write, timeout.pool) if v is not None)
+
+
+def too_large(response: httpx.Response, max_bytes: int, seen: str) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"the {response.status_code} answer is larger than max_response_bytes ({max_bytes} bytes; {seen}):"
+        " not read further (raise max_response_bytes= on the client if it is expected)",
+        response.status_code,
+        response.headers,
+    )
+
+
+def deadline_passed(request: httpx.Request) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout("the call took longer than its timeout (the whole call, not one read)", request=request)
+
+
+class _BoundedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """An answer's raw stream, counted and timed chunk by chunk."""
+
+    def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, response: httpx.Response,
+                 bounds: CallBounds) -> None:  # fmt: skip
+        self._stream = stream
+        self._response = response
+        self._bounds = bounds
+        self._seen = 0
+
+    def _count(self, chunk: bytes) -> None:
+        self._seen += len(chunk)
+        if self._seen > self._bounds.max_bytes:
+            raise too_large(self._response, self._bounds.max_bytes, f"{self._seen} bytes received")
+        if self._bounds.expired():
+            raise deadline_passed(self._response.request)
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._stream, httpx.SyncByteStream)
+        for chunk in self._stream:
+            self._count(chunk)
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._stream, httpx.AsyncByteStream)
+        async for chunk in self._stream:
+            self._count(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        if isinstance(self._stream, httpx.SyncByteStream):
+            self._stream.close()
+
+    async def aclose(self) -> None:
+        if isinstance(self._stream, httpx.AsyncByteStream):
+            await self._stream.aclose()
+
+
+def bound_answer(response: httpx.Response) -> None:
+    """The event hook of every answer: refuse a declared length past the bound, count and time the rest,
+    and let each read wait no longer than what is left of the call (httpcore reads the read timeout when
+    the body's first chunk is read, which is after this hook)."""
+    bounds = current_bounds.get()
+    if bounds is None:
+        return
+    declared = response.headers.get("Content-Length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > bounds.max_bytes:
+        raise too_large(response, bounds.max_bytes, f"Content-Length {declared}")
+    left = bounds.remaining()
+    if left is not None:
+        timeouts = dict(response.request.extensions.get("timeout") or {})
+        timeouts["read"] = left if timeouts.get("read") is None else min(timeouts["read"], left)
+        response.request.extensions["timeout"] = timeouts
+    response.stream = _BoundedStream(response.stream, response, bounds)
+
+
+async def abound_answer(response: httpx.Response) -> None:
+    bound_answer(response)
+
+
+def read_within(response: httpx.Response, max_bytes: int) -> None:
+    """Read the body of a streamed answer, refusing it past `max_bytes` decoded bytes."""
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            response.close()
+            raise too_large(response, max_bytes, f"{size} bytes decoded")
+        chunks.append(chunk)
+    response._content = b"".join(chunks)  # what response.read() would keep: .content, .json() work
+
+
+async def aread_within(response: httpx.Response, max_bytes: int) -> None:
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            await response.aclose()
+            raise too_large(response, max_bytes, f"{size} bytes decoded")
+        chunks.append(chunk)
+    response._content = b"".join(chunks)
+
+
+def async_deadline(bounds: CallBounds) -> asyncio.Timeout:
+    """The call's deadline for asyncio: everything in the block is cancelled at it (TimeoutError)."""
+    return asyncio.timeout(bounds.remaining())
+
+
+def sync_deadline(bounds: CallBounds) -> contextlib.nullcontext[None]:
+    """The sync twin of async_deadline: a blocking read cannot be cancelled, so the deadline is checked
+    between chunks instead (bound_answer), and each read waits no longer than what is left of the call."""
+    return contextlib.nullcontext()
