@@ -143,17 +143,17 @@ def test_an_async_call_ends_at_its_timeout_when_the_server_drips_its_answer(serv
 
 def test_a_timeout_given_to_one_call_bounds_that_call_as_a_whole(serve: Any) -> None:
     server = serve(drip)
-    with ReceptionStar(base_url=server.base_url, api_key=API_KEY, max_retries=0) as client:
-        with pytest.raises(errors.APITimeoutError):
-            client.clients.retrieve(1, timeout=1)
+    client = ReceptionStar(base_url=server.base_url, api_key=API_KEY, max_retries=0)
+    with client, pytest.raises(errors.APITimeoutError):
+        client.clients.retrieve(1, timeout=1)
     assert server.sent < 20, server.sent
 
 
 def test_an_endless_body_is_refused_past_max_response_bytes_without_reading_it_whole(serve: Any) -> None:
     server = serve(flood)
-    with ReceptionStar(base_url=server.base_url, api_key=API_KEY, max_response_bytes=1 << 20, max_retries=0) as client:
-        with pytest.raises(errors.ResponseTooLargeError) as caught:
-            client.clients.list()
+    client = ReceptionStar(base_url=server.base_url, api_key=API_KEY, max_response_bytes=1 << 20, max_retries=0)
+    with client, pytest.raises(errors.ResponseTooLargeError) as caught:
+        client.clients.list()
     assert caught.value.status_code == 200 and "max_response_bytes" in str(caught.value)
     assert server.sent < 32 << 20, server.sent  # it stopped reading; 64 MiB were on offer
 
@@ -212,9 +212,9 @@ def test_a_token_answer_that_drips_is_bounded_by_the_call_too(serve: Any) -> Non
 
     server = serve(slow_token)
     server.RequestHandlerClass = DripToken
-    with ReceptionStar(base_url=server.base_url, api_key=API_KEY, timeout=1, max_retries=0) as client:
-        with pytest.raises(errors.APITimeoutError):
-            client.clients.retrieve(1)
+    client = ReceptionStar(base_url=server.base_url, api_key=API_KEY, timeout=1, max_retries=0)
+    with client, pytest.raises(errors.APITimeoutError):
+        client.clients.retrieve(1)
     assert server.sent < 20, server.sent
 
 
