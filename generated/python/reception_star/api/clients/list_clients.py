@@ -9,7 +9,7 @@ import httpx
 from ... import errors
 from ..._runtime import RequestOptions
 from ..._runtime._errors import decoded
-from ..._runtime._pagination import first_offset, next_offset
+from ..._runtime._pagination import PageWalk, first_offset
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.client_page import ClientPage
 from ...models.client_record import ClientRecord
@@ -233,7 +233,9 @@ def sync_pages(
     One page of the account's clients, in ascending `id` order.
 
     Every page. Fetches lazily, one page at a time, from `offset` on, and stops after the page that
-    reaches `total` (or at an empty page): memory holds one page, not the whole list.
+    reaches `total` (or at an empty page): memory holds one page, not the whole list. Pages that
+    contradict each other (an offset ignored, a page repeated, a total that grows without end) raise
+    errors.PaginationError.
 
     Args:
         offset (int | Unset):  Default: 0.
@@ -252,15 +254,15 @@ def sync_pages(
         Iterator[ClientPage]
     """
 
-    at: int | None = first_offset(offset)
-    while at is not None:
+    walk = PageWalk(first_offset(offset), items_attr="data", total_attr="total")
+    for at in walk:
         page = sync(
             client=client,
             offset=at,
             limit=limit,
         )
+        walk.saw(page)  # a page that contradicts the ones before: errors.PaginationError
         yield page
-        at = next_offset(at, page.data, page.total)
 
 
 def sync_items(
@@ -274,7 +276,9 @@ def sync_items(
     One page of the account's clients, in ascending `id` order.
 
     Every item of every page. Fetches lazily, one page at a time, from `offset` on, and stops after the
-    page that reaches `total` (or at an empty page): memory holds one page, not the whole list.
+    page that reaches `total` (or at an empty page): memory holds one page, not the whole list. Pages
+    that contradict each other (an offset ignored, a page repeated, a total that grows without end)
+    raise errors.PaginationError.
 
     Args:
         offset (int | Unset):  Default: 0.
@@ -312,7 +316,9 @@ async def asyncio_pages(
     One page of the account's clients, in ascending `id` order.
 
     Every page. Fetches lazily, one page at a time, from `offset` on, and stops after the page that
-    reaches `total` (or at an empty page): memory holds one page, not the whole list.
+    reaches `total` (or at an empty page): memory holds one page, not the whole list. Pages that
+    contradict each other (an offset ignored, a page repeated, a total that grows without end) raise
+    errors.PaginationError.
 
     Args:
         offset (int | Unset):  Default: 0.
@@ -331,15 +337,15 @@ async def asyncio_pages(
         AsyncIterator[ClientPage]
     """
 
-    at: int | None = first_offset(offset)
-    while at is not None:
+    walk = PageWalk(first_offset(offset), items_attr="data", total_attr="total")
+    for at in walk:
         page = await asyncio(
             client=client,
             offset=at,
             limit=limit,
         )
+        walk.saw(page)  # a page that contradicts the ones before: errors.PaginationError
         yield page
-        at = next_offset(at, page.data, page.total)
 
 
 async def asyncio_items(
@@ -353,7 +359,9 @@ async def asyncio_items(
     One page of the account's clients, in ascending `id` order.
 
     Every item of every page. Fetches lazily, one page at a time, from `offset` on, and stops after the
-    page that reaches `total` (or at an empty page): memory holds one page, not the whole list.
+    page that reaches `total` (or at an empty page): memory holds one page, not the whole list. Pages
+    that contradict each other (an offset ignored, a page repeated, a total that grows without end)
+    raise errors.PaginationError.
 
     Args:
         offset (int | Unset):  Default: 0.
