@@ -125,6 +125,15 @@ class TokenLifecycle:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._credentials!r}, token_url={self._token_url!r})"
 
+    def secret_values(self) -> list[str]:
+        """The credentials' secrets and the current tokens: what a recording redacts wherever it appears."""
+        values = [v for k, v in self._credentials.values().items() if k != "username"]
+        if self._token is not None:
+            values.append(self._token.bearer)
+        if self._refresh_token:
+            values.append(self._refresh_token)
+        return values
+
     @property
     def expires_in(self) -> float | None:
         """Seconds until the current token expires, or None before the first one."""

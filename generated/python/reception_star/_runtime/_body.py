@@ -14,9 +14,10 @@ import contextlib
 import contextvars
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 
 import httpx
-from attrs import define
+from attrs import define, field
 
 from ._errors import ResponseTooLargeError
 
@@ -28,10 +29,15 @@ TOKEN_ANSWER_MAX_BYTES = 64 * 1024
 
 @define(frozen=True)
 class CallBounds:
-    """The bounds of the call under way: the body's size, and the moment the call must end by."""
+    """The bounds of the call under way: the body's size, and the moment the call must end by; and, when
+    the client records its traffic, every request it sent and every answer it got (token requests, 401s
+    and redirects included), with their times."""
 
     max_bytes: int
     deadline: float | None  # time.monotonic(); None: no deadline
+    recording: bool = False
+    sent: list[tuple[httpx.Request, datetime, float]] = field(factory=list)
+    answered: list[tuple[httpx.Response, float]] = field(factory=list)
 
     def remaining(self) -> float | None:
         return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
@@ -103,6 +109,17 @@ class _BoundedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
             await self._stream.aclose()
 
 
+def note_request(request: httpx.Request) -> None:
+    """The event hook of every request: when recording, when it left."""
+    bounds = current_bounds.get()
+    if bounds is not None and bounds.recording:
+        bounds.sent.append((request, datetime.now(UTC), time.monotonic()))
+
+
+async def anote_request(request: httpx.Request) -> None:
+    note_request(request)
+
+
 def bound_answer(response: httpx.Response) -> None:
     """The event hook of every answer: refuse a declared length past the bound, count and time the rest,
     and let each read wait no longer than what is left of the call (httpcore reads the read timeout when
@@ -110,6 +127,8 @@ def bound_answer(response: httpx.Response) -> None:
     bounds = current_bounds.get()
     if bounds is None:
         return
+    if bounds.recording:
+        bounds.answered.append((response, time.monotonic()))
     declared = response.headers.get("Content-Length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > bounds.max_bytes:
         raise too_large(response, bounds.max_bytes, f"Content-Length {declared}")

@@ -17,11 +17,12 @@ import attrs
 import httpx
 
 from ._async._flows import AsyncSender, AsyncTokenFlow
-from ._auth import ApiKey, Password
-from ._body import DEFAULT_MAX_RESPONSE_BYTES, abound_answer, bound_answer
+from ._auth import ApiKey, Password, TokenLifecycle
+from ._body import DEFAULT_MAX_RESPONSE_BYTES, abound_answer, anote_request, bound_answer, note_request
 from ._carriable import check_bearer, check_headers
 from ._errors import ConfigurationError
 from ._etag_cache import ETagCache
+from ._har import DEFAULT_RECORD_MAX_BYTES, RECORD_ENV, HarRecorder
 from ._retry import RetryPolicy
 from ._sync._flows import SyncSender, SyncTokenFlow
 
@@ -41,13 +42,13 @@ class StaticToken(httpx.Auth):
 
     def __init__(self, token: str) -> None:
         check_bearer(token)
-        self._token = token
+        self.token = token
 
     def __repr__(self) -> str:
         return "StaticToken(***)"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token}"
+        request.headers["Authorization"] = f"Bearer {self.token}"
         yield request
 
 
@@ -62,9 +63,11 @@ class _Pools:
         self.making = threading.Lock()  # two threads' first requests must not make two pools
 
 
-def _with_hooks(httpx_args: Mapping[str, Any], bound: Any) -> dict[str, Any]:
-    """httpx_args with the hook that bounds every answer added to the caller's own event hooks."""
+def _with_hooks(httpx_args: Mapping[str, Any], note: Any, bound: Any) -> dict[str, Any]:
+    """httpx_args with the hooks that bound (and note, for a recording) every exchange added to the
+    caller's own event hooks."""
     hooks = dict(httpx_args.get("event_hooks") or {})
+    hooks["request"] = [note, *hooks.get("request", [])]
     hooks["response"] = [bound, *hooks.get("response", [])]
     return {**httpx_args, "event_hooks": hooks}
 
@@ -90,6 +93,9 @@ class Client(SyncSender, AsyncSender):
         max_retries: the RetryPolicy's max_retries, for short (2 by default; 0 never sends again).
         etag_cache: how many answers of cacheable GETs to keep for conditional requests; 0 keeps none.
         headers: sent with every request (a User-Agent naming this package is sent unless given here).
+        record: a path to record every exchange to, as HAR 1.2 (default ``$RSTAR_RECORD``; none when
+            unset): secrets redacted, bodies cut at 256 KiB, the file at ``record_max_bytes`` (64 MiB;
+            past it the recording stops and says so once). A file that is not such a recording is refused.
         transport, async_transport: httpx transports (``httpx.MockTransport`` in tests).
         httpx_args: any other arguments of httpx.Client and httpx.AsyncClient (verify, proxy, ...).
 
@@ -109,6 +115,8 @@ class Client(SyncSender, AsyncSender):
         etag_cache: int = 256,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         headers: Mapping[str, str] | None = None,
+        record: str | os.PathLike[str] | None = None,
+        record_max_bytes: int = DEFAULT_RECORD_MAX_BYTES,
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
         httpx_args: Mapping[str, Any] | None = None,
@@ -134,6 +142,12 @@ class Client(SyncSender, AsyncSender):
         self._async_transport = async_transport
         self._httpx_args = dict(httpx_args or {})
         self._pools = _Pools()  # shared with the copies with_options() makes
+        record = record if record is not None else os.environ.get(RECORD_ENV) or None
+        self._recorder = None
+        if record is not None:
+            version = self.user_agent.split(" ")[0].partition("/")[2] or "0"
+            self._recorder = HarRecorder(record, max_bytes=record_max_bytes, creator_version=version,
+                                         secrets=self._secret_values)  # fmt: skip
         self._closed = False
 
     def __repr__(self) -> str:
@@ -141,6 +155,10 @@ class Client(SyncSender, AsyncSender):
 
     def _auth(self) -> httpx.Auth | None:
         return None
+
+    def _secret_values(self) -> list[str]:
+        """What a recording must never hold, wherever it appears: the credentials and tokens."""
+        return []
 
     # The httpx clients are made on first use, so that a client used only async
     # (or only sync) opens no connection pool it never uses.
@@ -152,7 +170,7 @@ class Client(SyncSender, AsyncSender):
         self._refuse_if_closed()
         with self._pools.making:
             if self._pools.client is None:
-                args = _with_hooks(self._httpx_args, bound_answer)
+                args = _with_hooks(self._httpx_args, note_request, bound_answer)
                 self._pools.client = httpx.Client(
                     base_url=self.base_url,
                     headers=self.headers,
@@ -181,7 +199,7 @@ class Client(SyncSender, AsyncSender):
                 headers=self.headers,
                 timeout=self.timeout,
                 transport=self._async_transport,
-                **_with_hooks(self._httpx_args, abound_answer),
+                **_with_hooks(self._httpx_args, anote_request, abound_answer),
             )
             self._pools.async_client_loop = loop
         return self._pools.async_client
@@ -290,6 +308,16 @@ class AuthenticatedClient(Client):
                 self._no_credentials = (
                     f"no credentials: pass api_key=, username= and password=, token= or auth=, or set {API_KEY_ENV}"
                 )
+        if self._recorder is not None and self.token_path:
+            self._recorder.secret_paths.add(httpx.URL(self.base_url + self.token_path).path)
+
+    def _secret_values(self) -> list[str]:
+        auth = self._token_auth
+        if isinstance(auth, StaticToken):
+            return [auth.token]
+        if isinstance(auth, TokenLifecycle):
+            return auth.secret_values()
+        return []
 
     def __repr__(self) -> str:
         auth = "no credentials" if self._token_auth is None else repr(self._token_auth)

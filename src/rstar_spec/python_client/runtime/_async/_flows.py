@@ -28,6 +28,7 @@ from .._errors import (
     connection_error,
     decoding_error,
 )
+from .._har import HarRecorder
 from .._http import answer_of, released
 from .._retry import RetryPolicy
 
@@ -64,6 +65,7 @@ class AsyncTokenFlow(TokenLifecycle):
 class AsyncSender:
     retry: RetryPolicy
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    _recorder: HarRecorder | None = None  # record=: every exchange, as HAR
     _timeout_override: httpx.Timeout | None = None  # with_options(timeout=...): the pool is shared, so per request
 
     def _async_httpx_client(self) -> httpx.AsyncClient:
@@ -85,9 +87,11 @@ class AsyncSender:
         auth = self._auth() if authenticated else None
         retry = 0
         while True:
-            bounds = CallBounds(self.max_response_bytes, None if seconds is None else time.monotonic() + seconds)
+            deadline = None if seconds is None else time.monotonic() + seconds
+            bounds = CallBounds(self.max_response_bytes, deadline, recording=self._recorder is not None)
             request = http.build_request(**kwargs, timeout=timeout)
             failure: ReceptionStarError | None = None
+            unanswered = "no answer"  # what a request that got no answer is recorded with
             bound = current_bounds.set(bounds)
             try:
                 async with _body.async_deadline(bounds):
@@ -100,6 +104,7 @@ class AsyncSender:
                         await response.aclose()
             except TimeoutError:  # the call's deadline (asyncio.timeout), as httpx would say it
                 delay = self.retry.delay_after_error(deadline_passed(request), retry, idempotent=idempotent)
+                unanswered = str(connection_error(deadline_passed(request)))
                 if delay is None:
                     failure = connection_error(deadline_passed(request))
                 reason = "the call's timeout"
@@ -108,6 +113,7 @@ class AsyncSender:
             except httpx.TransportError as exc:
                 malformed = isinstance(exc, httpx.LocalProtocolError)  # sending it again would fail again
                 delay = None if malformed else self.retry.delay_after_error(exc, retry, idempotent=idempotent)
+                unanswered = str(connection_error(exc))
                 if delay is None:
                     failure = connection_error(exc)
                 reason = type(exc).__name__
@@ -128,6 +134,8 @@ class AsyncSender:
                 reason = str(response.status_code)
             finally:
                 current_bounds.reset(bound)
+                if self._recorder is not None:
+                    self._recorder.record(bounds, unanswered)
             if failure is not None:
                 # Raised here, outside the handler: httpx's exception, whose request may carry an
                 # API key in its body, goes neither into __cause__ nor into __context__.
