@@ -14,12 +14,14 @@ import httpx
 import pytest
 from reception_star import AsyncReceptionStar, ReceptionStar, errors
 from reception_star.api.clients import get_client, list_clients
+from reception_star.models import ApiKeyGrant
 
 from python_client.fakeapi import API_KEY, BASE, FakeAPI, record
 
 MakeClient = Callable[..., Any]
 SECRET = "tok-SECRET-7c1e"
 HEADER_VALUE = "SECRET\n"
+NOT_UNICODE = "SECRET\ud800"
 
 
 def everything_said(exc: BaseException) -> str:
@@ -220,3 +222,14 @@ def test_the_exception_tree_names_the_new_classes() -> None:
     assert errors.__doc__ is not None
     for name in ("ResponseDecodingError", "ResponseTooLargeError", "PaginationError"):
         assert name in errors.__doc__ and issubclass(getattr(errors, name), errors.ReceptionStarError)
+
+
+def test_a_request_body_that_cannot_be_encoded_is_refused_without_showing_it() -> None:
+    api = FakeAPI()
+    client = ReceptionStar(base_url=BASE, api_key=API_KEY, transport=httpx.MockTransport(api.handle))
+    with pytest.raises(errors.ConfigurationError) as caught:
+        client.auth.token(body=ApiKeyGrant(grant_type="api_key", api_key=NOT_UNICODE))
+    assert "SECRET" not in everything_said(caught.value)
+    with pytest.raises(errors.ConfigurationError):
+        client.clients.create(first_name="Ada\ud800", last_name="Lovelace")
+    assert api.sent("POST", "/clients") == []

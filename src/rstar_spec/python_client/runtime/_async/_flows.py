@@ -62,6 +62,17 @@ class AsyncTokenFlow(TokenLifecycle):
             _log.debug("the access token was refused; renewing it and sending the request again")
 
 
+def _built(http: httpx.AsyncClient, kwargs: dict[str, Any], timeout: httpx.Timeout) -> httpx.Request:
+    """The request of an operation's arguments; ConfigurationError for one no request can carry (text
+    that is not Unicode, a float JSON has no word for), which names the kind of fault and not the value:
+    a UnicodeEncodeError holds the whole body, an API key included."""
+    try:
+        return http.build_request(**kwargs, timeout=timeout)
+    except (UnicodeError, ValueError, httpx.InvalidURL) as exc:
+        kind = type(exc).__name__
+    raise ConfigurationError(f"{kwargs['method'].upper()} {kwargs['url']}: the request cannot be sent ({kind})")
+
+
 class AsyncSender:
     retry: RetryPolicy
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
@@ -89,7 +100,7 @@ class AsyncSender:
         while True:
             deadline = None if seconds is None else time.monotonic() + seconds
             bounds = CallBounds(self.max_response_bytes, deadline, recording=self._recorder is not None)
-            request = http.build_request(**kwargs, timeout=timeout)
+            request = _built(http, kwargs, timeout)
             failure: ReceptionStarError | None = None
             unanswered = "no answer"  # what a request that got no answer is recorded with
             bound = current_bounds.set(bounds)
