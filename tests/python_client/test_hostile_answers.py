@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -233,3 +233,19 @@ def test_a_request_body_that_cannot_be_encoded_is_refused_without_showing_it() -
     with pytest.raises(errors.ConfigurationError):
         client.clients.create(first_name="Ada\ud800", last_name="Lovelace")
     assert api.sent("POST", "/clients") == []
+
+
+def test_a_body_its_content_encoding_does_not_decode_is_a_reception_star_error(api: FakeAPI) -> None:
+    class Unread(httpx.SyncByteStream):  # a body httpx has not decoded yet, as from a socket
+        def __iter__(self) -> Iterator[bytes]:
+            yield b"not gzip at all"
+
+    corrupt = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+    api.script("GET", "/clients/1", httpx.Response(200, stream=Unread(), headers=corrupt))
+    api.script("GET", "/clients/2", httpx.Response(302, stream=Unread(), headers={**corrupt, "Location": "/x"}))
+    client = ReceptionStar(base_url=BASE, api_key=API_KEY, transport=httpx.MockTransport(api.handle),
+                           max_retries=0, httpx_args={"follow_redirects": True})  # fmt: skip
+    with pytest.raises(errors.ResponseDecodingError):
+        client.clients.retrieve(1)
+    with pytest.raises(errors.ReceptionStarError):
+        client.clients.retrieve(2)  # a redirect's body, read by httpx itself

@@ -281,9 +281,13 @@ def decoding_error(response: httpx.Response, error: Exception, what: str = "") -
     except RuntimeError:  # an answer made here (the ETag cache's), which has no request
         where = ""
     content_type = response.headers.get("content-type", "no content type")
+    try:
+        size = f"{len(response.content)} bytes"
+    except httpx.ResponseNotRead:  # its Content-Encoding did not decode
+        size = f"Content-Encoding {response.headers.get('content-encoding', 'none')}"
     return ResponseDecodingError(
         f"the {response.status_code} answer{where}{f' ({what})' if what else ''} cannot be decoded:"
-        f" {_what_went_wrong(error)}; {content_type}, {len(response.content)} bytes",
+        f" {_what_went_wrong(error)}; {content_type}, {size}",
         response.status_code,
         response.headers,
     )
@@ -307,7 +311,7 @@ def decoded(parse: Callable[[httpx.Response], T], response: httpx.Response) -> T
     raise decoding_error(response, fault)  # outside the handler: nothing chained
 
 
-def connection_error(error: httpx.TransportError | httpx.TooManyRedirects) -> APIConnectionError:
+def connection_error(error: httpx.RequestError) -> APIConnectionError:
     """Our exception for httpx's. Raise it `from None`: httpx's exception holds the request, and the
     request's body may hold credentials (a token request's API key)."""
     if isinstance(error, httpx.TooManyRedirects):

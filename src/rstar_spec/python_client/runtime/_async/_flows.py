@@ -119,8 +119,6 @@ class AsyncSender:
                 if delay is None:
                     failure = connection_error(deadline_passed(request))
                 reason = "the call's timeout"
-            except httpx.TooManyRedirects as exc:
-                failure, delay, reason = connection_error(exc), None, ""
             except httpx.TransportError as exc:
                 malformed = isinstance(exc, httpx.LocalProtocolError)  # sending it again would fail again
                 delay = None if malformed else self.retry.delay_after_error(exc, retry, idempotent=idempotent)
@@ -128,6 +126,8 @@ class AsyncSender:
                 if delay is None:
                     failure = connection_error(exc)
                 reason = type(exc).__name__
+            except httpx.RequestError as exc:  # redirects that never end, a redirect's body that does not decode
+                failure, delay, reason = connection_error(exc), None, ""
             except (RateLimitedError, ServiceUnavailableError) as exc:
                 # Raised by the token request inside the auth flow; getting a token is safe to repeat.
                 delay = self.retry.delay_after_response(answer_of(exc), retry, idempotent=True)
