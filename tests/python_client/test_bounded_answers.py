@@ -100,6 +100,15 @@ def drip(sock: socket.socket, server: Server) -> None:
     sock.sendall(b"0\r\n\r\n")
 
 
+def drip_head(sock: socket.socket, server: Server) -> None:
+    """The status line and headers, one byte every 0.25 s: each read well within 1 s."""
+    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: " + b"p" * 200 + b"\r\n\r\n{}":
+        if server.stopping.wait(0.25):
+            return
+        sock.sendall(bytes([byte]))
+        server.sent += 1
+
+
 def flood(sock: socket.socket, server: Server) -> None:
     """A chunked 200 of 64 MiB, as fast as the client takes it (an endless body, cut short for the test)."""
     sock.sendall(CHUNKED_HEAD + b"1\r\n[\r\n")
@@ -139,6 +148,23 @@ def test_an_async_call_ends_at_its_timeout_when_the_server_drips_its_answer(serv
     with pytest.raises(errors.APITimeoutError):
         asyncio.run(call())
     assert server.sent < 20, server.sent
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_a_call_ends_at_its_timeout_when_the_server_drips_its_headers(serve: Any, flavour: str) -> None:
+    server = serve(drip_head)
+
+    async def call_async() -> None:
+        async with AsyncReceptionStar(base_url=server.base_url, api_key=API_KEY, timeout=1, max_retries=0) as client:
+            await client.clients.retrieve(1)
+
+    with pytest.raises(errors.APITimeoutError):
+        if flavour == "async":
+            asyncio.run(call_async())
+        else:
+            with ReceptionStar(base_url=server.base_url, api_key=API_KEY, timeout=1, max_retries=0) as client:
+                client.clients.retrieve(1)
+    assert server.sent < 20, server.sent  # the head is 250 bytes: it stopped at the deadline
 
 
 def test_a_timeout_given_to_one_call_bounds_that_call_as_a_whole(serve: Any) -> None:

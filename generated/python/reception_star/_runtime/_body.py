@@ -12,14 +12,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import ssl
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from typing import Any, TypeAlias
 
+import httpcore
 import httpx
 from attrs import define, field
 
 from ._errors import ResponseTooLargeError
+
+SOCKET_OPTION: TypeAlias = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 
 DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 """The largest body the client reads, by default (16 MiB: a page of 100 clients is about 60 KiB)."""
@@ -132,6 +137,8 @@ def bound_answer(response: httpx.Response) -> None:
     declared = response.headers.get("Content-Length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > bounds.max_bytes:
         raise too_large(response, bounds.max_bytes, f"Content-Length {declared}")
+    if bounds.expired():
+        raise deadline_passed(response.request)
     left = bounds.remaining()
     if left is not None:
         timeouts = dict(response.request.extensions.get("timeout") or {})
@@ -173,6 +180,84 @@ def async_deadline(bounds: CallBounds) -> asyncio.Timeout:
 
 
 def sync_deadline(bounds: CallBounds) -> contextlib.nullcontext[None]:
-    """The sync twin of async_deadline: a blocking read cannot be cancelled, so the deadline is checked
-    between chunks instead (bound_answer), and each read waits no longer than what is left of the call."""
+    """The sync twin of async_deadline: a blocking read cannot be cancelled, so each socket operation
+    waits no longer than what is left of the call (DeadlineBackend, on the transport the client makes),
+    and the deadline is checked between the body's chunks (bound_answer) whatever the transport."""
     return contextlib.nullcontext()
+
+
+def _within(timeout: float | None) -> float | None:
+    """A socket operation's timeout, cut to what is left of the call under way (never 0: that would
+    make the socket non-blocking, and a wait an error other than a timeout)."""
+    bounds = current_bounds.get()
+    left = None if bounds is None else bounds.remaining()
+    if left is None:
+        return timeout
+    left = max(left, 0.001)
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _within(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, _within(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's sync network backend, each connect, read and write cut to what is left of the call:
+    httpx's timeouts are per operation, so a server that drips its status line and headers would
+    otherwise keep a sync call going for as long as it likes."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_tcp(host, port, _within(timeout), local_address, socket_options))
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[SOCKET_OPTION] | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_unix_socket(path, _within(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+_TRANSPORT_ARGS = ("verify", "cert", "trust_env", "http1", "http2", "limits")
+
+
+def deadline_transport(httpx_args: Mapping[str, Any]) -> httpx.HTTPTransport:
+    """The transport httpx.Client would make of these arguments, its sockets under DeadlineBackend.
+
+    httpx has no public way to give its transport a network backend: the pool's is wrapped in place,
+    and when httpx or httpcore no longer has it there, the transport is used as it is (the deadline is
+    then checked between the body's chunks only)."""
+    transport = httpx.HTTPTransport(**{k: v for k, v in httpx_args.items() if k in _TRANSPORT_ARGS})
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, httpcore.NetworkBackend):
+        pool._network_backend = DeadlineBackend(backend)  # type: ignore[union-attr]
+    return transport

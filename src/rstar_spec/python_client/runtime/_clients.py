@@ -18,7 +18,14 @@ import httpx
 
 from ._async._flows import AsyncSender, AsyncTokenFlow
 from ._auth import ApiKey, Password, TokenLifecycle
-from ._body import DEFAULT_MAX_RESPONSE_BYTES, abound_answer, anote_request, bound_answer, note_request
+from ._body import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    abound_answer,
+    anote_request,
+    bound_answer,
+    deadline_transport,
+    note_request,
+)
 from ._carriable import check_bearer, check_headers
 from ._errors import ConfigurationError
 from ._etag_cache import ETagCache
@@ -175,7 +182,7 @@ class Client(SyncSender, AsyncSender):
                     base_url=self.base_url,
                     headers=self.headers,
                     timeout=self.timeout,
-                    transport=self._transport,
+                    transport=self._transport or deadline_transport(self._httpx_args),
                     **args,
                 )
             return self._pools.client

@@ -120,12 +120,15 @@ class AsyncSender:
                     failure = connection_error(deadline_passed(request))
                 reason = "the call's timeout"
             except httpx.TransportError as exc:
+                error = exc
+                if isinstance(exc, httpx.TimeoutException) and bounds.expired():  # a read cut to the deadline
+                    error = deadline_passed(request)
                 malformed = isinstance(exc, httpx.LocalProtocolError)  # sending it again would fail again
-                delay = None if malformed else self.retry.delay_after_error(exc, retry, idempotent=idempotent)
-                unanswered = str(connection_error(exc))
+                delay = None if malformed else self.retry.delay_after_error(error, retry, idempotent=idempotent)
+                unanswered = str(connection_error(error))
                 if delay is None:
-                    failure = connection_error(exc)
-                reason = type(exc).__name__
+                    failure = connection_error(error)
+                reason = type(error).__name__
             except httpx.RequestError as exc:  # redirects that never end, a redirect's body that does not decode
                 failure, delay, reason = connection_error(exc), None, ""
             except (RateLimitedError, ServiceUnavailableError) as exc:
