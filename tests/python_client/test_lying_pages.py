@@ -107,3 +107,15 @@ def test_a_correct_list_that_grows_and_shrinks_while_it_is_read_is_walked(walk: 
     api.script("GET", "/clients", *[changing] * 10)
     ids = walk(api)
     assert ids[:20] == list(range(1, 21)) and ids[-1] == 129
+
+
+@pytest.mark.parametrize("walk", WALKS)
+@pytest.mark.parametrize("total", ['"45"', "4.5", "true", "null"])
+def test_a_page_whose_total_is_not_an_integer_ends_the_walk_typed(walk: Walk, total: str) -> None:
+    api = FakeAPI()
+    body = '{"data": [], "offset": 0, "limit": 20, "total": ' + total + "}"
+    api.script(
+        "GET", "/clients", httpx.Response(200, content=body.encode(), headers={"Content-Type": "application/json"})
+    )
+    with pytest.raises(errors.ReceptionStarError):
+        walk(api)

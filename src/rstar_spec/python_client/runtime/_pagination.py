@@ -51,6 +51,13 @@ class PageTrail:
     def after(self, page: Any, asked: int) -> PageTrail:
         items: Sequence[Any] = getattr(page, self.items_attr)
         total: int = getattr(page, self.total_attr)
+        if not isinstance(items, list) or not isinstance(total, int) or isinstance(total, bool):
+            raise PaginationError(
+                f"the page at offset {asked} is not a page: its {self.items_attr} is not a list or its"
+                f" {self.total_attr} not an integer",
+                reason="not_a_page",
+                offset=asked,
+            )
         echoed = getattr(page, self.offset_attr, None)
         if isinstance(echoed, int) and not isinstance(echoed, bool) and echoed != asked:
             raise PaginationError(

@@ -10,7 +10,7 @@
     ├── APIResponseError             an answer that cannot be used: .status_code, .headers (never its body)
     │   ├── ResponseDecodingError    not the documented shape: not JSON, an HTML page, a missing field, a wrong type
     │   └── ResponseTooLargeError    a body larger than the client's max_response_bytes (16 MiB by default)
-    ├── PaginationError              pages that contradict each other: .reason (offset_ignored, page_repeated, total_grew)
+    ├── PaginationError              pages that contradict each other: .reason (offset_ignored, page_repeated, total_grew, not_a_page)
     └── APIStatusError               the API answered an error status: .status_code, .headers, .body, .code, .message
         ├── BadRequestError          400; .field_errors says what is wrong with which field
         ├── AuthenticationError      401; .reason is the machine-readable code (token_expired, invalid_api_key, ... or one not known yet)

@@ -10,7 +10,7 @@
     ├── APIResponseError             an answer that cannot be used: .status_code, .headers (never its body)
     │   ├── ResponseDecodingError    not the documented shape: not JSON, an HTML page, a missing field, a wrong type
     │   └── ResponseTooLargeError    a body larger than the client's max_response_bytes (16 MiB by default)
-    ├── PaginationError              pages that contradict each other: .reason (offset_ignored, page_repeated, total_grew)
+    ├── PaginationError              pages that contradict each other: .reason (offset_ignored, page_repeated, total_grew, not_a_page)
     └── APIStatusError               the API answered an error status: .status_code, .headers, .body, .code, .message
         ├── BadRequestError          400; .field_errors says what is wrong with which field
         ├── AuthenticationError      401; .reason is the machine-readable code (token_expired, invalid_api_key, ... or one not known yet)
@@ -106,8 +106,9 @@ class PaginationError(ReceptionStarError):
     """The pages of a list contradict each other, so walking on would never end or yield items twice.
 
     ``reason`` is ``offset_ignored`` (the page echoes another offset than the one asked), ``page_repeated``
-    (a page holds the same items as the one before), or ``total_grew`` (``total`` grew past the bound while
-    the list was read); ``offset`` is where the walk stopped."""
+    (a page holds the same items as the one before), ``total_grew`` (``total`` grew past the bound while
+    the list was read), or ``not_a_page`` (its items are not a list, or its total not an integer);
+    ``offset`` is where the walk stopped."""
 
     def __init__(self, message: str, *, reason: str, offset: int) -> None:
         self.reason = reason
