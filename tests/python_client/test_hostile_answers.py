@@ -16,7 +16,7 @@ from reception_star import AsyncReceptionStar, ReceptionStar, errors
 from reception_star.api.clients import get_client, list_clients
 from reception_star.models import ApiKeyGrant
 
-from python_client.fakeapi import API_KEY, BASE, FakeAPI, record
+from python_client.fakeapi import API_KEY, BASE, FakeAPI, error, record
 
 MakeClient = Callable[..., Any]
 SECRET = "tok-SECRET-7c1e"
@@ -249,3 +249,12 @@ def test_a_body_its_content_encoding_does_not_decode_is_a_reception_star_error(a
         client.clients.retrieve(1)
     with pytest.raises(errors.ReceptionStarError):
         client.clients.retrieve(2)  # a redirect's body, read by httpx itself
+
+
+def test_a_token_endpoint_that_echoes_the_credentials_in_its_error_does_not_leak_them(api: FakeAPI) -> None:
+    api.script("POST", "/auth", error(401, "invalid_api_key", f"no such key: {API_KEY}", echoed={"api_key": API_KEY}))
+    client = ReceptionStar(base_url=BASE, api_key=API_KEY, transport=httpx.MockTransport(api.handle))
+    with pytest.raises(errors.AuthenticationError) as caught:
+        client.clients.retrieve(1)
+    assert API_KEY not in everything_said(caught.value) and API_KEY.encode() not in caught.value.content
+    assert caught.value.reason == "invalid_api_key" and "[redacted]" in caught.value.message

@@ -190,7 +190,11 @@ class TokenLifecycle:
     def _refused(self, response: httpx.Response) -> Exception:
         if response.status_code < 400:  # a redirect not followed, a 1xx: the body may hold tokens all the same
             return unexpected_status(response, keep_body=False)
-        return from_response(response, self.endpoint.error_bodies.get(response.status_code))
+        # A server may quote what it refused ("no such key: sk-..."): the error keeps its body, not the secrets.
+        content = response.content
+        for secret in self.secret_values():
+            content = content.replace(secret.encode("utf-8"), b"[redacted]")
+        return from_response(response, self.endpoint.error_bodies.get(response.status_code), content=content)
 
     def _store(self, response: httpx.Response) -> None:
         """Keep the token of a 200 answer. An answer that cannot be used is a ResponseDecodingError that

@@ -240,21 +240,24 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def from_response(response: httpx.Response, parse_body: ParseErrorBody | None = None) -> APIStatusError:
+def from_response(
+    response: httpx.Response, parse_body: ParseErrorBody | None = None, *, content: bytes | None = None
+) -> APIStatusError:
     """The exception for an error answer, its body parsed with parse_body (the operation's model of it).
 
     A body that is not JSON, or not the declared shape (a proxy's HTML page), leaves .body None;
-    the raw bytes stay in .content."""
+    the raw bytes stay in .content (`content`, when given: the body with the secrets it quoted replaced)."""
     status = response.status_code
+    content = response.content if content is None else content
     body: ErrorBody | None = None
     if parse_body is not None:
         try:
-            data = json.loads(response.content)
+            data = json.loads(content)
             body = parse_body(data) if isinstance(data, dict) else None
         except (ValueError, KeyError, TypeError):
             body = None
     cls = BY_STATUS.get(status) or (ServerError if status >= 500 else APIStatusError)
-    return cls(status, response.headers, response.content, body)
+    return cls(status, response.headers, content, body)
 
 
 def unexpected_status(response: httpx.Response, *, keep_body: bool = True) -> UnexpectedStatus:
