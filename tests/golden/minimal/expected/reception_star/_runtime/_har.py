@@ -116,16 +116,25 @@ class HarRecorder:
     def record(self, bounds: CallBounds, unanswered: str) -> None:
         """The exchanges of one attempt of a call, in the order they were sent. A request without an
         answer gets status 0 and ``_error``: `unanswered`, what the attempt met."""
-        secrets = [s for s in self._secrets() if len(s) >= 4]
-        answers = list(bounds.answered)
-        entries = []
-        for request, started, at in bounds.sent:
-            found = next((i for i, (r, _) in enumerate(answers) if r.request is request), None)
-            response, answered_at = answers.pop(found) if found is not None else (None, None)
-            wait = 0.0 if answered_at is None else max(0.0, (answered_at - at) * 1000)
-            entries.append(self._entry(request, response, started, wait, unanswered, secrets))
-        for entry in entries:
-            self._append(json.dumps(entry, ensure_ascii=False).encode())
+        if self._said_stopped:
+            return
+        try:
+            secrets = [s for s in self._secrets() if len(s) >= 4]
+            answers = list(bounds.answered)
+            entries = []
+            for request, started, at in bounds.sent:
+                found = next((i for i, (r, _) in enumerate(answers) if r.request is request), None)
+                response, answered_at = answers.pop(found) if found is not None else (None, None)
+                wait = 0.0 if answered_at is None else max(0.0, (answered_at - at) * 1000)
+                entries.append(self._entry(request, response, started, wait, unanswered, secrets))
+            data = [json.dumps(entry, ensure_ascii=False).encode("utf-8", "backslashreplace") for entry in entries]
+        except Exception as exc:  # a recording never fails a call: it stops, and says so once
+            self._said_stopped = True
+            _log.warning("recording to %s stopped: an exchange could not be recorded (%s)", self.path,
+                         type(exc).__name__)  # fmt: skip
+            return
+        for piece in data:
+            self._append(piece)
 
     def _append(self, data: bytes) -> None:
         with self._lock:
