@@ -18,13 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT, SPEC_DIR, RunCli
+from conftest import ROOT, SPEC_DIR, RunCli, target_doc
 from rstar_spec.contract import ContractOptions, run_contract, run_schemathesis
 from rstar_spec.contract._guard import Ledger
 from rstar_spec.mock import BREAKAGES, Credentials, MockSettings, _state, running_mock
-from rstar_spec.overlay.pipeline import build_target
 
-DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
 SECRETS = (CREDS.api_key, CREDS.readonly_api_key, CREDS.password, "rs_tok_", "rs_ref_")
 
@@ -84,10 +82,10 @@ def test_broken_variant_is_caught(breakage: str, suite_env: dict[str, str], capf
     caught_by, operations = CAUGHT_BY[breakage]
     narrowed = [arg for op in operations for arg in ("--include-operation-id", op)]
     options = ContractOptions(max_examples=10, max_failures=1, seed=1, extra=narrowed)
-    with running_mock(DOC, settings) as base_url:
-        code = run_schemathesis(DOC, base_url, options, suite_env)
+    with running_mock(target_doc("mock"), settings) as base_url:
+        code = run_schemathesis(target_doc("mock"), base_url, options, suite_env)
     out, _ = capfd.readouterr()
-    assert code != 0, f"{breakage} ({BREAKAGES[breakage]}) was not caught"
+    assert code != 0, f"{breakage} ({BREAKAGES[breakage].description}) was not caught"
     assert caught_by in out, out[-3000:]
     assert f"Selected: {len(operations)}/" in out  # narrowed as said
 
@@ -122,7 +120,9 @@ def test_a_full_run_with_base_url_leaves_every_client_as_it_was(
 ) -> None:
     """All phases against a seeded account: every seeded client byte for byte the same, the count back to the
     seed's, and yet every kind of write was exercised on the run's own clients."""
-    with running_mock(DOC, MockSettings(credentials=CREDS, profile=profile, validate_responses=True)) as base_url:
+    with running_mock(
+        target_doc("mock"), MockSettings(credentials=CREDS, profile=profile, validate_responses=True)
+    ) as base_url:
         before = snapshot(base_url)
         options = ContractOptions(base_url=base_url, max_examples=10, seed=7)
         code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", options)
@@ -154,7 +154,7 @@ def test_a_guarded_run_keeps_the_power_of_the_write_checks(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     monkeypatch.chdir(tmp_path)  # where an unfinished cleanup's ledger is kept
-    with running_mock(DOC, MockSettings(credentials=CREDS, breakage=breakage)) as base_url:
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS, breakage=breakage)) as base_url:
         before = snapshot(base_url)
         caught_by, operations = WRITE_CHECKS[breakage]
         narrowed = [arg for op in operations for arg in ("--include-operation-id", op)]
@@ -176,7 +176,7 @@ def test_read_only_sends_nothing_but_reads_and_the_token(
     suite_env: dict[str, str], capfd: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     ledger = tmp_path / "ledger.jsonl"
-    with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS)) as base_url:
         before = snapshot(base_url)
         options = ContractOptions(base_url=base_url, max_examples=5, read_only=True, ledger=ledger)
         code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", options)
@@ -193,7 +193,7 @@ def test_an_interrupted_run_deletes_what_it_created(suite_env: dict[str, str], t
     """Stopped half-way, by Ctrl-C (SIGINT to the process group, as a terminal sends it) or by SIGTERM to
     rstar-spec alone (a cancelled CI job): the clients it created are deleted, exit 130."""
     ledger = tmp_path / "ledger.jsonl"
-    with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS)) as base_url:
         before = snapshot(base_url)
         run = subprocess.Popen(
             [sys.executable, "-m", "rstar_spec.cli", "contract", "--base-url", base_url, "--ledger", str(ledger),
@@ -249,7 +249,7 @@ def test_a_run_that_cannot_start_is_one_line_and_exit_2(
     monkeypatch.setenv("RSTAR_API_KEY", key)
     old_ledger = tmp_path / "earlier.jsonl"
     old_ledger.write_text('{"collection": "/clients", "event": "created", "id": "3"}\n', encoding="utf-8")
-    with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS)) as base_url:
         before = snapshot(base_url)
         args = [a.replace("{mock}", base_url).replace("{old_ledger}", str(old_ledger)) for a in args]
         code, out, err = run_cli("contract", *args)
@@ -273,7 +273,7 @@ def test_a_correct_server_that_gives_deleted_ids_again_passes_a_guarded_run(
     """Issue 19's false `ST302 Created resource not found`: schemathesis deletes the client a POST made, the next
     POST gets the same id back, and the guard pointed the link's DELETE at the absent id (seed 1 failed so)."""
     monkeypatch.setattr(_state.State, "_insert", _insert_reusing_ids)
-    with running_mock(DOC, MockSettings(credentials=CREDS, profile="liberal")) as base_url:
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS, profile="liberal")) as base_url:
         before = snapshot(base_url)
         options = ContractOptions(base_url=base_url, max_examples=10, seed=1, phases=("stateful",))
         code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", options)
@@ -292,7 +292,7 @@ def test_cleanup_finishes_an_earlier_run_s_cleanup_from_its_ledger(
     """The clients the ledger names (one only by the name of a creation whose answer never came) are deleted;
     a client the ledger says the run deleted, and every seeded client, are left alone."""
     ledger = Ledger(tmp_path / "ledger.jsonl")
-    with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS)) as base_url:
         before = snapshot(base_url)
         with httpx.Client(base_url=base_url, timeout=10) as http:
             token = http.post("/auth", json={"grant_type": "api_key", "api_key": CREDS.api_key}).json()["token"]

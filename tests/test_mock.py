@@ -9,17 +9,17 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from conftest import ROOT, SPEC_DIR, RunCli
+from conftest import RunCli, target_doc
 from rstar_spec.mock import Credentials, MockApp, MockSettings, create_app
-from rstar_spec.overlay.pipeline import build_target
 
-DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
 API = "/api/v3"
 
 
 def client(**settings: Any) -> TestClient:
-    return TestClient(create_app(DOC, MockSettings(credentials=CREDS, validate_responses=True, **settings)))
+    return TestClient(
+        create_app(target_doc("mock"), MockSettings(credentials=CREDS, validate_responses=True, **settings))
+    )
 
 
 def login(api: TestClient, key: str = CREDS.api_key) -> dict[str, str]:
@@ -180,6 +180,15 @@ def test_unknown_paths_ids_and_methods(api: TestClient) -> None:
         )
 
 
+def test_routing_decodes_a_path_value_once_and_keeps_to_the_base_path(api: TestClient) -> None:
+    headers = login(api)
+    assert api.get(f"{API}/clients/%31", headers=headers).json()["id"] == 1
+    assert api.get(f"{API}/clients/%2531", headers=headers).json()["errors"][0]["field"] == "client_id"
+    assert api.get("/clients/1", headers=headers).json()["code"] == "not_found"
+    moved = api.get(f"{API}/clients/", headers=headers, follow_redirects=False)
+    assert (moved.status_code, moved.headers["location"].endswith(f"{API}/clients")) == (307, True)
+
+
 def test_rate_limit_and_fail_every() -> None:
     api = client(rate_limit=3)
     headers = login(api)
@@ -206,9 +215,9 @@ def test_concurrent_creates_get_distinct_ids() -> None:
 
 
 def test_response_validation_reports_a_wrong_answer() -> None:
-    mock = MockApp(DOC, MockSettings(credentials=CREDS))
+    mock = MockApp(target_doc("mock"), MockSettings(credentials=CREDS))
     operation = type("Op", (), {})()
-    operation.op = DOC["paths"]["/clients/{client_id}"]["get"]
+    operation.op = target_doc("mock")["paths"]["/clients/{client_id}"]["get"]
     operation.pointer = ("paths", "/clients/{client_id}", "get")
     operation.op_id = "get_client"
     ok = {

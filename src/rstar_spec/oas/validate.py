@@ -21,9 +21,10 @@ from .walk import iter_headers, iter_media_types, iter_parameters, iter_schemas,
 __all__ = ["Problem", "iter_examples", "validate", "validate_examples", "validate_structure"]
 
 
-def validate_structure(doc: dict[str, Any], version: str = "3.1") -> list[Problem]:
-    """Every structural problem of the document, as OpenAPI `version` ("3.1" or "3.0") says."""
-    return check_structure(doc, version)
+def validate_structure(doc: dict[str, Any], version: str = "3.1", *, operations: bool = True) -> list[Problem]:
+    """Every structural problem of the document, as OpenAPI `version` ("3.1" or "3.0") says (operations:
+    see ``check_structure``)."""
+    return check_structure(doc, version, operations=operations)
 
 
 def iter_examples(doc: dict[str, Any]) -> Iterator[tuple[Pointer, Pointer, Any]]:
