@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 from ..core.errors import RstarError, UsageError
 from ._account import Account
+from ._coverage import CoverageOptions, RunCoverage
 from ._guard import Guard, Ledger, Routes, summary, write_operations
 from ._proxy import running_proxy
 
@@ -65,6 +66,7 @@ class ContractOptions:
     mock_profile: str = "reference"
     ledger: Path | None = None
     extra: list[str] = field(default_factory=list)
+    coverage: CoverageOptions | None = None  # the outputs of the run's coverage (_coverage.py)
 
 
 def _schemathesis() -> list[str]:
@@ -162,6 +164,8 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
             ledger.path.touch()
         account = Account(base_url, env["RSTAR_API_KEY"])
         stack.callback(account.close)
+        coverage = stack.enter_context(RunCoverage(doc, options.coverage, routes.base_path))
+        coverage.watch(account._http)  # the guard's and the cleanup's requests, counted apart
         guard = Guard(routes, ledger, absent=None, read_only=options.read_only)
         code, interrupted, started = 1, False, False
         with _sigterm_interrupts():
@@ -178,15 +182,16 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
                 if options.read_only:
                     excluded = [arg for op in write_operations(doc, routes) for arg in ("--exclude-operation-id", op)]
                     options = dataclasses.replace(options, extra=[*options.extra, *excluded])
-                with running_proxy(guard, f"{url.scheme}://{url.netloc}") as proxy:
+                with running_proxy(guard, f"{url.scheme}://{url.netloc}", coverage.observe) as proxy, coverage.suite():
                     started = True
+                    run_env.update(coverage.env)
                     code = run_schemathesis(doc, proxy + routes.base_path, options, run_env, guarded=True)
             except KeyboardInterrupt:
                 interrupted, code = True, 130
                 _say("interrupted: deleting what this run created (Ctrl-C again leaves it and lists it)")
             finally:
                 code = _clean_up(account, ledger, guard, code, started)
-        return 130 if interrupted else code
+        return 130 if interrupted else coverage.finish(code)
 
 
 def _clean_up(account: Account, ledger: Ledger, guard: Guard, code: int, started: bool) -> int:
@@ -236,6 +241,8 @@ def run_contract(root_file: Path, overlays_dir: Path, options: ContractOptions) 
     env.setdefault("RSTAR_READONLY_API_KEY", credentials.readonly_api_key)
     doc = build_target(root_file, "mock", overlays_dir)
     settings = MockSettings(credentials=credentials, validate_responses=True, profile=options.mock_profile)
-    with running_mock(doc, settings) as base_url:
-        _say(f"embedded mock ({options.mock_profile} profile) on {base_url}")
-        return run_schemathesis(doc, base_url, options, env)
+    with RunCoverage(doc, options.coverage) as coverage:
+        with running_mock(doc, settings, wrap=coverage.observe) as base_url, coverage.suite():
+            _say(f"embedded mock ({options.mock_profile} profile) on {base_url}")
+            code = run_schemathesis(doc, base_url, options, {**env, **coverage.env})
+        return coverage.finish(code)
