@@ -509,9 +509,11 @@ def _md(text: str) -> str:
 def render_markdown(coverage: Coverage, missing: list[str] | None = None) -> str:
     lines = ["### Contract coverage", "", _md(headline(coverage)), "",
              "| Operation | Response | Observed | Headers | Links |", "|---|---|--:|---|---|"]  # fmt: skip
+    previous = None
     for label, status, observed, headers, links in _rows(coverage):
         mark = "❌ " if observed == "0" else ""
-        lines.append(f"| {_md(label)} | {mark}{_md(status)} | {observed} | {_md(headers)} | {_md(links)} |")
+        shown, previous = ("" if label == previous else _md(label)), label
+        lines.append(f"| {shown} | {mark}{_md(status)} | {observed} | {_md(headers)} | {_md(links)} |")
     if missing:
         lines += ["", f"**--require-coverage: {len(missing)} documented responses never observed**", ""]
         lines += [f"- {_md(line)}" for line in missing]
