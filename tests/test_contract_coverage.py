@@ -493,3 +493,13 @@ def test_a_guarded_run_counts_the_suite_and_keeps_the_guard_and_the_cleanup_apar
     assert counted_apart == apart
     sources = {entry["source"] for entry in data["apart"]}
     assert {"setup", "cleanup"} <= sources  # the absent id's probe and the fixtures; the deletes
+
+
+def test_operations_the_run_left_out_are_not_listed_nor_required() -> None:
+    left_out = frozenset({"create_client", "replace_client"})
+    coverage = count(VIEW, [ex("GET", "/clients/5", 200), ex("PUT", "/clients/5", 200)], {}, None, left_out)
+    data = coverage.to_json()
+    listed = {op["operationId"] for op in data["operations"]}
+    assert "create_client" not in listed and "replace_client" in listed  # answered: it was tested after all
+    assert data["leftOut"] == ["create_client"]
+    assert not [line for line in never_observed(coverage, ()) if "create_client" in line]

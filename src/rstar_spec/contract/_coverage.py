@@ -193,6 +193,7 @@ class Coverage:
     unanswered: int  # requests the server never answered
     undocumented_links: Counter[str]  # transitions followed that no documented link names (inferred)
     requests: int  # the suite's requests the server answered
+    left_out: tuple[str, ...] = ()  # operationIds the run did not test (--read-only leaves out the writes)
 
     def documented(self) -> Iterator[tuple[OperationCount, ResponseCount]]:
         for op in self.operations:
@@ -210,6 +211,7 @@ class Coverage:
         documented = list(self.documented())
         return {
             "operations": [op.to_json() for op in self.operations],
+            "leftOut": list(self.left_out),
             "unmatched": [
                 {"method": m, "path": p, "status": s, "observed": n} for (m, p, s), n in sorted(self.unmatched.items())
             ],
@@ -234,9 +236,11 @@ def _status(status: int | None) -> str:
 
 
 def count(
-    view: DocumentView, exchanges: list[Exchange], links: Mapping[str, str], base_path: str | None = None
-) -> Coverage:
-    """The coverage of the suite's exchanges (the others counted apart), base_path the path of the URL under test."""
+    view: DocumentView, exchanges: list[Exchange], links: Mapping[str, str], base_path: str | None = None,
+    left_out: frozenset[str] = frozenset(),
+) -> Coverage:  # fmt: skip
+    """The coverage of the suite's exchanges (the others counted apart), base_path the path of the URL under
+    test; the operations of left_out are not listed (unless answered: then they were tested after all)."""
     operations: dict[tuple[str, str], OperationCount] = {}
     for op in view.operations:
         responses = {}
@@ -293,7 +297,14 @@ def count(
         first = {k: r for k, r in op_count.responses.items() if r.documented}
         others = sorted((r for r in op_count.responses.values() if not r.documented), key=lambda r: r.status)
         op_count.responses = {**first, **{r.status: r for r in others}}
-    return Coverage(list(operations.values()), unmatched, apart, refused, unanswered, undocumented_links, requests)
+    listed = [
+        op for op in operations.values()
+        if op.operation_id not in left_out or any(r.observed for r in op.responses.values())
+    ]  # fmt: skip
+    return Coverage(
+        listed, unmatched, apart, refused, unanswered, undocumented_links, requests,
+        tuple(sorted(left_out - {op.operation_id for op in listed})),
+    )  # fmt: skip
 
 
 def _count_link(view: DocumentView, operations: dict[tuple[str, str], OperationCount], transition: str) -> bool:
@@ -459,6 +470,8 @@ def _apart_text(coverage: Coverage) -> str:
         by_source[source] += n
     parts = [f"{by_source[s]} {s}" for s in SOURCES if by_source[s]]
     parts.append(f"{coverage.refused} refused by the guard")
+    if coverage.left_out:
+        parts.append(f"{len(coverage.left_out)} operations left out")
     if coverage.unanswered:
         parts.append(f"{coverage.unanswered} unanswered")
     return ", ".join(parts)
@@ -541,6 +554,10 @@ class RunCoverage:
         self.links_file = Path(name)
         self.env = {LINKS_ENV: name}
         self.observe, self.watch, self.suite = self.recorder.observe, self.recorder.watch, self.recorder.suite
+        self.left_out: frozenset[str] = frozenset()  # operationIds the run does not test
+
+    def leave_out(self, operation_ids: list[str]) -> None:
+        self.left_out |= frozenset(operation_ids)
 
     def __enter__(self) -> RunCoverage:
         return self
@@ -551,7 +568,7 @@ class RunCoverage:
     def coverage(self) -> Coverage:
         with self.recorder._lock:
             exchanges = list(self.recorder.exchanges)
-        return count(self.view, exchanges, read_links(self.links_file), self.base_path)
+        return count(self.view, exchanges, read_links(self.links_file), self.base_path, self.left_out)
 
     def finish(self, code: int) -> int:
         """Print the table, write the files; with --require-coverage, exit 1 for what was never observed."""

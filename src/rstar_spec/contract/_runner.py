@@ -31,14 +31,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..core.errors import RstarError, UsageError
 from ._account import Account
-from ._coverage import CoverageOptions, RunCoverage
 from ._guard import Guard, Ledger, Routes, summary, write_operations
 from ._proxy import running_proxy
+
+if TYPE_CHECKING:
+    from ._coverage import CoverageOptions
 
 CONFIG = "schemathesis.toml"
 ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -164,6 +166,8 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
             ledger.path.touch()
         account = Account(base_url, env["RSTAR_API_KEY"])
         stack.callback(account.close)
+        from ._coverage import RunCoverage  # here: the schemathesis process imports this package, not it
+
         coverage = stack.enter_context(RunCoverage(doc, options.coverage, routes.base_path))
         coverage.watch(account._http)  # the guard's and the cleanup's requests, counted apart
         guard = Guard(routes, ledger, absent=None, read_only=options.read_only)
@@ -182,6 +186,7 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
                 if options.read_only:
                     excluded = [arg for op in write_operations(doc, routes) for arg in ("--exclude-operation-id", op)]
                     options = dataclasses.replace(options, extra=[*options.extra, *excluded])
+                    coverage.leave_out(write_operations(doc, routes))
                 with running_proxy(guard, f"{url.scheme}://{url.netloc}", coverage.observe) as proxy, coverage.suite():
                     started = True
                     run_env.update(coverage.env)
@@ -235,6 +240,7 @@ def run_contract(root_file: Path, overlays_dir: Path, options: ContractOptions) 
     if options.read_only:
         raise UsageError("--read-only is for --base-url runs: the embedded mock is tested with full power")
     from ..mock import Credentials, MockSettings, running_mock
+    from ._coverage import RunCoverage
 
     credentials = Credentials.from_env()
     env.setdefault("RSTAR_API_KEY", credentials.api_key)
