@@ -224,7 +224,8 @@ class Coverage:
                 "requests": self.requests,
                 "documentedResponses": len(documented),
                 "documentedObserved": sum(1 for _, r in documented if r.observed),
-                "undocumentedStatuses": sum(r.observed for _, r in self.undocumented()) + sum(self.unmatched.values()),
+                "undocumentedStatuses": sum(r.observed for _, r in self.undocumented()),
+                "unmatched": sum(self.unmatched.values()),
                 "refusedByGuard": self.refused,
                 "unanswered": self.unanswered,
             },
@@ -490,8 +491,8 @@ def headline(coverage: Coverage) -> str:
     totals = coverage.to_json()["totals"]
     return (
         f"coverage: {totals['documentedObserved']} of {totals['documentedResponses']} documented responses observed "
-        f"in {coverage.requests} answers to the suite; {totals['undocumentedStatuses']} undocumented; "
-        f"apart: {_apart_text(coverage)}"
+        f"in {coverage.requests} answers to the suite; {totals['undocumentedStatuses']} with an undocumented "
+        f"status; {totals['unmatched']} to requests no operation documents; apart: {_apart_text(coverage)}"
     )
 
 
