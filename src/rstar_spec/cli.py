@@ -186,6 +186,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--cleanup", type=Path, metavar="LEDGER",
         help="with --base-url: run nothing, finish an earlier run's cleanup from its ledger (RSTAR_API_KEY from the environment)",
     )  # fmt: skip
+    _coverage_arguments(cmd)
     cmd.set_defaults(run=_contract)
 
     overlay = commands.add_parser("overlay", help="apply or check OpenAPI Overlay 1.0/1.1 documents")
@@ -286,6 +287,20 @@ def _proxy(args: argparse.Namespace) -> int:
     checker = Checker(Spec.of(_traffic_spec(args)), window=args.window)
     serve_proxy(checker, args.upstream, args.host, args.port, args.record)
     return 0
+
+
+def _coverage_arguments(cmd: argparse.ArgumentParser) -> None:
+    """The contract run's coverage: a table always; these add files and a gate (contract/_coverage.py)."""
+    cmd.add_argument("--coverage", type=Path, metavar="FILE.json", help="write the run's coverage here as JSON")
+    cmd.add_argument("--coverage-html", type=Path, metavar="FILE", help="write the coverage matrix here as HTML")
+    cmd.add_argument(
+        "--require-coverage", action="store_true",
+        help="fail (exit 1) when a documented response was never observed, less the exemptions",
+    )  # fmt: skip
+    cmd.add_argument(
+        "--coverage-exemptions", type=Path, metavar="FILE",
+        help="responses --require-coverage does not ask for, each with a reason (default: the shipped list)",
+    )  # fmt: skip
 
 
 def _load(args: argparse.Namespace) -> Bundle:
@@ -448,7 +463,10 @@ def _mock(args: argparse.Namespace) -> int:
 
 
 def _contract(args: argparse.Namespace) -> int:
+    import os
+
     from .contract import ALL_PHASES, ContractOptions, run_contract
+    from .contract._coverage import coverage_options
 
     phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
     unknown = [p for p in phases if p not in ALL_PHASES]
@@ -458,6 +476,9 @@ def _contract(args: argparse.Namespace) -> int:
         base_url=args.base_url, max_examples=args.max_examples, max_time=args.max_time,
         rate_limit=args.rate_limit, junit=args.junit, phases=phases, seed=args.seed, read_only=args.read_only,
         mock_profile=args.mock_profile, ledger=args.ledger, cleanup=args.cleanup,
+        coverage=coverage_options(
+            args.coverage, args.coverage_html, args.require_coverage, args.coverage_exemptions, os.environ
+        ),
     )  # fmt: skip
     return run_contract(args.spec, args.overlays_dir, options)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -86,7 +86,9 @@ def _decoded(upstream: httpx.Response, raw: bytes) -> bytes:
 
 
 @contextlib.contextmanager
-def running_proxy(guard: Guard, upstream_origin: str) -> Iterator[str]:
-    """The proxy on a free loopback port; yields its origin (`http://127.0.0.1:PORT`)."""
-    with in_background(GuardProxy(guard, upstream_origin), "contract guard") as origin:
+def running_proxy(guard: Guard, upstream_origin: str, wrap: Callable[[Any], Any] | None = None) -> Iterator[str]:
+    """The proxy on a free loopback port; yields its origin (`http://127.0.0.1:PORT`). wrap: an ASGI middleware
+    around it (the coverage's observer)."""
+    app = GuardProxy(guard, upstream_origin)
+    with in_background(wrap(app) if wrap else app, "contract guard") as origin:
         yield origin

@@ -32,13 +32,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..core.errors import RstarError, UsageError
 from ._account import CLEANUP_BUDGET, Account
 from ._guard import Guard, Ledger, Routes, summary, write_operations
 from ._proxy import running_proxy
+
+if TYPE_CHECKING:
+    from ._coverage import CoverageOptions
 
 CONFIG = "schemathesis.toml"
 ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -68,6 +71,7 @@ class ContractOptions:
     cleanup: Path | None = None  # finish an earlier run's cleanup from its ledger, and run nothing
     cleanup_budget: float = CLEANUP_BUDGET
     extra: list[str] = field(default_factory=list)
+    coverage: CoverageOptions | None = None  # the outputs of the run's coverage (_coverage.py)
 
 
 def _schemathesis() -> list[str]:
@@ -166,6 +170,10 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
             ledger.path.touch()
         account = Account(base_url, env["RSTAR_API_KEY"])
         stack.callback(account.close)
+        from ._coverage import RunCoverage  # here: the schemathesis process imports this package, not it
+
+        coverage = stack.enter_context(RunCoverage(doc, options.coverage, routes.base_path))
+        coverage.watch(account._http)  # the guard's and the cleanup's requests, counted apart
         guard = Guard(routes, ledger, absent=None, read_only=options.read_only)
         code, interrupted, started = 1, False, False
         with _sigterm_interrupts():
@@ -186,8 +194,10 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
                 if options.read_only:
                     excluded = [arg for op in write_operations(doc, routes) for arg in ("--exclude-operation-id", op)]
                     options = dataclasses.replace(options, extra=[*options.extra, *excluded])
-                with running_proxy(guard, f"{url.scheme}://{url.netloc}") as proxy:
+                    coverage.leave_out(write_operations(doc, routes))
+                with running_proxy(guard, f"{url.scheme}://{url.netloc}", coverage.observe) as proxy, coverage.suite():
                     started = True
+                    run_env.update(coverage.env)
                     code = run_schemathesis(doc, proxy + routes.base_path, options, run_env, guarded=True)
             except KeyboardInterrupt:
                 interrupted, code = True, 130
@@ -197,7 +207,7 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
                 if unfinished:
                     kept = kept_ledger or _keep(ledger, run_id)
                     _say(f"finish the cleanup later: rstar-spec contract --base-url {base_url} --cleanup {kept}")
-        return 130 if interrupted else code
+        return 130 if interrupted else coverage.finish(code)
 
 
 def _keep(ledger: Ledger, run_id: str) -> Path:
@@ -291,12 +301,15 @@ def run_contract(root_file: Path, overlays_dir: Path, options: ContractOptions) 
     if options.read_only:
         raise UsageError("--read-only is for --base-url runs: the embedded mock is tested with full power")
     from ..mock import Credentials, MockSettings, running_mock
+    from ._coverage import RunCoverage
 
     credentials = Credentials.from_env()
     env.setdefault("RSTAR_API_KEY", credentials.api_key)
     env.setdefault("RSTAR_READONLY_API_KEY", credentials.readonly_api_key)
     doc = build_target(root_file, "mock", overlays_dir)
     settings = MockSettings(credentials=credentials, validate_responses=True, profile=options.mock_profile)
-    with running_mock(doc, settings) as base_url:
-        _say(f"embedded mock ({options.mock_profile} profile) on {base_url}")
-        return run_schemathesis(doc, base_url, options, env)
+    with RunCoverage(doc, options.coverage) as coverage:
+        with running_mock(doc, settings, wrap=coverage.observe) as base_url, coverage.suite():
+            _say(f"embedded mock ({options.mock_profile} profile) on {base_url}")
+            code = run_schemathesis(doc, base_url, options, {**env, **coverage.env})
+        return coverage.finish(code)

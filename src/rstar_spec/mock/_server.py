@@ -29,12 +29,14 @@ def serve(
 
 @contextlib.contextmanager
 def running_mock(
-    doc: dict[str, Any], settings: MockSettings | None = None, timeout: float = 15.0, **bounds: Any
-) -> Iterator[str]:
+    doc: dict[str, Any], settings: MockSettings | None = None, timeout: float = 15.0,
+    wrap: Callable[[Any], Any] | None = None, **bounds: Any,
+) -> Iterator[str]:  # fmt: skip
     """The mock on a free 127.0.0.1 port in a background thread; yields its base URL, stops it after.
-    `bounds`: the server's header_timeout and max_connections."""
+    `wrap`: an ASGI middleware around the app (the contract run's coverage observer); `bounds`: the
+    server's header_timeout and max_connections."""
     mock = MockApp(doc, settings or MockSettings())
-    with in_background(mock.app, "mock", timeout, **bounds) as origin:
+    with in_background(wrap(mock.app) if wrap else mock.app, "mock", timeout, **bounds) as origin:
         base_url = origin + mock.base_path
         httpx.get(f"{base_url}/heart", timeout=5).raise_for_status()
         yield base_url
