@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, RunCli, SpecCopy
 from rstar_spec.overlay.pipeline import build_target
-from rstar_spec.python_client._generator_run import facts_template
+from rstar_spec.python_client._generator_run import template_globals
 from rstar_spec.python_client.facts import Model, generator_facts
 from rstar_spec.python_client.generate import GenerateError
 
@@ -122,11 +122,13 @@ def test_facts_come_from_the_overlay_and_the_spec() -> None:
     assert facts.error_tree.startswith("ReceptionStarError\n├── ConfigurationError")
 
 
-def test_the_facts_template_gives_the_facts_back() -> None:
+def test_the_templates_see_the_facts_as_json_gives_them_back() -> None:
     facts = generator_facts(DOC, CONFIG)
-    env = jinja2.Environment(loader=jinja2.DictLoader({"f.jinja": facts_template(facts)}))
-    module = env.get_template("f.jinja").module
-    assert module.facts == json.loads(json.dumps(facts.as_json()))  # type: ignore[attr-defined]
+    assert template_globals(facts) == {"rstar": {"facts": json.loads(json.dumps(facts.as_json()))}}
+    env = jinja2.Environment()
+    env.globals.update(template_globals(facts))
+    text = "{{ rstar.facts.operations.get_client.sdk_name }} {{ rstar.facts.token.error_bodies['401'].name }}"
+    assert env.from_string(text).render() == "retrieve Error"
 
 
 @pytest.mark.parametrize(

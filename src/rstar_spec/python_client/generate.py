@@ -1,9 +1,9 @@
 """The Python client: bundle -> python-client overlay -> openapi-python-client with templates/.
 
-The runner: the facts (generate_facts.py) go to the templates as one more template,
-`rstar_facts.jinja`, beside a copy of templates/ in a staging folder; the generator runs
-unmodified, as a subprocess, with `--fail-on-warning`; the client runtime
-(client_runtime/, plain Python) is added to the package as `_runtime/`.
+The runner: the facts (facts.py) reach a staged copy of templates/ as the Jinja global
+`rstar` (_generator_run.py); the generator runs unmodified, as a subprocess, with
+`--fail-on-warning`; the client runtime (runtime/, plain Python) is added to the package
+as `_runtime/`.
 
 Its post hooks (templates/config.yaml) run ruff, found first on PATH in this
 environment's bin folder: the pinned ruff, so the output is the same bytes on every
@@ -88,8 +88,8 @@ def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_
         document = work / "openapi.json"
         document.write_text(json.dumps(doc), encoding="utf-8")
         output = work / "out"
-        # The facts are computed in the generator's process (_generator_run.py), which writes them
-        # into the staged templates as rstar_facts.jinja before openapi-python-client runs.
+        # The facts are computed in the generator's process (_generator_run.py), which gives them
+        # to the templates as the Jinja global `rstar` before openapi-python-client runs.
         command = [
             sys.executable,
             "-m",

@@ -20,10 +20,12 @@
 
 Messages name the status, the error code and the server's message; they never
 contain credentials or tokens, and neither do the exceptions' attributes nor their
-causes. The classes are the runtime's (``_runtime/_errors.py``).
+causes. The classes, and the one map of status to exception (``BY_STATUS``), are
+the runtime's (``_runtime/_errors.py``).
 """
 
 from ._runtime._errors import (
+    BY_STATUS,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -32,14 +34,18 @@ from ._runtime._errors import (
     BadRequestError,
     ConfigurationError,
     ErrorBody,
+    FieldErrorLike,
     InternalServerError,
     NotFoundError,
+    ParseErrorBody,
     PermissionDeniedError,
     RateLimitedError,
     ReceptionStarError,
     ServerError,
     ServiceUnavailableError,
     UnexpectedStatus,
+    connection_error,
+    error_class,
     from_response,
     parse_retry_after,
     unexpected_status,
@@ -50,18 +56,23 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
+    "BY_STATUS",
     "BadGatewayError",
     "BadRequestError",
     "ConfigurationError",
     "ErrorBody",
+    "FieldErrorLike",
     "InternalServerError",
     "NotFoundError",
+    "ParseErrorBody",
     "PermissionDeniedError",
     "RateLimitedError",
     "ReceptionStarError",
     "ServerError",
     "ServiceUnavailableError",
     "UnexpectedStatus",
+    "connection_error",
+    "error_class",
     "from_response",
     "parse_retry_after",
     "unexpected_status",
