@@ -223,6 +223,10 @@ def test_the_status_to_exception_map_is_the_runtime_s_alone() -> None:
             "x-rstar-token/operationId: no operation is 'nope'",
         ),
         (
+            lambda d: d["paths"]["/clients/{client_id}"]["get"].update(operationId="List-Clients"),
+            "operationIds 'list_clients' and 'List-Clients' would both be the module api/clients/list_clients.py",
+        ),
+        (
             lambda d: d["components"]["securitySchemes"]["bearerAuth"]["x-rstar-token"]["response"].update(
                 token="access_token"
             ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -161,12 +162,12 @@ def generator_facts(doc: dict[str, Any], config: Path) -> Facts:
                 if str(s).isdigit() and int(s) >= 400
             ),
         )
-    modules: dict[str, str] = {}
+    modules: dict[tuple[str, str], str] = {}  # a resource module imports each of its operations' modules
     for op_id, op_facts in operations.items():
-        other = modules.setdefault(op_facts.module, op_id)
+        other = modules.setdefault((op_facts.tag, op_facts.module), op_id)
         if other != op_id:
             raise GenerateError(
-                f"operationIds {other!r} and {op_id!r} would both be the Python module {op_facts.module}"
+                f"operationIds {other!r} and {op_id!r} would both be the module api/{op_facts.tag}/{op_facts.module}.py"
             )
     token = neutral.token
     return Facts(
@@ -231,7 +232,7 @@ def _optional_defaults(doc: dict[str, Any], op: dict[str, Any], shown: list[Para
 
 
 def _signature_parts(
-    doc: dict[str, Any], op: dict[str, Any], shown: list[Parameter], etag_cache: bool, fields: Any
+    doc: dict[str, Any], op: dict[str, Any], shown: list[Parameter], etag_cache: bool, fields: Iterable[Any]
 ) -> Parts:
     """What a method taking this operation's parameters and body (and its fields) and answering its
     success types is written with."""
