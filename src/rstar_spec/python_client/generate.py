@@ -1,7 +1,7 @@
 """The Python client: bundle -> python-client overlay -> openapi-python-client with templates/.
 
-The runner: the facts (facts.py) reach a staged copy of templates/ as the Jinja global
-`rstar` (_generator_run.py); the generator runs unmodified, as a subprocess, with
+The runner: the facts (facts.py) reach templates/ as the Jinja global `rstar`
+(_generator_run.py); the generator runs unmodified, as a subprocess, with
 `--fail-on-warning`; the client runtime (runtime/, plain Python) is added to the package
 as `_runtime/`.
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -50,22 +49,18 @@ def _generator_env() -> dict[str, str]:
 _FRAME = re.compile(r'File "(?P<file>[^"]+\.jinja)", line (?P<line>\d+)')
 
 
-def _generator_failure(output: str, staged: Path, templates_dir: Path) -> str:
+def _generator_failure(output: str) -> str:
     """The generator's own words, cut to what went wrong and where.
 
     A template error arrives as a Python traceback: its last line says what, its
-    last frame in a .jinja file says where (in the staging copy, so the place is
-    given back in templates/).
+    last frame in a .jinja file says where.
     """
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     if any(line.startswith("Traceback (most recent call last)") for line in lines):
         frames = [m for line in lines if (m := _FRAME.search(line))]
         where = ""
         if frames:
-            file = Path(frames[-1]["file"])
-            if file.is_relative_to(staged):
-                file = templates_dir / file.relative_to(staged)
-            where = f"{display_path(file)}:{frames[-1]['line']}: "
+            where = f"{display_path(Path(frames[-1]['file']))}:{frames[-1]['line']}: "
         return where + shorten(lines[-1].removeprefix("jinja2.exceptions."), 300)
     interesting = [
         line
@@ -83,8 +78,6 @@ def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_
     doc = build_target(root_file, TARGET, overlays_dir)
     with tempfile.TemporaryDirectory(prefix="rstar-generate-") as tmp:
         work = Path(tmp)
-        staged = work / "templates"
-        shutil.copytree(templates_dir, staged, ignore=shutil.ignore_patterns("__pycache__"))
         document = work / "openapi.json"
         document.write_text(json.dumps(doc), encoding="utf-8")
         output = work / "out"
@@ -102,7 +95,7 @@ def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_
             "--config",
             str(config.resolve()),
             "--custom-template-path",
-            str(staged),
+            str(templates_dir.resolve()),
             "--meta",
             "uv",
             "--output-path",
@@ -114,7 +107,7 @@ def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_
         if refused:
             raise GenerateError(refused[-1].removeprefix(FACTS_REFUSED))
         if result.returncode != 0 or not output.is_dir():
-            failure = _generator_failure(result.stdout + result.stderr, staged, templates_dir)
+            failure = _generator_failure(result.stdout + result.stderr)
             raise GenerateError(f"openapi-python-client failed: {failure}")
         files = read_tree(output)
     package = _package_of(files)
