@@ -280,3 +280,22 @@ def test_a_generator_warning_is_an_error(run_cli: RunCli, spec_copy: SpecCopy, t
         "Endpoint will not be generated. Unsupported content type application/xml\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_spec_that_cannot_be_read_stops_the_generator_it_started(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[subprocess.Popen[str]] = []
+    popen = subprocess.Popen
+
+    def recording(*args: Any, **kwargs: Any) -> subprocess.Popen[str]:
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", recording)
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("openapi: 3.1.0\npaths: [unclosed\n", encoding="utf-8")
+    code, out, err = run_cli("--spec", str(spec), "generate", "-o", str(tmp_path / "out"))
+    assert (code, out) == (2, "") and len(err.strip().splitlines()) == 1 and "openapi.yaml" in err
+    assert len(started) == 1 and started[0].returncode is not None  # stopped and reaped, not left running
+    assert not (tmp_path / "out").exists()

@@ -1,6 +1,7 @@
 """The generator's process: the facts, then openapi-python-client, unmodified, in one interpreter.
 
-`rstar-spec generate` runs `python -m rstar_spec.python_client._generator_run WORK CONFIG ARGS...`. The facts
+`rstar-spec generate` runs `python -m rstar_spec.python_client._generator_run WORK CONFIG ARGS...`, the
+overlaid document on its stdin. The facts
 reach the templates as the Jinja global `rstar` (`rstar.facts`). They need
 openapi-python-client's naming functions, and importing that package costs about a second: paid
 once here, where the generator needs it anyway, rather than again in the parent. A spec the facts
@@ -20,18 +21,25 @@ if TYPE_CHECKING:
     from .facts import Facts
 
 FACTS_REFUSED = "rstar-facts-refused: "
+DOCUMENT = "openapi.json"  # in WORK: the overlaid document, as read from stdin
 FACTS_GLOBAL = "rstar"
 
 
 def main(argv: list[str]) -> int:
     work, config, generator_args = Path(argv[0]), Path(argv[1]), argv[2:]
+    # Imported before the document is read: the parent bundles the spec meanwhile.
     import jinja2.defaults
+    import openapi_python_client.cli  # noqa: F401
 
     from ..core.errors import GenerateError
     from .facts import generator_facts
 
+    text = sys.stdin.read()
+    if not text:  # the parent could not read the spec, and stopped
+        return 4
+    (work / DOCUMENT).write_text(text, encoding="utf-8")
     try:
-        facts = generator_facts(json.loads((work / "openapi.json").read_text(encoding="utf-8")), config)
+        facts = generator_facts(json.loads(text), config)
     except GenerateError as exc:
         sys.stderr.write(f"{FACTS_REFUSED}{exc.message}\n")
         return 3

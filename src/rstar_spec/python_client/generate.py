@@ -24,7 +24,7 @@ from pathlib import Path
 from ..core.errors import GenerateError, display_path, shorten
 from ..core.outputs import read_tree, replace_tree, stale_files
 from ..overlay.pipeline import build_target
-from ._generator_run import FACTS_REFUSED
+from ._generator_run import DOCUMENT, FACTS_REFUSED
 from .unasync import RUNTIME
 
 TARGET = "python-client"
@@ -75,14 +75,12 @@ def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_
     config = templates_dir / CONFIG_NAME
     if not config.is_file():
         raise GenerateError(f"{display_path(config)}: the generator's config is missing")
-    doc = build_target(root_file, TARGET, overlays_dir)
     with tempfile.TemporaryDirectory(prefix="rstar-generate-") as tmp:
         work = Path(tmp)
-        document = work / "openapi.json"
-        document.write_text(json.dumps(doc), encoding="utf-8")
         output = work / "out"
-        # The facts are computed in the generator's process (_generator_run.py), which gives them
-        # to the templates as the Jinja global `rstar` before openapi-python-client runs.
+        # The generator's process (_generator_run.py) starts first: it imports openapi-python-client
+        # while this one bundles and overlays the spec, then reads the document from its stdin, works
+        # out the facts and gives them to the templates as the Jinja global `rstar`.
         command = [
             sys.executable,
             "-m",
@@ -91,7 +89,7 @@ def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_
             str(config.resolve()),
             "generate",
             "--path",
-            str(document),
+            str(work / DOCUMENT),
             "--config",
             str(config.resolve()),
             "--custom-template-path",
@@ -102,12 +100,26 @@ def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_
             str(output),
             "--fail-on-warning",
         ]
-        result = subprocess.run(command, capture_output=True, text=True, env=_generator_env(), check=False)
-        refused = [line for line in result.stderr.splitlines() if line.startswith(FACTS_REFUSED)]
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=_generator_env(),
+        )
+        try:
+            stdout, stderr = process.communicate(json.dumps(build_target(root_file, TARGET, overlays_dir)))
+        except BaseException:  # the spec cannot be read (or an interrupt): the generator is not needed
+            process.kill()  # by its PID
+            process.communicate()
+            raise
+        refused = [line for line in stderr.splitlines() if line.startswith(FACTS_REFUSED)]
         if refused:
             raise GenerateError(refused[-1].removeprefix(FACTS_REFUSED))
-        if result.returncode != 0 or not output.is_dir():
-            failure = _generator_failure(result.stdout + result.stderr)
+        if process.returncode != 0 or not output.is_dir():
+            failure = _generator_failure(stdout + stderr)
             raise GenerateError(f"openapi-python-client failed: {failure}")
         files = read_tree(output)
     package = _package_of(files)
