@@ -7,8 +7,9 @@ as `_runtime/`.
 
 Its post hooks (templates/config.yaml) run ruff, found first on PATH in this
 environment's bin folder: the pinned ruff, so the output is the same bytes on every
-machine. The package is generated into a staging folder and swapped in whole
-(_tree.py), so a failed run leaves generated/python/ as it was.
+machine. The generator writes the package into a staging folder beside the output, swapped
+in whole when complete (core/outputs.swap_in), so a failed run leaves generated/python/ as it
+was; `--check` generates into a temporary folder and compares.
 """
 
 from __future__ import annotations
@@ -16,24 +17,25 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..core.errors import GenerateError, display_path, shorten
-from ..core.outputs import read_tree, replace_tree, stale_files
+from ..core.outputs import CACHES, read_tree, stale_files, swap_in
 from ..overlay.pipeline import build_target
 from ._generator_run import DOCUMENT, FACTS_REFUSED
 from .unasync import RUNTIME
 
 TARGET = "python-client"
 DEFAULT_TEMPLATES = Path("templates")
-DEFAULT_OUTPUT = Path("generated/python")
 CONFIG_NAME = "config.yaml"
 RUNTIME_PACKAGE = "_runtime"
 
-__all__ = ["GenerateError", "check", "generate", "runtime_files", "write"]
+__all__ = ["GenerateError", "check", "generate", "generate_into", "runtime_files"]
 
 
 def _generator_env() -> dict[str, str]:
@@ -72,12 +74,50 @@ def _generator_failure(output: str) -> str:
 
 def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_TEMPLATES) -> dict[str, bytes]:
     """The files of the generated package, by relative path; nothing is written outside a temporary folder."""
+    config = _config(templates_dir)
+    with tempfile.TemporaryDirectory(prefix="rstar-generate-") as tmp:
+        output = Path(tmp) / "out"
+        _run_generator(root_file, overlays_dir, templates_dir, config, output)
+        files = read_tree(output)
+    package = _package_of(files)
+    return {**files, **{f"{package}/{RUNTIME_PACKAGE}/{name}": data for name, data in runtime_files().items()}}
+
+
+def generate_into(root_file: Path, overlays_dir: Path, templates_dir: Path, output: Path) -> int:
+    """Generate the package into output, replacing it whole (as core.outputs.replace_tree does); the
+    number of files. The generator writes into a sibling staging folder, swapped in when complete:
+    the files are written once, not read back and written again."""
+    config = _config(templates_dir)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    try:
+        made = staging / output.name
+        _run_generator(root_file, overlays_dir, templates_dir, config, made)
+        for cache in [p for p in made.rglob("*") if p.name in CACHES]:  # what read_tree would leave out
+            shutil.rmtree(cache, ignore_errors=True)
+        package = _package_of(p.relative_to(made).as_posix() for p in made.glob("*/__init__.py"))
+        for name, data in runtime_files().items():
+            path = made / package / RUNTIME_PACKAGE / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        count = sum(1 for p in made.rglob("*") if p.is_file())
+        swap_in(made, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return count
+
+
+def _config(templates_dir: Path) -> Path:
     config = templates_dir / CONFIG_NAME
     if not config.is_file():
         raise GenerateError(f"{display_path(config)}: the generator's config is missing")
+    return config
+
+
+def _run_generator(root_file: Path, overlays_dir: Path, templates_dir: Path, config: Path, output: Path) -> None:
+    """openapi-python-client with the templates and the facts, writing the package into output (which it makes)."""
     with tempfile.TemporaryDirectory(prefix="rstar-generate-") as tmp:
         work = Path(tmp)
-        output = work / "out"
         # The generator's process (_generator_run.py) starts first: it imports openapi-python-client
         # while this one bundles and overlays the spec, then reads the document from its stdin, works
         # out the facts and gives them to the templates as the Jinja global `rstar`.
@@ -121,13 +161,10 @@ def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_
         if process.returncode != 0 or not output.is_dir():
             failure = _generator_failure(stdout + stderr)
             raise GenerateError(f"openapi-python-client failed: {failure}")
-        files = read_tree(output)
-    package = _package_of(files)
-    return {**files, **{f"{package}/{RUNTIME_PACKAGE}/{name}": data for name, data in runtime_files().items()}}
 
 
-def _package_of(files: dict[str, bytes]) -> str:
-    packages = sorted({name.split("/")[0] for name in files if name.endswith("/__init__.py") and name.count("/") == 1})
+def _package_of(names: Iterable[str]) -> str:
+    packages = sorted({name.split("/")[0] for name in names if name.endswith("/__init__.py") and name.count("/") == 1})
     if len(packages) != 1:
         raise GenerateError(f"openapi-python-client wrote {len(packages)} packages, expected one")
     return packages[0]
@@ -140,10 +177,6 @@ def runtime_files() -> dict[str, bytes]:
         for path in sorted(RUNTIME.rglob("*.py"))
         if "__pycache__" not in path.parts
     }
-
-
-def write(files: dict[str, bytes], output: Path) -> None:
-    replace_tree(files, output)
 
 
 def check(files: dict[str, bytes], output: Path) -> list[str]:
