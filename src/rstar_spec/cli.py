@@ -367,24 +367,24 @@ def _generate(args: argparse.Namespace) -> int:
     from .python_client import generate
 
     started = time.perf_counter()
-    files = generate.generate(args.spec, args.overlays_dir, args.templates)
-    if args.check:
-        stale = generate.check(files, args.output)
-        if stale:
-            print(
-                f"generate: {len(stale)} stale files in {display_path(args.output)}/: run `nox -s generate`",
-                file=sys.stderr,
-            )
-            for line in stale[:20]:
-                print(f"  {line}")
-            if len(stale) > 20:
-                print(f"  ... and {len(stale) - 20} more")
-            return 1
-        print(f"generate: {display_path(args.output)}/ is up to date ({len(files)} files)", file=sys.stderr)
+    if not args.check:
+        written = generate.generate_into(args.spec, args.overlays_dir, args.templates, args.output)
+        elapsed = time.perf_counter() - started
+        print(f"generate: wrote {written} files to {display_path(args.output)}/ in {elapsed:.1f} s", file=sys.stderr)
         return 0
-    generate.write(files, args.output)
-    elapsed = time.perf_counter() - started
-    print(f"generate: wrote {len(files)} files to {display_path(args.output)}/ in {elapsed:.1f} s", file=sys.stderr)
+    files = generate.generate(args.spec, args.overlays_dir, args.templates)
+    stale = generate.check(files, args.output)
+    if stale:
+        print(
+            f"generate: {len(stale)} stale files in {display_path(args.output)}/: run `nox -s generate`",
+            file=sys.stderr,
+        )
+        for line in stale[:20]:
+            print(f"  {line}")
+        if len(stale) > 20:
+            print(f"  ... and {len(stale) - 20} more")
+        return 1
+    print(f"generate: {display_path(args.output)}/ is up to date ({len(files)} files)", file=sys.stderr)
     return 0
 
 

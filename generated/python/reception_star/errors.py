@@ -25,10 +25,13 @@
 
 Messages name the status, the error code and the server's message; they never
 contain credentials or tokens, and neither do the exceptions' attributes nor their
-causes. The classes are the runtime's (``_runtime/_errors.py``).
+causes. The classes, and the one map of status to exception (``BY_STATUS``), are
+the runtime's (``_runtime/_errors.py``).
 """
 
 from ._runtime._errors import (
+    BY_STATUS,
+    DECODING_FAULTS,
     APIConnectionError,
     APIResponseError,
     APIStatusError,
@@ -38,9 +41,11 @@ from ._runtime._errors import (
     BadRequestError,
     ConfigurationError,
     ErrorBody,
+    FieldErrorLike,
     InternalServerError,
     NotFoundError,
     PaginationError,
+    ParseErrorBody,
     PermissionDeniedError,
     RateLimitedError,
     ReceptionStarError,
@@ -50,6 +55,10 @@ from ._runtime._errors import (
     ServiceUnavailableError,
     TooManyRedirectsError,
     UnexpectedStatus,
+    connection_error,
+    decoded,
+    decoding_error,
+    error_class,
     from_response,
     parse_retry_after,
     unexpected_status,
@@ -61,13 +70,17 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
+    "BY_STATUS",
     "BadGatewayError",
     "BadRequestError",
     "ConfigurationError",
+    "DECODING_FAULTS",
     "ErrorBody",
+    "FieldErrorLike",
     "InternalServerError",
     "NotFoundError",
     "PaginationError",
+    "ParseErrorBody",
     "PermissionDeniedError",
     "RateLimitedError",
     "ReceptionStarError",
@@ -77,6 +90,10 @@ __all__ = [
     "ServiceUnavailableError",
     "TooManyRedirectsError",
     "UnexpectedStatus",
+    "connection_error",
+    "decoded",
+    "decoding_error",
+    "error_class",
     "from_response",
     "parse_retry_after",
     "unexpected_status",

@@ -50,16 +50,22 @@ def replace_tree(files: Files, output: Path) -> None:
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
-        if output.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old.", dir=output.parent))
-            os.replace(output, retired / output.name)
-            os.replace(staging, output)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, output)
+        swap_in(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def swap_in(staging: Path, output: Path) -> None:
+    """Put the folder staging (a sibling of output, complete) in output's place, with two renames; the
+    previous output is removed after. For a writer that fills its staging folder itself."""
+    if output.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old.", dir=output.parent))
+        os.replace(output, retired / output.name)
+        os.replace(staging, output)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, output)
 
 
 def stale_files(files: Files, output: Path) -> list[str]:

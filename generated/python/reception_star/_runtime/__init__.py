@@ -19,6 +19,7 @@ Here it is imported, linted, type-checked and unit-tested on its own (tests/clie
 - _options.py      RequestOptions: a call's timeout=, extra_headers=, extra_query=
 - _raw.py          RawResponse: `.with_raw_response` answers
 - _page_request.py AsyncPageRequest: an async list() that is awaited or iterated
+- _resource.py     SyncResource, AsyncResource: the base of the generated resources, parsed or raw answers
 """
 
 from ._async._pages import AsyncPage
@@ -30,6 +31,15 @@ from ._har import DEFAULT_RECORD_MAX_BYTES, RECORD_ENV, HarRecorder
 from ._options import RequestOptions, options
 from ._page_request import AsyncPageRequest
 from ._raw import RawResponse
+from ._resource import (
+    AsyncResource,
+    SyncResource,
+    answers_raw,
+    answers_raw_async,
+    keyword_body,
+    pages_raw,
+    pages_raw_async,
+)
 from ._retry import RetryPolicy
 from ._spec import Operation, Pagination, TokenEndpoint
 from ._sync._pages import SyncPage
@@ -44,6 +54,7 @@ __all__ = [
     "ApiKey",
     "AsyncPage",
     "AsyncPageRequest",
+    "AsyncResource",
     "AuthenticatedClient",
     "CachedAnswer",
     "Client",
@@ -58,8 +69,14 @@ __all__ = [
     "RetryPolicy",
     "StaticToken",
     "SyncPage",
+    "SyncResource",
     "TokenAuth",
     "TokenEndpoint",
     "TokenLifecycle",
+    "answers_raw",
+    "answers_raw_async",
+    "keyword_body",
     "options",
+    "pages_raw",
+    "pages_raw_async",
 ]

@@ -222,6 +222,12 @@ BY_STATUS: dict[int, type[APIStatusError]] = {
     502: BadGatewayError,
     503: ServiceUnavailableError,
 }
+"""The one map of status to exception: the client raises by it, the generated docstrings name its classes."""
+
+
+def error_class(status: int) -> type[APIStatusError]:
+    """The exception of an error status: BY_STATUS's, else ServerError for a 5xx, else APIStatusError."""
+    return BY_STATUS.get(status) or (ServerError if status >= 500 else APIStatusError)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -256,8 +262,7 @@ def from_response(
             body = parse_body(data) if isinstance(data, dict) else None
         except (ValueError, KeyError, TypeError):
             body = None
-    cls = BY_STATUS.get(status) or (ServerError if status >= 500 else APIStatusError)
-    return cls(status, response.headers, content, body)
+    return error_class(status)(status, response.headers, content, body)
 
 
 def unexpected_status(response: httpx.Response, *, keep_body: bool = True) -> UnexpectedStatus:
@@ -355,6 +360,7 @@ __all__ = [
     "connection_error",
     "decoded",
     "decoding_error",
+    "error_class",
     "from_response",
     "parse_retry_after",
     "unexpected_status",
