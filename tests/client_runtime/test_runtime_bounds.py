@@ -15,7 +15,7 @@ from rstar_spec.python_client.runtime._body import CallBounds, call_seconds
 from rstar_spec.python_client.runtime._carriable import bearer_problem, body_problem, header_problem
 from rstar_spec.python_client.runtime._errors import ConfigurationError, PaginationError
 from rstar_spec.python_client.runtime._har import HarRecorder, secret_name
-from rstar_spec.python_client.runtime._pagination import PageTrail, PageWalk
+from rstar_spec.python_client.runtime._pagination import PageTrail
 
 
 @pytest.mark.parametrize(
@@ -63,15 +63,6 @@ def test_the_page_trail() -> None:
         trail.after(Page([5], 4, 10_006), 4)
     assert caught.value.reason == "total_grew"
     trail.after(Page([5], 4, 10_005), 4)  # the bound: the first total plus max(itself, 10,000)
-
-
-def test_a_page_walk_ends_after_the_page_that_reaches_total() -> None:
-    pages = {0: Page([1, 2], 0, 5), 2: Page([3, 4], 2, 5), 4: Page([5], 4, 5)}
-    walk, seen = PageWalk(0, items_attr="data", total_attr="total"), []
-    for at in walk:
-        walk.saw(pages[at])
-        seen.append(at)
-    assert seen == [0, 2, 4]
 
 
 def test_secret_names() -> None:

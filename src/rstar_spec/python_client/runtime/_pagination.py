@@ -4,7 +4,7 @@ page, or grows `total` without end)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence, Sized
+from collections.abc import Sequence, Sized
 from typing import Any
 
 from attrs import define
@@ -83,30 +83,3 @@ class PageTrail:
                 offset=asked,
             )
         return PageTrail(self.items_attr, self.total_attr, self.offset_attr, first_total, items)
-
-
-class PageWalk:
-    """The offsets of a walk through every page, each page checked (PageTrail) before it is used::
-
-    walk = PageWalk(start, items_attr="data", total_attr="total")
-    for at in walk:
-        page = fetch(at)
-        walk.saw(page)  # raises PaginationError when the page contradicts the ones before
-        yield page
-    """
-
-    def __init__(self, start: int, *, items_attr: str, total_attr: str) -> None:
-        self._trail = PageTrail(items_attr, total_attr)
-        self._at: int | None = start
-        self._next: int | None = None
-
-    def __iter__(self) -> Iterator[int]:
-        while self._at is not None:
-            self._next = None
-            yield self._at
-            self._at = self._next
-
-    def saw(self, page: Any) -> None:
-        assert self._at is not None
-        self._trail = self._trail.after(page, self._at)
-        self._next = next_offset(self._at, getattr(page, self._trail.items_attr), getattr(page, self._trail.total_attr))
