@@ -133,7 +133,7 @@ def test_written_files_and_folders_honour_the_umask(tmp_path: Path, mask: int) -
     previous = os.umask(mask)
     try:
         write_atomic(tmp_path / "w.txt", "x")
-        replace_tree({"pkg/a.py": b"", "b.txt": b""}, tmp_path / "tree")
+        replace_tree({"pkg/a.py": b"", "b.txt": b""}, tmp_path / "tree", by="test")
     finally:
         os.umask(previous)
     for path in (tmp_path / "b.yaml", tmp_path / "o.json", tmp_path / "w.txt", tmp_path / "tree" / "b.txt"):
@@ -346,3 +346,96 @@ def test_the_token_store_forgets_expired_tokens_and_stays_bounded() -> None:
 def test_the_mock_cli_takes_the_bounds(tmp_path: Path) -> None:
     code, _, err = rstar("mock", "--max-body", "0")
     one_line(code, err, "--max-body", "must be at least 1")
+
+
+# -- what -o may replace -----------------------------------------------------------------------------------
+
+
+def _null_device(path: Path) -> None:
+    """A character device like /dev/null at path: a test's own, so that a regression replaces only it."""
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_publish_refuses_a_folder_holding_what_it_did_not_write(tmp_path: Path, run_cli: Any) -> None:
+    out = tmp_path / "out"
+    (out / "mine").mkdir(parents=True)
+    (out / "notes.txt").write_text("not generated\n", encoding="utf-8")
+    (out / "mine" / "keep.yaml").write_text("a: 1\n", encoding="utf-8")
+    before = _snapshot(out)
+    code, out_text, err = run_cli("publish", "-o", str(out))
+    one_line(code, err, "did not write", "notes.txt")
+    assert _snapshot(out) == before and out_text == ""
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left
+
+
+def test_publish_replaces_what_it_wrote_and_only_that(tmp_path: Path, run_cli: Any) -> None:
+    out = tmp_path / "out"
+    out.mkdir()  # empty: fine
+    assert run_cli("publish", "-o", str(out))[0] == 0
+    (out / "README.md").write_text("edited\n", encoding="utf-8")  # a file it wrote, changed: still its own
+    (out / "schemas" / "Client.schema.json").unlink()
+    (out / "__pycache__").mkdir()
+    code, _, err = run_cli("publish", "-o", str(out))
+    assert code == 0, err
+    assert run_cli("publish", "--check", "-o", str(out))[0] == 0
+    (out / "extra.yaml").write_text("a: 1\n", encoding="utf-8")  # then a file of the user's
+    code, _, err = run_cli("publish", "-o", str(out))
+    one_line(code, err, "extra.yaml")
+    assert (out / "extra.yaml").read_text(encoding="utf-8") == "a: 1\n"
+
+
+def test_generate_does_not_take_over_a_folder_publish_wrote(tmp_path: Path, run_cli: Any) -> None:
+    out = tmp_path / "out"
+    assert run_cli("publish", "-o", str(out))[0] == 0
+    before = _snapshot(out)
+    code, _, err = run_cli("generate", "-o", str(out))
+    one_line(code, err, "did not write")
+    assert _snapshot(out) == before
+
+
+@pytest.mark.parametrize("command", ["publish", "generate"])
+@pytest.mark.parametrize("kind", ["file", "device", "fifo", "symlink", "symlink-to-empty", "cwd", "parent", "home"])
+def test_an_output_folder_that_is_not_one_is_refused(
+    tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch, command: str, kind: str
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "mine.txt").write_text("mine\n", encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("HOME", str(empty))  # an empty home must survive too
+    # A device of the test's own (never /dev/null: run as root, a regression would replace the real one);
+    # `/` is refused as a parent of the working folder, like ".." here.
+    if kind == "device":
+        _null_device(work / "dev")
+    if kind == "fifo":
+        os.mkfifo(work / "fifo")
+    target = {
+        "file": str(work / "mine.txt"),
+        "device": str(work / "dev"),
+        "fifo": str(work / "fifo"),
+        "symlink": str(tmp_path / "link"),
+        "symlink-to-empty": str(tmp_path / "link"),
+        "cwd": ".",
+        "parent": "..",
+        "home": str(empty),
+    }[kind]
+    (tmp_path / "link").symlink_to(empty if kind == "symlink-to-empty" else work)
+    args = ["--spec", str(SPEC_DIR / "openapi.yaml"), "--overlays", str(ROOT / "overlays")]
+    if command == "generate":
+        args += [command, "--templates", str(ROOT / "templates")]
+    else:
+        args += [command]
+    before = (_snapshot(work), sorted(p.name for p in tmp_path.iterdir()))
+    code, _, err = run_cli(*args, "-o", target, cwd=work if kind != "parent" else empty)
+    one_line(code, err, "refusing")
+    assert (_snapshot(work), sorted(p.name for p in tmp_path.iterdir())) == before
+    assert (tmp_path / "link").is_symlink() and list(empty.iterdir()) == []
+    assert kind != "device" or (work / "dev").is_char_device()
+    assert kind != "fifo" or (work / "fifo").is_fifo()

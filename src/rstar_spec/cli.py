@@ -17,6 +17,7 @@ from typing import NoReturn
 from . import __version__
 from .core.errors import Location, RstarError, display_path
 from .core.limits import HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS
+from .core.outputs import check_output_folder
 from .core.yaml_io import dump_for, load_yaml, parse_yaml, write_atomic
 from .oas.bundle import Bundle, bundle
 
@@ -222,8 +223,12 @@ def _bundle(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from .publish import render as publish
 
+    if not args.check:
+        check_output_folder(args.output)  # before any work: refused outputs are refused at once
     publication = publish.render(args.spec, args.overlays_dir)
     publish.carry_releases(publication, args.output)  # earlier releases stay as they were published
+    if not args.check:
+        publish.write(publication, args.output)  # first: a refused folder is one line
     for loss in publication.losses:
         print(f"publish: 3.0.3 rendering: {loss}", file=sys.stderr)
     if args.check:
@@ -236,7 +241,6 @@ def _publish(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         return 1 if stale else 0
-    publish.write(publication, args.output)
     print(f"publish: wrote {len(publication.files)} files to {display_path(args.output)}/", file=sys.stderr)
     return 0
 
@@ -261,6 +265,8 @@ def _generate(args: argparse.Namespace) -> int:
     from .python_client import generate
 
     started = time.perf_counter()
+    if not args.check:
+        check_output_folder(args.output)
     files = generate.generate(args.spec, args.overlays_dir, args.templates)
     if args.check:
         stale = generate.check(files, args.output)

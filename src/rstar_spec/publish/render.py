@@ -297,7 +297,7 @@ def _encoded(publication: Publication) -> dict[str, bytes]:
 
 def write(publication: Publication, output: Path) -> None:
     """Replace the output folder as a whole: a failed run leaves the previous one."""
-    replace_tree(_encoded(publication), output)
+    replace_tree(_encoded(publication), output, by="publish")
 
 
 def check(publication: Publication, output: Path) -> list[str]:

@@ -138,7 +138,7 @@ def runtime_files() -> dict[str, bytes]:
 
 
 def write(files: dict[str, bytes], output: Path) -> None:
-    replace_tree(files, output)
+    replace_tree(files, output, by="generate")
 
 
 def check(files: dict[str, bytes], output: Path) -> list[str]:
