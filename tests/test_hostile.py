@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from conftest import ROOT, SPEC_DIR
+from rstar_spec.core.errors import display_path
 from rstar_spec.core.limits import MAX_DEPTH, MAX_INT_DIGITS
 from rstar_spec.core.outputs import replace_tree
 from rstar_spec.core.yaml_io import write_atomic
@@ -439,3 +440,60 @@ def test_an_output_folder_that_is_not_one_is_refused(
     assert (tmp_path / "link").is_symlink() and list(empty.iterdir()) == []
     assert kind != "device" or (work / "dev").is_char_device()
     assert kind != "fifo" or (work / "fifo").is_fifo()
+
+
+def _file_output_commands(tmp_path: Path) -> dict[str, list[str]]:
+    overlay = tmp_path / "o.yaml"
+    overlay.write_text(
+        "overlay: 1.1.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: {x-a: 1}\n"
+    )
+    document = tmp_path / "doc.yaml"
+    document.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    return {"bundle": ["bundle"], "overlay": ["overlay", "apply", str(document), str(overlay)]}
+
+
+@pytest.mark.parametrize("command", ["bundle", "overlay"])
+def test_o_through_a_link_writes_the_file_it_points_to(tmp_path: Path, run_cli: Any, command: str) -> None:
+    args = _file_output_commands(tmp_path)[command]
+    target = tmp_path / "real.yaml"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    code, _, err = run_cli(*args, "-o", str(link))
+    assert code == 0, err
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text(encoding="utf-8").startswith("openapi: 3.1")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640  # the user's file keeps its mode
+
+
+@pytest.mark.parametrize("command", ["bundle", "overlay"])
+@pytest.mark.parametrize("kind", ["fifo", "device", "directory", "procfs", "missing-parent", "dangling-link"])
+def test_o_onto_what_is_not_a_regular_file_is_refused(tmp_path: Path, run_cli: Any, command: str, kind: str) -> None:
+    args = _file_output_commands(tmp_path)[command]
+    work = tmp_path / "work"
+    work.mkdir()
+    target = {
+        "fifo": work / "fifo",
+        "device": work / "dev",
+        "directory": work,
+        "procfs": Path(f"/proc/{os.getpid()}/comm"),
+        "missing-parent": work / "no" / "such" / "out.yaml",
+        "dangling-link": work / "link.yaml",
+    }[kind]
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "device":
+        _null_device(target)
+    elif kind == "dangling-link":
+        target.symlink_to(work / "nothing.yaml")
+    comm = Path(f"/proc/{os.getpid()}/comm").read_text(encoding="utf-8")
+    before = sorted(p.name for p in work.iterdir())
+    code, out, err = run_cli(*args, "-o", str(target))
+    one_line(code, err, display_path(target))
+    assert out == "" and sorted(p.name for p in work.iterdir()) == before
+    assert not (work / "no").exists()
+    assert kind != "fifo" or target.is_fifo()
+    assert kind != "device" or target.is_char_device()
+    assert kind != "dangling-link" or target.is_symlink()
+    assert Path(f"/proc/{os.getpid()}/comm").read_text(encoding="utf-8") == comm

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ from yaml.constructor import SafeConstructor
 
 from ._native import NOT_NATIVE, native_data
 from ._yaml_emit import emit_yaml
-from .errors import Location, SpecLoadError
+from .errors import Location, SpecLoadError, UsageError, display_path
 from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
 from .outputs import umask
 from .pointer import Pointer
@@ -229,15 +230,54 @@ def dump_for(path: Path | None, data: Any) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write all or nothing: a temporary file beside the target, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write all or nothing: a temporary file beside the target, then a rename. The target is a regular file
+    or absent, in a folder that exists; a symbolic link to a regular file is written through (the link stays,
+    its file gets the text). Anything else (a folder, a device, a FIFO, a dangling link, a missing folder) is
+    refused with a UsageError naming the path, untouched."""
+    target = _output_file(path)
     try:
-        # mkstemp makes 0600; the file is the user's, as any tool would write it under the umask
-        os.fchmod(fd, 0o666 & ~umask())
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~umask()
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write {display_path(path)}: {exc.strerror}") from None
+    try:
+        os.fchmod(fd, mode)  # mkstemp makes 0600: a new file is as any tool makes it, an old one keeps its mode
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {display_path(path)}: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _output_file(path: Path) -> Path:
+    """The regular file (or absent name) that writing path replaces, or a UsageError saying why not."""
+    where = display_path(path)
+    try:
+        link = os.lstat(path)
+    except FileNotFoundError:
+        link = None
+    except OSError as exc:
+        raise UsageError(f"cannot write {where}: {exc.strerror}") from None
+    target = path
+    if link is not None and stat.S_ISLNK(link.st_mode):
+        target = Path(os.path.realpath(path))
+        if not target.exists():
+            raise UsageError(f"refusing to write {where}: a symbolic link to nothing ({display_path(target)})")
+    try:
+        mode: int | None = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise UsageError(f"cannot write {where}: {exc.strerror}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "a device, pipe or socket"
+        raise UsageError(f"refusing to write {where}: it is {what}, not a regular file")
+    if not target.parent.is_dir():
+        raise UsageError(f"refusing to write {where}: folder {display_path(target.parent)} does not exist")
+    if target.resolve().is_relative_to("/proc") or target.resolve().is_relative_to("/sys"):
+        raise UsageError(f"refusing to write {where}: a file of the kernel, not a regular file")
+    return target
