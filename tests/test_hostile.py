@@ -7,6 +7,8 @@ without bound fails the test instead of the machine; slow floods are in tests/st
 from __future__ import annotations
 
 import contextlib
+import copy
+import json
 import os
 import resource
 import shutil
@@ -24,10 +26,11 @@ import pytest
 
 from conftest import ROOT, SPEC_DIR
 from rstar_spec.core.errors import display_path
-from rstar_spec.core.limits import MAX_DEPTH, MAX_INT_DIGITS
+from rstar_spec.core.limits import MAX_DEPTH, MAX_INPUT_BYTES, MAX_INT_DIGITS
 from rstar_spec.core.outputs import replace_tree
-from rstar_spec.core.yaml_io import write_atomic
+from rstar_spec.core.yaml_io import dump_json, write_atomic
 from rstar_spec.mock import Credentials, MockSettings, running_mock
+from rstar_spec.oas.bundle import bundle
 from rstar_spec.overlay.pipeline import build_target
 
 RSTAR = [sys.executable, "-m", "rstar_spec"]
@@ -497,3 +500,102 @@ def test_o_onto_what_is_not_a_regular_file_is_refused(tmp_path: Path, run_cli: A
     assert kind != "device" or target.is_char_device()
     assert kind != "dangling-link" or target.is_symlink()
     assert Path(f"/proc/{os.getpid()}/comm").read_text(encoding="utf-8") == comm
+
+
+# -- shapes the structural check refuses first (issue 22, item 13) ---------------------------------------
+
+BUNDLED = json.loads(dump_json(bundle(SPEC_DIR / "openapi.yaml").data))
+ALL_COMMANDS = [
+    ["bundle"], ["bundle", "--target", "mock"], ["validate"], ["lint"], ["diff", "{original}", "{spec}"],
+    ["diff", "{spec}", "{original}"], ["overlay", "apply", "{spec}", str(ROOT / "overlays" / "publish.yaml")],
+    ["publish", "-o", "{out}"],
+]  # fmt: skip
+
+
+def _mutated(tmp_path: Path, *edits: tuple[tuple[str, ...], Any]) -> Path:
+    """The project's spec as one JSON file with value put at each pointer."""
+    data = copy.deepcopy(BUNDLED)
+    for pointer, value in edits:
+        parent = data
+        for part in pointer[:-1]:
+            parent = parent[int(part) if isinstance(parent, list) else part]
+        parent[int(pointer[-1]) if isinstance(parent, list) else pointer[-1]] = value
+    path = tmp_path / "spec" / "openapi.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(dump_json(data), encoding="utf-8")
+    return path
+
+
+def _command(command: list[str], spec: Path, tmp_path: Path) -> list[str]:
+    names = {"spec": str(spec), "original": str(SPEC_DIR / "openapi.yaml"), "out": str(tmp_path / "out")}
+    return ["--spec", str(spec), "--overlays", str(ROOT / "overlays"), *(p.format(**names) for p in command)]
+
+
+@pytest.mark.parametrize(
+    ("pointer", "value"),
+    [
+        (("tags", "0"), ["auth", "Issue tokens"]),  # a tag entry that is a list
+        (("paths", "/clients", "get", "responses"), [{"description": "x"}]),  # responses as a list
+    ],
+)
+def test_lint_reports_a_wrong_shape_as_a_structure_finding(
+    tmp_path: Path, run_cli: Any, pointer: tuple[str, ...], value: Any
+) -> None:
+    spec = _mutated(tmp_path, (pointer, value))
+    code, out, err = run_cli("--spec", str(spec), "lint")
+    assert code == 1 and "Traceback" not in err, err[-2000:]
+    assert "openapi-structure" in out and f"{spec.name}:" in out
+
+
+@pytest.mark.parametrize(
+    ("pointer", "value"),
+    [
+        (("paths", "/clients", "post", "responses", "201", "content"), "application/json"),
+        (("paths", "/clients", "post", "responses", "201", "content", "application/json"), ["schema"]),
+        (("paths", "/clients", "get", "responses"), [{"description": "x"}]),
+        (("paths", "/clients", "post", "responses", "201", "headers", "Location"), 5),
+        (("paths", "/clients", "post", "responses", "201", "headers"), ["Location"]),
+        (("components", "schemas", "ClientInput", "required"), ["first_name", 5]),
+        (("components", "schemas", "ClientInput", "required"), "first_name"),
+        (("paths", "/clients", "post", "requestBody", "required"), "yes"),
+        (("paths", "/clients", "get", "parameters"), {"offset": 1}),
+        (("tags", "0"), ["auth"]),
+    ],
+)
+def test_diff_refuses_a_wrong_shape_in_one_line(
+    tmp_path: Path, run_cli: Any, pointer: tuple[str, ...], value: Any
+) -> None:
+    spec = _mutated(tmp_path, (pointer, value))
+    for old, new in ((SPEC_DIR / "openapi.yaml", spec), (spec, SPEC_DIR / "openapi.yaml")):
+        code, _, err = run_cli("diff", str(old), str(new))
+        one_line(code, err, "not valid OpenAPI", spec.name)
+
+
+@pytest.mark.parametrize("ref", ["#/components/schemas/Client\x00", "x\x00.yaml#/Client", "\x00"])
+@pytest.mark.parametrize("command", ALL_COMMANDS, ids=lambda c: "-".join(c[:2]))
+def test_a_ref_holding_a_nul_byte_is_one_line_for_every_command(
+    tmp_path: Path, run_cli: Any, ref: str, command: list[str]
+) -> None:
+    spec = _mutated(tmp_path, (("paths", "/clients", "post", "requestBody"), {"$ref": ref}))
+    code, _, err = run_cli(*_command(command, spec, tmp_path))
+    assert "Traceback" not in err
+    if command[0] == "overlay":  # overlays read a document as data: its $refs are no business of theirs
+        assert code == 0, err
+    else:
+        one_line(code, err, "NUL")
+
+
+def test_a_spec_or_stdin_past_the_size_bound_is_refused_at_once(tmp_path: Path) -> None:
+    """The zero device never ends: the read stops at the bound (under the 1 GiB cap, an unbounded read dies)."""
+    code, _, err = rstar("--spec", "/dev/zero", "bundle")
+    one_line(code, err, "/dev/zero", f"more than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
+    overlay = tmp_path / "o.yaml"
+    overlay.write_text("overlay: 1.1.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: {}\n")
+    with open("/dev/zero", "rb") as zero:
+        result = subprocess.run([*RSTAR, "overlay", "apply", "-", str(overlay)], stdin=zero, capture_output=True,
+                                text=True, preexec_fn=_capped, timeout=120, check=False)  # fmt: skip
+    one_line(result.returncode, result.stderr, "<stdin>", "MiB")
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"a: " + b"x" * MAX_INPUT_BYTES + b"\n")
+    code, _, err = rstar("--spec", str(big), "validate")
+    one_line(code, err, "big.yaml", "MiB")

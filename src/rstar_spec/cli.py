@@ -18,7 +18,7 @@ from . import __version__
 from .core.errors import Location, RstarError, display_path
 from .core.limits import HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS
 from .core.outputs import check_output_folder
-from .core.yaml_io import dump_for, load_yaml, parse_yaml, write_atomic
+from .core.yaml_io import dump_for, load_stream, load_yaml, write_atomic
 from .oas.bundle import Bundle, bundle
 
 DEFAULT_SPEC = Path("spec/openapi.yaml")
@@ -370,7 +370,7 @@ def _overlay_apply(args: argparse.Namespace) -> int:
 
     overlays = [load_overlay(path) for path in args.overlays]  # all checked before anything is applied
     if str(args.document) == "-":
-        document = parse_yaml(sys.stdin.read(), Path("<stdin>")).data
+        document = load_stream(sys.stdin.buffer, Path("<stdin>")).data
     else:
         document = load_yaml(args.document).data
     _write(apply_overlays(document, overlays, strict=args.strict), args.output)

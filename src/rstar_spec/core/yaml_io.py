@@ -27,7 +27,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 import yaml
@@ -36,7 +36,7 @@ from yaml.constructor import SafeConstructor
 from ._native import NOT_NATIVE, native_data
 from ._yaml_emit import emit_yaml
 from .errors import Location, SpecLoadError, UsageError, display_path
-from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
+from .limits import MAX_DEPTH, MAX_INPUT_BYTES, MAX_INT_DIGITS, MAX_NODES
 from .outputs import umask
 from .pointer import Pointer
 
@@ -76,13 +76,31 @@ class YamlDoc:
 
 
 def load_yaml(path: Path) -> YamlDoc:
-    """Load one YAML (or JSON) file. Raises SpecLoadError with the place of the problem."""
+    """Load one YAML (or JSON) file of at most MAX_INPUT_BYTES. Raises SpecLoadError with the place of the problem."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_INPUT_BYTES + 1)  # a device or a FIFO may never end: read no further
     except FileNotFoundError:
         raise SpecLoadError("file not found", Location(path)) from None
     except OSError as exc:
         raise SpecLoadError(f"cannot read file: {exc.strerror}", Location(path)) from None
+    except ValueError:  # a path holding a NUL byte
+        raise SpecLoadError("cannot read file: its name holds a NUL byte", Location(path)) from None
+    return load_bytes(raw, path)
+
+
+def load_stream(stream: BinaryIO, path: Path) -> YamlDoc:
+    """Load YAML (or JSON) from an open stream (stdin) under the same bound as a file; path names it in errors."""
+    try:
+        raw = stream.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise SpecLoadError(f"cannot read: {exc.strerror}", Location(path)) from None
+    return load_bytes(raw, path)
+
+
+def load_bytes(raw: bytes, path: Path) -> YamlDoc:
+    if len(raw) > MAX_INPUT_BYTES:
+        raise SpecLoadError(f"more than {MAX_INPUT_BYTES // (1024 * 1024)} MiB: not read further", Location(path))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -18,6 +18,7 @@ from typing import Any
 from ..core.errors import Location
 from ..core.pointer import Pointer
 from ..oas.bundle import Bundle
+from ..oas.validate import require_structure
 from ..oas.walk import HTTP_METHODS, effective_parameters, effective_security, resolve
 
 _TEMPLATE = re.compile(r"\{[^{}]*\}")
@@ -422,7 +423,10 @@ def _enum(schema: dict[str, Any]) -> list[Any] | None:
 
 
 def diff(old: Bundle, new: Bundle) -> list[Change]:
-    """Every change from old to new, breaking ones first."""
+    """Every change from old to new, breaking ones first. Both must be valid OpenAPI (RstarError if not):
+    the comparison walks the shapes the structure check holds a document to."""
+    require_structure(old, "the old spec")
+    require_structure(new, "the new spec")
     return _Differ(old, new).run()
 
 

@@ -80,14 +80,16 @@ def _schema_object_validator(dialect: str) -> Any:
     return jsonschema_rs.validator_for({"$ref": dialect}, registry=_dialect_registry(), validate_formats=True)
 
 
-def check_structure(doc: Any, version: str = "3.1") -> list[Problem]:
-    """Every structural problem of the document (an OpenAPI `version` of "3.1" or "3.0")."""
+def check_structure(doc: Any, version: str = "3.1", *, semantic: bool = True) -> list[Problem]:
+    """Every structural problem of the document (an OpenAPI `version` of "3.1" or "3.0"); with semantic=False
+    only its shapes (the document and Schema Objects against their schemas), what a walk of it relies on."""
     if not isinstance(doc, dict):
         return [Problem((), "an OpenAPI document is a mapping")]
     problems = list(_document_problems(doc, version))
     if version == "3.1":
         problems += _schema_object_problems(doc)
-    problems += _semantic_problems(doc)
+    if semantic:
+        problems += _semantic_problems(doc)
     return sorted(set(problems), key=lambda p: (p.pointer, p.message))
 
 
