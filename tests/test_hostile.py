@@ -599,3 +599,25 @@ def test_a_spec_or_stdin_past_the_size_bound_is_refused_at_once(tmp_path: Path) 
     big.write_bytes(b"a: " + b"x" * MAX_INPUT_BYTES + b"\n")
     code, _, err = rstar("--spec", str(big), "validate")
     one_line(code, err, "big.yaml", "MiB")
+
+
+@pytest.mark.parametrize(
+    ("pointer", "value"),
+    [
+        (("tags", "0", "name"), ["auth"]),  # found by tests/test_fuzz_cli.py
+        (("paths", "/clients", "get", "operationId"), ["list_clients"]),
+        (("paths", "/clients/{client_id}", "get", "parameters", "0"), {"name": ["x"], "in": "path"}),
+        (("components", "schemas", "ClientInput", "required"), [["first_name"]]),
+    ],
+)
+@pytest.mark.parametrize("command", [["validate"], ["lint"], ["publish", "-o", "{out}"]], ids=lambda c: c[0])
+def test_a_name_of_the_wrong_type_is_a_finding_not_a_crash(
+    tmp_path: Path, run_cli: Any, pointer: tuple[str, ...], value: Any, command: list[str]
+) -> None:
+    spec = _mutated(tmp_path, (pointer, value))
+    code, out, err = run_cli(*_command(command, spec, tmp_path))
+    assert "Traceback" not in err
+    if command[0] == "publish":
+        one_line(code, err, "not valid OpenAPI")
+    else:
+        assert code == 1 and out, err

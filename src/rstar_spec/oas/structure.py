@@ -170,6 +170,8 @@ def _duplicate_tags(doc: dict[str, Any]) -> Iterator[Problem]:
     tags = doc.get("tags")
     for i, tag in enumerate(tags if isinstance(tags, list) else []):
         name = tag.get("name") if isinstance(tag, dict) else None
+        if not isinstance(name, str):  # not a name at all: the document schema says so
+            continue
         if name in seen:
             yield Problem(("tags", str(i), "name"), f"tag {name!r} is declared twice")
         seen.add(name)
@@ -190,6 +192,8 @@ def _parameter_list(doc: dict[str, Any], params: Any, pointer: Pointer) -> tuple
         if not isinstance(resolved, dict):
             continue
         key = (resolved.get("name"), resolved.get("in"))
+        if not all(isinstance(part, str) for part in key):  # the document schema says what is wrong
+            continue
         if key in seen:
             problems.append(Problem((*pointer, str(i)), f"parameter {key[0]!r} in {key[1]} is listed twice"))
         seen.add(key)
@@ -214,7 +218,7 @@ def _operation_problems(doc: dict[str, Any]) -> Iterator[Problem]:
                 continue
             op_pointer = (*item_pointer, method)
             op_id = op.get("operationId")
-            if op_id is not None:
+            if isinstance(op_id, str):
                 if op_id in operation_ids:
                     yield Problem(
                         (*op_pointer, "operationId"),
@@ -310,7 +314,7 @@ def _schema_value_problems(doc: dict[str, Any]) -> Iterator[Problem]:
             and isinstance(schema.get("required"), list)
         ):
             defined = _collected_properties(doc, schema)
-            missing = sorted(str(n) for n in schema["required"] if n not in defined)
+            missing = sorted(n for n in schema["required"] if isinstance(n, str) and n not in defined)
             if missing:
                 yield Problem(
                     (*pointer, "required"), f"required names properties no part of the schema defines: {missing}"

@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import RstarError
+from ..core.errors import RstarError, shorten
 from ..core.outputs import replace_tree, stale_files
 from ..core.pointer import Pointer, from_fragment, get, to_string
 from ..core.yaml_io import dump_json, dump_yaml
-from ..oas.validate import validate_structure
+from ..oas.validate import shape_problems, validate_structure
 from ..oas.walk import iter_operations, iter_refs
 from ..overlay.pipeline import build_targets
 from .downconvert import Loss, downconvert
@@ -126,6 +126,13 @@ def _check_valid(name: str, doc: dict[str, Any], version: str) -> None:
         raise PublishError(f"{name} is not valid OpenAPI at /{'/'.join(problems[0].pointer)}: {problems[0].message}")
 
 
+def _check_shapes(name: str, doc: dict[str, Any]) -> None:
+    problems = shape_problems(doc)
+    if problems:
+        where = to_string(problems[0].pointer) or "/"
+        raise PublishError(f"{name} is not valid OpenAPI at {where}: {shorten(problems[0].message)}")
+
+
 def _check_dereferenced(dereferenced: dict[str, Any], published: dict[str, Any]) -> None:
     left = next(iter_refs(dereferenced), None)
     if left is not None:
@@ -150,6 +157,8 @@ def render(root_file: Path, overlays_dir: Path) -> Publication:
     # One bundle for both targets. The hints come from the python-client target (a spec without that overlay
     # gets the defaults by method).
     targets = build_targets(root_file, ["publish", "python-client"], overlays_dir)
+    for name, target in targets.items():  # what follows walks the shapes OpenAPI holds a document to
+        _check_shapes(f"the {name} target", target)
     published = with_sdk_hints(targets["publish"], targets["python-client"])
     version = str(published.get("info", {}).get("version", ""))
     if not _VERSION.fullmatch(version):

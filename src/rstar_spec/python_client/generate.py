@@ -24,6 +24,8 @@ from pathlib import Path
 
 from ..core.errors import GenerateError, display_path, shorten
 from ..core.outputs import read_tree, replace_tree, stale_files
+from ..core.pointer import to_string
+from ..oas.validate import shape_problems
 from ..overlay.pipeline import build_target
 from ._generator_run import FACTS_REFUSED
 from .unasync import RUNTIME
@@ -81,6 +83,10 @@ def generate(root_file: Path, overlays_dir: Path, templates_dir: Path = DEFAULT_
     if not config.is_file():
         raise GenerateError(f"{display_path(config)}: the generator's config is missing")
     doc = build_target(root_file, TARGET, overlays_dir)
+    problems = shape_problems(doc)  # the facts walk the shapes OpenAPI holds a document to
+    if problems:
+        where = to_string(problems[0].pointer) or "/"
+        raise GenerateError(f"the {TARGET} target is not valid OpenAPI at {where}: {shorten(problems[0].message)}")
     with tempfile.TemporaryDirectory(prefix="rstar-generate-") as tmp:
         work = Path(tmp)
         staged = work / "templates"
