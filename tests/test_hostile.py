@@ -621,3 +621,21 @@ def test_a_name_of_the_wrong_type_is_a_finding_not_a_crash(
         one_line(code, err, "not valid OpenAPI")
     else:
         assert code == 1 and out, err
+
+
+@pytest.mark.parametrize(
+    ("pointer", "value"),
+    [
+        (("info",), ["Reception Star", "4.0.0"]),  # found by tests/test_fuzz_cli.py, as each below
+        (("components", "schemas", "Error", "properties"), 22740),
+        (("components", "responses", "NotFound", "content"), []),
+        (("paths", "/auth", "post", "responses", "401"), []),
+    ],
+)
+def test_publish_refuses_a_wrong_shape_in_one_line(
+    tmp_path: Path, run_cli: Any, pointer: tuple[str, ...], value: Any
+) -> None:
+    spec = _mutated(tmp_path, (pointer, value))
+    code, _, err = run_cli(*_command(["publish", "-o", "{out}"], spec, tmp_path))
+    one_line(code, err, "not valid OpenAPI")
+    assert not (tmp_path / "out").exists()
