@@ -99,7 +99,7 @@ def test_a_failed_publish_leaves_the_previous_output(spec_copy: SpecCopy, run_cl
     before = {str(p.relative_to(out)): p.read_text() for p in out.rglob("*") if p.is_file()}
     spec_copy.edit("paths/heart.yaml", "  operationId: get_heart\n", "  operationId: get_heart\n  deprecated: maybe\n")
     code, _, err = run_cli("--spec", str(spec_copy.root), "--overlays", str(OVERLAYS), "publish", "-o", str(out))
-    assert code == 2 and "is not valid OpenAPI at /paths//heart/get/deprecated" in err and len(err.splitlines()) == 1
+    assert code == 2 and "is not valid OpenAPI at /paths/~1heart/get/deprecated" in err and len(err.splitlines()) == 1
     assert {str(p.relative_to(out)): p.read_text() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left behind
 

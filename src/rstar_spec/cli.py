@@ -370,7 +370,7 @@ def _overlay_apply(args: argparse.Namespace) -> int:
 
     overlays = [load_overlay(path) for path in args.overlays]  # all checked before anything is applied
     if str(args.document) == "-":
-        document = load_stream(sys.stdin.buffer, Path("<stdin>")).data
+        document = load_stream(getattr(sys.stdin, "buffer", sys.stdin), Path("<stdin>")).data
     else:
         document = load_yaml(args.document).data
     _write(apply_overlays(document, overlays, strict=args.strict), args.output)

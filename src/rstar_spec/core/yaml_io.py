@@ -27,7 +27,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 import orjson
 import yaml
@@ -89,12 +89,16 @@ def load_yaml(path: Path) -> YamlDoc:
     return load_bytes(raw, path)
 
 
-def load_stream(stream: BinaryIO, path: Path) -> YamlDoc:
+def load_stream(stream: BinaryIO | TextIO, path: Path) -> YamlDoc:
     """Load YAML (or JSON) from an open stream (stdin) under the same bound as a file; path names it in errors."""
     try:
         raw = stream.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise SpecLoadError(f"cannot read: {exc.strerror}", Location(path)) from None
+    except UnicodeDecodeError:  # a text stream that is not UTF-8
+        raise SpecLoadError("not UTF-8", Location(path)) from None
+    if isinstance(raw, str):  # a text stream (stdin replaced in-process): bounded in characters, then in bytes
+        raw = raw.encode("utf-8", "surrogateescape")
     return load_bytes(raw, path)
 
 
