@@ -218,3 +218,11 @@ def lock(session: nox.Session) -> None:
         CONSTRAINTS,
         external=True,
     )
+
+
+@nox.session(python=PYTHON)
+def oracle(session: nox.Session) -> None:
+    """The traffic checker against openapi-core 0.23 on the same exchanges (an environment of its own:
+    openapi-core needs openapi-spec-validator < 0.9, the test extra pins 0.9.0)."""
+    session.install("-r", "requirements/oracle.txt")
+    session.run("pytest", "-n", "0", "tests/test_traffic_oracle.py", *session.posargs)

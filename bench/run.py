@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import client_entry
 import mock_entry
 import overlay_entry
+import proxy_entry
 import publish_entry
 from synth import write_synthetic_spec
 
@@ -79,7 +80,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: the project spec and 50 operations, once")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=("spec", "overlay", "publish", "mock", "client"), help="run one entry")
+    parser.add_argument(
+        "--only", choices=("spec", "overlay", "publish", "mock", "client", "proxy"), help="run one entry"
+    )
     args = parser.parse_args()
     sections: list[str] = []
     if args.only in (None, "spec"):
@@ -90,6 +93,16 @@ def main() -> int:
     if args.only in (None, "mock"):
         lines, verdicts = mock_entry.run(args.quick)
         sections += ["## Mock server and contract suite", "", *lines, "", *verdicts, ""]
+    if args.only in (None, "proxy"):
+        lines, verdicts = proxy_entry.run(args.quick)
+        sections += [
+            "## Traffic: the checking proxy beside Prism's, traffic check beside redocly drift",
+            "",
+            *lines,
+            "",
+            *verdicts,
+            "",
+        ]
     if args.only in (None, "client"):
         lines, verdicts = client_entry.run(measure, args.quick)
         sections += ["## Generated Python client", "", *lines, *verdicts, ""]

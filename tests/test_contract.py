@@ -18,13 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT, SPEC_DIR, RunCli
+from conftest import ROOT, SPEC_DIR, RunCli, target_doc
 from rstar_spec.contract import ContractOptions, run_contract, run_schemathesis
 from rstar_spec.contract._guard import Ledger
 from rstar_spec.mock import BREAKAGES, Credentials, MockSettings, running_mock
-from rstar_spec.overlay.pipeline import build_target
 
-DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
 SECRETS = (CREDS.api_key, CREDS.readonly_api_key, CREDS.password, "rs_tok_", "rs_ref_")
 
@@ -84,10 +82,10 @@ def test_broken_variant_is_caught(breakage: str, suite_env: dict[str, str], capf
     caught_by, operations = CAUGHT_BY[breakage]
     narrowed = [arg for op in operations for arg in ("--include-operation-id", op)]
     options = ContractOptions(max_examples=10, max_failures=1, seed=1, extra=narrowed)
-    with running_mock(DOC, settings) as base_url:
-        code = run_schemathesis(DOC, base_url, options, suite_env)
+    with running_mock(target_doc("mock"), settings) as base_url:
+        code = run_schemathesis(target_doc("mock"), base_url, options, suite_env)
     out, _ = capfd.readouterr()
-    assert code != 0, f"{breakage} ({BREAKAGES[breakage]}) was not caught"
+    assert code != 0, f"{breakage} ({BREAKAGES[breakage].description}) was not caught"
     assert caught_by in out, out[-3000:]
     assert f"Selected: {len(operations)}/" in out  # narrowed as said
 
@@ -122,7 +120,9 @@ def test_a_full_run_with_base_url_leaves_every_client_as_it_was(
 ) -> None:
     """All phases against a seeded account: every seeded client byte for byte the same, the count back to the
     seed's, and yet every kind of write was exercised on the run's own clients."""
-    with running_mock(DOC, MockSettings(credentials=CREDS, profile=profile, validate_responses=True)) as base_url:
+    with running_mock(
+        target_doc("mock"), MockSettings(credentials=CREDS, profile=profile, validate_responses=True)
+    ) as base_url:
         before = snapshot(base_url)
         options = ContractOptions(base_url=base_url, max_examples=10, seed=7)
         code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", options)
@@ -152,7 +152,7 @@ WRITE_CHECKS = {
 def test_a_guarded_run_keeps_the_power_of_the_write_checks(
     breakage: str, suite_env: dict[str, str], capfd: pytest.CaptureFixture[str]
 ) -> None:
-    with running_mock(DOC, MockSettings(credentials=CREDS, breakage=breakage)) as base_url:
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS, breakage=breakage)) as base_url:
         before = snapshot(base_url)
         caught_by, operations = WRITE_CHECKS[breakage]
         narrowed = [arg for op in operations for arg in ("--include-operation-id", op)]
@@ -172,7 +172,7 @@ def test_read_only_sends_nothing_but_reads_and_the_token(
     suite_env: dict[str, str], capfd: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     ledger = tmp_path / "ledger.jsonl"
-    with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS)) as base_url:
         before = snapshot(base_url)
         options = ContractOptions(base_url=base_url, max_examples=5, read_only=True, ledger=ledger)
         code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", options)
@@ -189,7 +189,7 @@ def test_an_interrupted_run_deletes_what_it_created(suite_env: dict[str, str], t
     """Stopped half-way, by Ctrl-C (SIGINT to the process group, as a terminal sends it) or by SIGTERM to
     rstar-spec alone (a cancelled CI job): the clients it created are deleted, exit 130."""
     ledger = tmp_path / "ledger.jsonl"
-    with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS)) as base_url:
         before = snapshot(base_url)
         run = subprocess.Popen(
             [sys.executable, "-m", "rstar_spec.cli", "contract", "--base-url", base_url, "--ledger", str(ledger),
@@ -245,7 +245,7 @@ def test_a_run_that_cannot_start_is_one_line_and_exit_2(
     monkeypatch.setenv("RSTAR_API_KEY", key)
     old_ledger = tmp_path / "earlier.jsonl"
     old_ledger.write_text('{"collection": "/clients", "event": "created", "id": "3"}\n', encoding="utf-8")
-    with running_mock(DOC, MockSettings(credentials=CREDS)) as base_url:
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS)) as base_url:
         before = snapshot(base_url)
         args = [a.replace("{mock}", base_url).replace("{old_ledger}", str(old_ledger)) for a in args]
         code, out, err = run_cli("contract", *args)

@@ -17,13 +17,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from conftest import SPEC_DIR
-from rstar_spec import bundle
+from conftest import project_doc
 from rstar_spec.contract._guard import Guard, Ledger, Routes, absent_shaped, shape_value, write_operations
 from rstar_spec.contract._proxy import running_proxy
 from rstar_spec.core.serve import in_background
 
-DOC = bundle(SPEC_DIR / "openapi.yaml").data
 ABSENT = "9007199254740123"
 OWNED = "51"
 
@@ -32,11 +30,11 @@ OWNED = "51"
 def guard(tmp_path: Path) -> Guard:
     ledger = Ledger(tmp_path / "ledger.jsonl")
     ledger.write("created", "/clients", OWNED)
-    return Guard(Routes.from_doc(DOC, "/api/v3"), ledger, ABSENT)
+    return Guard(Routes.from_doc(project_doc(), "/api/v3"), ledger, ABSENT)
 
 
 def test_routes_come_from_the_spec() -> None:
-    routes = Routes.from_doc(DOC, "/api/v3")
+    routes = Routes.from_doc(project_doc(), "/api/v3")
     assert routes.creating == {"/clients"} and routes.other_posts == {"/auth"}
     assert [(collection, template) for _, collection, template in routes.items] == [
         ("/clients", "/clients/{client_id}")
@@ -96,7 +94,7 @@ def test_read_only_refuses_every_write_but_the_token(guard: Guard) -> None:
 
 
 def test_read_only_leaves_out_every_write_operation_but_the_token() -> None:
-    assert sorted(write_operations(DOC, Routes.from_doc(DOC, "/api/v3"))) == [
+    assert sorted(write_operations(project_doc(), Routes.from_doc(project_doc(), "/api/v3"))) == [
         "create_client",
         "delete_client",
         "replace_client",
@@ -144,7 +142,7 @@ def test_shaping_keeps_a_value_s_shape_without_naming_a_client(
 def test_every_shaped_value_passes_the_guard_and_names_no_client_but_the_run_s(value: object) -> None:
     shaped = shape_value(value, [OWNED], ABSENT, prefer_owned=True)
     assert shaped == OWNED or absent_shaped(shaped, ABSENT)
-    routes = Routes.from_doc(DOC, "/api/v3")
+    routes = Routes.from_doc(project_doc(), "/api/v3")
     item = routes.item("/api/v3/clients/" + quote(shaped, safe=""))
     assert item == ("/clients", shaped)
     digits = "".join(c if c.isdigit() else " " for c in shaped).split()

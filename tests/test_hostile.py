@@ -1,6 +1,6 @@
 """Hostile input: each probe that once broke a promise (a traceback, a 500, memory without bound, a file
 read from outside spec/), now one line and exit 2 for the tools, a 4xx for the mock. The limits are in
-src/rstar_spec/_limits.py. Processes that could blow up run with an address-space limit, so memory
+src/rstar_spec/core/limits.py. Processes that could blow up run with an address-space limit, so memory
 without bound fails the test instead of the machine; slow floods are in tests/stress (nox -s stress).
 """
 
@@ -24,18 +24,16 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import ROOT, SPEC_DIR
+from conftest import ROOT, SPEC_DIR, target_doc
 from rstar_spec.core.errors import display_path
 from rstar_spec.core.limits import MAX_DEPTH, MAX_INPUT_BYTES, MAX_INT_DIGITS
 from rstar_spec.core.outputs import replace_tree
 from rstar_spec.core.yaml_io import dump_json, write_atomic
 from rstar_spec.mock import Credentials, MockSettings, running_mock
 from rstar_spec.oas.bundle import bundle
-from rstar_spec.overlay.pipeline import build_target
 
 RSTAR = [sys.executable, "-m", "rstar_spec"]
 MEMORY_CAP = 1024 * 1024 * 1024  # 1 GiB of address space: the probes that once took 4 GB die against it
-DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
 
 
@@ -199,7 +197,7 @@ def test_a_jsonpath_too_long_or_too_deep_to_parse_is_one_line(tmp_path: Path, se
 
 @pytest.fixture(scope="module")
 def mock() -> Iterator[str]:
-    with running_mock(DOC, MockSettings(credentials=CREDS, validate_responses=True), header_timeout=1.0,
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS, validate_responses=True), header_timeout=1.0,
                       max_connections=20) as base_url:  # fmt: skip
         yield base_url
 

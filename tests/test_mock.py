@@ -10,17 +10,17 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from conftest import ROOT, SPEC_DIR, RunCli
+from conftest import RunCli, target_doc
 from rstar_spec.mock import Credentials, MockApp, MockSettings, create_app
-from rstar_spec.overlay.pipeline import build_target
 
-DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
 API = "/api/v3"
 
 
 def client(**settings: Any) -> TestClient:
-    return TestClient(create_app(DOC, MockSettings(credentials=CREDS, validate_responses=True, **settings)))
+    return TestClient(
+        create_app(target_doc("mock"), MockSettings(credentials=CREDS, validate_responses=True, **settings))
+    )
 
 
 def login(api: TestClient, key: str = CREDS.api_key) -> dict[str, str]:
@@ -181,6 +181,15 @@ def test_unknown_paths_ids_and_methods(api: TestClient) -> None:
         )
 
 
+def test_routing_decodes_a_path_value_once_and_keeps_to_the_base_path(api: TestClient) -> None:
+    headers = login(api)
+    assert api.get(f"{API}/clients/%31", headers=headers).json()["id"] == 1
+    assert api.get(f"{API}/clients/%2531", headers=headers).json()["errors"][0]["field"] == "client_id"
+    assert api.get("/clients/1", headers=headers).json()["code"] == "not_found"
+    slashed = api.get(f"{API}/clients/", headers=headers, follow_redirects=False)  # no undocumented 307 (issue 22)
+    assert (slashed.status_code, slashed.json()["code"], "location" in slashed.headers) == (404, "not_found", False)
+
+
 def test_rate_limit_and_fail_every() -> None:
     api = client(rate_limit=3)
     headers = login(api)
@@ -207,9 +216,9 @@ def test_concurrent_creates_get_distinct_ids() -> None:
 
 
 def test_response_validation_reports_a_wrong_answer() -> None:
-    mock = MockApp(DOC, MockSettings(credentials=CREDS))
+    mock = MockApp(target_doc("mock"), MockSettings(credentials=CREDS))
     operation = type("Op", (), {})()
-    operation.op = DOC["paths"]["/clients/{client_id}"]["get"]
+    operation.op = target_doc("mock")["paths"]["/clients/{client_id}"]["get"]
     operation.pointer = ("paths", "/clients/{client_id}", "get")
     operation.op_id = "get_client"
     ok = {
@@ -301,11 +310,20 @@ def test_two_authorization_headers_are_a_400(api: TestClient) -> None:
         assert answer.status_code == 400 and answer.json()["code"] == "bad_request", answer.text
 
 
-@pytest.mark.parametrize("path", ["/clients/1/", "/clients/1%2f", "/clients/1%2F", "/clients/", "/heart/"])
-def test_a_trailing_slash_is_a_404_not_a_redirect(api: TestClient, path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("/clients/1/", "not_found"),
+        ("/clients/", "not_found"),
+        ("/heart/", "not_found"),
+        ("/clients/1%2f", "bad_request"),  # one path segment whose value is "1/": not an integer
+        ("/clients/1%2F", "bad_request"),
+    ],
+)
+def test_a_trailing_slash_is_a_documented_error_not_a_redirect(api: TestClient, path: str, code: str) -> None:
     answer = api.get(f"{API}{path}", headers=login(api), follow_redirects=False)
-    assert answer.status_code == 404 and answer.json()["code"] == "not_found", answer.text
-    assert "location" not in answer.headers
+    assert answer.status_code == {"not_found": 404, "bad_request": 400}[code], answer.text
+    assert answer.json()["code"] == code and "location" not in answer.headers
 
 
 @pytest.mark.parametrize("charset", ["utf-16", "latin-1", "UTF-32", "nonsense"])
@@ -321,7 +339,7 @@ def test_a_body_declared_in_another_charset_is_a_400(api: TestClient, charset: s
 
 def test_a_client_that_disconnects_mid_body_raises_nothing_out_of_the_app() -> None:
     """What uvicorn logs as "Exception in ASGI application" is an exception out of the app: there must be none."""
-    app = create_app(DOC, MockSettings(credentials=CREDS))
+    app = create_app(target_doc("mock"), MockSettings(credentials=CREDS))
     messages = iter([
         {"type": "http.request", "body": b'{"grant_', "more_body": True},
         {"type": "http.disconnect"},

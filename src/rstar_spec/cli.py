@@ -145,6 +145,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "--profile", choices=("reference", "liberal"), default="reference",
         help="reference: our decisions; liberal: only what the contract page promises, every freedom taken",
     )  # fmt: skip
+    cmd.add_argument(
+        "--record", type=Path, metavar="FILE", help="write every exchange to this HAR file, secrets redacted"
+    )
     cmd.set_defaults(run=_mock)
 
     cmd = commands.add_parser(
@@ -195,7 +198,91 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd = overlay_commands.add_parser("lint", help="check overlays: schema-valid, and every action selects something")
     cmd.add_argument("overlays", type=Path, nargs="*", metavar="OVERLAY", help="default: every overlay in --overlays")
     cmd.set_defaults(run=_overlay_lint)
+    _add_traffic_commands(commands)
     return parser
+
+
+PUBLISHED_SPEC = Path("generated/openapi/reception-star.openapi.yaml")
+
+
+def _add_traffic_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`traffic check|rules` and `proxy`: recorded and passing traffic checked against the spec."""
+    spec_help = "the spec to check against: a split spec's root or any OpenAPI file (default: --spec if given, else the published 3.1 file)"
+    traffic = commands.add_parser("traffic", help="check recorded traffic (HAR 1.2) against the spec")
+    traffic_commands = traffic.add_subparsers(dest="traffic_command", required=True, metavar="COMMAND",
+                                              parser_class=_Parser)  # fmt: skip
+    cmd = traffic_commands.add_parser("check", help="findings as FILE#N METHOD PATH STATUS rule-id: message")
+    cmd.add_argument(
+        "files", type=Path, nargs="+", metavar="FILE", help="HAR files (browsers, mitmproxy, schemathesis, ours)"
+    )
+    cmd.add_argument("--spec", dest="traffic_spec", type=Path, metavar="FILE", help=spec_help)
+    cmd.add_argument(
+        "--base-url", help="check only entries under this origin and path (default: the spec's server path on any host)"
+    )
+    cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
+    cmd.add_argument("--rule", action="append", metavar="ID", help="run only this rule (repeatable)")
+    cmd.add_argument("--window", type=_positive_seconds, default=5.0, metavar="SECONDS",
+                     help="two exchanges closer than this leave no room for another writer (default: %(default)s)")  # fmt: skip
+    cmd.set_defaults(run=_traffic_check)
+    cmd = traffic_commands.add_parser("rules", help="list the traffic rules with their reasons")
+    cmd.set_defaults(run=_traffic_rules)
+
+    cmd = commands.add_parser("proxy", help="forward to a server on loopback, checking each exchange as it passes")
+    cmd.add_argument("--upstream", required=True, metavar="URL", help="the server's origin, e.g. http://127.0.0.1:9000")
+    cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    cmd.add_argument("--port", type=int, default=8081, help="port (default: %(default)s; 0 picks a free one)")
+    cmd.add_argument(
+        "--record", type=Path, metavar="FILE", help="write every exchange to this HAR file, secrets redacted"
+    )
+    cmd.add_argument("--spec", dest="traffic_spec", type=Path, metavar="FILE", help=spec_help)
+    cmd.add_argument("--window", type=_positive_seconds, default=5.0, metavar="SECONDS",
+                     help="as for `traffic check` (default: %(default)s)")  # fmt: skip
+    cmd.set_defaults(run=_proxy)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of seconds")
+    return value
+
+
+def _traffic_spec(args: argparse.Namespace) -> dict[str, object]:
+    path = args.traffic_spec or (args.spec if args.spec != DEFAULT_SPEC else PUBLISHED_SPEC)
+    return bundle(path).data
+
+
+def _traffic_check(args: argparse.Namespace) -> int:
+    from .traffic import Checker, Spec, check_recordings, render
+
+    checker = Checker(Spec.of(_traffic_spec(args)), args.base_url, args.window, args.rule)
+    findings, counts = check_recordings(checker, args.files)
+    output = render(findings, counts, args.format)
+    if output:
+        print(output)
+    print(counts.line(), file=sys.stderr)
+    return 1 if counts.findings else 0
+
+
+def _traffic_rules(args: argparse.Namespace) -> int:
+    from .traffic import RULES
+
+    width = max(map(len, RULES))
+    for rule_id, rule in RULES.items():
+        print(f"{rule_id:<{width}}  {rule.kind:<6}  {rule.reason}")
+    return 0
+
+
+def _proxy(args: argparse.Namespace) -> int:
+    from .traffic import Checker, Spec
+    from .traffic.proxy import serve_proxy
+
+    checker = Checker(Spec.of(_traffic_spec(args)), window=args.window)
+    serve_proxy(checker, args.upstream, args.host, args.port, args.record)
+    return 0
 
 
 def _load(args: argparse.Namespace) -> Bundle:
@@ -345,8 +432,20 @@ def _mock(args: argparse.Namespace) -> int:
         token_ttl=args.token_ttl, rate_limit=args.rate_limit, fail_every=args.fail_every,
         validate_responses=args.validate_responses, seed=args.seed, profile=args.profile, max_body=args.max_body,
     )  # fmt: skip
-    serve(build_target(args.spec, "mock", args.overlays_dir), settings, args.host, args.port, args.access_log,
-          header_timeout=args.header_timeout, max_connections=args.max_connections)  # fmt: skip
+    doc = build_target(args.spec, "mock", args.overlays_dir)
+    recorder = None
+    if args.record is not None:
+        from .traffic import HarRecorder
+        from .traffic.recording import RecordingMiddleware
+
+        recorder = HarRecorder(args.record, __version__)
+    try:
+        serve(doc, settings, args.host, args.port, args.access_log, header_timeout=args.header_timeout,
+              max_connections=args.max_connections,
+              wrap=(lambda app: RecordingMiddleware(app, recorder.record)) if recorder is not None else None)  # fmt: skip
+    finally:
+        if recorder is not None:
+            recorder.close()
     return 0
 
 

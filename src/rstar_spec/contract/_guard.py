@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from ..oas.walk import HTTP_METHODS
+from ..oas.view import DocumentView
+from ..oas.walk import iter_operations
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})  # RFC 9110 9.2.1
 GUARD_HEADER = "X-Rstar-Guard"
@@ -53,20 +54,18 @@ class Routes:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any], base_path: str) -> Routes:
-        creating: set[str] = set()
-        other_posts: set[str] = set()
-        templates: list[str] = []
-        for path, item in (doc.get("paths") or {}).items():
-            post = item.get("post") if isinstance(item, dict) else None
-            if isinstance(post, dict):
-                (creating if "201" in (post.get("responses") or {}) else other_posts).add(path)
-            if "{" in path:
-                templates.append(path)
+        """From the document's view: a POST creates when it documents 201; an item path is a template
+        whose one template is its last segment (/clients/{client_id} in /clients)."""
+        view = DocumentView.of(doc)
+        posts = [op for op in view.operations if op.method == "post"]
+        creating = {op.template for op in posts if "201" in op.responses}
+        other_posts = {op.template for op in posts} - creating
         items = []
-        for template in templates:
-            parent, _, last = template.rpartition("/")
-            if re.fullmatch(r"\{[^{}/]+\}", last) and "{" not in parent:
-                items.append((re.compile("^" + re.escape(base_path + parent) + "/([^/]+)$"), parent, template))
+        for path in dict.fromkeys(op.path for op in view.operations):
+            last = f"/{{{path.names[-1]}}}" if path.names else ""
+            if len(path.names) == 1 and path.names[0] and "/" not in path.names[0] and path.template.endswith(last):
+                parent = path.template.removesuffix(last)
+                items.append((re.compile("^" + re.escape(base_path + parent) + "/([^/]+)$"), parent, path.template))
         return cls(base_path.rstrip("/"), frozenset(creating), frozenset(other_posts), tuple(items))
 
     def item(self, raw_path: str) -> tuple[str, str] | None:
@@ -225,11 +224,9 @@ def write_operations(doc: dict[str, Any], routes: Routes) -> list[str]:
     judged against every method the spec documents."""
     return [
         str(operation.get("operationId"))
-        for path, item in (doc.get("paths") or {}).items()
-        for method, operation in item.items()
-        if method in HTTP_METHODS and method.upper() not in SAFE_METHODS
-        and not (method == "post" and path in routes.other_posts)
-    ]  # fmt: skip
+        for _, path, method, operation in iter_operations(doc)
+        if method.upper() not in SAFE_METHODS and not (method == "post" and path in routes.other_posts)
+    ]
 
 
 def summary(guard: Guard, created: Iterable[tuple[str, str, bool]]) -> str:

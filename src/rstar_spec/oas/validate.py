@@ -30,9 +30,10 @@ __all__ = [
 ]
 
 
-def validate_structure(doc: dict[str, Any], version: str = "3.1") -> list[Problem]:
-    """Every structural problem of the document, as OpenAPI `version` ("3.1" or "3.0") says."""
-    return check_structure(doc, version)
+def validate_structure(doc: dict[str, Any], version: str = "3.1", *, operations: bool = True) -> list[Problem]:
+    """Every structural problem of the document, as OpenAPI `version` ("3.1" or "3.0") says (operations:
+    see ``check_structure``)."""
+    return check_structure(doc, version, operations=operations)
 
 
 def shape_problems(doc: dict[str, Any]) -> list[Problem]:

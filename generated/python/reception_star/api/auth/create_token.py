@@ -8,6 +8,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, Client
 from ...models.api_key_grant import ApiKeyGrant
 from ...models.error import Error
@@ -66,7 +67,7 @@ def _parse_response(response: httpx.Response) -> Token:
 
 
 def _build_response(response: httpx.Response) -> Response[Token]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,

@@ -8,6 +8,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.client_input import ClientInput
 from ...models.client_record import ClientRecord
@@ -60,7 +61,7 @@ def _parse_response(response: httpx.Response) -> ClientRecord:
 
 
 def _build_response(response: httpx.Response) -> Response[ClientRecord]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,

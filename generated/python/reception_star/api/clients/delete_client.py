@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.error import Error
 from ...types import Response
@@ -54,7 +55,7 @@ def _parse_response(response: httpx.Response) -> None:
 
 
 def _build_response(response: httpx.Response) -> Response[None]:
-    _parse_response(response)
+    decoded(_parse_response, response)
     parsed = None
     return Response(
         status_code=HTTPStatus(response.status_code),

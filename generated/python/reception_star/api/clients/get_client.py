@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, AuthenticatedClient, CachedAnswer, Client
 from ...models.client_record import ClientRecord
 from ...models.error import Error
@@ -57,7 +58,7 @@ def _parse_response(response: httpx.Response) -> ClientRecord:
 
 
 def _build_response(response: httpx.Response) -> Response[ClientRecord]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,7 +69,7 @@ def _build_response(response: httpx.Response) -> Response[ClientRecord]:
 
 def _from_cache(response: httpx.Response, cached: CachedAnswer) -> Response[ClientRecord]:
     """A 304: the object is the one of the cached answer, parsed afresh."""
-    parsed = _parse_response(httpx.Response(200, content=cached.content, headers=response.headers))
+    parsed = decoded(_parse_response, httpx.Response(200, content=cached.content, headers=response.headers))
     return Response(
         status_code=HTTPStatus.NOT_MODIFIED,
         content=cached.content,

@@ -8,7 +8,8 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
-from ..._runtime._pagination import first_offset, next_offset
+from ..._runtime._errors import decoded
+from ..._runtime._pagination import PageWalk, first_offset
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.client_page import ClientPage
 from ...models.client_record import ClientRecord
@@ -66,7 +67,7 @@ def _parse_response(response: httpx.Response) -> ClientPage:
 
 
 def _build_response(response: httpx.Response) -> Response[ClientPage]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -232,7 +233,9 @@ def sync_pages(
     One page of the account's clients, in ascending `id` order.
 
     Every page. Fetches lazily, one page at a time, from `offset` on, and stops after the page that
-    reaches `total` (or at an empty page): memory holds one page, not the whole list.
+    reaches `total` (or at an empty page): memory holds one page, not the whole list. Pages that
+    contradict each other (an offset ignored, a page repeated, a total that grows without end) raise
+    errors.PaginationError.
 
     Args:
         offset (int | Unset):  Default: 0.
@@ -251,15 +254,15 @@ def sync_pages(
         Iterator[ClientPage]
     """
 
-    at: int | None = first_offset(offset)
-    while at is not None:
+    walk = PageWalk(first_offset(offset), items_attr="data", total_attr="total")
+    for at in walk:
         page = sync(
             client=client,
             offset=at,
             limit=limit,
         )
+        walk.saw(page)  # a page that contradicts the ones before: errors.PaginationError
         yield page
-        at = next_offset(at, page.data, page.total)
 
 
 def sync_items(
@@ -273,7 +276,9 @@ def sync_items(
     One page of the account's clients, in ascending `id` order.
 
     Every item of every page. Fetches lazily, one page at a time, from `offset` on, and stops after the
-    page that reaches `total` (or at an empty page): memory holds one page, not the whole list.
+    page that reaches `total` (or at an empty page): memory holds one page, not the whole list. Pages
+    that contradict each other (an offset ignored, a page repeated, a total that grows without end)
+    raise errors.PaginationError.
 
     Args:
         offset (int | Unset):  Default: 0.
@@ -311,7 +316,9 @@ async def asyncio_pages(
     One page of the account's clients, in ascending `id` order.
 
     Every page. Fetches lazily, one page at a time, from `offset` on, and stops after the page that
-    reaches `total` (or at an empty page): memory holds one page, not the whole list.
+    reaches `total` (or at an empty page): memory holds one page, not the whole list. Pages that
+    contradict each other (an offset ignored, a page repeated, a total that grows without end) raise
+    errors.PaginationError.
 
     Args:
         offset (int | Unset):  Default: 0.
@@ -330,15 +337,15 @@ async def asyncio_pages(
         AsyncIterator[ClientPage]
     """
 
-    at: int | None = first_offset(offset)
-    while at is not None:
+    walk = PageWalk(first_offset(offset), items_attr="data", total_attr="total")
+    for at in walk:
         page = await asyncio(
             client=client,
             offset=at,
             limit=limit,
         )
+        walk.saw(page)  # a page that contradicts the ones before: errors.PaginationError
         yield page
-        at = next_offset(at, page.data, page.total)
 
 
 async def asyncio_items(
@@ -352,7 +359,9 @@ async def asyncio_items(
     One page of the account's clients, in ascending `id` order.
 
     Every item of every page. Fetches lazily, one page at a time, from `offset` on, and stops after the
-    page that reaches `total` (or at an empty page): memory holds one page, not the whole list.
+    page that reaches `total` (or at an empty page): memory holds one page, not the whole list. Pages
+    that contradict each other (an offset ignored, a page repeated, a total that grows without end)
+    raise errors.PaginationError.
 
     Args:
         offset (int | Unset):  Default: 0.

@@ -8,6 +8,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, Client
 from ...models.error import Error
 from ...types import Response
@@ -47,7 +48,7 @@ def _parse_response(response: httpx.Response) -> str:
 
 
 def _build_response(response: httpx.Response) -> Response[str]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,

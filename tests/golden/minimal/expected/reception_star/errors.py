@@ -5,7 +5,12 @@
     ReceptionStarError
     ├── ConfigurationError           no credentials, options that make no sense, or a closed client
     ├── APIConnectionError           no answer: the connection failed or broke (httpx's error named in the message)
-    │   └── APITimeoutError          no answer in time
+    │   ├── APITimeoutError          no answer in time: a read, or the whole call, took longer than its timeout
+    │   └── TooManyRedirectsError    redirects that never end (follow_redirects=True)
+    ├── APIResponseError             an answer that cannot be used: .status_code, .headers (never its body)
+    │   ├── ResponseDecodingError    not the documented shape: not JSON, an HTML page, a missing field, a wrong type
+    │   └── ResponseTooLargeError    a body larger than the client's max_response_bytes (16 MiB by default)
+    ├── PaginationError              pages that contradict each other: .reason (offset_ignored, page_repeated, total_grew, not_a_page)
     └── APIStatusError               the API answered an error status: .status_code, .headers, .body, .code, .message
         ├── BadRequestError          400; .field_errors says what is wrong with which field
         ├── AuthenticationError      401; .reason is the machine-readable code (token_expired, invalid_api_key, ... or one not known yet)
@@ -25,6 +30,7 @@ causes. The classes are the runtime's (``_runtime/_errors.py``).
 
 from ._runtime._errors import (
     APIConnectionError,
+    APIResponseError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -34,11 +40,15 @@ from ._runtime._errors import (
     ErrorBody,
     InternalServerError,
     NotFoundError,
+    PaginationError,
     PermissionDeniedError,
     RateLimitedError,
     ReceptionStarError,
+    ResponseDecodingError,
+    ResponseTooLargeError,
     ServerError,
     ServiceUnavailableError,
+    TooManyRedirectsError,
     UnexpectedStatus,
     from_response,
     parse_retry_after,
@@ -47,6 +57,7 @@ from ._runtime._errors import (
 
 __all__ = [
     "APIConnectionError",
+    "APIResponseError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -56,11 +67,15 @@ __all__ = [
     "ErrorBody",
     "InternalServerError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitedError",
     "ReceptionStarError",
+    "ResponseDecodingError",
+    "ResponseTooLargeError",
     "ServerError",
     "ServiceUnavailableError",
+    "TooManyRedirectsError",
     "UnexpectedStatus",
     "from_response",
     "parse_retry_after",

@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.note import Note
 from ...models.problem import Problem
@@ -60,7 +61,7 @@ def _parse_response(response: httpx.Response) -> Note:
 
 
 def _build_response(response: httpx.Response) -> Response[Note]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
