@@ -28,7 +28,7 @@ def test_the_templates_render_the_golden_record(record: str) -> None:
     here = GOLDEN / record
     files = generate(here / "spec" / "openapi.yaml", here / "overlays", ROOT / "templates")
     if os.environ.get("RSTAR_UPDATE_GOLDEN"):
-        replace_tree(files, here / "expected")
+        replace_tree(files, here / "expected", by="generate")
     assert stale_files(files, here / "expected") == [], "regenerate with RSTAR_UPDATE_GOLDEN=1 if this is meant"
 
 

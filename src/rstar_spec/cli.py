@@ -17,7 +17,8 @@ from typing import NoReturn
 from . import __version__
 from .core.errors import Location, RstarError, display_path
 from .core.limits import HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS
-from .core.yaml_io import dump_for, load_yaml, parse_yaml, write_atomic
+from .core.outputs import check_output_folder
+from .core.yaml_io import dump_for, load_stream, load_yaml, write_atomic
 from .oas.bundle import Bundle, bundle
 
 DEFAULT_SPEC = Path("spec/openapi.yaml")
@@ -328,8 +329,12 @@ def _bundle(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from .publish import render as publish
 
+    if not args.check:
+        check_output_folder(args.output)  # before any work: refused outputs are refused at once
     publication = publish.render(args.spec, args.overlays_dir)
     publish.carry_releases(publication, args.output)  # earlier releases stay as they were published
+    if not args.check:
+        publish.write(publication, args.output)  # first: a refused folder is one line
     for loss in publication.losses:
         print(f"publish: 3.0.3 rendering: {loss}", file=sys.stderr)
     if args.check:
@@ -342,7 +347,6 @@ def _publish(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         return 1 if stale else 0
-    publish.write(publication, args.output)
     print(f"publish: wrote {len(publication.files)} files to {display_path(args.output)}/", file=sys.stderr)
     return 0
 
@@ -488,7 +492,7 @@ def _overlay_apply(args: argparse.Namespace) -> int:
 
     overlays = [load_overlay(path) for path in args.overlays]  # all checked before anything is applied
     if str(args.document) == "-":
-        document = parse_yaml(sys.stdin.read(), Path("<stdin>")).data
+        document = load_stream(getattr(sys.stdin, "buffer", sys.stdin), Path("<stdin>")).data
     else:
         document = load_yaml(args.document).data
     _write(apply_overlays(document, overlays, strict=args.strict), args.output)

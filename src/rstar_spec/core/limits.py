@@ -8,6 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+"""Bytes of one input file (a spec file, an overlay, a document) or of stdin: past it, refused without reading
+the rest (`--spec /dev/zero` would otherwise fill memory). The 2,000-operation bench spec is about 7 MB."""
+
 MAX_DEPTH = 64
 """Nesting of objects and arrays, in a spec file, an overlay, a document an overlay makes, a JSON
 body sent to the mock. The deepest real OpenAPI documents stay under 25; Python's own recursion

@@ -23,10 +23,11 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 import orjson
 import yaml
@@ -34,8 +35,8 @@ from yaml.constructor import SafeConstructor
 
 from ._native import NOT_NATIVE, native_data
 from ._yaml_emit import emit_yaml
-from .errors import Location, SpecLoadError
-from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
+from .errors import Location, SpecLoadError, UsageError, display_path
+from .limits import MAX_DEPTH, MAX_INPUT_BYTES, MAX_INT_DIGITS, MAX_NODES
 from .outputs import umask
 from .pointer import Pointer
 
@@ -75,13 +76,35 @@ class YamlDoc:
 
 
 def load_yaml(path: Path) -> YamlDoc:
-    """Load one YAML (or JSON) file. Raises SpecLoadError with the place of the problem."""
+    """Load one YAML (or JSON) file of at most MAX_INPUT_BYTES. Raises SpecLoadError with the place of the problem."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_INPUT_BYTES + 1)  # a device or a FIFO may never end: read no further
     except FileNotFoundError:
         raise SpecLoadError("file not found", Location(path)) from None
     except OSError as exc:
         raise SpecLoadError(f"cannot read file: {exc.strerror}", Location(path)) from None
+    except ValueError:  # a path holding a NUL byte
+        raise SpecLoadError("cannot read file: its name holds a NUL byte", Location(path)) from None
+    return load_bytes(raw, path)
+
+
+def load_stream(stream: BinaryIO | TextIO, path: Path) -> YamlDoc:
+    """Load YAML (or JSON) from an open stream (stdin) under the same bound as a file; path names it in errors."""
+    try:
+        raw = stream.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise SpecLoadError(f"cannot read: {exc.strerror}", Location(path)) from None
+    except UnicodeDecodeError:  # a text stream that is not UTF-8
+        raise SpecLoadError("not UTF-8", Location(path)) from None
+    if isinstance(raw, str):  # a text stream (stdin replaced in-process): bounded in characters, then in bytes
+        raw = raw.encode("utf-8", "surrogateescape")
+    return load_bytes(raw, path)
+
+
+def load_bytes(raw: bytes, path: Path) -> YamlDoc:
+    if len(raw) > MAX_INPUT_BYTES:
+        raise SpecLoadError(f"more than {MAX_INPUT_BYTES // (1024 * 1024)} MiB: not read further", Location(path))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -229,15 +252,54 @@ def dump_for(path: Path | None, data: Any) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write all or nothing: a temporary file beside the target, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write all or nothing: a temporary file beside the target, then a rename. The target is a regular file
+    or absent, in a folder that exists; a symbolic link to a regular file is written through (the link stays,
+    its file gets the text). Anything else (a folder, a device, a FIFO, a dangling link, a missing folder) is
+    refused with a UsageError naming the path, untouched."""
+    target = _output_file(path)
     try:
-        # mkstemp makes 0600; the file is the user's, as any tool would write it under the umask
-        os.fchmod(fd, 0o666 & ~umask())
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~umask()
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write {display_path(path)}: {exc.strerror}") from None
+    try:
+        os.fchmod(fd, mode)  # mkstemp makes 0600: a new file is as any tool makes it, an old one keeps its mode
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {display_path(path)}: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _output_file(path: Path) -> Path:
+    """The regular file (or absent name) that writing path replaces, or a UsageError saying why not."""
+    where = display_path(path)
+    try:
+        link = os.lstat(path)
+    except FileNotFoundError:
+        link = None
+    except OSError as exc:
+        raise UsageError(f"cannot write {where}: {exc.strerror}") from None
+    target = path
+    if link is not None and stat.S_ISLNK(link.st_mode):
+        target = Path(os.path.realpath(path))
+        if not target.exists():
+            raise UsageError(f"refusing to write {where}: a symbolic link to nothing ({display_path(target)})")
+    try:
+        mode: int | None = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise UsageError(f"cannot write {where}: {exc.strerror}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "a device, pipe or socket"
+        raise UsageError(f"refusing to write {where}: it is {what}, not a regular file")
+    if not target.parent.is_dir():
+        raise UsageError(f"refusing to write {where}: folder {display_path(target.parent)} does not exist")
+    if target.resolve().is_relative_to("/proc") or target.resolve().is_relative_to("/sys"):
+        raise UsageError(f"refusing to write {where}: a file of the kernel, not a regular file")
+    return target

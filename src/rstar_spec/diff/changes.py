@@ -20,6 +20,7 @@ from ..core.pointer import Pointer
 from ..oas.bundle import Bundle
 from ..oas.paths import path_shape, template_names
 from ..oas.schemas import merged_object
+from ..oas.validate import require_structure
 from ..oas.walk import effective_parameters, effective_security, iter_operations, resolve
 from .rules import RULES
 
@@ -475,7 +476,10 @@ def _enum(schema: Node) -> list[Any] | None:
 
 
 def diff(old: Bundle, new: Bundle) -> list[Change]:
-    """Every change from old to new, breaking ones first."""
+    """Every change from old to new, breaking ones first. Both must be valid OpenAPI (RstarError if not):
+    the comparison walks the shapes the structure check holds a document to."""
+    require_structure(old, "the old spec")
+    require_structure(new, "the new spec")
     return _Differ(old, new).run()
 
 

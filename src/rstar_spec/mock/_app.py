@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.types import Receive, Scope, Send
 
@@ -117,10 +117,7 @@ class MockApp:
             refusal = _error(405, "method_not_allowed", f"{request.method} is not allowed here",
                              headers={"Allow": ", ".join(allowed)})  # fmt: skip
             return self._render(*refusal)
-        toggled = sent[:-1] if sent.endswith("/") else sent + "/"  # as Starlette did: /clients/ -> /clients
-        under = self.view.under_base(toggled) if sent != "/" else None
-        if under is not None and self.view.router.route(under) is not None:
-            return RedirectResponse(request.url.replace(path=toggled))
+        # `/clients/1/` (or `/clients/1%2f`) is no path of the API: 404, not an undocumented 307 to another
         return self._render(*_error(404, "not_found", f"no such path: {request.url.path}"))
 
     async def _endpoint(self, request: Request) -> Response:
@@ -129,7 +126,10 @@ class MockApp:
             return routed
         operation, path_values = routed
         request.scope["path_params"] = path_values
-        body = await _read_body(request, self.settings.max_body)
+        try:
+            body = await _read_body(request, self.settings.max_body)
+        except ClientDisconnect:  # gone before its body was read: no one to answer, nothing to log
+            return Response(status_code=400)
         if body is None:  # not an answer of the API: the transport refuses before the API sees it
             refusal = {"code": "payload_too_large", "message": f"The body is over {self.settings.max_body} bytes."}
             return self._render(413, refusal, {"Connection": "close"})
@@ -181,6 +181,10 @@ class MockApp:
                 return self._rate_limited()
         broken = self.breakage
         read_only = False
+        if operation.authenticated and len(request.headers.getlist("authorization")) > 1:
+            # which one would count? Proxies and servers disagree (the first, the last, both joined): refuse
+            return _error(400, "bad_request", "Send one Authorization header.",
+                          errors=[{"field": "Authorization", "message": "is sent more than once"}])  # fmt: skip
         if operation.authenticated and (broken is None or broken.authenticates):
             token, problem = self._bearer(request)
             if problem:
@@ -255,11 +259,17 @@ class MockApp:
             if spec_body.get("required"):
                 raise _BadRequest("The request body is missing.", [{"field": "body", "message": "is required"}])
             return None
-        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media_type != "application/json":
+        media_type, *parameters = request.headers.get("content-type", "").split(";")
+        if media_type.strip().lower() != "application/json":
             raise _BadRequest(
                 "The request body must be application/json.",
                 [{"field": "Content-Type", "message": "must be application/json"}],
+            )
+        charset = _charset(parameters)
+        if charset is not None and charset not in ("utf-8", "utf8"):
+            raise _BadRequest(
+                "The request body must be UTF-8 JSON.",
+                [{"field": "Content-Type", "message": f"charset {charset[:40]!r} is not utf-8"}],
             )
         try:
             payload = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant, parse_int=_bounded_int)
@@ -273,6 +283,8 @@ class MockApp:
             raise _BadRequest("The request body is not JSON.", [{"field": "body", "message": str(exc)[:200]}]) from None
         if too_deep(payload):
             raise _BadRequest(_TOO_DEEP, [{"field": "body", "message": _TOO_DEEP}])
+        if _holds_lone_surrogate(payload):  # JSON can escape one; UTF-8 cannot hold it, nor can an answer
+            raise _BadRequest(_SURROGATE, [{"field": "body", "message": _SURROGATE}])
         if self.breakage is not None and not self.breakage.validates_bodies:
             return payload if isinstance(payload, dict) else {}
         errors = sorted(
@@ -370,6 +382,33 @@ class MockApp:
 _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _TOO_DEEP = f"The request body nests deeper than {MAX_DEPTH} levels."
+_SURROGATE = "The request body holds a lone surrogate escape (\\ud800-\\udfff): not a character."
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _holds_lone_surrogate(value: Any) -> bool:
+    """Whether a string or key anywhere in value holds a surrogate code point (json.loads joins pairs)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _LONE_SURROGATE.search(node):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _charset(parameters: list[str]) -> str | None:
+    """The charset a Content-Type's parameters declare, lower case and unquoted, or None."""
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
 
 
 def _coerce(raw: str, schema: dict[str, Any]) -> Any:

@@ -229,6 +229,8 @@ class _Bundler:
         def where() -> Location:
             return self.load(path).location(src)
 
+        if "\x00" in ref:  # no file name or key holds one; the OS refuses it as a path ("embedded null byte")
+            raise RefError(f"$ref {ref!r} holds a NUL byte", where())
         parts = urlsplit(ref)
         if parts.scheme or parts.netloc:
             raise RefError(f"$ref {ref!r} is a URL: only files inside {self.spec_dir.name}/ may be referenced", where())

@@ -83,16 +83,18 @@ def _schema_object_validator(dialect: str) -> Any:
     return jsonschema_rs.validator_for({"$ref": dialect}, registry=_dialect_registry(), validate_formats=True)
 
 
-def check_structure(doc: Any, version: str = "3.1", *, operations: bool = True) -> list[Problem]:
+def check_structure(doc: Any, version: str = "3.1", *, operations: bool = True, semantic: bool = True) -> list[Problem]:
     """Every structural problem of the document (an OpenAPI `version` of "3.1" or "3.0"). With
     operations=False, without the operation checks (duplicate_operation_ids, duplicate_parameters,
-    path_parameter_problems): lint reports those under rules of their own."""
+    path_parameter_problems): lint reports those under rules of their own. With semantic=False only its
+    shapes (the document and Schema Objects against their schemas): what a walk of it relies on."""
     if not isinstance(doc, dict):
         return [Problem((), "an OpenAPI document is a mapping")]
     problems = list(_document_problems(doc, version))
     if version == "3.1":
         problems += _schema_object_problems(doc)
-    problems += _semantic_problems(doc, operations)
+    if semantic:
+        problems += _semantic_problems(doc, operations)
     return sorted(set(problems), key=lambda p: (p.pointer, p.message))
 
 
@@ -176,6 +178,8 @@ def _duplicate_tags(doc: dict[str, Any]) -> Iterator[Problem]:
     tags = doc.get("tags")
     for i, tag in enumerate(tags if isinstance(tags, list) else []):
         name = tag.get("name") if isinstance(tag, dict) else None
+        if not isinstance(name, str):  # not a name at all: the document schema says so
+            continue
         if name in seen:
             yield Problem(("tags", str(i), "name"), f"tag {name!r} is declared twice")
         seen.add(name)
@@ -186,7 +190,7 @@ def duplicate_operation_ids(doc: dict[str, Any]) -> Iterator[Problem]:
     operation_ids: dict[Any, Pointer] = {}
     for op_pointer, _, _, op in iter_operations(doc):
         op_id = op.get("operationId")
-        if op_id is None:
+        if not isinstance(op_id, str):  # absent, or not a name (the document schema says so)
             continue
         if op_id in operation_ids:
             yield Problem(
@@ -295,7 +299,7 @@ def _schema_value_problems(doc: dict[str, Any]) -> Iterator[Problem]:
             and isinstance(schema.get("required"), list)
         ):
             defined = _collected_properties(doc, schema)
-            missing = sorted(str(n) for n in schema["required"] if n not in defined)
+            missing = sorted(n for n in schema["required"] if isinstance(n, str) and n not in defined)
             if missing:
                 yield Problem(
                     (*pointer, "required"), f"required names properties no part of the schema defines: {missing}"

@@ -33,11 +33,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import PublishError
+from ..core.errors import PublishError, shorten
 from ..core.outputs import replace_tree, stale_files
 from ..core.pointer import to_string
 from ..core.yaml_io import dump_json, dump_yaml
-from ..oas.validate import validate_structure
+from ..oas.validate import shape_problems, validate_structure
 from ..overlay.pipeline import build_targets
 from .dereference import check_dereferenced, dereference
 from .downconvert import Loss, downconvert
@@ -84,6 +84,13 @@ def _check_valid(name: str, doc: dict[str, Any], version: str) -> None:
         raise PublishError(f"{name} is not valid OpenAPI at /{'/'.join(problems[0].pointer)}: {problems[0].message}")
 
 
+def _check_shapes(name: str, doc: dict[str, Any]) -> None:
+    problems = shape_problems(doc)
+    if problems:
+        where = to_string(problems[0].pointer) or "/"
+        raise PublishError(f"{name} is not valid OpenAPI at {where}: {shorten(problems[0].message)}")
+
+
 def _validate_all(renderings: dict[str, tuple[dict[str, Any], str | None]], published: dict[str, Any]) -> None:
     """Validate every rendering against the OpenAPI version it is written in."""
     for stem, (doc, version) in renderings.items():
@@ -98,6 +105,8 @@ def render(root_file: Path, overlays_dir: Path) -> Publication:
     # One bundle for both targets. The hints come from the python-client target (a spec without that overlay
     # gets the defaults by method).
     targets = build_targets(root_file, ["publish", "python-client"], overlays_dir)
+    for name, target in targets.items():  # what follows walks the shapes OpenAPI holds a document to
+        _check_shapes(f"the {name} target", target)
     published = with_sdk_hints(targets["publish"], targets["python-client"])
     version = str(published.get("info", {}).get("version", ""))
     if not RELEASE_VERSION.fullmatch(version):
@@ -157,7 +166,7 @@ def _encoded(publication: Publication) -> dict[str, bytes]:
 
 def write(publication: Publication, output: Path) -> None:
     """Replace the output folder as a whole: a failed run leaves the previous one."""
-    replace_tree(_encoded(publication), output)
+    replace_tree(_encoded(publication), output, by="publish")
 
 
 def check(publication: Publication, output: Path) -> list[str]:

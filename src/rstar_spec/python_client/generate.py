@@ -25,7 +25,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..core.errors import GenerateError, display_path, shorten
-from ..core.outputs import CACHES, read_tree, stale_files, swap_in
+from ..core.outputs import CACHES, check_output_folder, read_tree, staging_folder, stale_files, swap_in_owned
+from ..core.pointer import to_string
+from ..oas.validate import shape_problems
 from ..overlay.pipeline import build_target
 from ._generator_run import DOCUMENT, FACTS_REFUSED
 from .unasync import RUNTIME
@@ -87,9 +89,9 @@ def generate_into(root_file: Path, overlays_dir: Path, templates_dir: Path, outp
     """Generate the package into output, replacing it whole (as core.outputs.replace_tree does); the
     number of files. The generator writes into a sibling staging folder, swapped in when complete:
     the files are written once, not read back and written again."""
+    check_output_folder(output)  # before any work: a file, a link, a device, `.` or home is never replaced
     config = _config(templates_dir)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    staging = staging_folder(output)
     try:
         made = staging / output.name
         _run_generator(root_file, overlays_dir, templates_dir, config, made)
@@ -100,8 +102,7 @@ def generate_into(root_file: Path, overlays_dir: Path, templates_dir: Path, outp
             path = made / package / RUNTIME_PACKAGE / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        count = sum(1 for p in made.rglob("*") if p.is_file())
-        swap_in(made, output)
+        count = swap_in_owned(made, output, by="generate")  # refused when output holds what generate did not write
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return count
@@ -112,6 +113,16 @@ def _config(templates_dir: Path) -> Path:
     if not config.is_file():
         raise GenerateError(f"{display_path(config)}: the generator's config is missing")
     return config
+
+
+def _target(root_file: Path, overlays_dir: Path) -> str:
+    """The python-client target as the generator reads it; refused when its shapes are not OpenAPI's."""
+    doc = build_target(root_file, TARGET, overlays_dir)
+    problems = shape_problems(doc)  # the facts walk the shapes OpenAPI holds a document to
+    if problems:
+        where = to_string(problems[0].pointer) or "/"
+        raise GenerateError(f"the {TARGET} target is not valid OpenAPI at {where}: {shorten(problems[0].message)}")
+    return json.dumps(doc)
 
 
 def _run_generator(root_file: Path, overlays_dir: Path, templates_dir: Path, config: Path, output: Path) -> None:
@@ -150,7 +161,7 @@ def _run_generator(root_file: Path, overlays_dir: Path, templates_dir: Path, con
             env=_generator_env(),
         )
         try:
-            stdout, stderr = process.communicate(json.dumps(build_target(root_file, TARGET, overlays_dir)))
+            stdout, stderr = process.communicate(_target(root_file, overlays_dir))
         except BaseException:  # the spec cannot be read (or an interrupt): the generator is not needed
             process.kill()  # by its PID
             process.communicate()
