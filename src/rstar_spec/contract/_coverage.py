@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import Location, RstarError, UsageError, display_path
+from ..core.outputs import output_file
 from ..core.yaml_io import load_yaml, write_atomic
 from ..oas.view import DocumentView
 from ._coverage_check import LINKS_ENV
@@ -400,35 +401,7 @@ def _readable_file(path: Path, flag: str) -> None:
 def output_path(path: Path, flag: str) -> Path:
     """Where to write flag's file: path when absent or a regular file, a link's target when that is a regular
     file. Anything else (a folder, a device, a FIFO, a link to one or to nothing) is the user's: refused."""
-    try:
-        mode = path.lstat().st_mode
-    except FileNotFoundError:
-        return path
-    except OSError as exc:
-        raise UsageError(f"{flag} {display_path(path)}: {exc.strerror}") from None
-    if stat.S_ISLNK(mode):
-        try:
-            target_mode = path.stat().st_mode
-        except OSError:
-            raise UsageError(f"{flag} {display_path(path)}: a link to nothing; not written") from None
-        if not stat.S_ISREG(target_mode):
-            raise UsageError(f"{flag} {display_path(path)}: a link to {_kind(target_mode)}; not replaced")
-        return path.resolve()
-    if not stat.S_ISREG(mode):
-        raise UsageError(f"{flag} {display_path(path)}: {_kind(mode)}; not replaced")
-    return path
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+    return output_file(path, flag)
 
 
 @dataclass(frozen=True)

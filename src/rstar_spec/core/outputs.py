@@ -76,15 +76,50 @@ def check_output_folder(output: Path) -> None:
 
 
 def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
     if stat.S_ISREG(mode):
         return "a file"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     if stat.S_ISFIFO(mode):
-        return "a named pipe"
+        return "a FIFO"
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a regular file"
+
+
+def output_file(path: Path, flag: str | None = None) -> Path:
+    """The regular file (or absent name) that writing path replaces: path itself, or the regular file a
+    symbolic link at path names (written through, the link stays). Anything else is the user's and refused
+    with a UsageError naming it (flag, when given, says which option named it): a folder, a device, a FIFO,
+    a link to one or to nothing, a missing folder, a file of the kernel."""
+    where = f"{flag} {display_path(path)}" if flag else display_path(path)
+    try:
+        link = os.lstat(path)
+    except FileNotFoundError:
+        link = None
+    except OSError as exc:
+        raise UsageError(f"cannot write {where}: {exc.strerror}") from None
+    target, linked = path, link is not None and stat.S_ISLNK(link.st_mode)
+    if linked:
+        target = Path(os.path.realpath(path))
+        if not target.exists():
+            raise UsageError(f"refusing to write {where}: a link to nothing ({display_path(target)})")
+    try:
+        mode: int | None = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise UsageError(f"cannot write {where}: {exc.strerror}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = f"a link to {_kind(mode)}" if linked else _kind(mode)
+        raise UsageError(f"refusing to write {where}: it is {what}, not a regular file")
+    if not target.parent.is_dir():
+        raise UsageError(f"refusing to write {where}: folder {display_path(target.parent)} does not exist")
+    if target.resolve().is_relative_to("/proc") or target.resolve().is_relative_to("/sys"):
+        raise UsageError(f"refusing to write {where}: a file of the kernel, not a regular file")
+    return target
 
 
 def _listed(output: Path, by: str) -> frozenset[str]:

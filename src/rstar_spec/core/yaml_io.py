@@ -37,7 +37,7 @@ from ._native import NOT_NATIVE, native_data
 from ._yaml_emit import emit_yaml
 from .errors import Location, SpecLoadError, UsageError, display_path
 from .limits import MAX_DEPTH, MAX_INPUT_BYTES, MAX_INT_DIGITS, MAX_NODES
-from .outputs import umask
+from .outputs import output_file, umask
 from .pointer import Pointer
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -256,7 +256,7 @@ def write_atomic(path: Path, text: str) -> None:
     or absent, in a folder that exists; a symbolic link to a regular file is written through (the link stays,
     its file gets the text). Anything else (a folder, a device, a FIFO, a dangling link, a missing folder) is
     refused with a UsageError naming the path, untouched."""
-    target = _output_file(path)
+    target = output_file(path)
     try:
         mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~umask()
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
@@ -273,33 +273,3 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _output_file(path: Path) -> Path:
-    """The regular file (or absent name) that writing path replaces, or a UsageError saying why not."""
-    where = display_path(path)
-    try:
-        link = os.lstat(path)
-    except FileNotFoundError:
-        link = None
-    except OSError as exc:
-        raise UsageError(f"cannot write {where}: {exc.strerror}") from None
-    target = path
-    if link is not None and stat.S_ISLNK(link.st_mode):
-        target = Path(os.path.realpath(path))
-        if not target.exists():
-            raise UsageError(f"refusing to write {where}: a symbolic link to nothing ({display_path(target)})")
-    try:
-        mode: int | None = os.stat(target).st_mode
-    except FileNotFoundError:
-        mode = None
-    except OSError as exc:
-        raise UsageError(f"cannot write {where}: {exc.strerror}") from None
-    if mode is not None and not stat.S_ISREG(mode):
-        what = "a folder" if stat.S_ISDIR(mode) else "a device, pipe or socket"
-        raise UsageError(f"refusing to write {where}: it is {what}, not a regular file")
-    if not target.parent.is_dir():
-        raise UsageError(f"refusing to write {where}: folder {display_path(target.parent)} does not exist")
-    if target.resolve().is_relative_to("/proc") or target.resolve().is_relative_to("/sys"):
-        raise UsageError(f"refusing to write {where}: a file of the kernel, not a regular file")
-    return target
