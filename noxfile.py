@@ -218,3 +218,19 @@ def lock(session: nox.Session) -> None:
         CONSTRAINTS,
         external=True,
     )
+
+
+@nox.session(python=PYTHON)
+def oracle(session: nox.Session) -> None:
+    """The traffic checker against openapi-core 0.23 on the same exchanges (an environment of its own:
+    openapi-core needs openapi-spec-validator < 0.9, the test extra pins 0.9.0)."""
+    session.install("-r", "requirements/oracle.txt")
+    session.run("pytest", "-n", "0", "tests/test_traffic_oracle.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def soak(session: nox.Session) -> None:
+    """Guarded contract runs, 20 seeds in a row, against correct servers on 127.0.0.1 (the liberal mock, and one
+    that gives deleted ids again); any failure fails it. Minutes long: not in CI (`-- --seeds 3` to try it)."""
+    _install(session)
+    session.run("python", "tests/soak/contract_soak.py", *session.posargs)

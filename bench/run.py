@@ -33,6 +33,7 @@ import client_entry
 import lint_scale_entry
 import mock_entry
 import overlay_entry
+import proxy_entry
 import publish_entry
 from synth import write_synthetic_spec
 
@@ -81,7 +82,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run: the project spec and 50 operations, once")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
-        "--only", choices=("spec", "lint-scale", "overlay", "publish", "mock", "client"), help="run one entry"
+        "--only",
+        choices=("spec", "lint-scale", "overlay", "publish", "mock", "client", "proxy"),
+        help="run one entry",
     )
     parser.add_argument("--huge", action="store_true", help="also 200,000 operations in one file (Redocly: minutes)")
     args = parser.parse_args()
@@ -98,6 +101,16 @@ def main() -> int:
     if args.only in (None, "mock"):
         lines, verdicts = mock_entry.run(args.quick)
         sections += ["## Mock server and contract suite", "", *lines, "", *verdicts, ""]
+    if args.only in (None, "proxy"):
+        lines, verdicts = proxy_entry.run(args.quick)
+        sections += [
+            "## Traffic: the checking proxy beside Prism's, traffic check beside redocly drift",
+            "",
+            *lines,
+            "",
+            *verdicts,
+            "",
+        ]
     if args.only in (None, "client"):
         lines, verdicts = client_entry.run(measure, args.quick)
         sections += ["## Generated Python client", "", *lines, *verdicts, ""]

@@ -6,6 +6,7 @@ os.environ.setdefault(
     "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema"
 )  # the oracle stays pure Python: independent of jsonschema-rs
 
+import functools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,10 +14,25 @@ from typing import Any
 
 import pytest
 
-from rstar_spec import cli
+from rstar_spec import bundle, cli
+from rstar_spec.overlay.pipeline import build_target
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = ROOT / "spec"
+
+
+# Documents are built on first use, not when a test module is imported: a spec that does not build fails
+# the tests that read it, and collecting (each xdist worker does) builds nothing. Shared: do not mutate.
+@functools.cache
+def project_doc() -> dict[str, Any]:
+    """The project's spec, bundled."""
+    return bundle(SPEC_DIR / "openapi.yaml").data
+
+
+@functools.cache
+def target_doc(target: str) -> dict[str, Any]:
+    """The project's spec as a target builds it (mock, publish, python-client)."""
+    return build_target(SPEC_DIR / "openapi.yaml", target, ROOT / "overlays")
 
 
 class SpecCopy:

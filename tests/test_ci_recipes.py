@@ -65,7 +65,7 @@ def test_the_live_run_is_read_only_unless_the_repository_opts_in_and_keeps_secre
     assert set(doc[True]) == {"schedule", "workflow_dispatch"}
     job = doc["jobs"]["contract"]
     assert job["if"] == "vars.RSTAR_CONTRACT_LIVE == 'true'"
-    (contract,) = [step for step in job["steps"] if "nox -s contract" in step.get("run", "")]
+    contract = _step("Contract suite against the live API")
     script = contract["run"]
     assert contract["env"]["RSTAR_API_KEY"] == "${{ secrets.RSTAR_API_KEY }}"
     assert "secrets." not in script  # secrets reach the step through env, never its text
@@ -79,13 +79,31 @@ def test_the_live_run_is_read_only_unless_the_repository_opts_in_and_keeps_secre
     assert upload["if"] == "always()" and "contract.xml" in upload["with"]["path"]
 
 
+def _step(name: str) -> dict[str, Any]:
+    (step,) = [s for s in steps(workflow("contract-live.yml")) if s.get("name") == name]
+    return step
+
+
+def test_a_failed_live_run_tries_its_cleanup_once_more_from_the_ledger_with_the_key_in_env() -> None:
+    contract, cleanup = (
+        _step("Contract suite against the live API"),
+        _step("Finish the cleanup (a run that could not delete all it created leaves its ledger)"),
+    )
+    assert "--ledger contract-ledger.jsonl" in contract["run"]
+    assert cleanup["if"] == "failure() && hashFiles('contract-ledger.jsonl') != ''"
+    assert "--cleanup contract-ledger.jsonl" in cleanup["run"] and "secrets." not in cleanup["run"]
+    assert cleanup["env"]["RSTAR_API_KEY"] == "${{ secrets.RSTAR_API_KEY }}"
+    upload = steps(workflow("contract-live.yml"))[-1]
+    assert "contract-ledger.jsonl" in upload["with"]["path"] and "contract-coverage.json" in upload["with"]["path"]
+
+
 @pytest.mark.parametrize(("writes_allowed", "mode", "read_only"), [("", "writes", True), ("true", "read-only", True),
                                                                       ("false", "writes", True), ("true", "writes", False)])  # fmt: skip
 def test_the_live_run_s_script_chooses_read_only_as_documented(
     tmp_path: Path, writes_allowed: str, mode: str, read_only: bool
 ) -> None:
     """The step's own bash, with `nox` replaced by a stub that prints its arguments."""
-    (contract,) = [s for s in steps(workflow("contract-live.yml")) if "nox -s contract" in s.get("run", "")]
+    contract = _step("Contract suite against the live API")
     stub = tmp_path / "nox"
     stub.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n', encoding="utf-8")
     stub.chmod(0o755)

@@ -16,7 +16,7 @@ def test_bundle_to_stdout_and_to_file(tmp_path: Path, run_cli: RunCli) -> None:
     code, out, err = run_cli("bundle")
     assert (code, err) == (0, "")
     assert out.startswith("openapi: 3.1.0\n")
-    target = tmp_path / "out" / "bundle.json"
+    target = tmp_path / "bundle.json"  # in a folder that exists: -o makes no folders
     code, out, _ = run_cli("bundle", "-o", str(target))
     assert (code, out) == (0, "")
     assert target.read_text(encoding="utf-8").startswith('{\n  "openapi": "3.1.0"')

@@ -7,11 +7,10 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, SPEC_DIR
+from conftest import ROOT, SPEC_DIR, project_doc
 from rstar_spec import bundle
 from rstar_spec.oas.walk import iter_operations, resolve
 
-DOC = bundle(SPEC_DIR / "openapi.yaml").data
 # The contract page, kept in the repository so that a clone is whole; shared/ holds the original.
 PAGE = ROOT / "docs" / "reception-star-api.md"
 SHARED_PAGE = ROOT.parent / "shared" / "reception-star-api.md"
@@ -28,11 +27,11 @@ EXPECTED_STATUSES = {
 
 
 def op(method: str, path: str) -> dict[str, Any]:
-    return DOC["paths"][path][method]
+    return project_doc()["paths"][path][method]
 
 
 def deref(node: Any) -> Any:
-    return resolve(DOC, node, ())[1]
+    return resolve(project_doc(), node, ())[1]
 
 
 def response(method: str, path: str, status: str) -> dict[str, Any]:
@@ -44,7 +43,7 @@ def json_schema(method: str, path: str, status: str) -> dict[str, Any]:
 
 
 def test_every_documented_operation_and_no_other() -> None:
-    assert {(m, p) for _, p, m, _ in iter_operations(DOC)} == set(EXPECTED_STATUSES)
+    assert {(m, p) for _, p, m, _ in iter_operations(project_doc())} == set(EXPECTED_STATUSES)
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(EXPECTED_STATUSES))
@@ -53,13 +52,16 @@ def test_status_codes(method: str, path: str) -> None:
 
 
 def test_base_address_and_erratum() -> None:
-    assert DOC["servers"][0]["url"] == "https://my.receptionstar.com/api/v3"
-    assert "/api/v1" in DOC["servers"][0]["x-decision"]
+    assert project_doc()["servers"][0]["url"] == "https://my.receptionstar.com/api/v3"
+    assert "/api/v1" in project_doc()["servers"][0]["x-decision"]
 
 
 def test_bearer_everywhere_but_heart_and_auth() -> None:
-    assert DOC["security"] == [{"bearerAuth": []}]
-    assert DOC["components"]["securitySchemes"]["bearerAuth"].items() >= {"type": "http", "scheme": "bearer"}.items()
+    assert project_doc()["security"] == [{"bearerAuth": []}]
+    assert (
+        project_doc()["components"]["securitySchemes"]["bearerAuth"].items()
+        >= {"type": "http", "scheme": "bearer"}.items()
+    )
     for method, path in EXPECTED_STATUSES:
         assert ("security" in op(method, path)) == (path in ("/heart", "/auth"))
         if path in ("/heart", "/auth"):
@@ -105,7 +107,7 @@ def test_error_codes_are_open_and_the_known_ones_listed() -> None:
             assert set(code["x-extensible-enum"]) == reasons_401 | generic
             assert all(f"`{c}`" in json_schema(method, path, status)["description"] for c in reasons_401 | generic)
     for name in ("Unauthorized", "AuthFailed"):
-        assert "unauthorized" in DOC["components"]["responses"][name]["description"]
+        assert "unauthorized" in project_doc()["components"]["responses"][name]["description"]
 
 
 def test_error_body_and_field_errors() -> None:
@@ -152,7 +154,7 @@ def test_etag_and_not_modified() -> None:
 
 
 def test_client_fields() -> None:
-    client = DOC["components"]["schemas"]["Client"]
+    client = project_doc()["components"]["schemas"]["Client"]
     props = client["properties"]
     assert sorted(client["required"]) == ["created_at", "first_name", "id", "last_name", "updated_at"]
     assert props["id"]["type"] == "integer" and props["id"]["readOnly"] is True
@@ -162,7 +164,7 @@ def test_client_fields() -> None:
     assert deref(props["date_of_birth"])["format"] == "date"
     stamp = deref(props["created_at"])
     assert stamp["format"] == "date-time" and stamp["pattern"].endswith("Z$")
-    client_input = DOC["components"]["schemas"]["ClientInput"]
+    client_input = project_doc()["components"]["schemas"]["ClientInput"]
     assert set(client_input["properties"]) == set(props) - {"id", "created_at", "updated_at"}
     assert client_input["additionalProperties"] is False
     assert sorted(client_input["required"]) == ["first_name", "last_name"]
@@ -170,7 +172,7 @@ def test_client_fields() -> None:
 
 def test_the_auth_method_contradiction_and_refresh_token_reuse_are_recorded() -> None:
     assert "-X GET" in op("post", "/auth")["x-decision"] and "POST" in op("post", "/auth")["x-decision"]
-    refresh = DOC["components"]["schemas"]["RefreshTokenGrant"]
+    refresh = project_doc()["components"]["schemas"]["RefreshTokenGrant"]
     assert "not promised" in refresh["description"] and "must not rely" in refresh["x-decision"]
     assert "used once" not in refresh["x-decision"]
 
@@ -178,7 +180,7 @@ def test_the_auth_method_contradiction_and_refresh_token_reuse_are_recorded() ->
 def test_decisions_are_written_into_the_spec() -> None:
     text = bundle(SPEC_DIR / "openapi.yaml").dump()
     assert text.count("x-decision:") >= 12
-    description = DOC["info"]["description"]
+    description = project_doc()["info"]["description"]
     for fact in ("202", "null", "ascending `id`", "written `Z`", "does not name"):
         assert fact in description
 
@@ -270,7 +272,7 @@ def response_requirements() -> set[str]:
             for sub in node.get(keyword) or []:
                 walk(sub, where, seen)
 
-    for _, path, method, operation in iter_operations(DOC):
+    for _, path, method, operation in iter_operations(project_doc()):
         for status, answer in operation["responses"].items():
             answer = deref(answer)
             for name, header in (answer.get("headers") or {}).items():
@@ -308,7 +310,9 @@ def test_the_trace_catches_a_requirement_the_page_does_not_make(monkeypatch: pyt
     """Requiring the ETag on the PUT's 200 again (the defect this trace was written for) fails the trace."""
     put_200 = op("put", "/clients/{client_id}")["responses"]["200"]
     monkeypatch.setitem(put_200, "headers", {"ETag": {"required": True, "schema": {"type": "string"}}})
-    monkeypatch.setitem(DOC["components"]["schemas"]["Client"]["properties"]["mobile"], "pattern", "^[+0-9 ]+$")
+    monkeypatch.setitem(
+        project_doc()["components"]["schemas"]["Client"]["properties"]["mobile"], "pattern", "^[+0-9 ]+$"
+    )
     assert {"PUT /clients/{client_id} 200: header ETag", "Client.mobile: pattern"} <= response_requirements() - set(
         TRACE
     )

@@ -15,6 +15,7 @@ from conftest import ROOT, SPEC_DIR, RunCli
 from rstar_spec import bundle
 from rstar_spec.diff.changelog import update_changelog
 from rstar_spec.diff.changes import diff
+from rstar_spec.diff.rules import RULES
 
 Doc = dict[str, Any]
 
@@ -356,6 +357,20 @@ CASES = [
         old=lambda d: thing_input(d)["properties"].update(v={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
         new=lambda d: thing_input(d)["properties"].update(v={"oneOf": [{"type": "string"}]}),
     ),
+    Case(
+        "request-variant-added",
+        False,
+        "POST /things",
+        old=lambda d: thing_input(d)["properties"].update(v={"oneOf": [{"type": "string"}]}),
+        new=lambda d: thing_input(d)["properties"].update(v={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+    ),
+    Case(
+        "response-variant-removed",
+        False,
+        "GET /things",
+        old=lambda d: thing(d)["properties"].update(v={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+        new=lambda d: thing(d)["properties"].update(v={"oneOf": [{"type": "string"}]}),
+    ),
 ]
 
 
@@ -392,6 +407,10 @@ def test_the_rules_cover_every_kind_the_issue_names() -> None:
              "parameter-became-required", "request-type-changed", "response-type-changed", "response-enum-value-removed",
              "request-enum-value-added", "response-required-property-removed", "media-type-removed", "security-added"}  # fmt: skip
     assert named <= {c.rule for c in CASES}
+
+
+def test_every_rule_of_the_table_has_a_case_with_its_verdict() -> None:
+    assert {(r.name, r.breaking) for r in RULES.values()} == {(c.rule, c.breaking) for c in CASES}
 
 
 def test_no_change_and_a_renamed_path_parameter_are_no_change(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -15,9 +16,11 @@ import pytest
 
 from conftest import ROOT, RunCli, SpecCopy
 from rstar_spec.overlay.pipeline import build_target
-from rstar_spec.python_client._generator_run import facts_template
+from rstar_spec.python_client._generator_run import template_globals
 from rstar_spec.python_client.facts import Model, generator_facts
 from rstar_spec.python_client.generate import GenerateError
+from rstar_spec.python_client.runtime._errors import BY_STATUS
+from rstar_spec.sdk import sdk_facts
 
 GENERATED = ROOT / "generated" / "python"
 DOC = build_target(ROOT / "spec" / "openapi.yaml", "python-client", ROOT / "overlays")
@@ -122,11 +125,61 @@ def test_facts_come_from_the_overlay_and_the_spec() -> None:
     assert facts.error_tree.startswith("ReceptionStarError\n├── ConfigurationError")
 
 
-def test_the_facts_template_gives_the_facts_back() -> None:
+def test_the_templates_see_the_facts_as_json_gives_them_back() -> None:
     facts = generator_facts(DOC, CONFIG)
-    env = jinja2.Environment(loader=jinja2.DictLoader({"f.jinja": facts_template(facts)}))
-    module = env.get_template("f.jinja").module
-    assert module.facts == json.loads(json.dumps(facts.as_json()))  # type: ignore[attr-defined]
+    assert template_globals(facts) == {"rstar": {"facts": json.loads(json.dumps(facts.as_json()))}}
+    env = jinja2.Environment()
+    env.globals.update(template_globals(facts))
+    text = "{{ rstar.facts.operations.get_client.sdk_name }} {{ rstar.facts.token.error_bodies['401'].name }}"
+    assert env.from_string(text).render() == "retrieve Error"
+
+
+def test_sdk_facts_keep_the_json_names_and_need_no_python_naming() -> None:
+    facts = sdk_facts(DOC)
+    pages = facts.operations["list_clients"].pagination
+    assert pages is not None and (pages.items, pages.item_component) == ("data", "Client")
+    assert (
+        facts.operations["get_client"].sdk_name == "retrieve" and facts.operations["get_client"].resource == "clients"
+    )
+    assert facts.token is not None and facts.token.error_components[401] == "Error"
+    assert facts.secret_properties["Token"] == ["refresh_token", "token"]
+    # publish's SDK hints come from these alone: openapi-python-client (the Python naming) is never imported
+    code = (
+        "import sys; from pathlib import Path as P; from rstar_spec.overlay.pipeline import build_target; from rstar_spec.sdk import sdk_facts; "
+        f"sdk_facts(build_target(P({str(ROOT / 'spec' / 'openapi.yaml')!r}), 'python-client', P({str(ROOT / 'overlays')!r}))); "
+        "assert 'openapi_python_client' not in sys.modules, 'imported'"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_resource_imports_are_worked_out_in_python() -> None:
+    facts = generator_facts(DOC, CONFIG)
+    clients, health = facts.resources["clients"].imports, facts.resources["health"].imports
+    assert "import datetime" in clients  # date_of_birth, a keyword field of create and update
+    assert "from typing import Any, overload" in clients and "from typing import Any" in health
+    assert "from ...models.client_input import ClientInput" in clients
+    assert "from . import list_clients as _list_clients" in clients
+    assert not any("datetime" in line or "SyncPage" in line or "Unset" in line for line in health)
+    assert "import builtins" not in clients and not facts.resources["clients"].shadowed_list
+    doc = _doc()  # a list-typed parameter in a class that has a method named `list`
+    doc["paths"]["/clients"]["get"]["parameters"].append(
+        {"name": "tag", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}}
+    )
+    shadowed = generator_facts(doc, CONFIG).resources["clients"]
+    assert shadowed.shadowed_list and shadowed.imports[0] == "import builtins"
+
+
+def test_the_status_to_exception_map_is_the_runtime_s_alone() -> None:
+    facts = generator_facts(DOC, CONFIG)
+    assert dict(facts.operations["get_client"].raises)[404] == "NotFoundError"
+    assert dict(facts.operations["get_client"].raises)[503] == "ServiceUnavailableError"
+    for template in (ROOT / "templates").rglob("*.jinja"):  # no status paired with its exception there
+        text = template.read_text(encoding="utf-8")
+        for status, cls in BY_STATUS.items():
+            pair = rf"\b{status}\b\W{{1,6}}{cls.__name__}\b|\b{cls.__name__}\b\W{{1,6}}{status}\b"
+            assert not re.search(pair, text), f"{template.name}: {status} {cls.__name__}"
+    assert set(facts.error_names) >= {"BY_STATUS", "NotFoundError", "ReceptionStarError", "from_response"}
 
 
 @pytest.mark.parametrize(
@@ -168,6 +221,10 @@ def test_the_facts_template_gives_the_facts_back() -> None:
         (
             lambda d: d["components"]["securitySchemes"]["bearerAuth"]["x-rstar-token"].update(operationId="nope"),
             "x-rstar-token/operationId: no operation is 'nope'",
+        ),
+        (
+            lambda d: d["paths"]["/clients/{client_id}"]["get"].update(operationId="List-Clients"),
+            "operationIds 'list_clients' and 'List-Clients' would both be the module api/clients/list_clients.py",
         ),
         (
             lambda d: d["components"]["securitySchemes"]["bearerAuth"]["x-rstar-token"]["response"].update(
@@ -222,4 +279,23 @@ def test_a_generator_warning_is_an_error(run_cli: RunCli, spec_copy: SpecCopy, t
         "rstar-spec: error: openapi-python-client failed: WARNING parsing POST /clients within clients. "
         "Endpoint will not be generated. Unsupported content type application/xml\n"
     )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_spec_that_cannot_be_read_stops_the_generator_it_started(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[subprocess.Popen[str]] = []
+    popen = subprocess.Popen
+
+    def recording(*args: Any, **kwargs: Any) -> subprocess.Popen[str]:
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", recording)
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("openapi: 3.1.0\npaths: [unclosed\n", encoding="utf-8")
+    code, out, err = run_cli("--spec", str(spec), "generate", "-o", str(tmp_path / "out"))
+    assert (code, out) == (2, "") and len(err.strip().splitlines()) == 1 and "openapi.yaml" in err
+    assert len(started) == 1 and started[0].returncode is not None  # stopped and reaped, not left running
     assert not (tmp_path / "out").exists()

@@ -1,12 +1,14 @@
 """Hostile input: each probe that once broke a promise (a traceback, a 500, memory without bound, a file
 read from outside spec/), now one line and exit 2 for the tools, a 4xx for the mock. The limits are in
-src/rstar_spec/_limits.py. Processes that could blow up run with an address-space limit, so memory
+src/rstar_spec/core/limits.py. Processes that could blow up run with an address-space limit, so memory
 without bound fails the test instead of the machine; slow floods are in tests/stress (nox -s stress).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import json
 import os
 import resource
 import shutil
@@ -22,16 +24,16 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import ROOT, SPEC_DIR
-from rstar_spec.core.limits import MAX_DEPTH, MAX_INT_DIGITS
+from conftest import ROOT, SPEC_DIR, target_doc
+from rstar_spec.core.errors import display_path
+from rstar_spec.core.limits import MAX_DEPTH, MAX_INPUT_BYTES, MAX_INT_DIGITS
 from rstar_spec.core.outputs import replace_tree
-from rstar_spec.core.yaml_io import write_atomic
+from rstar_spec.core.yaml_io import dump_json, write_atomic
 from rstar_spec.mock import Credentials, MockSettings, running_mock
-from rstar_spec.overlay.pipeline import build_target
+from rstar_spec.oas.bundle import bundle
 
 RSTAR = [sys.executable, "-m", "rstar_spec"]
 MEMORY_CAP = 1024 * 1024 * 1024  # 1 GiB of address space: the probes that once took 4 GB die against it
-DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
 
 
@@ -133,7 +135,7 @@ def test_written_files_and_folders_honour_the_umask(tmp_path: Path, mask: int) -
     previous = os.umask(mask)
     try:
         write_atomic(tmp_path / "w.txt", "x")
-        replace_tree({"pkg/a.py": b"", "b.txt": b""}, tmp_path / "tree")
+        replace_tree({"pkg/a.py": b"", "b.txt": b""}, tmp_path / "tree", by="test")
     finally:
         os.umask(previous)
     for path in (tmp_path / "b.yaml", tmp_path / "o.json", tmp_path / "w.txt", tmp_path / "tree" / "b.txt"):
@@ -195,7 +197,7 @@ def test_a_jsonpath_too_long_or_too_deep_to_parse_is_one_line(tmp_path: Path, se
 
 @pytest.fixture(scope="module")
 def mock() -> Iterator[str]:
-    with running_mock(DOC, MockSettings(credentials=CREDS, validate_responses=True), header_timeout=1.0,
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS, validate_responses=True), header_timeout=1.0,
                       max_connections=20) as base_url:  # fmt: skip
         yield base_url
 
@@ -346,3 +348,292 @@ def test_the_token_store_forgets_expired_tokens_and_stays_bounded() -> None:
 def test_the_mock_cli_takes_the_bounds(tmp_path: Path) -> None:
     code, _, err = rstar("mock", "--max-body", "0")
     one_line(code, err, "--max-body", "must be at least 1")
+
+
+# -- what -o may replace -----------------------------------------------------------------------------------
+
+
+def _null_device(path: Path) -> None:
+    """A character device like /dev/null at path: a test's own, so that a regression replaces only it."""
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_publish_refuses_a_folder_holding_what_it_did_not_write(tmp_path: Path, run_cli: Any) -> None:
+    out = tmp_path / "out"
+    (out / "mine").mkdir(parents=True)
+    (out / "notes.txt").write_text("not generated\n", encoding="utf-8")
+    (out / "mine" / "keep.yaml").write_text("a: 1\n", encoding="utf-8")
+    before = _snapshot(out)
+    code, out_text, err = run_cli("publish", "-o", str(out))
+    one_line(code, err, "did not write", "notes.txt")
+    assert _snapshot(out) == before and out_text == ""
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left
+
+
+def test_publish_replaces_what_it_wrote_and_only_that(tmp_path: Path, run_cli: Any) -> None:
+    out = tmp_path / "out"
+    out.mkdir()  # empty: fine
+    assert run_cli("publish", "-o", str(out))[0] == 0
+    (out / "README.md").write_text("edited\n", encoding="utf-8")  # a file it wrote, changed: still its own
+    (out / "schemas" / "Client.schema.json").unlink()
+    (out / "__pycache__").mkdir()
+    code, _, err = run_cli("publish", "-o", str(out))
+    assert code == 0, err
+    assert run_cli("publish", "--check", "-o", str(out))[0] == 0
+    (out / "extra.yaml").write_text("a: 1\n", encoding="utf-8")  # then a file of the user's
+    code, _, err = run_cli("publish", "-o", str(out))
+    one_line(code, err, "extra.yaml")
+    assert (out / "extra.yaml").read_text(encoding="utf-8") == "a: 1\n"
+
+
+def test_generate_does_not_take_over_a_folder_publish_wrote(tmp_path: Path, run_cli: Any) -> None:
+    out = tmp_path / "out"
+    assert run_cli("publish", "-o", str(out))[0] == 0
+    before = _snapshot(out)
+    code, _, err = run_cli("generate", "-o", str(out))
+    one_line(code, err, "did not write")
+    assert _snapshot(out) == before
+
+
+@pytest.mark.parametrize("command", ["publish", "generate"])
+@pytest.mark.parametrize("kind", ["file", "device", "fifo", "symlink", "symlink-to-empty", "cwd", "parent", "home"])
+def test_an_output_folder_that_is_not_one_is_refused(
+    tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch, command: str, kind: str
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "mine.txt").write_text("mine\n", encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("HOME", str(empty))  # an empty home must survive too
+    # A device of the test's own (never /dev/null: run as root, a regression would replace the real one);
+    # `/` is refused as a parent of the working folder, like ".." here.
+    if kind == "device":
+        _null_device(work / "dev")
+    if kind == "fifo":
+        os.mkfifo(work / "fifo")
+    target = {
+        "file": str(work / "mine.txt"),
+        "device": str(work / "dev"),
+        "fifo": str(work / "fifo"),
+        "symlink": str(tmp_path / "link"),
+        "symlink-to-empty": str(tmp_path / "link"),
+        "cwd": ".",
+        "parent": "..",
+        "home": str(empty),
+    }[kind]
+    (tmp_path / "link").symlink_to(empty if kind == "symlink-to-empty" else work)
+    args = ["--spec", str(SPEC_DIR / "openapi.yaml"), "--overlays", str(ROOT / "overlays")]
+    if command == "generate":
+        args += [command, "--templates", str(ROOT / "templates")]
+    else:
+        args += [command]
+    before = (_snapshot(work), sorted(p.name for p in tmp_path.iterdir()))
+    code, _, err = run_cli(*args, "-o", target, cwd=work if kind != "parent" else empty)
+    one_line(code, err, "refusing")
+    assert (_snapshot(work), sorted(p.name for p in tmp_path.iterdir())) == before
+    assert (tmp_path / "link").is_symlink() and list(empty.iterdir()) == []
+    assert kind != "device" or (work / "dev").is_char_device()
+    assert kind != "fifo" or (work / "fifo").is_fifo()
+
+
+def _file_output_commands(tmp_path: Path) -> dict[str, list[str]]:
+    overlay = tmp_path / "o.yaml"
+    overlay.write_text(
+        "overlay: 1.1.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: {x-a: 1}\n"
+    )
+    document = tmp_path / "doc.yaml"
+    document.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    return {"bundle": ["bundle"], "overlay": ["overlay", "apply", str(document), str(overlay)]}
+
+
+@pytest.mark.parametrize("command", ["bundle", "overlay"])
+def test_o_through_a_link_writes_the_file_it_points_to(tmp_path: Path, run_cli: Any, command: str) -> None:
+    args = _file_output_commands(tmp_path)[command]
+    target = tmp_path / "real.yaml"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    code, _, err = run_cli(*args, "-o", str(link))
+    assert code == 0, err
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text(encoding="utf-8").startswith("openapi: 3.1")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640  # the user's file keeps its mode
+
+
+@pytest.mark.parametrize("command", ["bundle", "overlay"])
+@pytest.mark.parametrize("kind", ["fifo", "device", "directory", "procfs", "missing-parent", "dangling-link"])
+def test_o_onto_what_is_not_a_regular_file_is_refused(tmp_path: Path, run_cli: Any, command: str, kind: str) -> None:
+    args = _file_output_commands(tmp_path)[command]
+    work = tmp_path / "work"
+    work.mkdir()
+    target = {
+        "fifo": work / "fifo",
+        "device": work / "dev",
+        "directory": work,
+        "procfs": Path(f"/proc/{os.getpid()}/comm"),
+        "missing-parent": work / "no" / "such" / "out.yaml",
+        "dangling-link": work / "link.yaml",
+    }[kind]
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "device":
+        _null_device(target)
+    elif kind == "dangling-link":
+        target.symlink_to(work / "nothing.yaml")
+    comm = Path(f"/proc/{os.getpid()}/comm").read_text(encoding="utf-8")
+    before = sorted(p.name for p in work.iterdir())
+    code, out, err = run_cli(*args, "-o", str(target))
+    one_line(code, err, display_path(target))
+    assert out == "" and sorted(p.name for p in work.iterdir()) == before
+    assert not (work / "no").exists()
+    assert kind != "fifo" or target.is_fifo()
+    assert kind != "device" or target.is_char_device()
+    assert kind != "dangling-link" or target.is_symlink()
+    assert Path(f"/proc/{os.getpid()}/comm").read_text(encoding="utf-8") == comm
+
+
+# -- shapes the structural check refuses first (issue 22, item 13) ---------------------------------------
+
+BUNDLED = json.loads(dump_json(bundle(SPEC_DIR / "openapi.yaml").data))
+ALL_COMMANDS = [
+    ["bundle"], ["bundle", "--target", "mock"], ["validate"], ["lint"], ["diff", "{original}", "{spec}"],
+    ["diff", "{spec}", "{original}"], ["overlay", "apply", "{spec}", str(ROOT / "overlays" / "publish.yaml")],
+    ["publish", "-o", "{out}"],
+]  # fmt: skip
+
+
+def _mutated(tmp_path: Path, *edits: tuple[tuple[str, ...], Any]) -> Path:
+    """The project's spec as one JSON file with value put at each pointer."""
+    data = copy.deepcopy(BUNDLED)
+    for pointer, value in edits:
+        parent = data
+        for part in pointer[:-1]:
+            parent = parent[int(part) if isinstance(parent, list) else part]
+        parent[int(pointer[-1]) if isinstance(parent, list) else pointer[-1]] = value
+    path = tmp_path / "spec" / "openapi.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(dump_json(data), encoding="utf-8")
+    return path
+
+
+def _command(command: list[str], spec: Path, tmp_path: Path) -> list[str]:
+    names = {"spec": str(spec), "original": str(SPEC_DIR / "openapi.yaml"), "out": str(tmp_path / "out")}
+    return ["--spec", str(spec), "--overlays", str(ROOT / "overlays"), *(p.format(**names) for p in command)]
+
+
+@pytest.mark.parametrize(
+    ("pointer", "value"),
+    [
+        (("tags", "0"), ["auth", "Issue tokens"]),  # a tag entry that is a list
+        (("paths", "/clients", "get", "responses"), [{"description": "x"}]),  # responses as a list
+    ],
+)
+def test_lint_reports_a_wrong_shape_as_a_structure_finding(
+    tmp_path: Path, run_cli: Any, pointer: tuple[str, ...], value: Any
+) -> None:
+    spec = _mutated(tmp_path, (pointer, value))
+    code, out, err = run_cli("--spec", str(spec), "lint")
+    assert code == 1 and "Traceback" not in err, err[-2000:]
+    assert "openapi-structure" in out and f"{spec.name}:" in out
+
+
+@pytest.mark.parametrize(
+    ("pointer", "value"),
+    [
+        (("paths", "/clients", "post", "responses", "201", "content"), "application/json"),
+        (("paths", "/clients", "post", "responses", "201", "content", "application/json"), ["schema"]),
+        (("paths", "/clients", "get", "responses"), [{"description": "x"}]),
+        (("paths", "/clients", "post", "responses", "201", "headers", "Location"), 5),
+        (("paths", "/clients", "post", "responses", "201", "headers"), ["Location"]),
+        (("components", "schemas", "ClientInput", "required"), ["first_name", 5]),
+        (("components", "schemas", "ClientInput", "required"), "first_name"),
+        (("paths", "/clients", "post", "requestBody", "required"), "yes"),
+        (("paths", "/clients", "get", "parameters"), {"offset": 1}),
+        (("tags", "0"), ["auth"]),
+    ],
+)
+def test_diff_refuses_a_wrong_shape_in_one_line(
+    tmp_path: Path, run_cli: Any, pointer: tuple[str, ...], value: Any
+) -> None:
+    spec = _mutated(tmp_path, (pointer, value))
+    for old, new in ((SPEC_DIR / "openapi.yaml", spec), (spec, SPEC_DIR / "openapi.yaml")):
+        code, _, err = run_cli("diff", str(old), str(new))
+        one_line(code, err, "not valid OpenAPI", spec.name)
+
+
+@pytest.mark.parametrize("ref", ["#/components/schemas/Client\x00", "x\x00.yaml#/Client", "\x00"])
+@pytest.mark.parametrize("command", ALL_COMMANDS, ids=lambda c: "-".join(c[:2]))
+def test_a_ref_holding_a_nul_byte_is_one_line_for_every_command(
+    tmp_path: Path, run_cli: Any, ref: str, command: list[str]
+) -> None:
+    spec = _mutated(tmp_path, (("paths", "/clients", "post", "requestBody"), {"$ref": ref}))
+    code, _, err = run_cli(*_command(command, spec, tmp_path))
+    assert "Traceback" not in err
+    if command[0] == "overlay":  # overlays read a document as data: its $refs are no business of theirs
+        assert code == 0, err
+    else:
+        one_line(code, err, "NUL")
+
+
+def test_a_spec_or_stdin_past_the_size_bound_is_refused_at_once(tmp_path: Path) -> None:
+    """The zero device never ends: the read stops at the bound (under the 1 GiB cap, an unbounded read dies)."""
+    code, _, err = rstar("--spec", "/dev/zero", "bundle")
+    one_line(code, err, "/dev/zero", f"more than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
+    overlay = tmp_path / "o.yaml"
+    overlay.write_text("overlay: 1.1.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: {}\n")
+    with open("/dev/zero", "rb") as zero:
+        result = subprocess.run([*RSTAR, "overlay", "apply", "-", str(overlay)], stdin=zero, capture_output=True,
+                                text=True, preexec_fn=_capped, timeout=120, check=False)  # fmt: skip
+    one_line(result.returncode, result.stderr, "<stdin>", "MiB")
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"a: " + b"x" * MAX_INPUT_BYTES + b"\n")
+    code, _, err = rstar("--spec", str(big), "validate")
+    one_line(code, err, "big.yaml", "MiB")
+
+
+@pytest.mark.parametrize(
+    ("pointer", "value"),
+    [
+        (("tags", "0", "name"), ["auth"]),  # found by tests/test_fuzz_cli.py
+        (("paths", "/clients", "get", "operationId"), ["list_clients"]),
+        (("paths", "/clients/{client_id}", "get", "parameters", "0"), {"name": ["x"], "in": "path"}),
+        (("components", "schemas", "ClientInput", "required"), [["first_name"]]),
+    ],
+)
+@pytest.mark.parametrize("command", [["validate"], ["lint"], ["publish", "-o", "{out}"]], ids=lambda c: c[0])
+def test_a_name_of_the_wrong_type_is_a_finding_not_a_crash(
+    tmp_path: Path, run_cli: Any, pointer: tuple[str, ...], value: Any, command: list[str]
+) -> None:
+    spec = _mutated(tmp_path, (pointer, value))
+    code, out, err = run_cli(*_command(command, spec, tmp_path))
+    assert "Traceback" not in err
+    if command[0] == "publish":
+        one_line(code, err, "not valid OpenAPI")
+    else:
+        assert code == 1 and out, err
+
+
+@pytest.mark.parametrize(
+    ("pointer", "value"),
+    [
+        (("info",), ["Reception Star", "4.0.0"]),  # found by tests/test_fuzz_cli.py, as each below
+        (("components", "schemas", "Error", "properties"), 22740),
+        (("components", "responses", "NotFound", "content"), []),
+        (("paths", "/auth", "post", "responses", "401"), []),
+    ],
+)
+def test_publish_refuses_a_wrong_shape_in_one_line(
+    tmp_path: Path, run_cli: Any, pointer: tuple[str, ...], value: Any
+) -> None:
+    spec = _mutated(tmp_path, (pointer, value))
+    code, _, err = run_cli(*_command(["publish", "-o", "{out}"], spec, tmp_path))
+    one_line(code, err, "not valid OpenAPI")
+    assert not (tmp_path / "out").exists()

@@ -296,3 +296,17 @@ def test_cli_lint_list_names_every_rule_with_its_reason(run_cli: RunCli) -> None
     listed = {line.split()[0]: line for line in out.splitlines()}
     assert set(listed) == set(RULES)
     assert all(RULES[r].reason in line for r, line in listed.items())
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "file", "old", "new"),
+    [
+        ("operation-id-unique", "paths/client.yaml", "operationId: replace_client", "operationId: list_clients"),
+        ("path-params", "openapi.yaml", "  /clients/{client_id}:", "  /clients/{id}:"),
+    ],
+)
+def test_an_operation_check_is_reported_once(spec_copy: SpecCopy, rule_id: str, file: str, old: str, new: str) -> None:
+    """The structural check and lint share these checks; lint reports each under its own rule only."""
+    spec_copy.edit(file, old, new)
+    findings = run_rules(bundle(spec_copy.root), [rule_id, "openapi-structure"])
+    assert findings and {f.rule for f in findings} == {rule_id}, [str(f) for f in findings]

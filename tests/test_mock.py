@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import time
 from typing import Any
@@ -9,17 +10,17 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from conftest import ROOT, SPEC_DIR, RunCli
+from conftest import RunCli, target_doc
 from rstar_spec.mock import Credentials, MockApp, MockSettings, create_app
-from rstar_spec.overlay.pipeline import build_target
 
-DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
 API = "/api/v3"
 
 
 def client(**settings: Any) -> TestClient:
-    return TestClient(create_app(DOC, MockSettings(credentials=CREDS, validate_responses=True, **settings)))
+    return TestClient(
+        create_app(target_doc("mock"), MockSettings(credentials=CREDS, validate_responses=True, **settings))
+    )
 
 
 def login(api: TestClient, key: str = CREDS.api_key) -> dict[str, str]:
@@ -180,6 +181,15 @@ def test_unknown_paths_ids_and_methods(api: TestClient) -> None:
         )
 
 
+def test_routing_decodes_a_path_value_once_and_keeps_to_the_base_path(api: TestClient) -> None:
+    headers = login(api)
+    assert api.get(f"{API}/clients/%31", headers=headers).json()["id"] == 1
+    assert api.get(f"{API}/clients/%2531", headers=headers).json()["errors"][0]["field"] == "client_id"
+    assert api.get("/clients/1", headers=headers).json()["code"] == "not_found"
+    slashed = api.get(f"{API}/clients/", headers=headers, follow_redirects=False)  # no undocumented 307 (issue 22)
+    assert (slashed.status_code, slashed.json()["code"], "location" in slashed.headers) == (404, "not_found", False)
+
+
 def test_rate_limit_and_fail_every() -> None:
     api = client(rate_limit=3)
     headers = login(api)
@@ -206,9 +216,9 @@ def test_concurrent_creates_get_distinct_ids() -> None:
 
 
 def test_response_validation_reports_a_wrong_answer() -> None:
-    mock = MockApp(DOC, MockSettings(credentials=CREDS))
+    mock = MockApp(target_doc("mock"), MockSettings(credentials=CREDS))
     operation = type("Op", (), {})()
-    operation.op = DOC["paths"]["/clients/{client_id}"]["get"]
+    operation.op = target_doc("mock")["paths"]["/clients/{client_id}"]["get"]
     operation.pointer = ("paths", "/clients/{client_id}", "get")
     operation.op_id = "get_client"
     ok = {
@@ -252,3 +262,101 @@ def test_listening_socket_says_tcp_so_answers_are_not_delayed() -> None:
         assert sock.proto == socket.IPPROTO_TCP
     finally:
         sock.close()
+
+
+# -- hostile requests (issue 22) ----------------------------------------------------------------------------
+
+SURROGATE = b'"\\ud800"'  # a lone surrogate, escaped: valid JSON text, not a string UTF-8 can hold
+
+
+def _all_clients(api: TestClient, headers: dict[str, str]) -> list[dict[str, Any]]:
+    answer = api.get(f"{API}/clients", params={"limit": 100}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["data"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"first_name": ' + SURROGATE + b', "last_name": "B"}',
+        b'{"first_name": "A", "last_name": "B", "notes": "x' + SURROGATE[1:],
+        b'{"first_name": "A", "last_name": "B", ' + SURROGATE + b": 1}",
+    ],
+)
+def test_a_lone_surrogate_in_a_body_is_a_400_and_nothing_is_stored(api: TestClient, body: bytes) -> None:
+    headers = login(api)
+    before = _all_clients(api, headers)
+    json_headers = {**headers, "Content-Type": "application/json"}
+    for answer in (
+        api.post(f"{API}/clients", content=body, headers=json_headers),
+        api.put(f"{API}/clients/1", content=body, headers=json_headers),
+    ):
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["code"] == "bad_request"
+    assert _all_clients(api, headers) == before
+    assert api.get(f"{API}/clients/1", headers=headers).status_code == 200
+
+
+def test_a_lone_surrogate_in_a_grant_is_a_400(api: TestClient) -> None:
+    body = b'{"grant_type": "api_key", "api_key": ' + SURROGATE + b"}"
+    answer = api.post(f"{API}/auth", content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400 and answer.json()["code"] == "bad_request", answer.text
+
+
+def test_two_authorization_headers_are_a_400(api: TestClient) -> None:
+    good = login(api)["Authorization"]
+    for pair in ([good, "Bearer nope"], ["Bearer nope", good], [good, good]):
+        answer = api.get(f"{API}/clients", headers=[("Authorization", value) for value in pair])
+        assert answer.status_code == 400 and answer.json()["code"] == "bad_request", answer.text
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("/clients/1/", "not_found"),
+        ("/clients/", "not_found"),
+        ("/heart/", "not_found"),
+        ("/clients/1%2f", "bad_request"),  # one path segment whose value is "1/": not an integer
+        ("/clients/1%2F", "bad_request"),
+    ],
+)
+def test_a_trailing_slash_is_a_documented_error_not_a_redirect(api: TestClient, path: str, code: str) -> None:
+    answer = api.get(f"{API}{path}", headers=login(api), follow_redirects=False)
+    assert answer.status_code == {"not_found": 404, "bad_request": 400}[code], answer.text
+    assert answer.json()["code"] == code and "location" not in answer.headers
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "latin-1", "UTF-32", "nonsense"])
+def test_a_body_declared_in_another_charset_is_a_400(api: TestClient, charset: str) -> None:
+    headers = {**login(api), "Content-Type": f"application/json; charset={charset}"}
+    answer = api.post(f"{API}/clients", content=b'{"first_name": "A", "last_name": "B"}', headers=headers)
+    assert answer.status_code == 400 and answer.json()["code"] == "bad_request", answer.text
+    for fine in ("utf-8", "UTF-8", '"utf-8"'):
+        headers["Content-Type"] = f"application/json; charset={fine}"
+        answer = api.post(f"{API}/clients", content=b'{"first_name": "A", "last_name": "B"}', headers=headers)
+        assert answer.status_code == 201, answer.text
+
+
+def test_a_client_that_disconnects_mid_body_raises_nothing_out_of_the_app() -> None:
+    """What uvicorn logs as "Exception in ASGI application" is an exception out of the app: there must be none."""
+    app = create_app(target_doc("mock"), MockSettings(credentials=CREDS))
+    messages = iter([
+        {"type": "http.request", "body": b'{"grant_', "more_body": True},
+        {"type": "http.disconnect"},
+    ])  # fmt: skip
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return next(messages)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": f"{API}/auth", "raw_path": f"{API}/auth".encode(), "root_path": "", "query_string": b"",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")],
+        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80),
+    }  # fmt: skip
+    asyncio.run(app(scope, receive, send))
+    assert sent and sent[0]["type"] == "http.response.start"

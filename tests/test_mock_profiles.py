@@ -12,15 +12,17 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from conftest import ROOT, SPEC_DIR
+from conftest import ROOT, SPEC_DIR, target_doc
 from rstar_spec.mock import Credentials, MockSettings, running_mock
 from rstar_spec.mock._profiles import EXTRA_PROPERTIES, LIBERAL, PROFILES, REFERENCE
 from rstar_spec.overlay.pipeline import build_target
 
-DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
-KNOWN_CODES = set(DOC["components"]["schemas"]["Error"]["properties"]["code"]["x-extensible-enum"])
 NEW_CLIENT = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
+
+
+def _known_codes() -> set[str]:
+    return set(target_doc("mock")["components"]["schemas"]["Error"]["properties"]["code"]["x-extensible-enum"])
 
 
 class Api:
@@ -44,7 +46,9 @@ def mock(profile: str) -> Iterator[Callable[..., str]]:
     """The base URL of a mock of this profile that validates its own answers; knobs as keywords."""
     with contextlib.ExitStack() as stack:
         yield lambda **knobs: stack.enter_context(
-            running_mock(DOC, MockSettings(credentials=CREDS, validate_responses=True, profile=profile, **knobs))
+            running_mock(
+                target_doc("mock"), MockSettings(credentials=CREDS, validate_responses=True, profile=profile, **knobs)
+            )
         )
 
 
@@ -73,7 +77,7 @@ def generic_token_code(api: Api) -> bool:
 def unlisted_auth_reasons(api: Api) -> bool:
     answer = api.http.post("/auth", json={"grant_type": "api_key", "api_key": "not-a-key"})
     assert answer.status_code == 401
-    return answer.json()["code"] not in KNOWN_CODES
+    return answer.json()["code"] not in _known_codes()
 
 
 def extra_properties(api: Api) -> bool:

@@ -99,7 +99,7 @@ def test_a_failed_publish_leaves_the_previous_output(spec_copy: SpecCopy, run_cl
     before = {str(p.relative_to(out)): p.read_text() for p in out.rglob("*") if p.is_file()}
     spec_copy.edit("paths/heart.yaml", "  operationId: get_heart\n", "  operationId: get_heart\n  deprecated: maybe\n")
     code, _, err = run_cli("--spec", str(spec_copy.root), "--overlays", str(OVERLAYS), "publish", "-o", str(out))
-    assert code == 2 and "is not valid OpenAPI at /paths//heart/get/deprecated" in err and len(err.splitlines()) == 1
+    assert code == 2 and "is not valid OpenAPI at /paths/~1heart/get/deprecated" in err and len(err.splitlines()) == 1
     assert {str(p.relative_to(out)): p.read_text() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left behind
 
@@ -111,9 +111,12 @@ def test_earlier_releases_are_carried_over_unchanged(tmp_path: Path, run_cli: Ru
     old.write_text("openapi: 3.1.0\n# as released\n", encoding="utf-8")
     (out / "notes.txt").write_text("not ours\n", encoding="utf-8")
     code, _, err = run_cli("publish", "-o", str(out))
+    assert code == 2 and "notes.txt" in err  # a file of someone else's: the folder is refused, untouched
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "not ours\n"
+    (out / "notes.txt").unlink()
+    code, _, err = run_cli("publish", "-o", str(out))
     assert code == 0, err
     assert old.read_text(encoding="utf-8") == "openapi: 3.1.0\n# as released\n"  # kept, byte for byte
-    assert not (out / "notes.txt").exists()  # the folder is still ours alone
     publication = render(SPEC_DIR / "openapi.yaml", OVERLAYS)
     carry_releases(publication, out)
     assert check(publication, out) == []

@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
+from conftest import project_doc
 from rstar_spec import bundle
 from rstar_spec.core.pointer import Pointer
 from rstar_spec.oas.structure import check_structure
 from rstar_spec.publish.downconvert import downconvert
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE = bundle(ROOT / "spec" / "openapi.yaml").data
 ITEM = "/clients/{client_id}"
 COLLECTION = "/clients"
 
@@ -194,7 +194,7 @@ STRICTER: dict[str, tuple[Mutation, str]] = {
 
 
 def _mutated(mutation: Mutation) -> tuple[dict[str, Any], Pointer]:
-    doc = copy.deepcopy(BASE)
+    doc = copy.deepcopy(project_doc())
     return doc, mutation(doc)
 
 
@@ -233,7 +233,7 @@ def _valid_fixtures() -> dict[str, tuple[dict[str, Any], str]]:
 
     published = build_target(ROOT / "spec" / "openapi.yaml", "publish", ROOT / "overlays")
     fixtures = {
-        "project bundle": (BASE, "3.1"),
+        "project bundle": (project_doc(), "3.1"),
         "published": (published, "3.1"),
         "3.0 rendering": (downconvert(published)[0], "3.0"),
         "golden minimal": (bundle(ROOT / "tests" / "golden" / "minimal" / "spec" / "openapi.yaml").data, "3.1"),

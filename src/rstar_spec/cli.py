@@ -19,8 +19,9 @@ from typing import NoReturn
 from . import __version__
 from .core.errors import Location, RstarError, display_path
 from .core.limits import HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS
+from .core.outputs import check_output_folder
 from .core.progress import showing_progress, step
-from .core.yaml_io import dump_for, load_yaml, parse_yaml, write_atomic
+from .core.yaml_io import dump_for, load_stream, load_yaml, write_atomic
 from .oas.bundle import Bundle, bundle
 
 DEFAULT_SPEC = Path("spec/openapi.yaml")
@@ -147,6 +148,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "--profile", choices=("reference", "liberal"), default="reference",
         help="reference: our decisions; liberal: only what the contract page promises, every freedom taken",
     )  # fmt: skip
+    cmd.add_argument(
+        "--record", type=Path, metavar="FILE", help="write every exchange to this HAR file, secrets redacted"
+    )
     cmd.set_defaults(run=_mock)
 
     cmd = commands.add_parser(
@@ -182,6 +186,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "--ledger", type=Path, metavar="FILE",
         help="with --base-url: keep the run's record of the clients it created here (default: a temporary file)",
     )  # fmt: skip
+    cmd.add_argument(
+        "--cleanup", type=Path, metavar="LEDGER",
+        help="with --base-url: run nothing, finish an earlier run's cleanup from its ledger (RSTAR_API_KEY from the environment)",
+    )  # fmt: skip
+    _coverage_arguments(cmd)
     cmd.set_defaults(run=_contract)
 
     overlay = commands.add_parser("overlay", help="apply or check OpenAPI Overlay 1.0/1.1 documents")
@@ -197,7 +206,105 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd = overlay_commands.add_parser("lint", help="check overlays: schema-valid, and every action selects something")
     cmd.add_argument("overlays", type=Path, nargs="*", metavar="OVERLAY", help="default: every overlay in --overlays")
     cmd.set_defaults(run=_overlay_lint)
+    _add_traffic_commands(commands)
     return parser
+
+
+PUBLISHED_SPEC = Path("generated/openapi/reception-star.openapi.yaml")
+
+
+def _add_traffic_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`traffic check|rules` and `proxy`: recorded and passing traffic checked against the spec."""
+    spec_help = "the spec to check against: a split spec's root or any OpenAPI file (default: --spec if given, else the published 3.1 file)"
+    traffic = commands.add_parser("traffic", help="check recorded traffic (HAR 1.2) against the spec")
+    traffic_commands = traffic.add_subparsers(dest="traffic_command", required=True, metavar="COMMAND",
+                                              parser_class=_Parser)  # fmt: skip
+    cmd = traffic_commands.add_parser("check", help="findings as FILE#N METHOD PATH STATUS rule-id: message")
+    cmd.add_argument(
+        "files", type=Path, nargs="+", metavar="FILE", help="HAR files (browsers, mitmproxy, schemathesis, ours)"
+    )
+    cmd.add_argument("--spec", dest="traffic_spec", type=Path, metavar="FILE", help=spec_help)
+    cmd.add_argument(
+        "--base-url", help="check only entries under this origin and path (default: the spec's server path on any host)"
+    )
+    cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
+    cmd.add_argument("--rule", action="append", metavar="ID", help="run only this rule (repeatable)")
+    cmd.add_argument("--window", type=_positive_seconds, default=5.0, metavar="SECONDS",
+                     help="two exchanges closer than this leave no room for another writer (default: %(default)s)")  # fmt: skip
+    cmd.set_defaults(run=_traffic_check)
+    cmd = traffic_commands.add_parser("rules", help="list the traffic rules with their reasons")
+    cmd.set_defaults(run=_traffic_rules)
+
+    cmd = commands.add_parser("proxy", help="forward to a server on loopback, checking each exchange as it passes")
+    cmd.add_argument("--upstream", required=True, metavar="URL", help="the server's origin, e.g. http://127.0.0.1:9000")
+    cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    cmd.add_argument("--port", type=int, default=8081, help="port (default: %(default)s; 0 picks a free one)")
+    cmd.add_argument(
+        "--record", type=Path, metavar="FILE", help="write every exchange to this HAR file, secrets redacted"
+    )
+    cmd.add_argument("--spec", dest="traffic_spec", type=Path, metavar="FILE", help=spec_help)
+    cmd.add_argument("--window", type=_positive_seconds, default=5.0, metavar="SECONDS",
+                     help="as for `traffic check` (default: %(default)s)")  # fmt: skip
+    cmd.set_defaults(run=_proxy)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of seconds")
+    return value
+
+
+def _traffic_spec(args: argparse.Namespace) -> dict[str, object]:
+    path = args.traffic_spec or (args.spec if args.spec != DEFAULT_SPEC else PUBLISHED_SPEC)
+    return bundle(path).data
+
+
+def _traffic_check(args: argparse.Namespace) -> int:
+    from .traffic import Checker, Spec, check_recordings, render
+
+    checker = Checker(Spec.of(_traffic_spec(args)), args.base_url, args.window, args.rule)
+    findings, counts = check_recordings(checker, args.files)
+    output = render(findings, counts, args.format)
+    if output:
+        print(output)
+    print(counts.line(), file=sys.stderr)
+    return 1 if counts.findings else 0
+
+
+def _traffic_rules(args: argparse.Namespace) -> int:
+    from .traffic import RULES
+
+    width = max(map(len, RULES))
+    for rule_id, rule in RULES.items():
+        print(f"{rule_id:<{width}}  {rule.kind:<6}  {rule.reason}")
+    return 0
+
+
+def _proxy(args: argparse.Namespace) -> int:
+    from .traffic import Checker, Spec
+    from .traffic.proxy import serve_proxy
+
+    checker = Checker(Spec.of(_traffic_spec(args)), window=args.window)
+    serve_proxy(checker, args.upstream, args.host, args.port, args.record)
+    return 0
+
+
+def _coverage_arguments(cmd: argparse.ArgumentParser) -> None:
+    """The contract run's coverage: a table always; these add files and a gate (contract/_coverage.py)."""
+    cmd.add_argument("--coverage", type=Path, metavar="FILE.json", help="write the run's coverage here as JSON")
+    cmd.add_argument("--coverage-html", type=Path, metavar="FILE", help="write the coverage matrix here as HTML")
+    cmd.add_argument(
+        "--require-coverage", action="store_true",
+        help="fail (exit 1) when a documented response was never observed, less the exemptions",
+    )  # fmt: skip
+    cmd.add_argument(
+        "--coverage-exemptions", type=Path, metavar="FILE",
+        help="responses --require-coverage does not ask for, each with a reason (default: the shipped list)",
+    )  # fmt: skip
 
 
 def _load(args: argparse.Namespace) -> Bundle:
@@ -235,8 +342,12 @@ def _bundle(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from .publish import render as publish
 
+    if not args.check:
+        check_output_folder(args.output)  # before any work: refused outputs are refused at once
     publication = publish.render(args.spec, args.overlays_dir)
     publish.carry_releases(publication, args.output)  # earlier releases stay as they were published
+    if not args.check:
+        publish.write(publication, args.output)  # first: a refused folder is one line
     for loss in publication.losses:
         print(f"publish: 3.0.3 rendering: {loss}", file=sys.stderr)
     if args.check:
@@ -249,7 +360,6 @@ def _publish(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         return 1 if stale else 0
-    publish.write(publication, args.output)
     print(f"publish: wrote {len(publication.files)} files to {display_path(args.output)}/", file=sys.stderr)
     return 0
 
@@ -274,24 +384,24 @@ def _generate(args: argparse.Namespace) -> int:
     from .python_client import generate
 
     started = time.perf_counter()
-    files = generate.generate(args.spec, args.overlays_dir, args.templates)
-    if args.check:
-        stale = generate.check(files, args.output)
-        if stale:
-            print(
-                f"generate: {len(stale)} stale files in {display_path(args.output)}/: run `nox -s generate`",
-                file=sys.stderr,
-            )
-            for line in stale[:20]:
-                print(f"  {line}")
-            if len(stale) > 20:
-                print(f"  ... and {len(stale) - 20} more")
-            return 1
-        print(f"generate: {display_path(args.output)}/ is up to date ({len(files)} files)", file=sys.stderr)
+    if not args.check:
+        written = generate.generate_into(args.spec, args.overlays_dir, args.templates, args.output)
+        elapsed = time.perf_counter() - started
+        print(f"generate: wrote {written} files to {display_path(args.output)}/ in {elapsed:.1f} s", file=sys.stderr)
         return 0
-    generate.write(files, args.output)
-    elapsed = time.perf_counter() - started
-    print(f"generate: wrote {len(files)} files to {display_path(args.output)}/ in {elapsed:.1f} s", file=sys.stderr)
+    files = generate.generate(args.spec, args.overlays_dir, args.templates)
+    stale = generate.check(files, args.output)
+    if stale:
+        print(
+            f"generate: {len(stale)} stale files in {display_path(args.output)}/: run `nox -s generate`",
+            file=sys.stderr,
+        )
+        for line in stale[:20]:
+            print(f"  {line}")
+        if len(stale) > 20:
+            print(f"  ... and {len(stale) - 20} more")
+        return 1
+    print(f"generate: {display_path(args.output)}/ is up to date ({len(files)} files)", file=sys.stderr)
     return 0
 
 
@@ -352,13 +462,28 @@ def _mock(args: argparse.Namespace) -> int:
         token_ttl=args.token_ttl, rate_limit=args.rate_limit, fail_every=args.fail_every,
         validate_responses=args.validate_responses, seed=args.seed, profile=args.profile, max_body=args.max_body,
     )  # fmt: skip
-    serve(build_target(args.spec, "mock", args.overlays_dir), settings, args.host, args.port, args.access_log,
-          header_timeout=args.header_timeout, max_connections=args.max_connections)  # fmt: skip
+    doc = build_target(args.spec, "mock", args.overlays_dir)
+    recorder = None
+    if args.record is not None:
+        from .traffic import HarRecorder
+        from .traffic.recording import RecordingMiddleware
+
+        recorder = HarRecorder(args.record, __version__)
+    try:
+        serve(doc, settings, args.host, args.port, args.access_log, header_timeout=args.header_timeout,
+              max_connections=args.max_connections,
+              wrap=(lambda app: RecordingMiddleware(app, recorder.record)) if recorder is not None else None)  # fmt: skip
+    finally:
+        if recorder is not None:
+            recorder.close()
     return 0
 
 
 def _contract(args: argparse.Namespace) -> int:
+    import os
+
     from .contract import ALL_PHASES, ContractOptions, run_contract
+    from .contract._coverage import coverage_options
 
     phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
     unknown = [p for p in phases if p not in ALL_PHASES]
@@ -367,7 +492,10 @@ def _contract(args: argparse.Namespace) -> int:
     options = ContractOptions(
         base_url=args.base_url, max_examples=args.max_examples, max_time=args.max_time,
         rate_limit=args.rate_limit, junit=args.junit, phases=phases, seed=args.seed, read_only=args.read_only,
-        mock_profile=args.mock_profile, ledger=args.ledger,
+        mock_profile=args.mock_profile, ledger=args.ledger, cleanup=args.cleanup,
+        coverage=coverage_options(
+            args.coverage, args.coverage_html, args.require_coverage, args.coverage_exemptions, os.environ
+        ),
     )  # fmt: skip
     return run_contract(args.spec, args.overlays_dir, options)
 
@@ -377,7 +505,7 @@ def _overlay_apply(args: argparse.Namespace) -> int:
 
     overlays = [load_overlay(path) for path in args.overlays]  # all checked before anything is applied
     if str(args.document) == "-":
-        document = parse_yaml(sys.stdin.read(), Path("<stdin>")).data
+        document = load_stream(getattr(sys.stdin, "buffer", sys.stdin), Path("<stdin>")).data
     else:
         document = load_yaml(args.document).data
     _write(apply_overlays(document, overlays, strict=args.strict), args.output)

@@ -221,3 +221,16 @@ def test_the_runtime_passes_ruff_and_mypy_strict_on_its_own() -> None:
     ):
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_error_class_is_the_one_map_of_status_to_exception() -> None:
+    from rstar_spec.python_client.runtime import _errors
+
+    assert (
+        _errors.error_class(404) is _errors.NotFoundError
+        and _errors.error_class(503) is _errors.ServiceUnavailableError
+    )
+    assert _errors.error_class(504) is _errors.ServerError and _errors.error_class(418) is _errors.APIStatusError
+    assert all(_errors.error_class(status) is cls for status, cls in _errors.BY_STATUS.items())
+    answer = httpx.Response(409, json={"code": "conflict", "message": "taken"})
+    assert type(_errors.from_response(answer)) is _errors.error_class(409)

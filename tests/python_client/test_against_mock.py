@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from reception_star import ApiKey, AuthenticatedClient, RetryPolicy, TokenAuth, errors
+from reception_star.api import AsyncClients, Clients
 from reception_star.api.clients import create_client, delete_client, get_client, list_clients, replace_client
 from reception_star.api.health import get_heart
 from reception_star.models import ClientInput
@@ -69,7 +70,7 @@ def test_crud_with_typed_answers(mock_url: str, profile: str) -> None:
 def test_iterates_every_client_page_by_page(mock_url: str) -> None:
     with AuthenticatedClient(CREDS.api_key, base_url=mock_url) as client:
         total = list_clients.sync(client=client, limit=1).total
-        ids = [r.id for r in list_clients.sync_items(client=client, limit=7)]
+        ids = [r.id for r in Clients(client).list(limit=7)]
     assert len(ids) == total and ids == sorted(ids)
 
 
@@ -124,7 +125,7 @@ def test_async_client_against_the_mock(mock_url: str) -> None:
     async def run() -> list[int]:
         async with AuthenticatedClient(CREDS.api_key, base_url=mock_url) as client:
             records = await asyncio.gather(*(get_client.asyncio(i, client=client) for i in range(1, 11)))
-            return [r.id for r in records] + [len([r async for r in list_clients.asyncio_items(client=client)])]
+            return [r.id for r in records] + [len([r async for r in AsyncClients(client).list()])]
 
     found = asyncio.run(run())
     assert found[:10] == list(range(1, 11)) and found[10] >= 30

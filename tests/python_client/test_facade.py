@@ -139,3 +139,22 @@ def test_async_resources_pages_and_raw(api: FakeAPI) -> None:
     assert ids == [1, 2, 3, 4, 5] and every == list(range(1, 46)) and pages == 5
     assert status == 201 and quote.startswith("The only true wisdom")
     assert api.grants() == ["api_key"]
+
+
+def test_raw_twins_of_lists_and_keyword_bodies_sync_and_async(api: FakeAPI) -> None:
+    with facade(api) as rs:
+        first = rs.clients.with_raw_response.list(limit=5)
+        assert first.status_code == 200 and first.parse().total == 45 and len(first.parse().data) == 5
+        replaced = rs.clients.with_raw_response.update(1, body=ClientInput(first_name="A", last_name="B"))
+        assert replaced.status_code == 200 and replaced.parse().last_name == "B"
+        with pytest.raises(TypeError, match="last_name: required"):
+            rs.clients.with_raw_response.create(first_name="A")  # type: ignore[call-overload]
+    assert [r.url.params["offset"] for r in api.sent("GET", "/clients")] == ["0"]  # the first page only
+
+    async def run() -> tuple[int, int, int]:
+        async with facade(api, AsyncReceptionStar) as rs:
+            page = await rs.clients.with_raw_response.list(limit=7)
+            one = await rs.clients.with_raw_response.retrieve(2)
+            return page.status_code, len(page.parse().data), one.parse().id
+
+    assert asyncio.run(run()) == (200, 7, 2)

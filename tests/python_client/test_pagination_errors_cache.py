@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from reception_star import RetryPolicy, errors
+from reception_star.api import AsyncClients, Clients
 from reception_star.api.clients import create_client, delete_client, get_client, list_clients
 from reception_star.models import ClientInput, ClientRecord, Error, FieldError
 
@@ -23,17 +24,17 @@ def offsets(api: FakeAPI) -> list[int]:
     return [int(r.url.params["offset"]) for r in api.sent("GET", "/clients")]
 
 
-# -- pagination -----------------------------------------------------------------------
+# -- pagination (one list surface: the resource's list(), a page that iterates over every item) ----------
 
 
 def test_items_cross_pages_and_stop_at_total(api: FakeAPI, make_client: MakeClient) -> None:
-    ids = [r.id for r in list_clients.sync_items(client=make_client(), limit=20)]
+    ids = [r.id for r in Clients(make_client()).list(limit=20)]
     assert ids == list(range(1, 46))
     assert offsets(api) == [0, 20, 40]
 
 
 def test_pages_are_fetched_lazily(api: FakeAPI, make_client: MakeClient) -> None:
-    first = list(itertools.islice(list_clients.sync_items(client=make_client(), limit=10), 5))
+    first = list(itertools.islice(Clients(make_client()).list(limit=10), 5))
     assert [r.id for r in first] == [1, 2, 3, 4, 5]
     assert offsets(api) == [0]
 
@@ -45,7 +46,7 @@ def test_an_empty_page_ends_the_iteration_whatever_total_says(api: FakeAPI, make
         lambda request: httpx.Response(200, json={"data": [record(1)], "offset": 0, "limit": 1, "total": 50}),
     )
     api.script("GET", "/clients", httpx.Response(200, json={"data": [], "offset": 1, "limit": 1, "total": 50}))
-    pages = list(list_clients.sync_pages(client=make_client(), limit=1))
+    pages = list(Clients(make_client()).list(limit=1).iter_pages())
     assert [len(p.data) for p in pages] == [1, 0]
     assert offsets(api) == [0, 1]
 
@@ -53,12 +54,12 @@ def test_an_empty_page_ends_the_iteration_whatever_total_says(api: FakeAPI, make
 def test_an_empty_list_is_one_empty_page(make_client: MakeClient) -> None:
     api = FakeAPI(clients=0)
     client = make_client(transport=httpx.MockTransport(api.handle))
-    assert list(list_clients.sync_items(client=client)) == []
+    assert list(Clients(client).list()) == []
     assert len(api.sent("GET", "/clients")) == 1
 
 
 def test_pages_start_at_the_given_offset(api: FakeAPI, make_client: MakeClient) -> None:
-    pages = list(list_clients.sync_pages(client=make_client(), offset=30, limit=10))
+    pages = list(Clients(make_client()).list(offset=30, limit=10).iter_pages())
     assert [p.offset for p in pages] == [30, 40]
     assert [len(p.data) for p in pages] == [10, 5]
 
@@ -67,8 +68,8 @@ def test_async_items(api: FakeAPI, make_client: MakeClient) -> None:
     client = make_client()
 
     async def run() -> list[int]:
-        found = [r.id async for r in list_clients.asyncio_items(client=client, limit=7)]
-        pages = [p.offset async for p in list_clients.asyncio_pages(client=client, limit=40)]
+        found = [r.id async for r in AsyncClients(client).list(limit=7)]
+        pages = [p.offset async for p in (await AsyncClients(client).list(limit=40)).iter_pages()]
         await client.aclose()
         return found + pages
 
@@ -185,7 +186,7 @@ def test_pages_are_freed_as_soon_as_they_are_read(make_client: MakeClient) -> No
     gc.disable()
     try:
         before = sum(isinstance(o, httpx.Response) for o in gc.get_objects())
-        assert sum(1 for _ in list_clients.sync_items(client=client, limit=10)) == 500
+        assert sum(1 for _ in Clients(client).list(limit=10)) == 500
         after = sum(isinstance(o, httpx.Response) for o in gc.get_objects())
     finally:
         gc.enable()

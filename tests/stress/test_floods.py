@@ -12,13 +12,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conftest import ROOT, SPEC_DIR
+from conftest import target_doc
 from rstar_spec.core.serve import in_background
 from rstar_spec.mock import Credentials, MockApp, MockSettings
-from rstar_spec.overlay.pipeline import build_target
 
 pytestmark = pytest.mark.stress
-DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
 SLOW_CONNECTIONS = 2 * 2_000
 
@@ -32,7 +30,7 @@ def more_file_descriptors() -> Iterator[None]:
 
 
 def test_thousands_of_slow_connections_do_not_stop_the_mock(more_file_descriptors: None) -> None:
-    mock = MockApp(DOC, MockSettings(credentials=CREDS))
+    mock = MockApp(target_doc("mock"), MockSettings(credentials=CREDS))
     with in_background(mock.app, "mock", header_timeout=2.0, max_connections=1_000) as origin:
         host, port = "127.0.0.1", int(origin.rsplit(":", 1)[1])
         slow = []
@@ -66,7 +64,7 @@ def test_thousands_of_slow_connections_do_not_stop_the_mock(more_file_descriptor
 
 
 def test_a_flood_of_token_requests_leaves_the_token_store_bounded() -> None:
-    mock = MockApp(DOC, MockSettings(credentials=CREDS))
+    mock = MockApp(target_doc("mock"), MockSettings(credentials=CREDS))
     mock.state.max_tokens = 2_000
     with in_background(mock.app, "mock") as origin, httpx.Client(base_url=f"{origin}/api/v3", timeout=10) as http:
 

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SPEC_DIR
+from conftest import ROOT, target_doc
 from rstar_spec.mock import Credentials, MockSettings, running_mock
-from rstar_spec.overlay.pipeline import build_target
 
 pytestmark = pytest.mark.other_languages
 
@@ -27,7 +26,6 @@ NPM = ROOT / "tools" / "npm"
 BIN = NPM / "node_modules" / ".bin"
 PUBLISHED = ROOT / "generated" / "openapi" / "reception-star.openapi.yaml"
 HERE = Path(__file__).resolve().parent
-DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 CREDS = Credentials()
 
 
@@ -56,7 +54,7 @@ def run_program(program: Path, base_url: str) -> subprocess.CompletedProcess[str
 
 @pytest.mark.parametrize("profile", ["reference", "liberal"])
 def test_the_typescript_program_passes_against_the_mock(program: Path, profile: str) -> None:
-    with running_mock(DOC, MockSettings(credentials=CREDS, profile=profile)) as base_url:
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS, profile=profile)) as base_url:
         done = run_program(program, base_url)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("ok: token, create") and "404 not_found" in done.stdout
@@ -74,7 +72,7 @@ def test_the_typescript_program_passes_against_the_mock(program: Path, profile: 
     ],
 )
 def test_a_broken_mock_makes_the_program_fail_at_its_step(program: Path, breakage: str, step: str) -> None:
-    with running_mock(DOC, MockSettings(credentials=CREDS, breakage=breakage)) as base_url:
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS, breakage=breakage)) as base_url:
         done = run_program(program, base_url)
     assert done.returncode == 1, done.stdout + done.stderr
     assert step in done.stderr, done.stderr

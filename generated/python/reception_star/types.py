@@ -7,7 +7,7 @@ from typing import IO, TYPE_CHECKING, BinaryIO, Generic, TypeAlias, TypeVar
 from attrs import define
 
 # An optional field the API left out is None, and None in a request model means "leave it out": the API
-# never sends null (shared/reception-star-api.md), so nothing is lost, and `record.email is None` reads
+# never sends null (docs/reception-star-api.md), so nothing is lost, and `record.email is None` reads
 # as people expect. The generator's code checks `isinstance(x, Unset)` and compares with UNSET: with
 # Unset the type of None, and UNSET None, that code means exactly this.
 if TYPE_CHECKING:

@@ -16,8 +16,17 @@ or deleting anything it did not create:
   a write on an item passes only when its target is owned or shaped like
   `absent`; everything else is refused with a 418 that fails the run.
 
+A client the run deleted is no longer its own: the server may give its id to
+the next client, the run's or someone else's (the contract page does not promise
+ids are never reused). A write on it keeps its id in the case, so schemathesis
+knows the 404 follows its own DELETE, but the proxy sends it to the absent id
+(`Verdict.send_to`): the answer is the 404 of a client that is gone, and a
+reused id is never touched. An id created again is the run's own again.
+
 The ledger is a JSON-lines file: the proxy appends what was created and deleted,
 the hooks read it to know the run's own ids, and the cleanup deletes what is left.
+Every append is written and flushed before the proxy answers, so the hook of the
+next request reads it.
 """
 
 from __future__ import annotations
@@ -31,7 +40,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from ..oas.walk import HTTP_METHODS
+from ..oas.view import DocumentView
+from ..oas.walk import iter_operations
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})  # RFC 9110 9.2.1
 GUARD_HEADER = "X-Rstar-Guard"
@@ -40,6 +50,9 @@ GUARD_HEADER = "X-Rstar-Guard"
 # that a lenient parser might read as one.
 _SHAPED = re.compile(r"^[A-Za-z0-9._~+-]+$")
 _DIGITS = re.compile(r"[0-9]+")
+NO_ID = "not-an-id"  # a segment no reading of which names a client: the target when no absent id was found
+# What a ledger line says: a creation about to be sent (by name), its outcome, and what became of the item.
+LEDGER_EVENTS = frozenset({"creating", "not-created", "created", "deleted", "cleaned"})
 
 
 @dataclass(frozen=True)
@@ -53,20 +66,18 @@ class Routes:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any], base_path: str) -> Routes:
-        creating: set[str] = set()
-        other_posts: set[str] = set()
-        templates: list[str] = []
-        for path, item in (doc.get("paths") or {}).items():
-            post = item.get("post") if isinstance(item, dict) else None
-            if isinstance(post, dict):
-                (creating if "201" in (post.get("responses") or {}) else other_posts).add(path)
-            if "{" in path:
-                templates.append(path)
+        """From the document's view: a POST creates when it documents 201; an item path is a template
+        whose one template is its last segment (/clients/{client_id} in /clients)."""
+        view = DocumentView.of(doc)
+        posts = [op for op in view.operations if op.method == "post"]
+        creating = {op.template for op in posts if "201" in op.responses}
+        other_posts = {op.template for op in posts} - creating
         items = []
-        for template in templates:
-            parent, _, last = template.rpartition("/")
-            if re.fullmatch(r"\{[^{}/]+\}", last) and "{" not in parent:
-                items.append((re.compile("^" + re.escape(base_path + parent) + "/([^/]+)$"), parent, template))
+        for path in dict.fromkeys(op.path for op in view.operations):
+            last = f"/{{{path.names[-1]}}}" if path.names else ""
+            if len(path.names) == 1 and path.names[0] and "/" not in path.names[0] and path.template.endswith(last):
+                parent = path.template.removesuffix(last)
+                items.append((re.compile("^" + re.escape(base_path + parent) + "/([^/]+)$"), parent, path.template))
         return cls(base_path.rstrip("/"), frozenset(creating), frozenset(other_posts), tuple(items))
 
     def item(self, raw_path: str) -> tuple[str, str] | None:
@@ -98,10 +109,10 @@ def shape_value(value: Any, pool: list[str], absent: str | None, prefer_owned: b
     if (isinstance(value, int) and not isinstance(value, bool) and value > 0) or (text.isascii() and text.isdigit()):
         if prefer_owned and pool:
             return pool[-1]
-        return absent if absent is not None else "not-an-id"
+        return absent if absent is not None else NO_ID
     kept = "".join(c for c in text if c.isascii() and _SHAPED.match(c))
     shaped = _DIGITS.sub(absent or "", kept)
-    return shaped if absent_shaped(shaped, absent) else "not-an-id"
+    return shaped if absent_shaped(shaped, absent) else NO_ID
 
 
 @dataclass
@@ -110,6 +121,7 @@ class Verdict:
     reason: str = ""
     creates: str | None = None  # the collection a POST creates in
     item: tuple[str, str] | None = None  # (collection, id) a write targets
+    send_to: str | None = None  # the raw path sent instead: a write on a client the run deleted goes to `absent`
 
 
 @dataclass
@@ -132,9 +144,45 @@ class Ledger:
             return []
         return [json.loads(line) for line in text.splitlines() if line.strip().endswith("}")]
 
+    def problem(self) -> str | None:
+        """Why this file is not a ledger a cleanup can read (None when it is)."""
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            return f"cannot read it ({type(exc).__name__})"
+        for number, line in enumerate(lines, 1):
+            if not line.strip() or (number == len(lines) and line.startswith("{") and not line.strip().endswith("}")):
+                continue  # a last line cut short (the run killed as it wrote) is skipped, as events() does
+            try:
+                event = json.loads(line)
+            except ValueError:
+                event = None
+            if not (
+                isinstance(event, dict)
+                and event.get("event") in LEDGER_EVENTS
+                and isinstance(event.get("collection"), str)
+                and isinstance(event.get("id"), str)
+                and (event["event"] not in ("creating", "not-created") or isinstance(event.get("name"), str))
+            ):
+                return f"line {number} is not a record of a contract run's ledger"
+        return None
+
     def owned(self, collection: str) -> list[str]:
         """Ids of the collection the run created (in order), deleted or not."""
         return [item_id for c, item_id, _ in self.created() if c == collection]
+
+    def live(self, collection: str) -> list[str]:
+        """Ids of the collection the run created and has not deleted since (in order of creation)."""
+        latest = self.latest()
+        return [i for i in self.owned(collection) if latest.get((collection, i)) == "created"]
+
+    def latest(self) -> dict[tuple[str, str], str]:
+        """(collection, id) -> the last of its "created", "deleted", "cleaned": a server may give a deleted id again."""
+        found: dict[tuple[str, str], str] = {}
+        for event in self.events():
+            if event["event"] in ("created", "deleted", "cleaned"):
+                found[(event["collection"], event["id"])] = event["event"]
+        return found
 
     def created(self) -> list[tuple[str, str, bool]]:
         """(collection, id, fixture) of everything created, in order, once each."""
@@ -143,6 +191,24 @@ class Ledger:
             if event["event"] == "created":
                 found.setdefault((event["collection"], event["id"]), bool(event.get("fixture")))
         return [(c, i, fixture) for (c, i), fixture in found.items()]
+
+    def fingerprint(self, collection: str, item_id: str) -> Any:
+        """The `created_at` the id was last created with: tells the run's client from another with its id."""
+        found = None
+        for event in self.events():
+            if event["event"] == "created" and (event["collection"], event["id"]) == (collection, item_id):
+                found = event.get("created_at")
+        return found
+
+    def pending(self) -> list[str]:
+        """Names of the run's own creations recorded as "creating" and neither found created nor not created."""
+        names: dict[str, bool] = {}
+        for event in self.events():
+            if event["event"] == "creating":
+                names.setdefault(event["name"], True)
+            elif event["event"] in ("created", "not-created") and event.get("name") in names:
+                names[event["name"]] = False
+        return [name for name, open_ in names.items() if open_]
 
     def marked(self, event: str) -> set[tuple[str, str]]:
         """(collection, id) of every item with this event: "deleted" (by a case), "cleaned" (by the cleanup)."""
@@ -175,9 +241,13 @@ class Guard:
         if item is None:
             return self._refuse(method, raw_path, "a write on no item this run created")
         collection, item_id = item
-        if item_id in self.ledger.owned(collection):
+        state = self.ledger.latest().get(item)
+        if state == "created":
             self._count(f"{method} own")
             return Verdict(True, item=item)
+        if state is not None:  # the run's, deleted: its id may be someone's now
+            self._count(f"{method} gone")
+            return Verdict(True, send_to=f"{self.routes.base_path}{collection}/{self.absent or NO_ID}")
         if absent_shaped(item_id, self.absent):
             self._count(f"{method} absent")
             return Verdict(True, item=item)
@@ -186,14 +256,15 @@ class Guard:
     def record(self, verdict: Verdict, method: str, raw_path: str, status: int | None, body: bytes) -> None:
         """After the answer (None: no answer): what the request created or deleted."""
         if verdict.creates is not None:
-            created = None
+            created, created_at = None, None
             if status is not None and 200 <= status < 300:
                 try:
-                    created = json.loads(body).get("id")
+                    answer = json.loads(body)
+                    created, created_at = answer.get("id"), answer.get("created_at")
                 except (ValueError, AttributeError):
                     created = None
             if created is not None:
-                self.ledger.write("created", verdict.creates, str(created))
+                self.ledger.write("created", verdict.creates, str(created), created_at=created_at)
             elif status is None or 200 <= status < 300 or (status >= 500 and status != 503):
                 # No answer, a 500/502/504 (the server, or one behind a gateway, may have acted before
                 # failing), or a 2xx without an id: something may exist that the run cannot name. A 503
@@ -225,11 +296,9 @@ def write_operations(doc: dict[str, Any], routes: Routes) -> list[str]:
     judged against every method the spec documents."""
     return [
         str(operation.get("operationId"))
-        for path, item in (doc.get("paths") or {}).items()
-        for method, operation in item.items()
-        if method in HTTP_METHODS and method.upper() not in SAFE_METHODS
-        and not (method == "post" and path in routes.other_posts)
-    ]  # fmt: skip
+        for _, path, method, operation in iter_operations(doc)
+        if method.upper() not in SAFE_METHODS and not (method == "post" and path in routes.other_posts)
+    ]
 
 
 def summary(guard: Guard, created: Iterable[tuple[str, str, bool]]) -> str:

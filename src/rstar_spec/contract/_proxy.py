@@ -1,7 +1,9 @@
 """The guard's proxy: every request of the schemathesis process goes through it to the server under test.
 
 It forwards requests and answers unchanged (less hop-by-hop headers), so the suite judges the
-server, not the proxy. What `Guard.judge` refuses never leaves the machine: it is answered 418
+server, not the proxy; the one change is the path of a write on a client the run deleted, sent to
+the absent id (`Verdict.send_to`, _guard.py). What the answer created or deleted is in the ledger
+before the answer is passed on. What `Guard.judge` refuses never leaves the machine: it is answered 418
 with `X-Rstar-Guard: refused`, a status no operation documents, so the case fails loudly.
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -50,7 +52,7 @@ class GuardProxy:
             return Response(json.dumps(refusal), 418, {GUARD_HEADER: "refused"}, media_type="application/json")
         if self._client is None:  # created on the server's own event loop
             self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False)
-        url = self.upstream_origin + raw_path + (f"?{query}" if query else "")
+        url = self.upstream_origin + (verdict.send_to or raw_path) + (f"?{query}" if query else "")
         headers = [(k, v) for k, v in request.headers.raw if k.decode("latin-1").lower() not in _HOP_BY_HOP]
         content = await request.body()
         try:
@@ -84,7 +86,9 @@ def _decoded(upstream: httpx.Response, raw: bytes) -> bytes:
 
 
 @contextlib.contextmanager
-def running_proxy(guard: Guard, upstream_origin: str) -> Iterator[str]:
-    """The proxy on a free loopback port; yields its origin (`http://127.0.0.1:PORT`)."""
-    with in_background(GuardProxy(guard, upstream_origin), "contract guard") as origin:
+def running_proxy(guard: Guard, upstream_origin: str, wrap: Callable[[Any], Any] | None = None) -> Iterator[str]:
+    """The proxy on a free loopback port; yields its origin (`http://127.0.0.1:PORT`). wrap: an ASGI middleware
+    around it (the coverage's observer)."""
+    app = GuardProxy(guard, upstream_origin)
+    with in_background(wrap(app) if wrap else app, "contract guard") as origin:
         yield origin

@@ -6,7 +6,8 @@ Against the embedded mock the suite has full power: any id, any method. Against
 creates the clients it writes on, every request goes through the guard's proxy,
 and everything it created is deleted before it exits, also when checks fail or
 the run is interrupted (SIGINT, SIGTERM). --read-only sends only reads and
-POST /auth.
+POST /auth. The cleanup gives up after CLEANUP_BUDGET seconds in all; the ledger
+is kept and `rstar-spec contract --base-url URL --cleanup LEDGER` finishes it.
 
 Credentials come from the environment only: RSTAR_API_KEY (and, for the 403
 checks, RSTAR_READONLY_API_KEY). Against the embedded mock they default to the
@@ -31,13 +32,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..core.errors import RstarError, UsageError
-from ._account import Account
+from ._account import CLEANUP_BUDGET, Account
 from ._guard import Guard, Ledger, Routes, summary, write_operations
 from ._proxy import running_proxy
+
+if TYPE_CHECKING:
+    from ._coverage import CoverageOptions
 
 CONFIG = "schemathesis.toml"
 ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -64,7 +68,10 @@ class ContractOptions:
     read_only: bool = False
     mock_profile: str = "reference"
     ledger: Path | None = None
+    cleanup: Path | None = None  # finish an earlier run's cleanup from its ledger, and run nothing
+    cleanup_budget: float = CLEANUP_BUDGET
     extra: list[str] = field(default_factory=list)
+    coverage: CoverageOptions | None = None  # the outputs of the run's coverage (_coverage.py)
 
 
 def _schemathesis() -> list[str]:
@@ -146,6 +153,7 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
         raise UsageError(f"--base-url {options.base_url!r} is not an http(s) URL")
     routes = Routes.from_doc(doc, url.path.rstrip("/"))
     run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + secrets.token_hex(3)
+    kept_ledger = options.ledger
     with contextlib.ExitStack() as stack:
         if options.ledger is None:
             ledger = Ledger(
@@ -162,12 +170,20 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
             ledger.path.touch()
         account = Account(base_url, env["RSTAR_API_KEY"])
         stack.callback(account.close)
+        from ._coverage import RunCoverage  # here: the schemathesis process imports this package, not it
+
+        coverage = stack.enter_context(RunCoverage(doc, options.coverage, routes.base_path))
+        coverage.watch(account._http)  # the guard's and the cleanup's requests, counted apart
         guard = Guard(routes, ledger, absent=None, read_only=options.read_only)
         code, interrupted, started = 1, False, False
         with _sigterm_interrupts():
             try:
                 guard.absent = account.absent_id()
-                keep = [] if options.read_only else [account.create_fixture(run_id, ledger) for _ in range(FIXTURES)]
+                keep = (
+                    []
+                    if options.read_only
+                    else [account.create_fixture(run_id, ledger, n + 1) for n in range(FIXTURES)]
+                )
                 mode = "read-only: reads and POST /auth only" if options.read_only else (
                     f"writes only on the clients this run creates ({len(keep)} made for its PUTs), "
                     f"404 paths on id {guard.absent}"
@@ -178,28 +194,81 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
                 if options.read_only:
                     excluded = [arg for op in write_operations(doc, routes) for arg in ("--exclude-operation-id", op)]
                     options = dataclasses.replace(options, extra=[*options.extra, *excluded])
-                with running_proxy(guard, f"{url.scheme}://{url.netloc}") as proxy:
+                    coverage.leave_out(write_operations(doc, routes))
+                with running_proxy(guard, f"{url.scheme}://{url.netloc}", coverage.observe) as proxy, coverage.suite():
                     started = True
+                    run_env.update(coverage.env)
                     code = run_schemathesis(doc, proxy + routes.base_path, options, run_env, guarded=True)
             except KeyboardInterrupt:
                 interrupted, code = True, 130
                 _say("interrupted: deleting what this run created (Ctrl-C again leaves it and lists it)")
             finally:
-                code = _clean_up(account, ledger, guard, code, started)
-        return 130 if interrupted else code
+                code, unfinished = _clean_up(account, ledger, guard, code, started, options.cleanup_budget)
+                if unfinished:
+                    kept = kept_ledger or _keep(ledger, run_id)
+                    _say(f"finish the cleanup later: rstar-spec contract --base-url {base_url} --cleanup {kept}")
+        return 130 if interrupted else coverage.finish(code)
 
 
-def _clean_up(account: Account, ledger: Ledger, guard: Guard, code: int, started: bool) -> int:
-    created = ledger.created()
-    if not created and not started:  # stopped before anything was sent or made: nothing to say
-        return code
+def _keep(ledger: Ledger, run_id: str) -> Path:
+    """The temporary ledger of an unfinished cleanup, copied where the user can finish it: a new file in the
+    working directory (a CI job's workspace), else in the system's temporary folder; nothing replaced."""
+    text = ledger.path.read_bytes()
+    name = f"rstar-contract-{run_id}.ledger.jsonl"
     try:
-        left = account.delete_all(ledger)
+        with open(name, "xb") as out:
+            out.write(text)
+        return Path(name).resolve()
+    except OSError:
+        fd, path = tempfile.mkstemp(prefix=f"rstar-contract-{run_id}-", suffix=".ledger.jsonl")
+        with os.fdopen(fd, "wb") as out:
+            out.write(text)
+        return Path(path)
+
+
+def run_cleanup(options: ContractOptions, env: dict[str, str]) -> int:
+    """`--cleanup LEDGER`: delete what an earlier run's ledger says is left; 0 when all is gone, 1 when not."""
+    assert options.cleanup is not None
+    if not options.base_url:
+        raise UsageError("--cleanup needs --base-url: the server the run worked on")
+    base_url = options.base_url.rstrip("/")
+    url = urlsplit(base_url)
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise UsageError(f"--base-url {options.base_url!r} is not an http(s) URL")
+    ledger = Ledger(options.cleanup)
+    problem = ledger.problem()
+    if problem:
+        raise UsageError(f"--cleanup {options.cleanup}: {problem}")
+    account = Account(base_url, env["RSTAR_API_KEY"])
+    try:
+        left = account.delete_all(ledger, options.cleanup_budget)
     except KeyboardInterrupt:
-        cleaned = ledger.marked("cleaned")
-        left = [f"{i} (cleanup interrupted)" for c, i, _ in created if (c, i) not in cleaned]
-    except RstarError as exc:
-        left = [f"{i} ({exc.message})" for _, i, _ in created]
+        left = ["(interrupted)"]
+    finally:
+        account.close()
+    created = ledger.created()
+    if left:
+        _say(f"could not delete {len(left)} of the {len(created)} clients of {options.cleanup}: {', '.join(left)}")
+        _say(f"finish the cleanup later: rstar-spec contract --base-url {base_url} --cleanup {options.cleanup}")
+        return 1
+    _say(f"cleanup of {options.cleanup} done: none of its {len(created)} clients is left")
+    return 0
+
+
+def _clean_up(
+    account: Account, ledger: Ledger, guard: Guard, code: int, started: bool, budget: float
+) -> tuple[int, bool]:
+    """The run's exit code after the cleanup, and whether the cleanup left something to finish later."""
+    created = ledger.created()
+    if not created and not started and not ledger.pending():  # stopped before anything was sent or made
+        return code, False
+    try:
+        left = account.delete_all(ledger, budget)
+    except (KeyboardInterrupt, RstarError) as exc:
+        why = exc.message if isinstance(exc, RstarError) else "cleanup interrupted"
+        latest = ledger.latest()  # what the ledger says the run still has: the report agrees with it
+        left = [f"{i} ({why})" for c, i, _ in ledger.created() if latest.get((c, i)) == "created"]
+    created = ledger.created()  # with the creations the cleanup found by name
     _say(summary(guard, created))
     for refused in guard.refused:
         _say(f"refused, not sent: {refused}")
@@ -210,7 +279,7 @@ def _clean_up(account: Account, ledger: Ledger, guard: Guard, code: int, started
     elif created:
         _say(f"deleted the {len(created)} clients this run created")
     problems = bool(left or guard.refused or guard.uncertain)
-    return code if code or not problems else 1
+    return (code if code or not problems else 1), bool(left)
 
 
 def run_contract(root_file: Path, overlays_dir: Path, options: ContractOptions) -> int:
@@ -219,23 +288,28 @@ def run_contract(root_file: Path, overlays_dir: Path, options: ContractOptions) 
 
     env = dict(os.environ)
     env.pop(GUARD_ENV, None)
-    if options.base_url:
+    if options.cleanup is not None or options.base_url:
         if not env.get("RSTAR_API_KEY"):
             raise UsageError(
                 "RSTAR_API_KEY is not set: the suite authenticates with it (from the environment, never argv)"
             )
+        if options.cleanup is not None:
+            return run_cleanup(options, env)
         from ..oas.bundle import bundle
 
         return run_guarded(bundle(root_file).data, options, env)
     if options.read_only:
         raise UsageError("--read-only is for --base-url runs: the embedded mock is tested with full power")
     from ..mock import Credentials, MockSettings, running_mock
+    from ._coverage import RunCoverage
 
     credentials = Credentials.from_env()
     env.setdefault("RSTAR_API_KEY", credentials.api_key)
     env.setdefault("RSTAR_READONLY_API_KEY", credentials.readonly_api_key)
     doc = build_target(root_file, "mock", overlays_dir)
     settings = MockSettings(credentials=credentials, validate_responses=True, profile=options.mock_profile)
-    with running_mock(doc, settings) as base_url:
-        _say(f"embedded mock ({options.mock_profile} profile) on {base_url}")
-        return run_schemathesis(doc, base_url, options, env)
+    with RunCoverage(doc, options.coverage) as coverage:
+        with running_mock(doc, settings, wrap=coverage.observe) as base_url, coverage.suite():
+            _say(f"embedded mock ({options.mock_profile} profile) on {base_url}")
+            code = run_schemathesis(doc, base_url, options, {**env, **coverage.env})
+        return coverage.finish(code)

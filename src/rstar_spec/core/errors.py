@@ -9,7 +9,16 @@ non-zero. Anything else escaping is a bug.
     │                      a duplicate key, not the shape it must have
     ├── RefError           a $ref that is a URL, leaves spec/, or points nowhere
     ├── BundleError        a component file or component name that cannot be bundled
+    ├── OverlayError       an overlay that is invalid or cannot be applied (overlay/)
+    ├── PublishError       a rendering that would not be valid, an output that cannot be written (publish/)
+    ├── GenerateError      a spec the client generator cannot turn into the client (python_client/)
+    ├── GitError           git could not answer: no repository, an unknown ref (diff/gitref.py)
     └── UsageError         arguments that make no sense together
+
+Every class is defined here; the layers that raise one re-export it under their own name.
+Not errors of the tool, so not here: ``TemplateError`` and ``SchemaRefError`` (oas/, ValueErrors
+their callers turn into problems) and the generated client's runtime errors (python_client/runtime/,
+shipped inside the client).
 """
 
 from __future__ import annotations
@@ -71,9 +80,21 @@ class BundleError(RstarError):
     """A component file or name that cannot be bundled."""
 
 
+class OverlayError(RstarError):
+    """An overlay that is invalid, or that cannot be applied to the document."""
+
+
+class GitError(RstarError):
+    """git could not answer (no repository, unknown ref)."""
+
+
 class GenerateError(RstarError):
     """A spec the client generator cannot turn into the client, or a generator that failed."""
 
 
 class UsageError(RstarError):
     """Arguments that make no sense together."""
+
+
+class PublishError(RstarError):
+    """A rendering that would not be valid, or an output that cannot be written."""

@@ -23,10 +23,11 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 import orjson
 import yaml
@@ -35,9 +36,9 @@ from yaml.constructor import SafeConstructor
 from ._native import NOT_NATIVE, native_data
 from ._native_marks import NativeMarks, Unsure
 from ._yaml_emit import emit_yaml
-from .errors import Location, SpecLoadError
-from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, MAX_SPEC_BYTES
-from .outputs import umask
+from .errors import Location, SpecLoadError, UsageError, display_path
+from .limits import MAX_DEPTH, MAX_INPUT_BYTES, MAX_INT_DIGITS, MAX_NODES
+from .outputs import output_file, umask
 from .pointer import Pointer
 from .progress import step
 
@@ -93,19 +94,35 @@ class YamlDoc:
 
 
 def load_yaml(path: Path) -> YamlDoc:
-    """Load one YAML (or JSON) file. Raises SpecLoadError with the place of the problem."""
+    """Load one YAML (or JSON) file of at most MAX_INPUT_BYTES. Raises SpecLoadError with the place of the problem."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SPEC_BYTES:
-            raise SpecLoadError(
-                f"the file is {size / 2**20:,.0f} MiB, more than the {MAX_SPEC_BYTES // 2**20} MiB a spec may be",
-                Location(path),
-            )
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_INPUT_BYTES + 1)  # a device or a FIFO may never end: read no further
     except FileNotFoundError:
         raise SpecLoadError("file not found", Location(path)) from None
     except OSError as exc:
         raise SpecLoadError(f"cannot read file: {exc.strerror}", Location(path)) from None
+    except ValueError:  # a path holding a NUL byte
+        raise SpecLoadError("cannot read file: its name holds a NUL byte", Location(path)) from None
+    return load_bytes(raw, path)
+
+
+def load_stream(stream: BinaryIO | TextIO, path: Path) -> YamlDoc:
+    """Load YAML (or JSON) from an open stream (stdin) under the same bound as a file; path names it in errors."""
+    try:
+        raw = stream.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise SpecLoadError(f"cannot read: {exc.strerror}", Location(path)) from None
+    except UnicodeDecodeError:  # a text stream that is not UTF-8
+        raise SpecLoadError("not UTF-8", Location(path)) from None
+    if isinstance(raw, str):  # a text stream (stdin replaced in-process): bounded in characters, then in bytes
+        raw = raw.encode("utf-8", "surrogateescape")
+    return load_bytes(raw, path)
+
+
+def load_bytes(raw: bytes, path: Path) -> YamlDoc:
+    if len(raw) > MAX_INPUT_BYTES:
+        raise SpecLoadError(f"more than {MAX_INPUT_BYTES // (1024 * 1024)} MiB: not read further", Location(path))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -254,15 +271,24 @@ def dump_for(path: Path | None, data: Any) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write all or nothing: a temporary file beside the target, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write all or nothing: a temporary file beside the target, then a rename. The target is a regular file
+    or absent, in a folder that exists; a symbolic link to a regular file is written through (the link stays,
+    its file gets the text). Anything else (a folder, a device, a FIFO, a dangling link, a missing folder) is
+    refused with a UsageError naming the path, untouched."""
+    target = output_file(path)
     try:
-        # mkstemp makes 0600; the file is the user's, as any tool would write it under the umask
-        os.fchmod(fd, 0o666 & ~umask())
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~umask()
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write {display_path(path)}: {exc.strerror}") from None
+    try:
+        os.fchmod(fd, mode)  # mkstemp makes 0600: a new file is as any tool makes it, an old one keeps its mode
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {display_path(path)}: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -18,18 +18,15 @@ from typing import Any
 from ..core.errors import Location
 from ..core.pointer import Pointer
 from ..oas.bundle import Bundle
-from ..oas.walk import HTTP_METHODS, effective_parameters, effective_security, resolve
+from ..oas.paths import path_shape, template_names
+from ..oas.schemas import merged_object
+from ..oas.validate import require_structure
+from ..oas.walk import effective_parameters, effective_security, iter_operations, resolve
+from .rules import RULES
 
-_TEMPLATE = re.compile(r"\{[^{}]*\}")
-_ALWAYS_BREAKING = {
-    "operation-removed", "success-status-removed", "parameter-added-required", "parameter-became-required",
-    "request-body-added-required", "request-body-became-required", "request-property-added-required",
-    "request-property-became-required", "media-type-removed", "security-added", "response-required-property-removed",
-    "response-property-became-optional", "request-enum-value-removed", "response-enum-value-added",
-    "request-property-removed-closed", "request-variant-removed", "response-variant-added",
-    "response-enum-removed", "request-enum-added", "response-header-removed", "response-header-became-optional",
-    "response-bound-relaxed", "request-bound-tightened",
-}  # fmt: skip
+Node = dict[str, Any]  # an OpenAPI object as written: an operation, a body, a response, a schema
+Seen = set[tuple[Pointer, Pointer]]  # the (old, new) schema pairs compared on this path: $ref cycles stop
+
 _LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 _UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
 _SHAPES = ("pattern", "format")
@@ -50,7 +47,7 @@ class _Side:
     bundle: Bundle
 
     @property
-    def doc(self) -> dict[str, Any]:
+    def doc(self) -> Node:
         return self.bundle.data
 
     def resolve(self, node: Any, pointer: Pointer) -> tuple[Pointer, Any]:
@@ -63,12 +60,10 @@ class _Side:
             return None
 
 
-def _operations(side: _Side) -> dict[tuple[str, str], tuple[str, Pointer, dict[str, Any]]]:
-    found: dict[tuple[str, str], tuple[str, Pointer, dict[str, Any]]] = {}
-    for path, item in (side.doc.get("paths") or {}).items():
-        for method in HTTP_METHODS:
-            if isinstance((item or {}).get(method), dict):
-                found[(method, _TEMPLATE.sub("{}", path))] = (path, ("paths", path, method), item[method])
+def _operations(side: _Side) -> dict[tuple[str, str], tuple[str, Pointer, Node]]:
+    found: dict[tuple[str, str], tuple[str, Pointer, Node]] = {}
+    for pointer, path, method, op in iter_operations(side.doc):
+        found[(method, path_shape(path))] = (path, pointer, op)
     return found
 
 
@@ -77,11 +72,10 @@ class _Differ:
         self.old, self.new = _Side(old), _Side(new)
         self.changes: list[Change] = []
 
-    def add(
-        self, rule: str, where: str, message: str, side: _Side, pointer: Pointer, breaking: bool | None = None
-    ) -> None:
-        is_breaking = rule in _ALWAYS_BREAKING if breaking is None else breaking
-        self.changes.append(Change(is_breaking, rule, where, message, side.locate(pointer), pointer))
+    def add(self, rule_id: str, where: str, message: str, side: _Side, pointer: Pointer) -> None:
+        """A change under rule_id; the rules table (rules.py) says whether it breaks, and its name."""
+        rule = RULES[rule_id]
+        self.changes.append(Change(rule.breaking, rule.name, where, message, side.locate(pointer), pointer))
 
     def run(self) -> list[Change]:
         old_ops, new_ops = _operations(self.old), _operations(self.new)
@@ -91,7 +85,7 @@ class _Differ:
         for key, (path, pointer, op) in new_ops.items():
             where = f"{key[0].upper()} {path}"
             if key not in old_ops:
-                self.add("operation-added", where, "operation added", self.new, pointer, False)
+                self.add("operation-added", where, "operation added", self.new, pointer)
                 continue
             old_path, old_pointer, old_op = old_ops[key]
             self.parameters(where, old_path, old_pointer, old_op, path, pointer, op)
@@ -102,10 +96,10 @@ class _Differ:
 
     # -- parameters -------------------------------------------------------------------------------
     def _params(
-        self, side: _Side, path: str, pointer: Pointer, op: dict[str, Any]
-    ) -> dict[tuple[str, str], tuple[Pointer, dict[str, Any]]]:
-        templates = [m.group(0)[1:-1] for m in _TEMPLATE.finditer(path)]
-        found: dict[tuple[str, str], tuple[Pointer, dict[str, Any]]] = {}
+        self, side: _Side, path: str, pointer: Pointer, op: Node
+    ) -> dict[tuple[str, str], tuple[Pointer, Node]]:
+        templates = list(template_names(path))
+        found: dict[tuple[str, str], tuple[Pointer, Node]] = {}
         for parameter in effective_parameters(side.doc, pointer):
             name, where = str(parameter.param.get("name")), str(parameter.param.get("in"))
             # path parameters match by position: a renamed one is no change
@@ -113,8 +107,9 @@ class _Differ:
             found[key] = (parameter.written, parameter.param)
         return found
 
-    def parameters(self, where: str, old_path: str, old_pointer: Pointer, old_op: dict[str, Any],
-                   path: str, pointer: Pointer, op: dict[str, Any]) -> None:  # fmt: skip
+    def parameters(
+        self, where: str, old_path: str, old_pointer: Pointer, old_op: Node, path: str, pointer: Pointer, op: Node
+    ) -> None:
         old_params = self._params(self.old, old_path, old_pointer, old_op)
         new_params = self._params(self.new, path, pointer, op)
         for key, (ppointer, param) in new_params.items():
@@ -123,27 +118,33 @@ class _Differ:
                 if param.get("required"):
                     self.add("parameter-added-required", where, f"new required {label}", self.new, ppointer)
                 else:
-                    self.add("parameter-added", where, f"new optional {label}", self.new, ppointer, False)
+                    self.add("parameter-added", where, f"new optional {label}", self.new, ppointer)
                 continue
             old_ppointer, old_param = old_params[key]
             if param.get("required") and not old_param.get("required"):
                 self.add("parameter-became-required", where, f"{label} became required", self.new, ppointer)
-            self.schema(where, label, "request", old_param.get("schema"), (*old_ppointer, "schema"),
-                        param.get("schema"), (*ppointer, "schema"), set())  # fmt: skip
+            self.schema(
+                where,
+                label,
+                "request",
+                old_param.get("schema"),
+                (*old_ppointer, "schema"),
+                param.get("schema"),
+                (*ppointer, "schema"),
+                set(),
+            )
         for key, (ppointer, param) in old_params.items():
             if key not in new_params:
                 label = f"{param.get('in')} parameter {param.get('name')!r}"
-                self.add("parameter-removed", where, f"{label} removed", self.old, ppointer, False)
+                self.add("parameter-removed", where, f"{label} removed", self.old, ppointer)
 
     # -- bodies ------------------------------------------------------------------------------------
-    def request_body(
-        self, where: str, old_pointer: Pointer, old_op: dict[str, Any], pointer: Pointer, op: dict[str, Any]
-    ) -> None:
+    def request_body(self, where: str, old_pointer: Pointer, old_op: Node, pointer: Pointer, op: Node) -> None:
         old_bpointer, old_body = self.old.resolve(old_op.get("requestBody"), (*old_pointer, "requestBody"))
         bpointer, body = self.new.resolve(op.get("requestBody"), (*pointer, "requestBody"))
         if not isinstance(body, dict):
             if isinstance(old_body, dict):
-                self.add("request-body-removed", where, "request body removed", self.old, old_bpointer, False)
+                self.add("request-body-removed", where, "request body removed", self.old, old_bpointer)
             return
         if not isinstance(old_body, dict):
             rule = "request-body-added-required" if body.get("required") else "request-body-added"
@@ -159,25 +160,41 @@ class _Differ:
             self.add("request-body-became-required", where, "request body became required", self.new, bpointer)
         self.content(where, "request", old_body, old_bpointer, body, bpointer)
 
-    def content(self, where: str, direction: str, old: dict[str, Any], old_pointer: Pointer,
-                new: dict[str, Any], pointer: Pointer, label: str = "") -> None:  # fmt: skip
+    def content(
+        self, where: str, direction: str, old: Node, old_pointer: Pointer, new: Node, pointer: Pointer, label: str = ""
+    ) -> None:
         old_content, content = old.get("content") or {}, new.get("content") or {}
         for media_type in old_content:
             if media_type not in content:
-                self.add("media-type-removed", where, f"{direction}{label} media type {media_type} removed", self.old,
-                         (*old_pointer, "content", media_type))  # fmt: skip
+                self.add(
+                    "media-type-removed",
+                    where,
+                    f"{direction}{label} media type {media_type} removed",
+                    self.old,
+                    (*old_pointer, "content", media_type),
+                )
         for media_type, media in content.items():
             if media_type not in old_content:
-                self.add("media-type-added", where, f"{direction}{label} media type {media_type} added", self.new,
-                         (*pointer, "content", media_type), False)  # fmt: skip
+                self.add(
+                    "media-type-added",
+                    where,
+                    f"{direction}{label} media type {media_type} added",
+                    self.new,
+                    (*pointer, "content", media_type),
+                )
                 continue
-            self.schema(where, f"{direction}{label} body", direction,
-                        old_content[media_type].get("schema"), (*old_pointer, "content", media_type, "schema"),
-                        media.get("schema"), (*pointer, "content", media_type, "schema"), set())  # fmt: skip
+            self.schema(
+                where,
+                f"{direction}{label} body",
+                direction,
+                old_content[media_type].get("schema"),
+                (*old_pointer, "content", media_type, "schema"),
+                media.get("schema"),
+                (*pointer, "content", media_type, "schema"),
+                set(),
+            )
 
-    def responses(
-        self, where: str, old_pointer: Pointer, old_op: dict[str, Any], pointer: Pointer, op: dict[str, Any]
-    ) -> None:
+    def responses(self, where: str, old_pointer: Pointer, old_op: Node, pointer: Pointer, op: Node) -> None:
         old_responses, responses = old_op.get("responses") or {}, op.get("responses") or {}
         for status in old_responses:
             if status not in responses:
@@ -187,15 +204,16 @@ class _Differ:
         for status, response in responses.items():
             rpointer, resolved = self.new.resolve(response, (*pointer, "responses", status))
             if status not in old_responses:
-                self.add("response-status-added", where, f"response {status} added", self.new, rpointer, False)
+                self.add("response-status-added", where, f"response {status} added", self.new, rpointer)
                 continue
             old_rpointer, old_resolved = self.old.resolve(old_responses[status], (*old_pointer, "responses", status))
             if isinstance(resolved, dict) and isinstance(old_resolved, dict):
                 self.content(where, "response", old_resolved, old_rpointer, resolved, rpointer, f" {status}")
                 self.response_headers(where, status, old_resolved, old_rpointer, resolved, rpointer)
 
-    def response_headers(self, where: str, status: str, old: dict[str, Any], old_pointer: Pointer,
-                         new: dict[str, Any], pointer: Pointer) -> None:  # fmt: skip
+    def response_headers(
+        self, where: str, status: str, old: Node, old_pointer: Pointer, new: Node, pointer: Pointer
+    ) -> None:
         """A header a response promised (required) that it no longer promises breaks the readers that relied on it."""
         old_headers = {name.lower(): (name, h) for name, h in (old.get("headers") or {}).items()}
         new_headers = {name.lower(): (name, h) for name, h in (new.get("headers") or {}).items()}
@@ -204,17 +222,27 @@ class _Differ:
             if not (self.old.resolve(header, hpointer)[1] or {}).get("required"):
                 continue
             if key not in new_headers:
-                self.add("response-header-removed", where, f"response {status}: required header {name} removed",
-                         self.old, hpointer)  # fmt: skip
+                self.add(
+                    "response-header-removed",
+                    where,
+                    f"response {status}: required header {name} removed",
+                    self.old,
+                    hpointer,
+                )
                 continue
             new_name, new_header = new_headers[key]
             npointer = (*pointer, "headers", new_name)
             if not (self.new.resolve(new_header, npointer)[1] or {}).get("required"):
-                self.add("response-header-became-optional", where, f"response {status}: header {name} is no longer "
-                         "required", self.new, npointer)  # fmt: skip
+                self.add(
+                    "response-header-became-optional",
+                    where,
+                    f"response {status}: header {name} is no longer required",
+                    self.new,
+                    npointer,
+                )
 
-    def security(self, where: str, old_op: dict[str, Any], pointer: Pointer, op: dict[str, Any]) -> None:
-        def schemes(doc: dict[str, Any], operation: dict[str, Any]) -> set[frozenset[str]] | None:
+    def security(self, where: str, old_op: Node, pointer: Pointer, op: Node) -> None:
+        def schemes(doc: Node, operation: Node) -> set[frozenset[str]] | None:
             requirements = effective_security(doc, operation)
             if not requirements or any(not r for r in requirements):
                 return None  # callable without credentials
@@ -224,32 +252,26 @@ class _Differ:
         if old is None and new is not None:
             self.add("security-added", where, "now needs credentials", self.new, (*pointer, "security"))
         elif old is not None and new is None:
-            self.add("security-removed", where, "no longer needs credentials", self.new, pointer, False)
+            self.add("security-removed", where, "no longer needs credentials", self.new, pointer)
         elif old is not None and new is not None and not new >= old:
-            self.add("security-changed", where, "accepts other credentials than before", self.new, pointer, True)
+            self.add("security-changed", where, "accepts other credentials than before", self.new, pointer)
 
     # -- schemas -----------------------------------------------------------------------------------
-    def _merged(self, side: _Side, schema: Any, pointer: Pointer) -> tuple[Pointer, dict[str, Any]]:
-        """The schema with its allOf parts folded in (properties, required, type, enum)."""
-        pointer, schema = side.resolve(schema, pointer)
-        if not isinstance(schema, dict):
-            return pointer, {}
-        merged = dict(schema)
-        for i, part in enumerate(schema.get("allOf") or []):
-            _, sub = self._merged(side, part, (*pointer, "allOf", str(i)))
-            merged["properties"] = {**sub.get("properties", {}), **merged.get("properties", {})}
-            merged["required"] = sorted(set(merged.get("required", [])) | set(sub.get("required", [])))
-            for key in ("type", "enum", "items", "additionalProperties"):
-                if key in sub and key not in merged:
-                    merged[key] = sub[key]
-        return pointer, merged
-
-    def schema(self, where: str, label: str, direction: str, old: Any, old_pointer: Pointer, new: Any,
-               pointer: Pointer, seen: set[tuple[Pointer, Pointer]]) -> None:  # fmt: skip
+    def schema(
+        self,
+        where: str,
+        label: str,
+        direction: str,
+        old: Any,
+        old_pointer: Pointer,
+        new: Any,
+        pointer: Pointer,
+        seen: Seen,
+    ) -> None:
         if old is None or new is None:
             return
-        old_pointer, old_s = self._merged(self.old, old, old_pointer)
-        pointer, new_s = self._merged(self.new, new, pointer)
+        old_pointer, old_s = merged_object(self.old.doc, old, old_pointer)
+        pointer, new_s = merged_object(self.new.doc, new, pointer)
         if (old_pointer, pointer) in seen:
             return
         seen = seen | {(old_pointer, pointer)}
@@ -257,17 +279,25 @@ class _Differ:
         if old_types and new_types and old_types != new_types:
             widened = new_types > old_types or ("number" in new_types and old_types <= {"integer", "number"})
             narrowed = new_types < old_types or ("number" in old_types and new_types <= {"integer", "number"})
-            harmless = widened if direction == "request" else narrowed
-            self.add(f"{direction}-type-changed", where,
-                     f"{label}: type {'/'.join(sorted(old_types))} -> {'/'.join(sorted(new_types))}",
-                     self.new, pointer, not harmless)  # fmt: skip
+            harmless = {"request": ("request-type-widened", widened), "response": ("response-type-narrowed", narrowed)}
+            rule, is_harmless = harmless[direction]
+            message = f"{label}: type {'/'.join(sorted(old_types))} -> {'/'.join(sorted(new_types))}"
+            self.add(rule if is_harmless else f"{direction}-type-changed", where, message, self.new, pointer)
             return
         self.enums(where, label, direction, old_s, new_s, pointer)
         self.bounds(where, label, direction, old_s, new_s, pointer)
         self.properties(where, label, direction, old_s, old_pointer, new_s, pointer, seen)
         if "items" in old_s and "items" in new_s:
-            self.schema(where, f"{label}[]", direction, old_s["items"], (*old_pointer, "items"),
-                        new_s["items"], (*pointer, "items"), seen)  # fmt: skip
+            self.schema(
+                where,
+                f"{label}[]",
+                direction,
+                old_s["items"],
+                (*old_pointer, "items"),
+                new_s["items"],
+                (*pointer, "items"),
+                seen,
+            )
         for key in ("oneOf", "anyOf"):
             old_n, new_n = len(old_s.get(key) or []), len(new_s.get(key) or [])
             if old_n and new_n and new_n > old_n:
@@ -287,19 +317,25 @@ class _Differ:
                     pointer,
                 )
             for i in range(min(old_n, new_n)):
-                self.schema(where, label, direction, old_s[key][i], (*old_pointer, key, str(i)),
-                            new_s[key][i], (*pointer, key, str(i)), seen)  # fmt: skip
+                self.schema(
+                    where,
+                    label,
+                    direction,
+                    old_s[key][i],
+                    (*old_pointer, key, str(i)),
+                    new_s[key][i],
+                    (*pointer, key, str(i)),
+                    seen,
+                )
 
-    def enums(
-        self, where: str, label: str, direction: str, old_s: dict[str, Any], new_s: dict[str, Any], pointer: Pointer
-    ) -> None:
+    def enums(self, where: str, label: str, direction: str, old_s: Node, new_s: Node, pointer: Pointer) -> None:
         old_values, new_values = _enum(old_s), _enum(new_s)
         if old_values is not None and new_values is None:  # any value now: a response's readers meet new ones
-            self.add(f"{direction}-enum-removed", where, f"{label}: no longer limited to {old_values!r}", self.new,
-                     pointer, direction == "response")  # fmt: skip
+            self.add(
+                f"{direction}-enum-removed", where, f"{label}: no longer limited to {old_values!r}", self.new, pointer
+            )
         if old_values is None and new_values is not None:  # limited now: requests that were valid are refused
-            self.add(f"{direction}-enum-added", where, f"{label}: now limited to {new_values!r}", self.new, pointer,
-                     direction == "request")  # fmt: skip
+            self.add(f"{direction}-enum-added", where, f"{label}: now limited to {new_values!r}", self.new, pointer)
         if old_values is None or new_values is None:
             return
         for value in [v for v in new_values if v not in old_values]:
@@ -309,9 +345,7 @@ class _Differ:
                 f"{direction}-enum-value-removed", where, f"{label}: enum value {value!r} removed", self.new, pointer
             )
 
-    def bounds(
-        self, where: str, label: str, direction: str, old_s: dict[str, Any], new_s: dict[str, Any], pointer: Pointer
-    ) -> None:
+    def bounds(self, where: str, label: str, direction: str, old_s: Node, new_s: Node, pointer: Pointer) -> None:
         """A bound (minimum, maxLength, pattern, format, ...) that lets more values through: harmless in a
         request, breaking in a response (its readers meet values they were told would not come); and
         the other way round for one that lets fewer through."""
@@ -333,10 +367,19 @@ class _Differ:
             if wider is not True and direction == "request":
                 self.add("request-bound-tightened", where, message, self.new, pointer)
             if (wider is True and direction == "request") or (wider is False and direction == "response"):
-                self.add(f"{direction}-bound-changed", where, message, self.new, pointer, False)
+                self.add(f"{direction}-bound-changed", where, message, self.new, pointer)
 
-    def properties(self, where: str, label: str, direction: str, old_s: dict[str, Any], old_pointer: Pointer,
-                   new_s: dict[str, Any], pointer: Pointer, seen: set[tuple[Pointer, Pointer]]) -> None:  # fmt: skip
+    def properties(
+        self,
+        where: str,
+        label: str,
+        direction: str,
+        old_s: Node,
+        old_pointer: Pointer,
+        new_s: Node,
+        pointer: Pointer,
+        seen: Seen,
+    ) -> None:
         old_props, new_props = old_s.get("properties") or {}, new_s.get("properties") or {}
         old_req, new_req = set(old_s.get("required") or []), set(new_s.get("required") or [])
         for name in new_props:
@@ -357,7 +400,6 @@ class _Differ:
                         f"{label}: new property {name!r}",
                         self.new,
                         ppointer,
-                        False,
                     )
                 continue
             if direction == "request" and name in new_req and name not in old_req:
@@ -376,8 +418,16 @@ class _Differ:
                     self.new,
                     ppointer,
                 )
-            self.schema(where, f"{label}.{name}", direction, old_props[name], (*old_pointer, "properties", name),
-                        new_props[name], ppointer, seen)  # fmt: skip
+            self.schema(
+                where,
+                f"{label}.{name}",
+                direction,
+                old_props[name],
+                (*old_pointer, "properties", name),
+                new_props[name],
+                ppointer,
+                seen,
+            )
         for name in old_props:
             if name in new_props:
                 continue
@@ -391,8 +441,13 @@ class _Differ:
                     opointer,
                 )
             elif direction == "request" and new_s.get("additionalProperties") is False:
-                self.add("request-property-removed-closed", where,
-                         f"{label}: property {name!r} removed, and unknown properties are refused", self.old, opointer)  # fmt: skip
+                self.add(
+                    "request-property-removed-closed",
+                    where,
+                    f"{label}: property {name!r} removed, and unknown properties are refused",
+                    self.old,
+                    opointer,
+                )
             else:
                 self.add(
                     f"{direction}-property-removed",
@@ -400,11 +455,10 @@ class _Differ:
                     f"{label}: property {name!r} removed",
                     self.old,
                     opointer,
-                    False,
                 )
 
 
-def _types(schema: dict[str, Any]) -> set[str]:
+def _types(schema: Node) -> set[str]:
     kind = schema.get("type")
     if isinstance(kind, str):
         return {kind}
@@ -413,7 +467,7 @@ def _types(schema: dict[str, Any]) -> set[str]:
     return set()
 
 
-def _enum(schema: dict[str, Any]) -> list[Any] | None:
+def _enum(schema: Node) -> list[Any] | None:
     if isinstance(schema.get("enum"), list):
         return list(schema["enum"])
     if "const" in schema:
@@ -422,7 +476,10 @@ def _enum(schema: dict[str, Any]) -> list[Any] | None:
 
 
 def diff(old: Bundle, new: Bundle) -> list[Change]:
-    """Every change from old to new, breaking ones first."""
+    """Every change from old to new, breaking ones first. Both must be valid OpenAPI (RstarError if not):
+    the comparison walks the shapes the structure check holds a document to."""
+    require_structure(old, "the old spec")
+    require_structure(new, "the new spec")
     return _Differ(old, new).run()
 
 

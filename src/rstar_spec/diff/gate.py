@@ -76,7 +76,7 @@ def check(root_file: Path, ref: str | None = None) -> GateResult:
 
 def _changed_releases(repo: Path, base: str, into: Path) -> tuple[str, ...]:
     """The released files of the baseline's generated/openapi/ that the working tree no longer has as they were."""
-    from ..publish.render import DEFAULT_OUTPUT, released_versions
+    from ..publish.releases import DEFAULT_OUTPUT, released_versions
 
     released_dir = gitref.extract(repo, base, str(DEFAULT_OUTPUT), into)
     if released_dir is None:

@@ -7,11 +7,7 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from ..core.errors import RstarError
-
-
-class GitError(RstarError):
-    """git could not answer (no repository, unknown ref)."""
+from ..core.errors import GitError
 
 
 def _git(repo: Path, *args: str) -> bytes:

@@ -24,11 +24,13 @@ from ..core.errors import Location
 from ..core.pointer import Pointer
 from ..core.progress import step
 from ..oas.bundle import Bundle
+from ..oas.validate import shape_problems
 from ..oas.walk import resolve
 from ._visit import KINDS, Node, index_document
 
 Check = Callable[["LintContext", Node], Iterable[tuple[Pointer, str]]]
 IGNORE_KEY = "x-lint-ignore"
+STRUCTURE_RULE = "openapi-structure"
 
 
 @dataclass(frozen=True)
@@ -104,21 +106,38 @@ def _ignored(doc: Any, pointer: Pointer, rule_id: str) -> bool:
 
 def run_rules(bundle: Bundle, rule_ids: Iterable[str] | None = None) -> list[Finding]:
     """Every finding of the selected rules (all by default), sorted by place, without repeats."""
-    ctx = LintContext(bundle)
+    # The rules walk the shapes the structure check holds a document to. On a document whose shapes are not valid
+    # OpenAPI, a rule that trips over one (reads a list as a map) adds nothing to what the structure check says:
+    # its exception is dropped and the shape problems are the findings in its stead. On a sound one, it is a bug.
+    shapes = shape_problems(bundle.data)
     selected = [RULES[r] for r in rule_ids] if rule_ids is not None else list(RULES.values())
     by_kind: dict[str, list[Rule]] = {}
     for lint_rule in selected:
         for kind in lint_rule.on:
             by_kind.setdefault(kind, []).append(lint_rule)
     raw: list[tuple[Rule, Pointer, str]] = []
+    tripped = False
+    try:
+        ctx = LintContext(bundle)
+    except Exception:
+        if not shapes:
+            raise
+        by_kind, tripped = {}, True
     for kind, subscribers in by_kind.items():
         for node in ctx.nodes(kind):
             for lint_rule in subscribers:
                 if kind == "document":
                     step(f"rule {lint_rule.id}")
-                raw.extend((lint_rule, pointer, message) for pointer, message in lint_rule.check(ctx, node))
+                try:
+                    raw.extend((lint_rule, pointer, message) for pointer, message in list(lint_rule.check(ctx, node)))
+                except Exception:
+                    if not shapes:
+                        raise
+                    tripped = True
                 if kind == "document":  # a whole-document check copies the document into Rust: give it back
                     release_freed_memory()
+    if tripped:
+        raw += [(RULES[STRUCTURE_RULE], p.pointer, p.message) for p in shapes]
     step("placing findings")
     findings = {
         Finding(bundle.locate(pointer), lint_rule.id, message, lint_rule.severity)

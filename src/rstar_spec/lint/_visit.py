@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.pointer import Pointer
-from ..oas.walk import HTTP_METHODS, iter_subschemas
+from ..oas.walk import child_objects, item_operations, iter_subschemas
 
 KINDS = (
     "document",
@@ -45,11 +45,7 @@ class Node:
 
 
 def _dicts(node: Any, pointer: Pointer) -> list[tuple[Pointer, dict[str, Any]]]:
-    if isinstance(node, dict):
-        return [((*pointer, key), value) for key, value in node.items() if isinstance(value, dict)]
-    if isinstance(node, list):
-        return [((*pointer, str(i)), value) for i, value in enumerate(node) if isinstance(value, dict)]
-    return []
+    return list(child_objects(node, pointer))
 
 
 class _Indexer:
@@ -86,29 +82,24 @@ class _Indexer:
             for example_pointer, example in _dicts(media.get("examples"), (*media_pointer, "examples")):
                 self.described(example_pointer, example)
 
-    def parameter(self, param: dict[str, Any], pointer: Pointer) -> None:
-        self.add("parameter", Node(pointer, param))
-        if isinstance(param.get("schema"), dict):
-            self.schema_tree(param["schema"], (*pointer, "schema"))
-        self.media_types(param, pointer, "parameter")
+    def with_schema(self, kind: str, value: dict[str, Any], pointer: Pointer) -> None:
+        """A parameter or a header: described by a schema, or by content."""
+        self.add(kind, Node(pointer, value))
+        if isinstance(value.get("schema"), dict):
+            self.schema_tree(value["schema"], (*pointer, "schema"))
+        self.media_types(value, pointer, kind)
 
     def parameter_list(self, params: Any, pointer: Pointer) -> None:
         if params is None:
             return
         self.add("parameter_list", Node(pointer, params))
         for param_pointer, param in _dicts(params if isinstance(params, list) else None, pointer):
-            self.parameter(param, param_pointer)
-
-    def header(self, header: dict[str, Any], pointer: Pointer) -> None:
-        self.add("header", Node(pointer, header))
-        if isinstance(header.get("schema"), dict):
-            self.schema_tree(header["schema"], (*pointer, "schema"))
-        self.media_types(header, pointer, "header")
+            self.with_schema("parameter", param, param_pointer)
 
     def response(self, response: dict[str, Any], pointer: Pointer, status: str | None) -> None:
         self.add("response", Node(pointer, response, status=status))
         for header_pointer, header in _dicts(response.get("headers"), (*pointer, "headers")):
-            self.header(header, header_pointer)
+            self.with_schema("header", header, header_pointer)
         self.media_types(response, pointer, "response")
         for link_pointer, link in _dicts(response.get("links"), (*pointer, "links")):
             self.described(link_pointer, link)
@@ -130,13 +121,13 @@ class _Indexer:
         for pointer, schema in _dicts(components.get("schemas"), (*base, "schemas")):
             self.schema_tree(schema, pointer)
         for pointer, param in _dicts(components.get("parameters"), (*base, "parameters")):
-            self.parameter(param, pointer)
+            self.with_schema("parameter", param, pointer)
         for pointer, body in _dicts(components.get("requestBodies"), (*base, "requestBodies")):
             self.request_body(body, pointer)
         for pointer, response in _dicts(components.get("responses"), (*base, "responses")):
             self.response(response, pointer, None)
         for pointer, header in _dicts(components.get("headers"), (*base, "headers")):
-            self.header(header, pointer)
+            self.with_schema("header", header, pointer)
         for kind in ("examples", "securitySchemes", "links"):
             for pointer, value in _dicts(components.get(kind), (*base, kind)):
                 self.described(pointer, value)
@@ -156,9 +147,8 @@ class _Indexer:
             path = item_pointer[1]
             self.add("path_item", Node(item_pointer, item, path=path))
             self.parameter_list(item.get("parameters"), (*item_pointer, "parameters"))
-            for method in HTTP_METHODS:
-                if isinstance(item.get(method), dict):
-                    self.operation(item[method], (*item_pointer, method), path, method)
+            for method, op in item_operations(item):
+                self.operation(op, (*item_pointer, method), path, method)
 
 
 def index_document(doc: Any) -> dict[str, list[Node]]:

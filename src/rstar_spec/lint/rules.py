@@ -1,6 +1,6 @@
 """The house rules: the conventions of the Reception Star API, one check each.
 
-Drawn from the contract page (shared/reception-star-api.md) and from what
+Drawn from the contract page (docs/reception-star-api.md) and from what
 Spectral's ``oas`` and Redocly's ``recommended`` rule sets check. Each rule's
 reason is the one line a spec author sees with `rstar-spec lint --list`.
 
@@ -11,19 +11,27 @@ the walk that finds them runs once per lint (``_visit.py``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..core.pointer import KeyPointer, Pointer, from_fragment
+from ..oas.paths import path_shape, template_names
+from ..oas.schemas import SCHEMA_REF_PREFIX, merged_object
+from ..oas.structure import (
+    Problem,
+    duplicate_operation_ids,
+    duplicate_parameters,
+    path_parameter_problems,
+    path_parameters,
+)
 from ..oas.validate import validate_examples, validate_structure
-from ..oas.walk import HTTP_METHODS, WRITE_METHODS, effective_parameters, is_authenticated, iter_refs
+from ..oas.walk import WRITE_METHODS, effective_parameters, is_authenticated, item_operations, iter_refs
 from ._registry import LintContext, rule
 from ._visit import Node
 
 Found = Iterator[tuple[Pointer, str]]
 
 _SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
-_TEMPLATE = re.compile(r"\{([^{}]*)\}")
 _JSON = re.compile(r"^application/(.+\+)?json$")
 PAGE_FIELDS = ("data", "offset", "limit", "total")
 
@@ -35,31 +43,32 @@ def _json_media(content: Any) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield media_type, media
 
 
+def _found(problems: Iterable[Problem]) -> Found:
+    """The structural check's problems as findings."""
+    return ((problem.pointer, problem.message) for problem in problems)
+
+
 def _merged_object(ctx: LintContext, schema: Any, pointer: Pointer) -> tuple[Pointer, set[str], dict[str, Any]]:
     """(where the schema is, required, properties) of a schema, following $refs and merging allOf."""
-    pointer, schema = ctx.resolve(schema, pointer)
-    if not isinstance(schema, dict):
-        return pointer, set(), {}
-    required = set(schema.get("required", []) or [])
-    properties = dict(schema.get("properties", {}) or {})
-    for i, part in enumerate(schema.get("allOf", []) or []):
-        _, sub_required, sub_properties = _merged_object(ctx, part, (*pointer, "allOf", str(i)))
-        required |= sub_required
-        properties.update(sub_properties)
-    return pointer, required, properties
+    pointer, merged = merged_object(ctx.doc, schema, pointer)
+    required, properties = merged.get("required"), merged.get("properties")
+    return (
+        pointer,
+        {name for name in required if isinstance(name, str)} if isinstance(required, list) else set(),
+        properties if isinstance(properties, dict) else {},
+    )
 
 
 # -- structure and examples ----------------------------------------------------------------
 @rule("openapi-structure", "The document must be valid OpenAPI 3.1, or no tool can read it.", on="document")
 def openapi_structure(ctx: LintContext, node: Node) -> Found:
-    for problem in validate_structure(ctx.doc):
-        yield problem.pointer, problem.message
+    # the operation checks are reported by their own rules (operation-id-unique, ...), not twice
+    return _found(validate_structure(ctx.doc, operations=False))
 
 
 @rule("example-valid", "Examples are documentation and mock answers: a wrong one misleads both.", on="document")
 def example_valid(ctx: LintContext, node: Node) -> Found:
-    for problem in validate_examples(ctx.doc):
-        yield problem.pointer, problem.message
+    return _found(validate_examples(ctx.doc))
 
 
 @rule(
@@ -80,15 +89,7 @@ def operation_id(ctx: LintContext, node: Node) -> Found:
 
 @rule("operation-id-unique", "Two operations with one operationId make one of them unreachable by name.", on="document")
 def operation_id_unique(ctx: LintContext, node: Node) -> Found:
-    seen: dict[str, str] = {}
-    for op_node in ctx.nodes("operation"):
-        pointer, path, method, op = op_node.pointer, op_node.path, op_node.method, op_node.value
-        op_id = op.get("operationId")
-        if isinstance(op_id, str):
-            if op_id in seen:
-                yield (*pointer, "operationId"), f"operationId {op_id!r} is also used by {seen[op_id]}"
-            else:
-                seen[op_id] = f"{method.upper()} {path}"
+    return _found(duplicate_operation_ids(ctx.doc))
 
 
 @rule("operation-id-snake-case", "operationIds become Python method names: snake_case.", on="operation")
@@ -180,22 +181,9 @@ def operation_security_defined(ctx: LintContext, node: Node) -> Found:
                     )
 
 
-@rule(
-    "operation-parameters-unique",
-    "Two parameters with one name and location: tools keep only one.",
-    on="parameter_list",
-)
+@rule("operation-parameters-unique", "Two parameters with one name and location: tools keep only one.", on="document")
 def operation_parameters_unique(ctx: LintContext, node: Node) -> Found:
-    seen: set[tuple[str, str]] = set()
-    for i, param in enumerate(node.value or []):
-        _, resolved = ctx.resolve(param, (*node.pointer, str(i)))
-        if not isinstance(resolved, dict):
-            continue
-        name, where = str(resolved.get("name")), str(resolved.get("in"))
-        key = (name.lower() if where == "header" else name, where)
-        if key in seen:
-            yield (*node.pointer, str(i)), f"parameter {name!r} in {where} is declared twice"
-        seen.add(key)
+    return _found(duplicate_parameters(ctx.doc))
 
 
 @rule("parameter-description", "A parameter without a description leaves its meaning to guesswork.", on="parameter")
@@ -208,41 +196,24 @@ def parameter_description(ctx: LintContext, node: Node) -> Found:
 @rule(
     "path-params",
     "Every {template} of a path is a declared, required path parameter, and vice versa.",
-    on="path_item",
+    on=("document", "path_item"),
 )
 def path_params(ctx: LintContext, node: Node) -> Found:
+    if node.pointer == ():  # declared against templated: the structural check's, reported here, once
+        yield from _found(path_parameter_problems(ctx.doc))
+        return
     item_pointer, item, path = node.pointer, node.value, node.path
-    names = _TEMPLATE.findall(path)
+    names = template_names(path)
     if any(not n for n in names):
         yield KeyPointer(item_pointer), f"path {path} has an empty parameter template {{}}"
     if len(set(names)) != len(names):
         yield KeyPointer(item_pointer), f"path {path} repeats a parameter template"
-    shared = _path_params(ctx, item.get("parameters"), (*item_pointer, "parameters"))
-    everything = dict(shared)
-    for method in HTTP_METHODS:
-        op = item.get(method)
-        if not isinstance(op, dict):
-            continue
-        pointer = (*item_pointer, method)
-        own = _path_params(ctx, op.get("parameters"), (*pointer, "parameters"))
-        everything.update(own)
-        for name in names:
-            if name and name not in shared and name not in own:
-                yield pointer, f"path parameter {{{name}}} of {path} is not declared for {method.upper()}"
-    for name, (pointer, param) in everything.items():
-        if name not in names:
-            yield pointer, f"path parameter {name!r} is not in the path {path}"
-        elif param.get("required") is not True:
-            yield pointer, f"path parameter {name!r} must be required: true"
-
-
-def _path_params(ctx: LintContext, params: Any, pointer: Pointer) -> dict[str, tuple[Pointer, dict[str, Any]]]:
-    found = {}
-    for i, param in enumerate(params or []):
-        _, resolved = ctx.resolve(param, (*pointer, str(i)))
-        if isinstance(resolved, dict) and resolved.get("in") == "path":
-            found[str(resolved.get("name"))] = ((*pointer, str(i)), resolved)
-    return found
+    lists = [(item.get("parameters"), (*item_pointer, "parameters"))]
+    lists += [(op.get("parameters"), (*item_pointer, method, "parameters")) for method, op in item_operations(item)]
+    for params, pointer in lists:
+        for name, (param_pointer, param) in path_parameters(ctx.doc, params, pointer).items():
+            if name in names and param.get("required") is not True:
+                yield param_pointer, f"path parameter {name!r} must be required: true"
 
 
 @rule("path-no-trailing-slash", "/clients and /clients/ would be two paths to one resource.", on="path_item")
@@ -263,7 +234,7 @@ def path_no_query(ctx: LintContext, node: Node) -> Found:
 def no_ambiguous_paths(ctx: LintContext, node: Node) -> Found:
     seen: dict[str, str] = {}
     for item in ctx.nodes("path_item"):
-        shape = _TEMPLATE.sub("{}", item.path)
+        shape = path_shape(item.path)
         if shape in seen:
             yield KeyPointer(item.pointer), f"path {item.path} is ambiguous with {seen[shape]}"
         else:
@@ -497,9 +468,7 @@ def _mapping_refs(node: Any) -> list[str]:
                 else None
             )
             if isinstance(mapping, dict):
-                found += [
-                    v if "#" in v else f"#/components/schemas/{v}" for v in mapping.values() if isinstance(v, str)
-                ]
+                found += [v if "#" in v else f"{SCHEMA_REF_PREFIX}{v}" for v in mapping.values() if isinstance(v, str)]
             stack.extend(current.values())
         elif isinstance(current, list):
             stack.extend(current)

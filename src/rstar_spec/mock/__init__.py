@@ -4,7 +4,8 @@ create_app(doc, MockSettings(...)) -> Starlette app
 serve(...)                          -> uvicorn on loopback (mock/_server.py)
 """
 
-from ._app import BREAKAGES, MockApp, MockSettings, create_app
+from ._app import MockApp, MockSettings, create_app
+from ._breakages import BREAKAGES
 from ._server import running_mock, serve
 from ._state import Credentials
 

@@ -1,5 +1,5 @@
 """The mock's ASGI app: the spec decides routes, parameters, bodies and security;
-handlers implement the behaviour of shared/reception-star-api.md.
+handlers implement the behaviour of docs/reception-star-api.md.
 
 A request goes: route (404/405) -> fault knobs (503) -> security (401) -> rate
 limit (429) -> read-only writes (403) -> parameters and body (400) -> handler ->
@@ -16,40 +16,23 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote
 
 import orjson
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount
+from starlette.types import Receive, Scope, Send
 
 from ..core.limits import MAX_BODY_BYTES, MAX_DEPTH, MAX_INT_DIGITS, too_deep
 from ..core.pointer import Pointer
 from ..oas.schema_engine import BundleSchemas, SchemaError
-from ..oas.walk import HTTP_METHODS, WRITE_METHODS, effective_parameters, is_authenticated, resolve
+from ..oas.view import DocumentView, Operation
+from ..oas.walk import WRITE_METHODS, resolve
+from ._breakages import BREAKAGES, Answer, Breakage, Call
 from ._profiles import EXTRA_PROPERTIES, PROFILES, Profile
 from ._state import Credentials, State
-
-Answer = tuple[int, Any, dict[str, str]]  # status, body (dict, str or None), headers
-
-BREAKAGES = {
-    "undocumented-status": "POST /clients answers 200 instead of 201",
-    "missing-required-field": "clients are answered without created_at",
-    "auth-ignored": "no token is needed",
-    "500-on-bad-input": "a request that fails validation is answered 500",
-    "accepts-invalid-input": "bodies are not validated",
-    "limit-ignored": "a page holds every client, whatever the limit",
-    "offset-timestamps": "timestamps are written +00:00, not Z",
-    "etag-ignored": "If-None-Match never answers 304",
-    "put-merges": "PUT keeps the optional fields the body leaves out",
-    "wrong-location": "Location of a 201 points at another client",
-    "pages-overlap": "each page starts one client early",
-    "delete-keeps": "DELETE answers 204 but the client stays",
-    "no-retry-after": "429 comes without Retry-After",
-    "readonly-writes": "a read-only key can write",
-    "wrong-error-body": "errors answer {error: ...} instead of {code, message}",
-}
 
 
 @dataclass
@@ -60,7 +43,7 @@ class MockSettings:
     fail_every: int | None = None  # every Nth request answers 503
     validate_responses: bool = True  # cheap with the Rust engine: on unless asked (--no-validate-responses)
     seed: int = 36
-    breakage: str | None = None  # a deliberately broken variant, to prove the contract suite
+    breakage: str | None = None  # a deliberately broken variant, to prove the contract suite (_breakages.py)
     profile: str = "reference"  # what the mock does where the contract page leaves a choice (_profiles.py)
     max_body: int = MAX_BODY_BYTES  # a longer request body is answered 413, unread
 
@@ -86,6 +69,11 @@ class _Operation:
     params: list[tuple[Pointer, dict[str, Any]]]
     authenticated: bool
 
+    @classmethod
+    def of(cls, op: Operation) -> _Operation:
+        params = [(p.pointer, p.param) for p in op.parameters]
+        return cls(op.template, op.method, op.raw["operationId"], op.pointer, op.raw, params, op.authenticated)
+
 
 class MockApp:
     def __init__(self, doc: dict[str, Any], settings: MockSettings) -> None:
@@ -96,67 +84,66 @@ class MockApp:
         self.doc = doc
         self.settings = settings
         self.profile: Profile = PROFILES[settings.profile]
+        self.breakage: Breakage | None = BREAKAGES[settings.breakage] if settings.breakage is not None else None
         self.state = State(
             settings.credentials, settings.token_ttl, settings.seed,
             reusable_refresh_tokens=self.profile.reusable_refresh_tokens, weak_etags=self.profile.weak_etags,
         )  # fmt: skip
         self.schemas = BundleSchemas(doc)
-        servers = doc.get("servers") or [{"url": "/"}]
-        self.base_path = urlsplit(servers[0]["url"]).path.rstrip("/")
+        self.view = DocumentView.of(doc)  # routes: the view's Router, which OpenAPI's path matching decides
+        self.base_path = self.view.base_path
         self.handlers: dict[str, Callable[..., Answer]] = {
             "get_heart": self.get_heart, "create_token": self.create_token, "list_clients": self.list_clients,
             "create_client": self.create_client, "get_client": self.get_client, "replace_client": self.replace_client,
             "delete_client": self.delete_client,
         }  # fmt: skip
-        routes = []
-        self._allow: list[tuple[Route, str]] = []  # for methods no route lists (QUERY, FOO): 405 with Allow
-        for path, item in (doc.get("paths") or {}).items():
-            operations = {}
-            for method in HTTP_METHODS:
-                op = item.get(method)
-                if not isinstance(op, dict):
-                    continue
-                params = [(p.pointer, p.param) for p in effective_parameters(doc, ("paths", path, method))]
-                operations[method.upper()] = _Operation(path, method, op["operationId"], ("paths", path, method), op,
-                                                        params, is_authenticated(doc, op))  # fmt: skip
-            routes.append(Route(self.base_path + path, self._endpoint(operations), methods=_ALL_METHODS))
-            self._allow.append((routes[-1], ", ".join(sorted(operations))))
-        self.app = Starlette(routes=routes, exception_handlers={404: self._not_found, 405: self._not_allowed})
+        self.operations = {op.pointer: _Operation.of(op) for op in self.view.operations}
+        self.app = Starlette(routes=[Mount("", app=self._asgi)])  # every path and method: _route decides
+
+    async def _asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self._endpoint(Request(scope, receive))
+        await response(scope, receive, send)
 
     # -- plumbing ------------------------------------------------------------------------------
-    async def _not_found(self, request: Request, exc: Exception) -> Response:
+    def _route(self, request: Request) -> tuple[_Operation, dict[str, str]] | Response:
+        """The operation a request names and its path values; else the 404 or 405 answer."""
+        raw = request.scope.get("raw_path")
+        sent = raw.decode("latin-1").split("?", 1)[0] if raw else quote(request.url.path)
+        under = self.view.under_base(sent)
+        match = self.view.router.match(request.method, under) if under is not None else None
+        if match is not None:
+            return self.operations[match.operation.pointer], match.path_params
+        allowed = self.view.router.allowed(under) if under is not None else ()
+        if allowed:
+            refusal = _error(405, "method_not_allowed", f"{request.method} is not allowed here",
+                             headers={"Allow": ", ".join(allowed)})  # fmt: skip
+            return self._render(*refusal)
+        # `/clients/1/` (or `/clients/1%2f`) is no path of the API: 404, not an undocumented 307 to another
         return self._render(*_error(404, "not_found", f"no such path: {request.url.path}"))
 
-    async def _not_allowed(self, request: Request, exc: Exception) -> Response:  # a method no route lists at all
-        allow = next((a for route, a in self._allow if route.path_regex.match(request.url.path)), "")
-        return self._render(
-            *_error(405, "method_not_allowed", f"{request.method} is not allowed here", headers={"Allow": allow})
-        )
-
-    def _endpoint(self, operations: dict[str, _Operation]) -> Callable[[Request], Any]:
-        allow = ", ".join(sorted(operations))
-
-        async def endpoint(request: Request) -> Response:
-            operation = operations.get(request.method)
-            if operation is None:
-                return self._render(*_error(405, "method_not_allowed", f"{request.method} is not allowed here",
-                                            headers={"Allow": allow}))  # fmt: skip
+    async def _endpoint(self, request: Request) -> Response:
+        routed = self._route(request)
+        if isinstance(routed, Response):
+            return routed
+        operation, path_values = routed
+        request.scope["path_params"] = path_values
+        try:
             body = await _read_body(request, self.settings.max_body)
-            if body is None:  # not an answer of the API: the transport refuses before the API sees it
-                refusal = {"code": "payload_too_large", "message": f"The body is over {self.settings.max_body} bytes."}
-                return self._render(413, refusal, {"Connection": "close"})
-            answer = self.with_freedoms(operation, request, self.handle(operation, request, body))
-            if self.settings.validate_responses and self.settings.breakage is None:
-                problem = self.check_answer(operation, answer)
-                if problem:
-                    answer = _error(500, "internal_error", f"the mock's answer does not match the spec: {problem}")
-            return self._render(*answer)
-
-        return endpoint
+        except ClientDisconnect:  # gone before its body was read: no one to answer, nothing to log
+            return Response(status_code=400)
+        if body is None:  # not an answer of the API: the transport refuses before the API sees it
+            refusal = {"code": "payload_too_large", "message": f"The body is over {self.settings.max_body} bytes."}
+            return self._render(413, refusal, {"Connection": "close"})
+        answer = self.with_freedoms(operation, request, self.handle(operation, request, body))
+        if self.settings.validate_responses and self.breakage is None:
+            problem = self.check_answer(operation, answer)
+            if problem:
+                answer = _error(500, "internal_error", f"the mock's answer does not match the spec: {problem}")
+        return self._render(*answer)
 
     def _render(self, status: int, body: Any, headers: dict[str, str]) -> Response:
-        if self.settings.breakage == "wrong-error-body" and status >= 400 and isinstance(body, dict):
-            body = {"error": body.get("message")}
+        if self.breakage is not None and self.breakage.written is not None:
+            status, body, headers = self.breakage.written((status, body, headers))
         if body is None:
             return Response(status_code=status, headers=headers)
         if isinstance(body, str):
@@ -196,8 +183,13 @@ class MockApp:
                 bearer or f"peer:{request.client.host if request.client else ''}", settings.rate_limit
             ):
                 return self._rate_limited()
+        broken = self.breakage
         read_only = False
-        if operation.authenticated and settings.breakage != "auth-ignored":
+        if operation.authenticated and len(request.headers.getlist("authorization")) > 1:
+            # which one would count? Proxies and servers disagree (the first, the last, both joined): refuse
+            return _error(400, "bad_request", "Send one Authorization header.",
+                          errors=[{"field": "Authorization", "message": "is sent more than once"}])  # fmt: skip
+        if operation.authenticated and (broken is None or broken.authenticates):
             token, problem = self._bearer(request)
             if problem:
                 return self._token_problem(problem)
@@ -210,20 +202,21 @@ class MockApp:
                 and self.state.over_rate(token, settings.rate_limit)
             ):
                 return self._rate_limited()
-            if read_only and operation.method in WRITE_METHODS and settings.breakage != "readonly-writes":
+            refuses = broken is None or broken.refuses_read_only_writes
+            if read_only and operation.method in WRITE_METHODS and refuses:
                 return _error(403, "forbidden", "This API key is read-only.")
         try:
             values = self._parameters(operation, request)
             payload = self._body(operation, request, body)
         except _BadRequest as exc:
-            if settings.breakage == "500-on-bad-input":
-                return _error(500, "internal_error", "Something went wrong on our side.")
             return _error(400, "bad_request", exc.message, errors=exc.errors)
-        return self.handlers[operation.op_id](values, payload)
+        handler = self.handlers[operation.op_id]
+        if self.breakage is not None:
+            return self.breakage.around(Call(operation.op_id, values, payload, self.state), handler)
+        return handler(values, payload)
 
     def _rate_limited(self) -> Answer:
-        headers = {} if self.settings.breakage == "no-retry-after" else {"Retry-After": "1"}
-        return _error(429, "rate_limited", "Too many requests; retry after 1 second.", headers=headers)
+        return _error(429, "rate_limited", "Too many requests; retry after 1 second.", headers={"Retry-After": "1"})
 
     def _token_problem(self, reason: str) -> Answer:
         message = {"missing_token": "The Authorization header is missing.", "token_expired": "The token has expired."}
@@ -270,11 +263,17 @@ class MockApp:
             if spec_body.get("required"):
                 raise _BadRequest("The request body is missing.", [{"field": "body", "message": "is required"}])
             return None
-        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media_type != "application/json":
+        media_type, *parameters = request.headers.get("content-type", "").split(";")
+        if media_type.strip().lower() != "application/json":
             raise _BadRequest(
                 "The request body must be application/json.",
                 [{"field": "Content-Type", "message": "must be application/json"}],
+            )
+        charset = _charset(parameters)
+        if charset is not None and charset not in ("utf-8", "utf8"):
+            raise _BadRequest(
+                "The request body must be UTF-8 JSON.",
+                [{"field": "Content-Type", "message": f"charset {charset[:40]!r} is not utf-8"}],
             )
         try:
             payload = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant, parse_int=_bounded_int)
@@ -288,7 +287,9 @@ class MockApp:
             raise _BadRequest("The request body is not JSON.", [{"field": "body", "message": str(exc)[:200]}]) from None
         if too_deep(payload):
             raise _BadRequest(_TOO_DEEP, [{"field": "body", "message": _TOO_DEEP}])
-        if self.settings.breakage == "accepts-invalid-input":
+        if _holds_lone_surrogate(payload):  # JSON can escape one; UTF-8 cannot hold it, nor can an answer
+            raise _BadRequest(_SURROGATE, [{"field": "body", "message": _SURROGATE}])
+        if self.breakage is not None and not self.breakage.validates_bodies:
             return payload if isinstance(payload, dict) else {}
         errors = sorted(
             self.schemas.errors((*pointer, "content", "application/json", "schema"), payload),
@@ -319,15 +320,6 @@ class MockApp:
         return f"{'/'.join(problem.path)}: {problem.message[:200]}" if problem else None
 
     # -- the operations --------------------------------------------------------------------------------
-    def _client_out(self, client: dict[str, Any]) -> dict[str, Any]:
-        if self.settings.breakage == "missing-required-field":
-            client.pop("created_at", None)
-        if self.settings.breakage == "offset-timestamps":
-            for key in ("created_at", "updated_at"):
-                if key in client:
-                    client[key] = client[key].replace("Z", "+00:00")
-        return client
-
     def get_heart(self, values: dict[str, Any], payload: Any) -> Answer:
         return 200, "The only true wisdom is in knowing you know nothing. ― Socrates", {}
 
@@ -362,49 +354,65 @@ class MockApp:
 
     def list_clients(self, values: dict[str, Any], payload: Any) -> Answer:
         offset, limit = values.get("offset", 0), values.get("limit", 20)
-        start = max(0, offset - 1) if self.settings.breakage == "pages-overlap" else offset
-        size = 10_000 if self.settings.breakage == "limit-ignored" else limit
-        data, total = self.state.page(start, size)
-        return 200, {"data": [self._client_out(c) for c in data], "offset": offset, "limit": limit, "total": total}, {}
+        data, total = self.state.page(offset, limit)
+        return 200, {"data": data, "offset": offset, "limit": limit, "total": total}, {}
 
     def create_client(self, values: dict[str, Any], fields: dict[str, Any]) -> Answer:
         client = self.state.create(fields)
-        client_id = client["id"] + (1000 if self.settings.breakage == "wrong-location" else 0)
-        status = 200 if self.settings.breakage == "undocumented-status" else 201
-        return status, self._client_out(client), {"Location": f"{self.base_path}/clients/{client_id}"}
+        return 201, client, {"Location": f"{self.base_path}/clients/{client['id']}"}
 
     def get_client(self, values: dict[str, Any], payload: Any) -> Answer:
         found = self.state.get(values["client_id"])
         if found is None:
             return _error(404, "not_found", f"No client has id {values['client_id']}.")
         client, etag = found
-        if _etag_matches(values.get("If-None-Match"), etag) and self.settings.breakage != "etag-ignored":
+        if _etag_matches(values.get("If-None-Match"), etag):
             return 304, None, {"ETag": etag}
-        return 200, self._client_out(client), {"ETag": etag}
+        return 200, client, {"ETag": etag}
 
     def replace_client(self, values: dict[str, Any], fields: dict[str, Any]) -> Answer:
-        if self.settings.breakage == "put-merges":
-            current = self.state.get(values["client_id"])
-            fields = {**(current[0] if current else {}), **fields}
         found = self.state.replace(values["client_id"], fields)
         if found is None:
             return _error(404, "not_found", f"No client has id {values['client_id']}.")
         client, etag = found
-        return 200, self._client_out(client), {"ETag": etag}
+        return 200, client, {"ETag": etag}
 
     def delete_client(self, values: dict[str, Any], payload: Any) -> Answer:
-        if self.settings.breakage == "delete-keeps":
-            found = self.state.get(values["client_id"]) is not None
-        else:
-            found = self.state.delete(values["client_id"])
+        found = self.state.delete(values["client_id"])
         return (204, None, {}) if found else _error(404, "not_found", f"No client has id {values['client_id']}.")
 
 
-_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
 # ASCII digits only (\d would take Arabic-Indic or fullwidth ones), the whole text (not up to a newline).
 _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _TOO_DEEP = f"The request body nests deeper than {MAX_DEPTH} levels."
+_SURROGATE = "The request body holds a lone surrogate escape (\\ud800-\\udfff): not a character."
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _holds_lone_surrogate(value: Any) -> bool:
+    """Whether a string or key anywhere in value holds a surrogate code point (json.loads joins pairs)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _LONE_SURROGATE.search(node):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _charset(parameters: list[str]) -> str | None:
+    """The charset a Content-Type's parameters declare, lower case and unquoted, or None."""
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
 
 
 def _coerce(raw: str, schema: dict[str, Any]) -> Any:

@@ -2,7 +2,7 @@
 
 `reference` is the server our decisions describe: specific 401 reasons, an ETag
 on every answer that shows a client, one-use refresh tokens. `liberal` does only
-what shared/reception-star-api.md promises and takes every freedom it leaves, so
+what docs/reception-star-api.md promises and takes every freedom it leaves, so
 that the contract suite and the generated client are proven against a server we
 did not write to suit them. Each freedom is one field, exercised by a test
 (tests/test_mock_profiles.py).

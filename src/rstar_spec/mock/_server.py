@@ -4,7 +4,7 @@ on a free loopback port (tests, the contract suite)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -17,22 +17,26 @@ from ._app import MockApp, MockSettings
 def serve(
     doc: dict[str, Any], settings: MockSettings, host: str, port: int, access_log: bool = False, *,
     header_timeout: float = HEADER_TIMEOUT, max_connections: int = MAX_CONNECTIONS,
+    wrap: Callable[[Any], Any] | None = None,
 ) -> None:  # fmt: skip
-    """Serve until interrupted."""
+    """Serve until interrupted. `wrap` puts an ASGI app around the mock's (`--record`)."""
     mock = MockApp(doc, settings)
     sock = listen(host, port)
     print(f"mock: serving {mock.base_path or '/'} on http://{host}:{sock.getsockname()[1]}{mock.base_path}", flush=True)
-    server(mock.app, access_log, header_timeout=header_timeout, max_connections=max_connections).run(sockets=[sock])
+    app = wrap(mock.app) if wrap is not None else mock.app
+    server(app, access_log, header_timeout=header_timeout, max_connections=max_connections).run(sockets=[sock])
 
 
 @contextlib.contextmanager
 def running_mock(
-    doc: dict[str, Any], settings: MockSettings | None = None, timeout: float = 15.0, **bounds: Any
-) -> Iterator[str]:
+    doc: dict[str, Any], settings: MockSettings | None = None, timeout: float = 15.0,
+    wrap: Callable[[Any], Any] | None = None, **bounds: Any,
+) -> Iterator[str]:  # fmt: skip
     """The mock on a free 127.0.0.1 port in a background thread; yields its base URL, stops it after.
-    `bounds`: the server's header_timeout and max_connections."""
+    `wrap`: an ASGI middleware around the app (the contract run's coverage observer); `bounds`: the
+    server's header_timeout and max_connections."""
     mock = MockApp(doc, settings or MockSettings())
-    with in_background(mock.app, "mock", timeout, **bounds) as origin:
+    with in_background(wrap(mock.app) if wrap else mock.app, "mock", timeout, **bounds) as origin:
         base_url = origin + mock.base_path
         httpx.get(f"{base_url}/heart", timeout=5).raise_for_status()
         yield base_url

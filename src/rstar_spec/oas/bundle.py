@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..core.errors import BundleError, Location, RefError, SpecLoadError
-from ..core.limits import MAX_SPEC_BYTES
+from ..core.limits import MAX_INPUT_BYTES
 from ..core.pointer import KeyPointer, Pointer, from_fragment, get, to_ref, to_string
 from ..core.yaml_io import YamlDoc, dump_for, load_yaml
 from .walk import iter_refs
@@ -111,9 +111,9 @@ class _Bundler:
                 )
             doc = load_yaml(path)
             self._bytes_read += path.stat().st_size
-            if self._bytes_read > MAX_SPEC_BYTES:
+            if self._bytes_read > MAX_INPUT_BYTES:
                 raise SpecLoadError(
-                    f"the files of this spec add up to more than the {MAX_SPEC_BYTES // 2**20} MiB a spec may be",
+                    f"the files of this spec add up to more than the {MAX_INPUT_BYTES // 2**20} MiB a spec may be",
                     Location(path),
                 )
             self.source_map.docs[path] = doc
@@ -239,6 +239,8 @@ class _Bundler:
         def where() -> Location:
             return self.load(path).location(src)
 
+        if "\x00" in ref:  # no file name or key holds one; the OS refuses it as a path ("embedded null byte")
+            raise RefError(f"$ref {ref!r} holds a NUL byte", where())
         parts = urlsplit(ref)
         if parts.scheme or parts.netloc:
             raise RefError(f"$ref {ref!r} is a URL: only files inside {self.spec_dir.name}/ may be referenced", where())

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import json
-import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -32,12 +31,16 @@ import jsonschema_rs
 
 from ..core.errors import shorten
 from ..core.pointer import Pointer, from_fragment, get, to_string
+from .paths import template_names
 from .schema_engine import BundleSchemas, SchemaRefError
 from .walk import (
-    HTTP_METHODS,
+    item_operations,
     iter_headers,
     iter_media_types,
+    iter_operations,
     iter_parameters,
+    iter_path_items,
+    iter_refs,
     iter_subschemas,
     resolve,
 )
@@ -80,14 +83,18 @@ def _schema_object_validator(dialect: str) -> Any:
     return jsonschema_rs.validator_for({"$ref": dialect}, registry=_dialect_registry(), validate_formats=True)
 
 
-def check_structure(doc: Any, version: str = "3.1") -> list[Problem]:
-    """Every structural problem of the document (an OpenAPI `version` of "3.1" or "3.0")."""
+def check_structure(doc: Any, version: str = "3.1", *, operations: bool = True, semantic: bool = True) -> list[Problem]:
+    """Every structural problem of the document (an OpenAPI `version` of "3.1" or "3.0"). With
+    operations=False, without the operation checks (duplicate_operation_ids, duplicate_parameters,
+    path_parameter_problems): lint reports those under rules of their own. With semantic=False only its
+    shapes (the document and Schema Objects against their schemas): what a walk of it relies on."""
     if not isinstance(doc, dict):
         return [Problem((), "an OpenAPI document is a mapping")]
     problems = list(_document_problems(doc, version))
     if version == "3.1":
         problems += _schema_object_problems(doc)
-    problems += _semantic_problems(doc)
+    if semantic:
+        problems += _semantic_problems(doc, operations)
     return sorted(set(problems), key=lambda p: (p.pointer, p.message))
 
 
@@ -154,10 +161,13 @@ def _schema_object_problems(doc: dict[str, Any]) -> Iterator[Problem]:
 
 
 # -- 3. what no schema says --------------------------------------------------------------------------------
-def _semantic_problems(doc: dict[str, Any]) -> list[Problem]:
+def _semantic_problems(doc: dict[str, Any], operations: bool) -> list[Problem]:
     problems: list[Problem] = []
     problems += _duplicate_tags(doc)
-    problems += _operation_problems(doc)
+    if operations:
+        problems += duplicate_operation_ids(doc)
+        problems += duplicate_parameters(doc)
+        problems += path_parameter_problems(doc)
     problems += _unresolved_refs(doc)
     problems += _schema_value_problems(doc)
     return problems
@@ -168,105 +178,86 @@ def _duplicate_tags(doc: dict[str, Any]) -> Iterator[Problem]:
     tags = doc.get("tags")
     for i, tag in enumerate(tags if isinstance(tags, list) else []):
         name = tag.get("name") if isinstance(tag, dict) else None
+        if not isinstance(name, str):  # not a name at all: the document schema says so
+            continue
         if name in seen:
             yield Problem(("tags", str(i), "name"), f"tag {name!r} is declared twice")
         seen.add(name)
 
 
-def _template_names(path: str) -> set[str]:
-    try:
-        return {field for _, field, _, _ in string.Formatter().parse(path) if field}
-    except ValueError:  # an unbalanced brace: the path key is malformed, which the parameters cannot fix
-        return set()
+def duplicate_operation_ids(doc: dict[str, Any]) -> Iterator[Problem]:
+    """An operationId used by an earlier operation, at the later one."""
+    operation_ids: dict[Any, Pointer] = {}
+    for op_pointer, _, _, op in iter_operations(doc):
+        op_id = op.get("operationId")
+        if not isinstance(op_id, str):  # absent, or not a name (the document schema says so)
+            continue
+        if op_id in operation_ids:
+            yield Problem(
+                (*op_pointer, "operationId"),
+                f"operationId {op_id!r} is not unique (also at {to_string(operation_ids[op_id])})",
+            )
+        else:
+            operation_ids[op_id] = op_pointer
 
 
-def _parameter_list(doc: dict[str, Any], params: Any, pointer: Pointer) -> tuple[list[Problem], set[str]]:
-    """Duplicates in one parameters list, and the names of its path parameters."""
-    problems, seen, path_names = [], set(), set()
+def _parameter_lists(doc: dict[str, Any]) -> Iterator[tuple[Pointer, Any]]:
+    """(pointer, list) of every parameters list of a path item or an operation."""
+    for item_pointer, item in iter_path_items(doc):
+        if "parameters" in item:
+            yield (*item_pointer, "parameters"), item["parameters"]
+        for method, op in item_operations(item):
+            if "parameters" in op:
+                yield (*item_pointer, method, "parameters"), op["parameters"]
+
+
+def duplicate_parameters(doc: dict[str, Any]) -> Iterator[Problem]:
+    """A parameter listed twice (same `in` and name; header names without case) in one parameters list."""
+    for pointer, params in _parameter_lists(doc):
+        seen: set[tuple[str, str]] = set()
+        for i, param in enumerate(params if isinstance(params, list) else []):
+            _, resolved = resolve(doc, param, (*pointer, str(i)))
+            if not isinstance(resolved, dict):
+                continue
+            name, where = str(resolved.get("name")), str(resolved.get("in"))
+            key = (name.lower() if where == "header" else name, where)
+            if key in seen:
+                yield Problem((*pointer, str(i)), f"parameter {name!r} in {where} is declared twice")
+            seen.add(key)
+
+
+def path_parameters(doc: dict[str, Any], params: Any, pointer: Pointer) -> dict[str, tuple[Pointer, dict[str, Any]]]:
+    """The path parameters of one parameters list by name: (pointer as written, the resolved parameter)."""
+    found = {}
     for i, param in enumerate(params if isinstance(params, list) else []):
         _, resolved = resolve(doc, param, (*pointer, str(i)))
-        if not isinstance(resolved, dict):
-            continue
-        key = (resolved.get("name"), resolved.get("in"))
-        if key in seen:
-            problems.append(Problem((*pointer, str(i)), f"parameter {key[0]!r} in {key[1]} is listed twice"))
-        seen.add(key)
-        if resolved.get("in") == "path" and isinstance(resolved.get("name"), str):
-            path_names.add(resolved["name"])
-    return problems, path_names
+        if isinstance(resolved, dict) and resolved.get("in") == "path" and isinstance(resolved.get("name"), str):
+            found[resolved["name"]] = ((*pointer, str(i)), resolved)
+    return found
 
 
-def _operation_problems(doc: dict[str, Any]) -> Iterator[Problem]:
-    operation_ids: dict[Any, Pointer] = {}
-    paths = doc.get("paths")
-    for path, item in paths.items() if isinstance(paths, dict) else ():
-        if not isinstance(item, dict):
-            continue
-        item_pointer: Pointer = ("paths", path)
-        item_problems, item_names = _parameter_list(doc, item.get("parameters"), (*item_pointer, "parameters"))
-        yield from item_problems
-        template = _template_names(path)
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
-                continue
+def path_parameter_problems(doc: dict[str, Any]) -> Iterator[Problem]:
+    """Every {name} of a path is a path parameter of each of its operations, and every path parameter
+    names a {name} of its path: the missing one at the operation, the stray one where it is declared."""
+    for item_pointer, item in iter_path_items(doc):
+        path = item_pointer[1]
+        names = [name for name in template_names(path) if name]
+        shared = path_parameters(doc, item.get("parameters"), (*item_pointer, "parameters"))
+        for method, op in item_operations(item):
             op_pointer = (*item_pointer, method)
-            op_id = op.get("operationId")
-            if op_id is not None:
-                if op_id in operation_ids:
+            declared = {**shared, **path_parameters(doc, op.get("parameters"), (*op_pointer, "parameters"))}
+            for name in names:
+                if name not in declared:
                     yield Problem(
-                        (*op_pointer, "operationId"),
-                        f"operationId {op_id!r} is not unique (also at {to_string(operation_ids[op_id])})",
+                        op_pointer, f"path parameter {{{name}}} of {path} is not declared for {method.upper()}"
                     )
-                else:
-                    operation_ids[op_id] = op_pointer
-            op_problems, op_names = _parameter_list(doc, op.get("parameters"), (*op_pointer, "parameters"))
-            yield from op_problems
-            declared = item_names | op_names
-            for name in sorted(template - declared):
-                yield Problem(op_pointer, f"path parameter {name!r} of {path} is not declared for {method.upper()}")
-            for name in sorted(declared - template):
-                yield Problem(
-                    op_pointer, f"path parameter {name!r} is declared for {method.upper()} but {path} has no {{{name}}}"
-                )
-
-
-# Keys under which a document holds data, not OpenAPI: a "$ref" there is a value like any other.
-_DATA_KEYS = frozenset({"example", "default", "const", "enum", "value"})
-# Maps whose keys are names (a property called "default", the `default` response): never data keys.
-_NAME_MAPS = frozenset(
-    {
-        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "paths", "webhooks",
-        "responses", "content", "headers", "links", "callbacks", "examples", "encoding", "schemas", "parameters",
-        "requestBodies", "securitySchemes", "pathItems", "variables", "mapping",
-    }
-)  # fmt: skip
-
-
-def _refs(node: Any, pointer: Pointer) -> Iterator[tuple[Pointer, str]]:
-    stack: list[tuple[Any, Pointer]] = [(node, pointer)]
-    while stack:
-        current, where = stack.pop()
-        if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str):
-                yield (*where, "$ref"), ref
-            names = bool(where) and where[-1] in _NAME_MAPS
-            for key, value in current.items():
-                if not names and (
-                    key in _DATA_KEYS or key.startswith("x-") or (key == "examples" and isinstance(value, list))
-                ):
-                    continue
-                if isinstance(value, (dict, list)):
-                    stack.append((value, (*where, key)))
-        elif isinstance(current, list):
-            stack.extend(
-                (value, (*where, str(i))) for i, value in enumerate(current) if isinstance(value, (dict, list))
-            )
+            for name, (param_pointer, _) in declared.items():
+                if name not in names:
+                    yield Problem(param_pointer, f"path parameter {name!r} is not in the path {path}")
 
 
 def _unresolved_refs(doc: dict[str, Any]) -> Iterator[Problem]:
-    for pointer, ref in _refs(doc, ()):
+    for pointer, ref in iter_refs(doc, data=False):
         if not ref.startswith("#"):
             continue  # a bundle holds internal refs only; another tool's document may point elsewhere
         try:
@@ -308,7 +299,7 @@ def _schema_value_problems(doc: dict[str, Any]) -> Iterator[Problem]:
             and isinstance(schema.get("required"), list)
         ):
             defined = _collected_properties(doc, schema)
-            missing = sorted(str(n) for n in schema["required"] if n not in defined)
+            missing = sorted(n for n in schema["required"] if isinstance(n, str) and n not in defined)
             if missing:
                 yield Problem(
                     (*pointer, "required"), f"required names properties no part of the schema defines: {missing}"

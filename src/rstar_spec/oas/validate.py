@@ -12,18 +12,46 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..core.errors import shorten
-from ..core.pointer import Pointer
+from ..core.errors import RstarError, shorten
+from ..core.pointer import Pointer, to_string
+from .bundle import Bundle
 from .schema_engine import BundleSchemas, SchemaRefError
 from .structure import Problem, check_structure
 from .walk import iter_headers, iter_media_types, iter_parameters, iter_schemas, resolve
 
-__all__ = ["Problem", "iter_examples", "validate", "validate_examples", "validate_structure"]
+__all__ = [
+    "Problem",
+    "iter_examples",
+    "require_structure",
+    "shape_problems",
+    "validate",
+    "validate_examples",
+    "validate_structure",
+]
 
 
-def validate_structure(doc: dict[str, Any], version: str = "3.1") -> list[Problem]:
-    """Every structural problem of the document, as OpenAPI `version` ("3.1" or "3.0") says."""
-    return check_structure(doc, version)
+def validate_structure(doc: dict[str, Any], version: str = "3.1", *, operations: bool = True) -> list[Problem]:
+    """Every structural problem of the document, as OpenAPI `version` ("3.1" or "3.0") says (operations:
+    see ``check_structure``)."""
+    return check_structure(doc, version, operations=operations)
+
+
+def shape_problems(doc: dict[str, Any]) -> list[Problem]:
+    """The structural problems a walk of the document trips on: its shapes, not what no schema says (a
+    duplicate operationId, a path parameter never declared), which the walks cope with."""
+    return check_structure(doc, semantic=False)
+
+
+def require_structure(bundle: Bundle, label: str = "the spec") -> None:
+    """Refuse, as bad input (one line at its place), a bundle whose shapes are not valid OpenAPI: whatever walks
+    a document (diff, the lint rules) assumes the shapes the structure check holds it to."""
+    problems = shape_problems(bundle.data)
+    if problems:
+        first = problems[0]
+        raise RstarError(
+            f"{label} is not valid OpenAPI at {to_string(first.pointer) or '/'}: {shorten(first.message)}",
+            bundle.locate(first.pointer),
+        )
 
 
 def iter_examples(doc: dict[str, Any]) -> Iterator[tuple[Pointer, Pointer, Any]]:
@@ -116,4 +144,4 @@ def validate_examples(doc: dict[str, Any]) -> list[Problem]:
 def validate(doc: dict[str, Any]) -> list[Problem]:
     """Structure first; examples only when the structure is sound enough to walk."""
     problems = validate_structure(doc)
-    return problems + validate_examples(doc)
+    return problems or validate_examples(doc)

@@ -45,13 +45,20 @@ def iter_path_items(doc: dict[str, Any]) -> Walk:
                 yield ("paths", path), item
 
 
-def iter_operations(doc: dict[str, Any]) -> Iterator[tuple[Pointer, str, str, dict[str, Any]]]:
-    """(pointer, path, method, operation) for every operation under paths."""
-    for pointer, item in iter_path_items(doc):
+def item_operations(item: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(method, operation) for every operation of a Path Item, in HTTP_METHODS order."""
+    if isinstance(item, dict):
         for method in HTTP_METHODS:
             op = item.get(method)
             if isinstance(op, dict):
-                yield (*pointer, method), pointer[1], method, op
+                yield method, op
+
+
+def iter_operations(doc: dict[str, Any]) -> Iterator[tuple[Pointer, str, str, dict[str, Any]]]:
+    """(pointer, path, method, operation) for every operation under paths."""
+    for pointer, item in iter_path_items(doc):
+        for method, op in item_operations(item):
+            yield (*pointer, method), pointer[1], method, op
 
 
 @dataclass(frozen=True)
@@ -91,18 +98,24 @@ def effective_parameters(doc: dict[str, Any], op_pointer: Pointer) -> list[Param
     return list(found.values())
 
 
-def _map_items(node: Any, pointer: Pointer) -> Walk:
+def child_objects(node: Any, pointer: Pointer) -> Walk:
+    """The objects (dicts) directly inside a mapping or a list, with their pointers."""
     if isinstance(node, dict):
         for key, value in node.items():
             if isinstance(value, dict):
                 yield (*pointer, key), value
-
-
-def _list_items(node: Any, pointer: Pointer) -> Walk:
-    if isinstance(node, list):
+    elif isinstance(node, list):
         for i, value in enumerate(node):
             if isinstance(value, dict):
                 yield (*pointer, str(i)), value
+
+
+def _map_items(node: Any, pointer: Pointer) -> Walk:
+    return child_objects(node, pointer) if isinstance(node, dict) else iter(())
+
+
+def _list_items(node: Any, pointer: Pointer) -> Walk:
+    return child_objects(node, pointer) if isinstance(node, list) else iter(())
 
 
 def iter_parameters(doc: dict[str, Any]) -> Walk:
@@ -110,10 +123,8 @@ def iter_parameters(doc: dict[str, Any]) -> Walk:
     yield from _map_items(doc.get("components", {}).get("parameters"), ("components", "parameters"))
     for pointer, item in iter_path_items(doc):
         yield from _list_items(item.get("parameters"), (*pointer, "parameters"))
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                yield from _list_items(op.get("parameters"), (*pointer, method, "parameters"))
+        for method, op in item_operations(item):
+            yield from _list_items(op.get("parameters"), (*pointer, method, "parameters"))
 
 
 def iter_request_bodies(doc: dict[str, Any]) -> Walk:
@@ -195,17 +206,36 @@ def iter_schemas(doc: dict[str, Any]) -> Walk:
             yield from iter_subschemas(owner["schema"], (*pointer, "schema"))
 
 
-def iter_refs(node: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, str]]:
-    """(pointer of the $ref key, ref) for every $ref string below node."""
+# Keys under which a document holds data, not OpenAPI: a "$ref" there is a value like any other.
+_DATA_KEYS = frozenset({"example", "default", "const", "enum", "value"})
+# Maps whose keys are names (a property called "default", the `default` response): never data keys.
+_NAME_MAPS = frozenset(
+    {
+        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "paths", "webhooks",
+        "responses", "content", "headers", "links", "callbacks", "examples", "encoding", "schemas", "parameters",
+        "requestBodies", "securitySchemes", "pathItems", "variables", "mapping",
+    }
+)  # fmt: skip
+
+
+def iter_refs(node: Any, pointer: Pointer = (), *, data: bool = True) -> Iterator[tuple[Pointer, str]]:
+    """(pointer of the $ref key, ref) for every $ref string below node, in document order; with data=False
+    not under what holds data rather than OpenAPI (examples, defaults, enums, x- extensions). Recursive:
+    what is read is at most core.limits.MAX_DEPTH deep."""
     if isinstance(node, dict):
+        names = data or (bool(pointer) and pointer[-1] in _NAME_MAPS)
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 yield (*pointer, key), value
-            else:
-                yield from iter_refs(value, (*pointer, key))
+            elif isinstance(value, (dict, list)) and (
+                names
+                or not (key in _DATA_KEYS or key.startswith("x-") or (key == "examples" and isinstance(value, list)))
+            ):
+                yield from iter_refs(value, (*pointer, key), data=data)
     elif isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from iter_refs(item, (*pointer, str(i)))
+        for i, value in enumerate(node):
+            if isinstance(value, (dict, list)):
+                yield from iter_refs(value, (*pointer, str(i)), data=data)
 
 
 def effective_security(doc: dict[str, Any], op: dict[str, Any]) -> list[Any]:

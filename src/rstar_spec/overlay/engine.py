@@ -40,7 +40,7 @@ import yaml
 from jsonpath.segments import JSONPathRecursiveDescentSegment
 from jsonpath.selectors import NameSelector
 
-from ..core.errors import Location, RstarError, shorten
+from ..core.errors import Location, OverlayError, shorten
 from ..core.limits import (
     GROWTH_FLOOR,
     MAX_DEPTH,
@@ -58,10 +58,6 @@ _ENV = jsonpath.JSONPathEnvironment(strict=True)
 _ENV.function_extensions["match"] = _iregexp.Match()  # linear time: RE2, not re's backtracking
 _ENV.function_extensions["search"] = _iregexp.Search()
 _SCHEMAS = {"1.0": "schema-v1.0.yaml", "1.1": "schema-v1.1.yaml"}
-
-
-class OverlayError(RstarError):
-    """An overlay that is invalid, or that cannot be applied to the document."""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.pointer import Pointer, to_string
-from ..oas.walk import HTTP_METHODS
+from ..oas.walk import item_operations
 
 _SCHEMA_ONLY_31 = (
     "$schema", "$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$defs", "$comment", "prefixItems", "contains",
@@ -114,10 +114,7 @@ class _Converter:
             return
         for i, param in enumerate(item.get("parameters", []) or []):
             self.parameter(param, (*pointer, "parameters", str(i)))
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
-                continue
+        for method, op in item_operations(item):
             op_pointer = (*pointer, method)
             for i, param in enumerate(op.get("parameters", []) or []):
                 self.parameter(param, (*op_pointer, "parameters", str(i)))

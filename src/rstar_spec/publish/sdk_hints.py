@@ -2,7 +2,7 @@
 
 The Python client gets its pagination, retries, ETag cache and token handling
 from the ``python-client`` overlay's ``x-rstar-*`` hints, checked and turned into
-facts by ``generate_facts.generator_facts``. Every other generator sees none of
+facts by ``sdk.sdk_facts`` (which the Python generator names). Every other generator sees none of
 that unless the published spec says it, so ``publish`` writes, from those same
 facts (not a second copy of them):
 
@@ -19,8 +19,8 @@ import copy
 from typing import Any
 
 from ..oas.walk import iter_operations
-from ..python_client.facts import OperationFacts, generator_facts
 from ..python_client.runtime._retry import RetryPolicy
+from ..sdk import OperationFacts, sdk_facts
 
 # The hints the python-client overlay puts on operations and security schemes, carried over as they are.
 OPERATION_HINTS = ("x-rstar-pagination", "x-rstar-idempotent", "x-rstar-etag-cache", "x-rstar-sdk-name")
@@ -62,7 +62,7 @@ def speakeasy_pagination(facts: OperationFacts) -> dict[str, Any] | None:
 
 def with_sdk_hints(published: dict[str, Any], client_doc: dict[str, Any]) -> dict[str, Any]:
     """The published document with the hints of the client document, operations matched by operationId."""
-    facts = generator_facts(client_doc, None)  # the same checks and facts; no Python names needed here
+    facts = sdk_facts(client_doc)  # the same checks and facts as the Python generator's
     policy = RetryPolicy()
     client_ops = {op.get("operationId"): op for _, _, _, op in iter_operations(client_doc)}
     out = copy.deepcopy(published)

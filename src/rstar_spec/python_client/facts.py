@@ -1,46 +1,32 @@
-"""What the client's templates and runtime need that openapi-python-client's model drops: read from the
-overlaid document (the python-client target), checked against the spec, as one typed structure.
+"""The SDK facts (sdk/facts.py) in the generator's Python names, and what the templates would otherwise
+work out while rendering: read from the overlaid document (the python-client target).
 
-openapi-python-client's model keeps no `x-` extensions and no `servers`. The facts carry them: the
-default base URL, and the overlay's hints (which operations page, which are safe to retry, which GET
-answers from an ETag cache, how tokens are obtained). They also carry what the templates would
-otherwise have to work out while rendering: the Python names the generator gives to models and
-attributes (with the generator's own naming functions and the config's class_overrides), the error
-body of each status, the models a facade method's signature uses, the properties whose values are
-secrets. Templates only render these.
+openapi-python-client's model keeps no `x-` extensions and no `servers`; the SDK facts carry them.
+Here they get the names the generator gives to models and attributes (its own naming functions and
+the config's class_overrides), and the templates get what they render without deciding: the models
+and imports of each resource module, the runtime's exception of each error status and its exception
+tree, the properties whose values stay out of repr. Templates only render these.
 """
 
 from __future__ import annotations
 
 import ast
 import dataclasses
-import keyword
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import GenerateError, shorten
-from ..core.pointer import Pointer, to_string
-from ..oas.schema_engine import BundleSchemas
-from ..oas.walk import Parameter, effective_parameters, is_authenticated, iter_operations, resolve
+from ..oas.walk import Parameter, effective_parameters, iter_operations, resolve
+from ..sdk import facts as sdk
+from .runtime import _errors
 
 if TYPE_CHECKING:
     from openapi_python_client.schema.untrusted_string import UntrustedString
 
-IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete"})
-PAGINATION_KEYS = ("items", "offset", "limit", "total")
-CREDENTIAL_PLACEHOLDERS = {
-    "api_key": {"api_key"},
-    "password": {"username", "password"},
-    "refresh": {"refresh_token"},
-}
-# Headers the client sets itself where an operation takes them: hidden from its signature.
-CLIENT_HEADERS = {"etag_cache": "if-none-match"}
-_PLACEHOLDER = re.compile(r"^\{(\w+)\}$")
-_COMPONENT = "#/components/schemas/"
-RUNTIME_ERRORS = Path(__file__).resolve().parent / "runtime" / "_errors.py"
+RUNTIME_ERRORS = Path(_errors.__file__)
+Parts = list[tuple[str, str]]  # sdk.type_parts of the types a method is written with
 
 
 @dataclass(frozen=True)
@@ -52,38 +38,37 @@ class Model:
 
 
 @dataclass(frozen=True)
-class PaginationFacts:
-    items: str
-    offset: str
-    limit: str
-    total: str
-    offset_param: str  # the Python name of the offset query parameter
+class PaginationFacts(sdk.PaginationFacts):
+    offset_param: str  # the Python names of the offset and limit query parameters
+    limit_param: str
     items_attr: str  # the page model's attribute of the items, and of the total
     total_attr: str
     item: Model | None  # the items' model
 
 
 @dataclass(frozen=True)
-class OperationFacts:
-    authenticated: bool
-    idempotent: bool
-    etag_cache: bool
-    hidden_headers: tuple[str, ...]  # header parameters the client sets itself, as the spec names them
+class OperationFacts(sdk.OperationFacts):
     pagination: PaginationFacts | None
+    module: str  # the generator's module of the operation: api/<tag>/<module>.py
+    tag: str  # the generator's name of its resource's tag: api/<tag>/
     models: tuple[Model, ...]  # the models a method with this operation's signature and answer names
-    sdk_name: str  # the facade's method: api.<resource>.<sdk_name>() (x-rstar-sdk-name, else the operationId)
-    resource: str  # its first tag: the facade's attribute
     keyword_body: Model | None  # a JSON object body the facade takes as keyword arguments (a model, not a union)
-    optional_arguments: bool  # whether that signature has an optional argument (typed `... | Unset`)
+    required_fields: tuple[str, ...]  # that body's required properties, as Python names
+    optional_arguments: bool  # whether the facade's signature has an optional argument (typed `... | Unset`)
     unset_defaults: bool  # and whether one of those has no default in the spec (so `= UNSET`)
+    raises: tuple[tuple[int, str], ...]  # the runtime's exception of each documented error status
 
 
 @dataclass(frozen=True)
-class TokenFacts:
-    path: str
-    method: str
-    grants: dict[str, dict[str, str]]
-    response: dict[str, str]  # token, refresh_token, expires_in -> the answer's properties
+class ResourceFacts:
+    """A resource module, api/<tag>/__init__.py: its imports, worked out here, not in its template."""
+
+    imports: tuple[str, ...]
+    shadowed_list: bool  # a method named `list` and a `list[...]` type: written `builtins.list[...]`
+
+
+@dataclass(frozen=True)
+class TokenFacts(sdk.TokenFacts):
     error_bodies: dict[int, Model]  # the token operation's error bodies, by status
 
 
@@ -91,8 +76,10 @@ class TokenFacts:
 class Facts:
     server_url: str
     operations: dict[str, OperationFacts]
+    resources: dict[str, ResourceFacts]  # by the generator's name of the tag
     token: TokenFacts | None
     secret_properties: dict[str, list[str]]  # model class -> JSON properties that must stay out of repr
+    error_names: tuple[str, ...]  # what the package's `errors` module re-exports: the runtime's exceptions
     error_tree: str = field(repr=False)
 
     def as_json(self) -> dict[str, Any]:
@@ -101,14 +88,14 @@ class Facts:
 
 @dataclass(frozen=True)
 class _Naming:
-    """The generator's names for models and attributes: its own functions, its config's overrides."""
+    """The generator's names for models, attributes and tags: its own functions, its config's overrides."""
 
     prefix: str
     overrides: dict[str, tuple[UntrustedString | None, str | None]]  # the config's, as the generator reads them
 
     @classmethod
     def load(cls, config: Path) -> _Naming:
-        # Imported here: openapi-python-client takes a second to import, and publish needs no Python names.
+        # Imported here: openapi-python-client takes a second to import, and only the generator's process needs it.
         from openapi_python_client.config import ConfigFile
 
         try:
@@ -134,271 +121,169 @@ class _Naming:
 
         return str(PythonIdentifier(json_name, self.prefix))
 
+    def tag(self, tag: str) -> str:
+        from openapi_python_client.strings import PythonIdentifier
 
-class _JsonNaming(_Naming):
-    """Names as the JSON says them: for facts that no Python code is written from (publish's SDK hints)."""
-
-    def model(self, component: str) -> Model:
-        return Model(component, component)
-
-    def attribute(self, json_name: str) -> str:
-        return json_name
+        return str(PythonIdentifier(tag, "tag"))  # as the generator names a tag's package
 
 
-def generator_facts(doc: dict[str, Any], config: Path | None) -> Facts:
-    """The facts of the overlaid document; a hint that does not fit the spec is a GenerateError.
-    Without a generator config, names stay as the JSON says them (publish writes no Python)."""
-    naming = _Naming.load(config) if config is not None else _JsonNaming("", {})
-    servers = doc.get("servers")
-    url = servers[0].get("url") if isinstance(servers, list) and servers and isinstance(servers[0], dict) else None
-    if not isinstance(url, str) or not url:
-        raise GenerateError("#/servers/0/url: the client's default base_url comes from it, and there is none")
+def generator_facts(doc: dict[str, Any], config: Path) -> Facts:
+    """The facts of the overlaid document in the generator's names; a hint that does not fit the spec
+    is a GenerateError."""
+    naming = _Naming.load(config)
+    neutral = sdk.sdk_facts(doc)
     operations: dict[str, OperationFacts] = {}
-    taken: dict[tuple[str, str], str] = {}  # (resource, sdk name) -> the operation that has it
-    for pointer, _path, method, op in iter_operations(doc):
-        op_id = op.get("operationId")
-        if not isinstance(op_id, str):
-            raise GenerateError(f"#{to_string(pointer)}: the operation has no operationId, which names its function")
-        idempotent = op.get("x-rstar-idempotent", method in IDEMPOTENT_METHODS)
-        if not isinstance(idempotent, bool):
-            raise GenerateError(f"#{to_string(pointer)}/x-rstar-idempotent: must be true or false")
-        params = {p.key: p for p in effective_parameters(doc, pointer)}
-        etag_cache = _etag_cache(pointer, op, params)
-        hidden = tuple(p.param["name"] for k, p in params.items() if etag_cache and k == ("header", "if-none-match"))
-        optional = _optional_arguments(doc, op, params, hidden)
-        resource = str((op.get("tags") or ["default"])[0])
-        sdk_name = _sdk_name(pointer, op, op_id, resource, taken)
+    parts: dict[str, Parts] = {}
+    for pointer, _path, _method, op in iter_operations(doc):
+        op_id = op["operationId"]
+        facts = neutral.operations[op_id]
+        shown = [p for p in effective_parameters(doc, pointer) if p.param.get("name") not in facts.hidden_headers]
+        body_model, fields, required = _keyword_body(doc, op, naming)
+        pagination = _pagination(facts.pagination, naming)
+        defaults = _optional_defaults(doc, op, shown, keyword=body_model is not None)
+        defaults += [_default(doc, schema) for name, schema in fields.items() if name not in required]
+        parts[op_id] = _signature_parts(doc, op, shown, facts.etag_cache, fields.values())
+        models = {naming.model(name) for kind, name in parts[op_id] if kind == "component"}
+        if pagination is not None and pagination.item is not None:
+            models.add(pagination.item)
         operations[op_id] = OperationFacts(
-            sdk_name=sdk_name,
-            resource=resource,
-            keyword_body=_keyword_body(doc, op, naming),
-            # openapi-python-client sees only an operation's own `security`, not the document's
-            authenticated=is_authenticated(doc, op),
-            idempotent=idempotent,
-            etag_cache=etag_cache,
-            hidden_headers=hidden,
-            pagination=_pagination(doc, pointer, op, params, naming),
-            models=_signature_models(doc, op, params, hidden, etag_cache, naming),
-            optional_arguments=bool(optional),
-            unset_defaults=any(default is None for default in optional),
+            **{f.name: getattr(facts, f.name) for f in dataclasses.fields(facts) if f.name != "pagination"},
+            pagination=pagination,
+            module=naming.attribute(op_id),
+            tag=naming.tag(facts.resource),
+            models=tuple(sorted(models, key=lambda m: m.name)),
+            keyword_body=body_model,
+            required_fields=tuple(naming.attribute(name) for name in required),
+            optional_arguments=bool(defaults),
+            unset_defaults=any(default is None for default in defaults),
+            raises=tuple(
+                (int(s), _errors.error_class(int(s)).__name__)
+                for s in op.get("responses") or {}
+                if str(s).isdigit() and int(s) >= 400
+            ),
         )
-    token = _token(doc, naming)
+    modules: dict[tuple[str, str], str] = {}  # a resource module imports each of its operations' modules
+    for op_id, op_facts in operations.items():
+        other = modules.setdefault((op_facts.tag, op_facts.module), op_id)
+        if other != op_id:
+            raise GenerateError(
+                f"operationIds {other!r} and {op_id!r} would both be the module api/{op_facts.tag}/{op_facts.module}.py"
+            )
+    token = neutral.token
     return Facts(
-        server_url=url.rstrip("/"),
+        server_url=neutral.server_url,
         operations=operations,
-        token=token,
-        secret_properties=_secret_properties(doc, naming, token),
+        resources=_resources(operations, parts),
+        token=None
+        if token is None
+        else TokenFacts(
+            **{f.name: getattr(token, f.name) for f in dataclasses.fields(token)},
+            error_bodies={status: naming.model(name) for status, name in token.error_components.items()},
+        ),
+        secret_properties={naming.model(name).name: props for name, props in sorted(neutral.secret_properties.items())},
+        error_names=tuple(sorted(_errors.__all__)),
         error_tree=_error_tree(),
     )
 
 
-# Names a facade resource already has, or that Python reserves.
-_RESERVED_SDK_NAMES = frozenset({"with_raw_response", "with_options"}) | frozenset(keyword.kwlist)
-
-
-def _sdk_name(
-    pointer: Pointer, op: dict[str, Any], op_id: str, resource: str, taken: dict[tuple[str, str], str]
-) -> str:
-    name = op.get("x-rstar-sdk-name", op_id)
-    where = f"#{to_string(pointer)}/x-rstar-sdk-name"
-    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_") or name in _RESERVED_SDK_NAMES:
-        raise GenerateError(f"{where}: {name!r} cannot be a method name (a Python identifier, not reserved)")
-    other = taken.setdefault((resource, name), op_id)
-    if other != op_id:
-        raise GenerateError(f"{where}: {resource}.{name} is already the name of {other}")
-    return name
-
-
-def _keyword_body(doc: dict[str, Any], op: dict[str, Any], naming: _Naming) -> Model | None:
-    """The model of a JSON body the facade may take field by field: a component object, not a union."""
-    body = resolve(doc, op.get("requestBody"), ())[1]
-    schema = (((body or {}).get("content") or {}).get("application/json") or {}).get("schema")
-    if not isinstance(schema, dict) or not str(schema.get("$ref", "")).startswith(_COMPONENT):
+def _pagination(facts: sdk.PaginationFacts | None, naming: _Naming) -> PaginationFacts | None:
+    if facts is None:
         return None
-    target = resolve(doc, schema, ())[1]
-    if not isinstance(target, dict) or "properties" not in target or target.get("oneOf") or target.get("anyOf"):
-        return None
-    return naming.model(schema["$ref"].removeprefix(_COMPONENT))
-
-
-def _etag_cache(pointer: Pointer, op: dict[str, Any], params: dict[tuple[str, str], Parameter]) -> bool:
-    wanted = op.get("x-rstar-etag-cache", False)
-    if wanted is not True:
-        return False
-    where = f"#{to_string(pointer)}/x-rstar-etag-cache"
-    if pointer[-1] != "get":
-        raise GenerateError(f"{where}: only a GET can be answered from the cache")
-    if ("header", "if-none-match") not in params:
-        raise GenerateError(f"{where}: the operation has no If-None-Match header parameter")
-    if "304" not in (op.get("responses") or {}):
-        raise GenerateError(f"{where}: the operation documents no 304 answer")
-    return True
-
-
-def _pagination(
-    doc: dict[str, Any], pointer: Pointer, op: dict[str, Any], params: dict[tuple[str, str], Parameter], naming: _Naming
-) -> PaginationFacts | None:
-    hint = op.get("x-rstar-pagination")
-    if hint is None:
-        return None
-    where = f"#{to_string(pointer)}/x-rstar-pagination"
-    if not isinstance(hint, dict) or any(not isinstance(hint.get(k), str) for k in PAGINATION_KEYS):
-        raise GenerateError(f"{where}: must name {', '.join(PAGINATION_KEYS)}")
-    for key in ("offset", "limit"):
-        if ("query", hint[key]) not in params:
-            raise GenerateError(f"{where}/{key}: the operation has no query parameter {hint[key]!r}")
-    schema = resolve(doc, _json_schema(doc, op, "200"), ())[1]
-    properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
-    required = schema.get("required", []) if isinstance(schema, dict) else []
-    for key in ("items", "total"):
-        if hint[key] not in properties or hint[key] not in required:
-            raise GenerateError(f"{where}/{key}: the 200 answer has no required property {hint[key]!r}")
-    items = properties[hint["items"]]
-    item_models = list(_models_of(doc, items.get("items") if isinstance(items, dict) else None, naming))
     return PaginationFacts(
-        **{k: hint[k] for k in PAGINATION_KEYS},
-        offset_param=naming.attribute(hint["offset"]),
-        items_attr=naming.attribute(hint["items"]),
-        total_attr=naming.attribute(hint["total"]),
-        item=item_models[0] if len(item_models) == 1 else None,
+        **{f.name: getattr(facts, f.name) for f in dataclasses.fields(facts)},
+        offset_param=naming.attribute(facts.offset),
+        limit_param=naming.attribute(facts.limit),
+        items_attr=naming.attribute(facts.items),
+        total_attr=naming.attribute(facts.total),
+        item=None if facts.item_component is None else naming.model(facts.item_component),
     )
 
 
-def _json_schema(doc: dict[str, Any], op: dict[str, Any], status: str) -> Any:
-    response = resolve(doc, (op.get("responses") or {}).get(status), ())[1]
-    media = ((response or {}).get("content") or {}).get("application/json") or {}
-    return media.get("schema")
-
-
-def _models_of(doc: dict[str, Any], schema: Any, naming: _Naming) -> Iterator[Model]:
-    """The model classes a schema is written as in Python: a component object or enum is its class,
-    a component that is only a oneOf/anyOf is the union of its members', a primitive is no class."""
-    if not isinstance(schema, dict):
-        return
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith(_COMPONENT):
-        target = resolve(doc, schema, ())[1]
-        if not isinstance(target, dict):
-            return
-        members = target.get("oneOf") or target.get("anyOf")
-        if members and "properties" not in target:
-            for member in members:
-                yield from _models_of(doc, member, naming)
-        elif target.get("type") == "object" or "properties" in target or "enum" in target:
-            yield naming.model(ref.removeprefix(_COMPONENT))
-        return
-    for key in ("oneOf", "anyOf"):
-        for member in schema.get(key) or []:
-            yield from _models_of(doc, member, naming)
-    if schema.get("type") == "array":
-        yield from _models_of(doc, schema.get("items"), naming)
-
-
-def _signature_models(
-    doc: dict[str, Any],
-    op: dict[str, Any],
-    params: dict[tuple[str, str], Parameter],
-    hidden: tuple[str, ...],
-    etag_cache: bool,
-    naming: _Naming,
-) -> tuple[Model, ...]:
-    """The models named by a method that takes this operation's parameters and body and returns its answer."""
-    schemas = [p.param.get("schema") for p in params.values() if p.param.get("name") not in hidden]
+def _keyword_body(
+    doc: dict[str, Any], op: dict[str, Any], naming: _Naming
+) -> tuple[Model | None, dict[str, Any], list[str]]:
+    """The model of a JSON body the facade may take field by field (a component object, not a union),
+    its properties' schemas and its required properties; (None, {}, []) for any other body."""
     body = resolve(doc, op.get("requestBody"), ())[1]
-    schemas.append((((body or {}).get("content") or {}).get("application/json") or {}).get("schema"))
-    for status in op.get("responses") or {}:
-        if str(status) < "400" and not (str(status) == "304" and etag_cache):
-            schemas.append(_json_schema(doc, op, str(status)))
-    found = {model: None for schema in schemas for model in _models_of(doc, schema, naming)}
-    return tuple(sorted(found, key=lambda m: m.name))
+    schema = (((body or {}).get("content") or {}).get("application/json") or {}).get("schema")
+    if not isinstance(schema, dict) or not str(schema.get("$ref", "")).startswith(sdk.COMPONENT):
+        return None, {}, []
+    target = resolve(doc, schema, ())[1]
+    if not isinstance(target, dict) or "properties" not in target or target.get("oneOf") or target.get("anyOf"):
+        return None, {}, []
+    properties = target.get("properties") or {}
+    required = [name for name in target.get("required") or [] if name in properties]
+    return naming.model(schema["$ref"].removeprefix(sdk.COMPONENT)), dict(properties), required
 
 
-def _optional_arguments(
-    doc: dict[str, Any], op: dict[str, Any], params: dict[tuple[str, str], Parameter], hidden: tuple[str, ...]
-) -> list[Any]:
-    """The spec's default of each optional argument of the operation's signature (None where it has none)."""
-    defaults = []
-    for p in params.values():
-        if not p.param.get("required") and p.param.get("name") not in hidden:
-            schema = resolve(doc, p.param.get("schema"), ())[1]
-            defaults.append(schema.get("default") if isinstance(schema, dict) else None)
+def _default(doc: dict[str, Any], schema: Any) -> Any:
+    resolved = resolve(doc, schema, ())[1]
+    return resolved.get("default") if isinstance(resolved, dict) else None
+
+
+def _optional_defaults(doc: dict[str, Any], op: dict[str, Any], shown: list[Parameter], keyword: bool) -> list[Any]:
+    """The spec's default of each optional parameter (None where it has none), and of an optional
+    body taken whole."""
+    defaults = [_default(doc, p.param.get("schema")) for p in shown if not p.param.get("required")]
     body = resolve(doc, op.get("requestBody"), ())[1]
-    if isinstance(body, dict) and body.get("content") and not body.get("required"):
+    if not keyword and isinstance(body, dict) and body.get("content") and not body.get("required"):
         defaults.append(None)
     return defaults
 
 
-def _token(doc: dict[str, Any], naming: _Naming) -> TokenFacts | None:
-    schemes = (doc.get("components") or {}).get("securitySchemes") or {}
-    hinted = [(name, s["x-rstar-token"]) for name, s in schemes.items() if isinstance(s, dict) and "x-rstar-token" in s]
-    if not hinted:
-        return None
-    name, hint = hinted[0]
-    where = f"#/components/securitySchemes/{name}/x-rstar-token"
-    if not isinstance(hint, dict):
-        raise GenerateError(f"{where}: must be a mapping")
-    found = [
-        (p, path, m, op) for p, path, m, op in iter_operations(doc) if op.get("operationId") == hint.get("operationId")
-    ]
-    if not found:
-        raise GenerateError(f"{where}/operationId: no operation is {hint.get('operationId')!r}")
-    pointer, path, method, op = found[0]
-    grants = hint.get("grants")
-    if not isinstance(grants, dict) or set(grants) - set(CREDENTIAL_PLACEHOLDERS) or "refresh" not in grants:
-        raise GenerateError(f"{where}/grants: must map some of api_key, password and refresh (required) to bodies")
-    body_pointer = (*pointer, "requestBody", "content", "application/json", "schema")
-    schemas = BundleSchemas(doc)
-    for kind, body in grants.items():
-        if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
-            raise GenerateError(f"{where}/grants/{kind}: must be a mapping of strings")
-        placeholders = {m.group(1) for v in body.values() if (m := _PLACEHOLDER.match(v))}
-        if placeholders != CREDENTIAL_PLACEHOLDERS[kind]:
-            wanted = ", ".join("{" + p + "}" for p in sorted(CREDENTIAL_PLACEHOLDERS[kind]))
-            raise GenerateError(f"{where}/grants/{kind}: must use exactly {wanted}")
-        sample = {k: ("x" if _PLACEHOLDER.match(v) else v) for k, v in body.items()}
-        error = schemas.first_error(body_pointer, sample)
-        if error is not None:
-            raise GenerateError(
-                f"{where}/grants/{kind}: not a valid body of {to_string(body_pointer)}: {shorten(error.message, 120)}"
-            )
-    response_fields = hint.get("response")
-    if not isinstance(response_fields, dict):
-        raise GenerateError(
-            f"{where}/response: must map token, refresh_token and expires_in to the answer's properties"
-        )
-    schema = resolve(doc, _json_schema(doc, op, "200"), ())[1]
-    properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
-    for key in ("token", "refresh_token", "expires_in"):
-        if response_fields.get(key) not in properties:
-            raise GenerateError(f"{where}/response/{key}: the 200 answer of {hint['operationId']} has no such property")
-    error_bodies = {}
+def _signature_parts(
+    doc: dict[str, Any], op: dict[str, Any], shown: list[Parameter], etag_cache: bool, fields: Iterable[Any]
+) -> Parts:
+    """What a method taking this operation's parameters and body (and its fields) and answering its
+    success types is written with."""
+    schemas = [p.param.get("schema") for p in shown]
+    body = resolve(doc, op.get("requestBody"), ())[1]
+    schemas.append((((body or {}).get("content") or {}).get("application/json") or {}).get("schema"))
+    schemas += list(fields)
     for status in op.get("responses") or {}:
-        models = list(_models_of(doc, _json_schema(doc, op, str(status)), naming)) if str(status) >= "400" else []
-        if len(models) == 1:
-            error_bodies[int(status)] = models[0]
-    return TokenFacts(
-        path=path,
-        method=method,
-        grants=grants,
-        response={k: str(response_fields[k]) for k in ("token", "refresh_token", "expires_in")},
-        error_bodies=error_bodies,
-    )
+        if str(status) < "400" and not (str(status) == "304" and etag_cache):
+            schemas.append(sdk.json_schema(doc, op, str(status)))
+    return [part for schema in schemas for part in sdk.type_parts(doc, schema)]
 
 
-def _secret_properties(doc: dict[str, Any], naming: _Naming, token: TokenFacts | None) -> dict[str, list[str]]:
-    """Per model, the properties that hold a secret: writeOnly or `format: password`, and the token
-    endpoint's token and refresh token. Their values stay out of the models' repr."""
-    secrets: dict[str, set[str]] = {}
-    schemas = (doc.get("components") or {}).get("schemas") or {}
-    for name, schema in schemas.items():
-        for prop, sub in ((schema or {}).get("properties") or {}).items() if isinstance(schema, dict) else ():
-            if isinstance(sub, dict) and (sub.get("writeOnly") is True or sub.get("format") == "password"):
-                secrets.setdefault(naming.model(name).name, set()).add(prop)
-    if token is not None:
-        op = next(op for _, path, m, op in iter_operations(doc) if path == token.path and m == token.method)
-        for model in _models_of(doc, _json_schema(doc, op, "200"), naming):
-            secrets.setdefault(model.name, set()).update((token.response["token"], token.response["refresh_token"]))
-    return {name: sorted(props) for name, props in sorted(secrets.items())}
+def _resources(operations: dict[str, OperationFacts], parts: dict[str, Parts]) -> dict[str, ResourceFacts]:
+    """Each resource module's imports: what its methods' signatures name, the runtime's pieces they use,
+    the operations' modules."""
+    by_tag: dict[str, list[str]] = {}
+    for op_id, facts in operations.items():
+        by_tag.setdefault(facts.tag, []).append(op_id)
+    resources = {}
+    for tag, op_ids in sorted(by_tag.items()):
+        ops = [operations[op_id] for op_id in op_ids]
+        kinds = {kind for op_id in op_ids for kind, _ in parts[op_id]}
+        paged = [op for op in ops if op.pagination is not None and op.pagination.item is not None]
+        keyword = [op for op in ops if op.keyword_body is not None]
+        shadowed_list = "array" in kinds and any(op.sdk_name == "list" for op in ops)
+        runtime = {"AsyncResource", "SyncResource", "options as _options"}
+        if len(paged) < len(ops):
+            runtime |= {"answers_raw", "answers_raw_async"}
+        if paged:
+            runtime |= {"AsyncPageRequest", "SyncPage", "pages_raw", "pages_raw_async"}
+        if keyword:
+            runtime |= {"RawResponse", "keyword_body"}
+        types = [name for name, wanted in (("UNSET", any(op.unset_defaults for op in ops)),
+                                           ("Unset", any(op.optional_arguments for op in ops))) if wanted]  # fmt: skip
+        models = sorted({model for op in ops for model in op.models}, key=lambda m: m.name)
+        imports = [
+            *(["import builtins"] if shadowed_list else []),
+            *(["import datetime"] if "format" in kinds else []),
+            "from collections.abc import Mapping",
+            "from functools import cached_property",
+            f"from typing import Any{', overload' if keyword else ''}",
+            "import httpx",
+            f"from ..._runtime import {', '.join(sorted(runtime, key=str.lower))}",
+            "from ...client import AuthenticatedClient",
+            *(f"from ...models.{model.module} import {model.name}" for model in models),
+            *([f"from ...types import {', '.join(types)}"] if types else []),
+            *(f"from . import {op.module} as _{op.module}" for op in sorted(ops, key=lambda o: o.module)),
+        ]
+        resources[tag] = ResourceFacts(imports=tuple(imports), shadowed_list=shadowed_list)
+    return resources
 
 
 def _error_tree() -> str:

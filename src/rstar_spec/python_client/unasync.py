@@ -27,6 +27,8 @@ REPLACEMENTS = {
     "_async_httpx_client": "_sync_httpx_client",
     "_async_lock": "_sync_lock",
     "AsyncClient": "Client",
+    "aread_within": "read_within",
+    "async_deadline": "sync_deadline",
 }
 
 

@@ -5,7 +5,12 @@
     ReceptionStarError
     ├── ConfigurationError           no credentials, options that make no sense, or a closed client
     ├── APIConnectionError           no answer: the connection failed or broke (httpx's error named in the message)
-    │   └── APITimeoutError          no answer in time
+    │   ├── APITimeoutError          no answer in time: a read, or the whole call, took longer than its timeout
+    │   └── TooManyRedirectsError    redirects that never end (follow_redirects=True)
+    ├── APIResponseError             an answer that cannot be used: .status_code, .headers (never its body)
+    │   ├── ResponseDecodingError    not the documented shape: not JSON, an HTML page, a missing field, a wrong type
+    │   └── ResponseTooLargeError    a body larger than the client's max_response_bytes (16 MiB by default)
+    ├── PaginationError              pages that contradict each other: .reason (offset_ignored, page_repeated, total_grew, not_a_page)
     └── APIStatusError               the API answered an error status: .status_code, .headers, .body, .code, .message
         ├── BadRequestError          400; .field_errors says what is wrong with which field
         ├── AuthenticationError      401; .reason is the machine-readable code (token_expired, invalid_api_key, ... or one not known yet)
@@ -20,7 +25,8 @@
 
 Messages name the status, the error code and the server's message; they never
 contain credentials or tokens, and neither do the exceptions' attributes nor their
-causes (the request, whose body may carry an API key, is not kept).
+causes (the request, whose body may carry an API key, is not kept; an answer that cannot
+be decoded keeps no body and no chained exception, since a JSONDecodeError holds the text).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import email.utils
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -68,6 +74,46 @@ class APIConnectionError(ReceptionStarError):
 
 class APITimeoutError(APIConnectionError):
     """The request got no answer in time."""
+
+
+class TooManyRedirectsError(APIConnectionError):
+    """The server redirected more often than httpx follows (follow_redirects=True): a redirect loop."""
+
+
+class APIResponseError(ReceptionStarError):
+    """The API answered, and the answer cannot be used. It keeps the status and the headers, never the
+    body (a token endpoint's answer holds tokens), nor the exception that found the fault."""
+
+    def __init__(self, message: str, status_code: int, headers: httpx.Headers) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        super().__init__(message)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+class ResponseDecodingError(APIResponseError):
+    """The answer is not what the spec documents: not JSON (an HTML page, truncated), not the shape
+    (a list for an object, a required field missing, a wrong type), or a number beyond Python's limits."""
+
+
+class ResponseTooLargeError(APIResponseError):
+    """The body is larger than the client's ``max_response_bytes``; it was not read further."""
+
+
+class PaginationError(ReceptionStarError):
+    """The pages of a list contradict each other, so walking on would never end or yield items twice.
+
+    ``reason`` is ``offset_ignored`` (the page echoes another offset than the one asked), ``page_repeated``
+    (a page holds the same items as the one before), ``total_grew`` (``total`` grew past the bound while
+    the list was read), or ``not_a_page`` (its items are not a list, or its total not an integer);
+    ``offset`` is where the walk stopped."""
+
+    def __init__(self, message: str, *, reason: str, offset: int) -> None:
+        self.reason = reason
+        self.offset = offset
+        super().__init__(message)
 
 
 class APIStatusError(ReceptionStarError):
@@ -176,6 +222,12 @@ BY_STATUS: dict[int, type[APIStatusError]] = {
     502: BadGatewayError,
     503: ServiceUnavailableError,
 }
+"""The one map of status to exception: the client raises by it, the generated docstrings name its classes."""
+
+
+def error_class(status: int) -> type[APIStatusError]:
+    """The exception of an error status: BY_STATUS's, else ServerError for a 5xx, else APIStatusError."""
+    return BY_STATUS.get(status) or (ServerError if status >= 500 else APIStatusError)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -194,37 +246,96 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def from_response(response: httpx.Response, parse_body: ParseErrorBody | None = None) -> APIStatusError:
+def from_response(
+    response: httpx.Response, parse_body: ParseErrorBody | None = None, *, content: bytes | None = None
+) -> APIStatusError:
     """The exception for an error answer, its body parsed with parse_body (the operation's model of it).
 
     A body that is not JSON, or not the declared shape (a proxy's HTML page), leaves .body None;
-    the raw bytes stay in .content."""
+    the raw bytes stay in .content (`content`, when given: the body with the secrets it quoted replaced)."""
     status = response.status_code
+    content = response.content if content is None else content
     body: ErrorBody | None = None
     if parse_body is not None:
         try:
-            data = json.loads(response.content)
+            data = json.loads(content)
             body = parse_body(data) if isinstance(data, dict) else None
         except (ValueError, KeyError, TypeError):
             body = None
-    cls = BY_STATUS.get(status) or (ServerError if status >= 500 else APIStatusError)
-    return cls(status, response.headers, response.content, body)
+    return error_class(status)(status, response.headers, content, body)
 
 
-def unexpected_status(response: httpx.Response) -> UnexpectedStatus:
-    return UnexpectedStatus(response.status_code, response.headers, response.content, None)
+def unexpected_status(response: httpx.Response, *, keep_body: bool = True) -> UnexpectedStatus:
+    """The exception of an undocumented status; without the body when it may hold secrets (a token answer)."""
+    return UnexpectedStatus(response.status_code, response.headers, response.content if keep_body else b"", None)
 
 
-def connection_error(error: httpx.TransportError) -> APIConnectionError:
+def _what_went_wrong(error: Exception) -> str:
+    # Only the kind of fault, never the exception's text: a JSONDecodeError holds the whole body, and a
+    # ValueError of int() or of a date parser quotes the value, which may be a secret.
+    if isinstance(error, json.JSONDecodeError):
+        return f"not JSON ({error.msg} at character {error.pos})"
+    if isinstance(error, KeyError) and error.args and isinstance(error.args[0], str) and error.args[0].isidentifier():
+        return f"the required field {error.args[0]!r} is missing"
+    if isinstance(error, ValueError) and "integer string conversion" in str(error):
+        return "a number with more digits than Python converts"
+    return f"not the documented shape ({type(error).__name__})"
+
+
+def decoding_error(response: httpx.Response, error: Exception, what: str = "") -> ResponseDecodingError:
+    """The ResponseDecodingError of an answer a parser refused with `error`. Raise it outside the
+    `except` block (or `from None` there) so that `error`, which may quote the body, is not chained."""
+    try:
+        where = f" of {response.request.method} {response.request.url.path}"
+    except RuntimeError:  # an answer made here (the ETag cache's), which has no request
+        where = ""
+    content_type = response.headers.get("content-type", "no content type")
+    try:
+        size = f"{len(response.content)} bytes"
+    except httpx.ResponseNotRead:  # its Content-Encoding did not decode
+        size = f"Content-Encoding {response.headers.get('content-encoding', 'none')}"
+    return ResponseDecodingError(
+        f"the {response.status_code} answer{where}{f' ({what})' if what else ''} cannot be decoded:"
+        f" {_what_went_wrong(error)}; {content_type}, {size}",
+        response.status_code,
+        response.headers,
+    )
+
+
+# What a parser raises on input that is not the shape it expects (RecursionError: JSON nested too deep).
+DECODING_FAULTS = (ValueError, KeyError, TypeError, AttributeError, IndexError, OverflowError, RecursionError)
+
+T = TypeVar("T")
+
+
+def decoded(parse: Callable[[httpx.Response], T], response: httpx.Response) -> T:
+    """What `parse` (an operation's parser) makes of the answer; a ResponseDecodingError when the answer
+    is not what it expects (a ReceptionStarError it raises, such as an error status, goes through)."""
+    try:
+        return parse(response)
+    except ReceptionStarError:
+        raise
+    except DECODING_FAULTS as exc:
+        fault: Exception = exc
+    raise decoding_error(response, fault)  # outside the handler: nothing chained
+
+
+def connection_error(error: httpx.RequestError) -> APIConnectionError:
     """Our exception for httpx's. Raise it `from None`: httpx's exception holds the request, and the
     request's body may hold credentials (a token request's API key)."""
+    if isinstance(error, httpx.TooManyRedirects):
+        return TooManyRedirectsError(f"TooManyRedirects: {error}")
     cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+    if isinstance(error, httpx.LocalProtocolError):  # its message quotes the header it refused
+        return cls("LocalProtocolError: the request could not be sent as it is")
     return cls(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
 
 
 __all__ = [
     "BY_STATUS",
+    "DECODING_FAULTS",
     "APIConnectionError",
+    "APIResponseError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -235,14 +346,21 @@ __all__ = [
     "FieldErrorLike",
     "InternalServerError",
     "NotFoundError",
+    "PaginationError",
     "ParseErrorBody",
     "PermissionDeniedError",
     "RateLimitedError",
     "ReceptionStarError",
+    "ResponseDecodingError",
+    "ResponseTooLargeError",
     "ServerError",
     "ServiceUnavailableError",
+    "TooManyRedirectsError",
     "UnexpectedStatus",
     "connection_error",
+    "decoded",
+    "decoding_error",
+    "error_class",
     "from_response",
     "parse_retry_after",
     "unexpected_status",

@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 from attrs import define
 
+from ._carriable import check_headers
+
 
 @define(frozen=True)
 class RequestOptions:
@@ -21,6 +23,7 @@ class RequestOptions:
         """An operation's request (from its _get_kwargs) with these options: extra headers and query
         parameters added (they win over the operation's own), the timeout replacing the client's."""
         if self.extra_headers:
+            check_headers(self.extra_headers, "extra_headers=")
             kwargs["headers"] = {**(kwargs.get("headers") or {}), **self.extra_headers}
         if self.extra_query:
             kwargs["params"] = {**(kwargs.get("params") or {}), **self.extra_query}

@@ -1,6 +1,5 @@
 """POST /auth: Issue a bearer token"""
 
-from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -8,6 +7,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, Client
 from ...models.api_key_grant import ApiKeyGrant
 from ...models.error import Error
@@ -20,20 +20,10 @@ _OPERATION = OPERATIONS["create_token"]
 IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
-_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
-    400: Error.from_dict,
-    401: Error.from_dict,
-    429: Error.from_dict,
-    500: Error.from_dict,
-    502: Error.from_dict,
-    503: Error.from_dict,
-}
+_ERROR_BODIES: dict[int, errors.ParseErrorBody] = dict.fromkeys([400, 401, 429, 500, 502, 503], Error.from_dict)
 
 
-def _get_kwargs(
-    *,
-    body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant,
-) -> dict[str, Any]:
+def _get_kwargs(*, body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -66,7 +56,7 @@ def _parse_response(response: httpx.Response) -> Token:
 
 
 def _build_response(response: httpx.Response) -> Response[Token]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -76,47 +66,17 @@ def _build_response(response: httpx.Response) -> Response[Token]:
 
 
 def sync_detailed(
-    *,
-    client: Client,
-    body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant,
-    options: RequestOptions | None = None,
+    *, client: Client, body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant, options: RequestOptions | None = None
 ) -> Response[Token]:
-    """Issue a bearer token
-
-    Exchanges an API key, a username and password, or a refresh token for a
-    short-lived bearer token and a refresh token. Needs no token itself.
-
-    Args:
-        body (ApiKeyGrant | PasswordGrant | RefreshTokenGrant): The grant to exchange for a token,
-            discriminated by `grant_type`.
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[Token]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
+    """sync() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
+    kwargs = _get_kwargs(body=body)
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
-def sync(
-    *,
-    client: Client,
-    body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant,
-) -> Token:
+def sync(*, client: Client, body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant) -> Token:
     """Issue a bearer token
 
     Exchanges an API key, a username and password, or a refresh token for a
@@ -139,79 +99,20 @@ def sync(
         Token
     """
 
-    return sync_detailed(
-        client=client,
-        body=body,
-    ).parsed
+    return sync_detailed(client=client, body=body).parsed
 
 
 async def asyncio_detailed(
-    *,
-    client: Client,
-    body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant,
-    options: RequestOptions | None = None,
+    *, client: Client, body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant, options: RequestOptions | None = None
 ) -> Response[Token]:
-    """Issue a bearer token
-
-    Exchanges an API key, a username and password, or a refresh token for a
-    short-lived bearer token and a refresh token. Needs no token itself.
-
-    Args:
-        body (ApiKeyGrant | PasswordGrant | RefreshTokenGrant): The grant to exchange for a token,
-            discriminated by `grant_type`.
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[Token]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
+    """asyncio() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
+    kwargs = _get_kwargs(body=body)
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
-async def asyncio(
-    *,
-    client: Client,
-    body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant,
-) -> Token:
-    """Issue a bearer token
-
-    Exchanges an API key, a username and password, or a refresh token for a
-    short-lived bearer token and a refresh token. Needs no token itself.
-
-    Args:
-        body (ApiKeyGrant | PasswordGrant | RefreshTokenGrant): The grant to exchange for a token,
-            discriminated by `grant_type`.
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Token
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+async def asyncio(*, client: Client, body: ApiKeyGrant | PasswordGrant | RefreshTokenGrant) -> Token:
+    """sync(), for asyncio."""
+    return (await asyncio_detailed(client=client, body=body)).parsed

@@ -1,6 +1,5 @@
 """GET /clients/{client_id}: Get a client"""
 
-from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -9,6 +8,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, AuthenticatedClient, CachedAnswer, Client
 from ...models.client_record import ClientRecord
 from ...models.error import Error
@@ -18,20 +18,10 @@ _OPERATION = OPERATIONS["get_client"]
 IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
-_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
-    400: Error.from_dict,
-    401: Error.from_dict,
-    404: Error.from_dict,
-    429: Error.from_dict,
-    500: Error.from_dict,
-    502: Error.from_dict,
-    503: Error.from_dict,
-}
+_ERROR_BODIES: dict[int, errors.ParseErrorBody] = dict.fromkeys([400, 401, 404, 429, 500, 502, 503], Error.from_dict)
 
 
-def _get_kwargs(
-    client_id: int,
-) -> dict[str, Any]:
+def _get_kwargs(client_id: int) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -57,7 +47,7 @@ def _parse_response(response: httpx.Response) -> ClientRecord:
 
 
 def _build_response(response: httpx.Response) -> Response[ClientRecord]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,7 +58,7 @@ def _build_response(response: httpx.Response) -> Response[ClientRecord]:
 
 def _from_cache(response: httpx.Response, cached: CachedAnswer) -> Response[ClientRecord]:
     """A 304: the object is the one of the cached answer, parsed afresh."""
-    parsed = _parse_response(httpx.Response(200, content=cached.content, headers=response.headers))
+    parsed = decoded(_parse_response, httpx.Response(200, content=cached.content, headers=response.headers))
     return Response(
         status_code=HTTPStatus.NOT_MODIFIED,
         content=cached.content,
@@ -100,39 +90,10 @@ def _conditional(client: Client, kwargs: dict[str, Any]) -> tuple[str, CachedAns
 
 
 def sync_detailed(
-    client_id: int,
-    *,
-    client: AuthenticatedClient,
-    options: RequestOptions | None = None,
+    client_id: int, *, client: AuthenticatedClient, options: RequestOptions | None = None
 ) -> Response[ClientRecord]:
-    """Get a client
-
-    The client with this id. The answer carries an `ETag`; send it back in `If-None-Match` and, while
-    the client is unchanged, the answer is 304 with no body.
-
-    The answer is remembered with its ETag: asked again, the client sends If-None-Match and, on 304,
-    returns the cached object.
-
-    Args:
-        client_id (int):
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.NotFoundError: 404.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[ClientRecord]
-    """
-
-    kwargs = _get_kwargs(
-        client_id=client_id,
-    )
+    """sync() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
+    kwargs = _get_kwargs(client_id=client_id)
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
     key, cached = _conditional(client, kwargs)
@@ -142,11 +103,7 @@ def sync_detailed(
     return _remember(client, key, response)
 
 
-def sync(
-    client_id: int,
-    *,
-    client: AuthenticatedClient,
-) -> ClientRecord:
+def sync(client_id: int, *, client: AuthenticatedClient) -> ClientRecord:
     """Get a client
 
     The client with this id. The answer carries an `ETag`; send it back in `If-None-Match` and, while
@@ -172,46 +129,14 @@ def sync(
         ClientRecord
     """
 
-    return sync_detailed(
-        client_id=client_id,
-        client=client,
-    ).parsed
+    return sync_detailed(client_id=client_id, client=client).parsed
 
 
 async def asyncio_detailed(
-    client_id: int,
-    *,
-    client: AuthenticatedClient,
-    options: RequestOptions | None = None,
+    client_id: int, *, client: AuthenticatedClient, options: RequestOptions | None = None
 ) -> Response[ClientRecord]:
-    """Get a client
-
-    The client with this id. The answer carries an `ETag`; send it back in `If-None-Match` and, while
-    the client is unchanged, the answer is 304 with no body.
-
-    The answer is remembered with its ETag: asked again, the client sends If-None-Match and, on 304,
-    returns the cached object.
-
-    Args:
-        client_id (int):
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.NotFoundError: 404.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[ClientRecord]
-    """
-
-    kwargs = _get_kwargs(
-        client_id=client_id,
-    )
+    """asyncio() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
+    kwargs = _get_kwargs(client_id=client_id)
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
     key, cached = _conditional(client, kwargs)
@@ -221,39 +146,6 @@ async def asyncio_detailed(
     return _remember(client, key, response)
 
 
-async def asyncio(
-    client_id: int,
-    *,
-    client: AuthenticatedClient,
-) -> ClientRecord:
-    """Get a client
-
-    The client with this id. The answer carries an `ETag`; send it back in `If-None-Match` and, while
-    the client is unchanged, the answer is 304 with no body.
-
-    The answer is remembered with its ETag: asked again, the client sends If-None-Match and, on 304,
-    returns the cached object.
-
-    Args:
-        client_id (int):
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.NotFoundError: 404.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        ClientRecord
-    """
-
-    return (
-        await asyncio_detailed(
-            client_id=client_id,
-            client=client,
-        )
-    ).parsed
+async def asyncio(client_id: int, *, client: AuthenticatedClient) -> ClientRecord:
+    """sync(), for asyncio."""
+    return (await asyncio_detailed(client_id=client_id, client=client)).parsed

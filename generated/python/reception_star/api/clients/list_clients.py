@@ -1,6 +1,5 @@
 """GET /clients: List clients"""
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -8,10 +7,9 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
-from ..._runtime._pagination import first_offset, next_offset
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.client_page import ClientPage
-from ...models.client_record import ClientRecord
 from ...models.error import Error
 from ...types import UNSET, Response, Unset
 
@@ -19,21 +17,10 @@ _OPERATION = OPERATIONS["list_clients"]
 IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
-_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
-    400: Error.from_dict,
-    401: Error.from_dict,
-    429: Error.from_dict,
-    500: Error.from_dict,
-    502: Error.from_dict,
-    503: Error.from_dict,
-}
+_ERROR_BODIES: dict[int, errors.ParseErrorBody] = dict.fromkeys([400, 401, 429, 500, 502, 503], Error.from_dict)
 
 
-def _get_kwargs(
-    *,
-    offset: int | Unset = 0,
-    limit: int | Unset = 20,
-) -> dict[str, Any]:
+def _get_kwargs(*, offset: int | Unset = 0, limit: int | Unset = 20) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
@@ -66,7 +53,7 @@ def _parse_response(response: httpx.Response) -> ClientPage:
 
 
 def _build_response(response: httpx.Response) -> Response[ClientPage]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,43 +69,15 @@ def sync_detailed(
     limit: int | Unset = 20,
     options: RequestOptions | None = None,
 ) -> Response[ClientPage]:
-    """List clients
-
-    One page of the account's clients, in ascending `id` order.
-
-    Args:
-        offset (int | Unset):  Default: 0.
-        limit (int | Unset):  Default: 20.
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[ClientPage]
-    """
-
-    kwargs = _get_kwargs(
-        offset=offset,
-        limit=limit,
-    )
+    """sync() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
+    kwargs = _get_kwargs(offset=offset, limit=limit)
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
-def sync(
-    *,
-    client: AuthenticatedClient,
-    offset: int | Unset = 0,
-    limit: int | Unset = 20,
-) -> ClientPage:
+def sync(*, client: AuthenticatedClient, offset: int | Unset = 0, limit: int | Unset = 20) -> ClientPage:
     """List clients
 
     One page of the account's clients, in ascending `id` order.
@@ -140,11 +99,7 @@ def sync(
         ClientPage
     """
 
-    return sync_detailed(
-        client=client,
-        offset=offset,
-        limit=limit,
-    ).parsed
+    return sync_detailed(client=client, offset=offset, limit=limit).parsed
 
 
 async def asyncio_detailed(
@@ -154,227 +109,14 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     options: RequestOptions | None = None,
 ) -> Response[ClientPage]:
-    """List clients
-
-    One page of the account's clients, in ascending `id` order.
-
-    Args:
-        offset (int | Unset):  Default: 0.
-        limit (int | Unset):  Default: 20.
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[ClientPage]
-    """
-
-    kwargs = _get_kwargs(
-        offset=offset,
-        limit=limit,
-    )
+    """asyncio() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
+    kwargs = _get_kwargs(offset=offset, limit=limit)
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
-async def asyncio(
-    *,
-    client: AuthenticatedClient,
-    offset: int | Unset = 0,
-    limit: int | Unset = 20,
-) -> ClientPage:
-    """List clients
-
-    One page of the account's clients, in ascending `id` order.
-
-    Args:
-        offset (int | Unset):  Default: 0.
-        limit (int | Unset):  Default: 20.
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        ClientPage
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            offset=offset,
-            limit=limit,
-        )
-    ).parsed
-
-
-def sync_pages(
-    *,
-    client: AuthenticatedClient,
-    offset: int | Unset = 0,
-    limit: int | Unset = 20,
-) -> Iterator[ClientPage]:
-    """List clients
-
-    One page of the account's clients, in ascending `id` order.
-
-    Every page. Fetches lazily, one page at a time, from `offset` on, and stops after the page that
-    reaches `total` (or at an empty page): memory holds one page, not the whole list.
-
-    Args:
-        offset (int | Unset):  Default: 0.
-        limit (int | Unset):  Default: 20.
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Iterator[ClientPage]
-    """
-
-    at: int | None = first_offset(offset)
-    while at is not None:
-        page = sync(
-            client=client,
-            offset=at,
-            limit=limit,
-        )
-        yield page
-        at = next_offset(at, page.data, page.total)
-
-
-def sync_items(
-    *,
-    client: AuthenticatedClient,
-    offset: int | Unset = 0,
-    limit: int | Unset = 20,
-) -> Iterator[ClientRecord]:
-    """List clients
-
-    One page of the account's clients, in ascending `id` order.
-
-    Every item of every page. Fetches lazily, one page at a time, from `offset` on, and stops after the
-    page that reaches `total` (or at an empty page): memory holds one page, not the whole list.
-
-    Args:
-        offset (int | Unset):  Default: 0.
-        limit (int | Unset):  Default: 20.
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Iterator[ClientRecord]
-    """
-
-    for page in sync_pages(
-        client=client,
-        offset=offset,
-        limit=limit,
-    ):
-        yield from page.data
-
-
-async def asyncio_pages(
-    *,
-    client: AuthenticatedClient,
-    offset: int | Unset = 0,
-    limit: int | Unset = 20,
-) -> AsyncIterator[ClientPage]:
-    """List clients
-
-    One page of the account's clients, in ascending `id` order.
-
-    Every page. Fetches lazily, one page at a time, from `offset` on, and stops after the page that
-    reaches `total` (or at an empty page): memory holds one page, not the whole list.
-
-    Args:
-        offset (int | Unset):  Default: 0.
-        limit (int | Unset):  Default: 20.
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        AsyncIterator[ClientPage]
-    """
-
-    at: int | None = first_offset(offset)
-    while at is not None:
-        page = await asyncio(
-            client=client,
-            offset=at,
-            limit=limit,
-        )
-        yield page
-        at = next_offset(at, page.data, page.total)
-
-
-async def asyncio_items(
-    *,
-    client: AuthenticatedClient,
-    offset: int | Unset = 0,
-    limit: int | Unset = 20,
-) -> AsyncIterator[ClientRecord]:
-    """List clients
-
-    One page of the account's clients, in ascending `id` order.
-
-    Every item of every page. Fetches lazily, one page at a time, from `offset` on, and stops after the
-    page that reaches `total` (or at an empty page): memory holds one page, not the whole list.
-
-    Args:
-        offset (int | Unset):  Default: 0.
-        limit (int | Unset):  Default: 20.
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.AuthenticationError: 401.
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        AsyncIterator[ClientRecord]
-    """
-
-    async for page in asyncio_pages(
-        client=client,
-        offset=offset,
-        limit=limit,
-    ):
-        for item in page.data:
-            yield item
+async def asyncio(*, client: AuthenticatedClient, offset: int | Unset = 0, limit: int | Unset = 20) -> ClientPage:
+    """sync(), for asyncio."""
+    return (await asyncio_detailed(client=client, offset=offset, limit=limit)).parsed

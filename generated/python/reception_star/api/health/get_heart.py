@@ -1,6 +1,5 @@
 """GET /heart: Check that the service is up"""
 
-from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -8,6 +7,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, Client
 from ...models.error import Error
 from ...types import Response
@@ -16,12 +16,7 @@ _OPERATION = OPERATIONS["get_heart"]
 IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
-_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
-    429: Error.from_dict,
-    500: Error.from_dict,
-    502: Error.from_dict,
-    503: Error.from_dict,
-}
+_ERROR_BODIES: dict[int, errors.ParseErrorBody] = dict.fromkeys([429, 500, 502, 503], Error.from_dict)
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -47,7 +42,7 @@ def _parse_response(response: httpx.Response) -> str:
 
 
 def _build_response(response: httpx.Response) -> Response[str]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -56,26 +51,8 @@ def _build_response(response: httpx.Response) -> Response[str]:
     )
 
 
-def sync_detailed(
-    *,
-    client: Client,
-    options: RequestOptions | None = None,
-) -> Response[str]:
-    """Check that the service is up
-
-    Public; answers a quotation as plain text. Needs no token.
-
-    Raises:
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[str]
-    """
-
+def sync_detailed(*, client: Client, options: RequestOptions | None = None) -> Response[str]:
+    """sync() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
     kwargs = _get_kwargs()
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
@@ -83,10 +60,7 @@ def sync_detailed(
     return _build_response(response)
 
 
-def sync(
-    *,
-    client: Client,
-) -> str:
+def sync(*, client: Client) -> str:
     """Check that the service is up
 
     Public; answers a quotation as plain text. Needs no token.
@@ -102,31 +76,11 @@ def sync(
         str
     """
 
-    return sync_detailed(
-        client=client,
-    ).parsed
+    return sync_detailed(client=client).parsed
 
 
-async def asyncio_detailed(
-    *,
-    client: Client,
-    options: RequestOptions | None = None,
-) -> Response[str]:
-    """Check that the service is up
-
-    Public; answers a quotation as plain text. Needs no token.
-
-    Raises:
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[str]
-    """
-
+async def asyncio_detailed(*, client: Client, options: RequestOptions | None = None) -> Response[str]:
+    """asyncio() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
     kwargs = _get_kwargs()
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
@@ -134,27 +88,6 @@ async def asyncio_detailed(
     return _build_response(response)
 
 
-async def asyncio(
-    *,
-    client: Client,
-) -> str:
-    """Check that the service is up
-
-    Public; answers a quotation as plain text. Needs no token.
-
-    Raises:
-        errors.RateLimitedError: 429.
-        errors.InternalServerError: 500.
-        errors.BadGatewayError: 502.
-        errors.ServiceUnavailableError: 503.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        str
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-        )
-    ).parsed
+async def asyncio(*, client: Client) -> str:
+    """sync(), for asyncio."""
+    return (await asyncio_detailed(client=client)).parsed

@@ -4,6 +4,7 @@ and _sync/_flows.py made from it): the renewal is sans-IO, a generator of the re
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 import time
@@ -12,7 +13,8 @@ from typing import ClassVar
 
 import httpx
 
-from ._errors import ConfigurationError, from_response, unexpected_status
+from ._carriable import bearer_problem, body_problem, check_credential
+from ._errors import DECODING_FAULTS, ConfigurationError, decoding_error, from_response, unexpected_status
 from ._spec import TokenEndpoint
 
 _log = logging.getLogger("reception_star")
@@ -40,6 +42,7 @@ class ApiKey(Credentials):
     def __init__(self, api_key: str) -> None:
         if not api_key:
             raise ConfigurationError("the API key is empty")
+        check_credential(api_key, "the API key")
         self._api_key = api_key
 
     def values(self) -> Mapping[str, str]:
@@ -55,6 +58,8 @@ class Password(Credentials):
     def __init__(self, username: str, password: str) -> None:
         if not username or not password:
             raise ConfigurationError("the username and the password must both be given")
+        check_credential(username, "the username")
+        check_credential(password, "the password")
         self.username = username
         self._password = password
 
@@ -120,6 +125,15 @@ class TokenLifecycle:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._credentials!r}, token_url={self._token_url!r})"
 
+    def secret_values(self) -> list[str]:
+        """The credentials' secrets and the current tokens: what a recording redacts wherever it appears."""
+        values = [v for k, v in self._credentials.values().items() if k != "username"]
+        if self._token is not None:
+            values.append(self._token.bearer)
+        if self._refresh_token:
+            values.append(self._refresh_token)
+        return values
+
     @property
     def expires_in(self) -> float | None:
         """Seconds until the current token expires, or None before the first one."""
@@ -158,34 +172,58 @@ class TokenLifecycle:
             _log.debug("refreshing the access token")
             refresh = self.endpoint.grant("refresh", {"refresh_token": self._refresh_token})
             response = yield self._token_request(request, refresh)
-            if response.status_code == 200:
+            if response.is_success:  # any 2xx is success (the contract page)
                 self._store(response)
                 return
             if response.status_code != 401:  # 429, 5xx: the caller sees it; the refresh token is kept
-                raise from_response(response, self.endpoint.error_bodies.get(response.status_code))
+                raise self._refused(response)
             self._refresh_token = None
             _log.debug("the refresh token was refused (%s); using the credentials", response.status_code)
         _log.debug("requesting an access token")
         response = yield self._token_request(
             request, self.endpoint.grant(self._credentials.kind, self._credentials.values())
         )
-        if response.status_code != 200:
-            raise from_response(response, self.endpoint.error_bodies.get(response.status_code))
+        if not response.is_success:
+            raise self._refused(response)
         self._store(response)
 
+    def _refused(self, response: httpx.Response) -> Exception:
+        if response.status_code < 400:  # a redirect not followed, a 1xx: the body may hold tokens all the same
+            return unexpected_status(response, keep_body=False)
+        # A server may quote what it refused ("no such key: sk-..."): the error keeps its body, not the secrets.
+        content = response.content
+        for secret in self.secret_values():
+            content = content.replace(secret.encode("utf-8"), b"[redacted]")
+        return from_response(response, self.endpoint.error_bodies.get(response.status_code), content=content)
+
     def _store(self, response: httpx.Response) -> None:
-        endpoint = self.endpoint
+        """Keep the token of a 200 answer. An answer that cannot be used is a ResponseDecodingError that
+        holds neither the body nor the parser's exception: both may hold the tokens."""
+        fault: Exception | None = None
         try:
-            data = response.json()
-            bearer = data[endpoint.token_field]
-            lifetime = float(data[endpoint.expires_in_field])
-            refresh_token = data.get(endpoint.refresh_token_field)
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise unexpected_status(response) from None
-        if not isinstance(bearer, str) or not isinstance(refresh_token, str | None):
-            raise unexpected_status(response)
+            bearer, lifetime, refresh_token = self._read_token_answer(response)
+        except DECODING_FAULTS as exc:
+            fault = exc
+        if fault is not None:
+            raise decoding_error(response, fault, "a token answer")
         self._token = _Token(bearer, self._clock() + lifetime, lifetime)
         self._refresh_token = refresh_token
+
+    def _read_token_answer(self, response: httpx.Response) -> tuple[str, float, str | None]:
+        endpoint = self.endpoint
+        data = json.loads(response.content)
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
+        bearer = data[endpoint.token_field]
+        if not isinstance(bearer, str) or bearer_problem(bearer) is not None:
+            raise ValueError("the token cannot be sent in a header")
+        expires_in = data[endpoint.expires_in_field]
+        if isinstance(expires_in, bool) or not isinstance(expires_in, int | float) or not 0 <= expires_in < 1e12:
+            raise ValueError("expires_in is not a number of seconds")
+        refresh_token = data.get(endpoint.refresh_token_field)
+        if refresh_token is not None and (not isinstance(refresh_token, str) or body_problem(refresh_token)):
+            raise ValueError("the refresh token cannot be sent back")
+        return bearer, float(expires_in), refresh_token
 
     def _current(self) -> _Token:
         if self._token is None:  # only if _renew was interrupted

@@ -17,9 +17,19 @@ import attrs
 import httpx
 
 from ._async._flows import AsyncSender, AsyncTokenFlow
-from ._auth import ApiKey, Password
+from ._auth import ApiKey, Password, TokenLifecycle
+from ._body import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    abound_answer,
+    anote_request,
+    bound_answer,
+    deadline_transport,
+    note_request,
+)
+from ._carriable import check_bearer, check_headers
 from ._errors import ConfigurationError
 from ._etag_cache import ETagCache
+from ._har import DEFAULT_RECORD_MAX_BYTES, RECORD_ENV, HarRecorder
 from ._retry import RetryPolicy
 from ._sync._flows import SyncSender, SyncTokenFlow
 
@@ -38,15 +48,14 @@ class StaticToken(httpx.Auth):
     """A bearer token obtained elsewhere; never renewed."""
 
     def __init__(self, token: str) -> None:
-        if not token:
-            raise ConfigurationError("the token is empty")
-        self._token = token
+        check_bearer(token)
+        self.token = token
 
     def __repr__(self) -> str:
         return "StaticToken(***)"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token}"
+        request.headers["Authorization"] = f"Bearer {self.token}"
         yield request
 
 
@@ -61,6 +70,15 @@ class _Pools:
         self.making = threading.Lock()  # two threads' first requests must not make two pools
 
 
+def _with_hooks(httpx_args: Mapping[str, Any], note: Any, bound: Any) -> dict[str, Any]:
+    """httpx_args with the hooks that bound (and note, for a recording) every exchange added to the
+    caller's own event hooks."""
+    hooks = dict(httpx_args.get("event_hooks") or {})
+    hooks["request"] = [note, *hooks.get("request", [])]
+    hooks["response"] = [bound, *hooks.get("response", [])]
+    return {**httpx_args, "event_hooks": hooks}
+
+
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
@@ -73,11 +91,18 @@ class Client(SyncSender, AsyncSender):
 
     Args:
         base_url: the API's address; default ``$RSTAR_BASE_URL``, else the spec's server.
-        timeout: seconds, or an httpx.Timeout; default 5 s to connect, 30 s for the rest.
+        timeout: seconds, or an httpx.Timeout; default 5 s to connect, 30 s for the rest. It bounds each
+            attempt of a call as a whole (connecting, sending, and reading the whole answer), not only
+            each read: an attempt ends within the largest of the timeout's values.
+        max_response_bytes: the largest answer body read (16 MiB by default); a larger one raises
+            ResponseTooLargeError, having read no more than that.
         retry: when to send a request again (RetryPolicy); ``RetryPolicy(max_retries=0)`` never does.
         max_retries: the RetryPolicy's max_retries, for short (2 by default; 0 never sends again).
         etag_cache: how many answers of cacheable GETs to keep for conditional requests; 0 keeps none.
         headers: sent with every request (a User-Agent naming this package is sent unless given here).
+        record: a path to record every exchange to, as HAR 1.2 (default ``$RSTAR_RECORD``; none when
+            unset): secrets redacted, bodies cut at 256 KiB, the file at ``record_max_bytes`` (64 MiB;
+            past it the recording stops and says so once). A file that is not such a recording is refused.
         transport, async_transport: httpx transports (``httpx.MockTransport`` in tests).
         httpx_args: any other arguments of httpx.Client and httpx.AsyncClient (verify, proxy, ...).
 
@@ -95,7 +120,10 @@ class Client(SyncSender, AsyncSender):
         retry: RetryPolicy | None = None,
         max_retries: int | None = None,
         etag_cache: int = 256,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         headers: Mapping[str, str] | None = None,
+        record: str | os.PathLike[str] | None = None,
+        record_max_bytes: int = DEFAULT_RECORD_MAX_BYTES,
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
         httpx_args: Mapping[str, Any] | None = None,
@@ -109,14 +137,24 @@ class Client(SyncSender, AsyncSender):
             if max_retries < 0:
                 raise ConfigurationError("max_retries must be 0 (never send again) or more")
             self.retry = attrs.evolve(self.retry, max_retries=max_retries)
+        if max_response_bytes < 1:
+            raise ConfigurationError("max_response_bytes must be at least 1")
+        self.max_response_bytes = max_response_bytes
         if etag_cache < 0:
             raise ConfigurationError("etag_cache must be 0 (no cache) or more")
         self.etag_cache: ETagCache | None = ETagCache(etag_cache) if etag_cache else None
+        check_headers(headers or {}, "headers=")
         self.headers = {"User-Agent": self.user_agent, **(headers or {})}
         self._transport = transport
         self._async_transport = async_transport
         self._httpx_args = dict(httpx_args or {})
         self._pools = _Pools()  # shared with the copies with_options() makes
+        record = record if record is not None else os.environ.get(RECORD_ENV) or None
+        self._recorder = None
+        if record is not None:
+            version = self.user_agent.split(" ")[0].partition("/")[2] or "0"
+            self._recorder = HarRecorder(record, max_bytes=record_max_bytes, creator_version=version,
+                                         secrets=self._secret_values)  # fmt: skip
         self._closed = False
 
     def __repr__(self) -> str:
@@ -124,6 +162,10 @@ class Client(SyncSender, AsyncSender):
 
     def _auth(self) -> httpx.Auth | None:
         return None
+
+    def _secret_values(self) -> list[str]:
+        """What a recording must never hold, wherever it appears: the credentials and tokens."""
+        return []
 
     # The httpx clients are made on first use, so that a client used only async
     # (or only sync) opens no connection pool it never uses.
@@ -135,12 +177,13 @@ class Client(SyncSender, AsyncSender):
         self._refuse_if_closed()
         with self._pools.making:
             if self._pools.client is None:
+                args = _with_hooks(self._httpx_args, note_request, bound_answer)
                 self._pools.client = httpx.Client(
                     base_url=self.base_url,
                     headers=self.headers,
                     timeout=self.timeout,
-                    transport=self._transport,
-                    **self._httpx_args,
+                    transport=self._transport or deadline_transport(self._httpx_args),
+                    **args,
                 )
             return self._pools.client
 
@@ -163,7 +206,7 @@ class Client(SyncSender, AsyncSender):
                 headers=self.headers,
                 timeout=self.timeout,
                 transport=self._async_transport,
-                **self._httpx_args,
+                **_with_hooks(self._httpx_args, anote_request, abound_answer),
             )
             self._pools.async_client_loop = loop
         return self._pools.async_client
@@ -272,6 +315,16 @@ class AuthenticatedClient(Client):
                 self._no_credentials = (
                     f"no credentials: pass api_key=, username= and password=, token= or auth=, or set {API_KEY_ENV}"
                 )
+        if self._recorder is not None and self.token_path:
+            self._recorder.secret_paths.add(httpx.URL(self.base_url + self.token_path).path)
+
+    def _secret_values(self) -> list[str]:
+        auth = self._token_auth
+        if isinstance(auth, StaticToken):
+            return [auth.token]
+        if isinstance(auth, TokenLifecycle):
+            return auth.secret_values()
+        return []
 
     def __repr__(self) -> str:
         auth = "no credentials" if self._token_auth is None else repr(self._token_auth)

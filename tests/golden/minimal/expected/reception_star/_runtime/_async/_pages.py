@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, Generic, Protocol, TypeVar
 
-from .._pagination import next_offset
+from .._pagination import PageTrail, next_offset
 
 PageT = TypeVar("PageT")
 ItemT = TypeVar("ItemT")
@@ -25,11 +25,24 @@ class AsyncPage(Generic[PageT, ItemT]):
     ``data``, ``total``, ``offset``, ``limit`` are the page's; ``has_next_page()``, ``next_page()`` and
     ``iter_pages()`` walk on; iterating it yields every item of this page and of the ones after it,
     fetched one page at a time, so memory holds one page, never the whole list. ``page`` is the model.
+
+    A page that contradicts the ones before it raises PaginationError (see PageTrail): one that echoes
+    another offset than the one asked, one that repeats the page before, a `total` grown past the bound.
     """
 
     def __init__(
-        self, fetch: AsyncFetch[PageT], page: PageT, offset: int, *, items_attr: str, total_attr: str, limit: int | None
+        self,
+        fetch: AsyncFetch[PageT],
+        page: PageT,
+        offset: int,
+        *,
+        items_attr: str,
+        total_attr: str,
+        limit: int | None,
+        trail: PageTrail | None = None,
     ) -> None:
+        # The page is checked against the ones before it (trail): PaginationError when they contradict.
+        self._trail = (trail or PageTrail(items_attr, total_attr)).after(page, offset)
         self._fetch = fetch
         self.page = page
         self.offset = offset
@@ -66,7 +79,13 @@ class AsyncPage(Generic[PageT, ItemT]):
             return None
         page = await self._fetch(at)
         return AsyncPage(
-            self._fetch, page, at, items_attr=self._items_attr, total_attr=self._total_attr, limit=self._limit
+            self._fetch,
+            page,
+            at,
+            items_attr=self._items_attr,
+            total_attr=self._total_attr,
+            limit=self._limit,
+            trail=self._trail,
         )
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[PageT, ItemT]]:

@@ -1,6 +1,5 @@
 """POST /notes: Write a note"""
 
-from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -8,6 +7,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.note import Note
 from ...models.note_input import NoteInput
@@ -18,15 +18,10 @@ _OPERATION = OPERATIONS["create_note"]
 IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
-_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
-    400: Problem.from_dict,
-}
+_ERROR_BODIES: dict[int, errors.ParseErrorBody] = dict.fromkeys([400], Problem.from_dict)
 
 
-def _get_kwargs(
-    *,
-    body: NoteInput | Unset = UNSET,
-) -> dict[str, Any]:
+def _get_kwargs(*, body: NoteInput | Unset = UNSET) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -55,7 +50,7 @@ def _parse_response(response: httpx.Response) -> Note:
 
 
 def _build_response(response: httpx.Response) -> Response[Note]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -65,38 +60,17 @@ def _build_response(response: httpx.Response) -> Response[Note]:
 
 
 def sync_detailed(
-    *,
-    client: AuthenticatedClient,
-    body: NoteInput | Unset = UNSET,
-    options: RequestOptions | None = None,
+    *, client: AuthenticatedClient, body: NoteInput | Unset = UNSET, options: RequestOptions | None = None
 ) -> Response[Note]:
-    """Write a note
-
-    Args:
-        body (NoteInput | Unset):
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[Note]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
+    """sync() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
+    kwargs = _get_kwargs(body=body)
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
-def sync(
-    *,
-    client: AuthenticatedClient,
-    body: NoteInput | Unset = UNSET,
-) -> Note:
+def sync(*, client: AuthenticatedClient, body: NoteInput | Unset = UNSET) -> Note:
     """Write a note
 
     Args:
@@ -110,61 +84,20 @@ def sync(
         Note
     """
 
-    return sync_detailed(
-        client=client,
-        body=body,
-    ).parsed
+    return sync_detailed(client=client, body=body).parsed
 
 
 async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient,
-    body: NoteInput | Unset = UNSET,
-    options: RequestOptions | None = None,
+    *, client: AuthenticatedClient, body: NoteInput | Unset = UNSET, options: RequestOptions | None = None
 ) -> Response[Note]:
-    """Write a note
-
-    Args:
-        body (NoteInput | Unset):
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[Note]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
+    """asyncio() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
+    kwargs = _get_kwargs(body=body)
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
-async def asyncio(
-    *,
-    client: AuthenticatedClient,
-    body: NoteInput | Unset = UNSET,
-) -> Note:
-    """Write a note
-
-    Args:
-        body (NoteInput | Unset):
-
-    Raises:
-        errors.BadRequestError: 400.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Note
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+async def asyncio(*, client: AuthenticatedClient, body: NoteInput | Unset = UNSET) -> Note:
+    """sync(), for asyncio."""
+    return (await asyncio_detailed(client=client, body=body)).parsed

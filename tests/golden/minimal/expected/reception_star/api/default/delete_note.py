@@ -1,6 +1,5 @@
 """DELETE /notes/{note_id}: Delete a note"""
 
-from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -9,6 +8,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.problem import Problem
 from ...types import Response
@@ -17,14 +17,10 @@ _OPERATION = OPERATIONS["delete_note"]
 IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
-_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
-    404: Problem.from_dict,
-}
+_ERROR_BODIES: dict[int, errors.ParseErrorBody] = dict.fromkeys([404], Problem.from_dict)
 
 
-def _get_kwargs(
-    note_id: int,
-) -> dict[str, Any]:
+def _get_kwargs(note_id: int) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -47,7 +43,7 @@ def _parse_response(response: httpx.Response) -> None:
 
 
 def _build_response(response: httpx.Response) -> Response[None]:
-    _parse_response(response)
+    decoded(_parse_response, response)
     parsed = None
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -58,38 +54,17 @@ def _build_response(response: httpx.Response) -> Response[None]:
 
 
 def sync_detailed(
-    note_id: int,
-    *,
-    client: AuthenticatedClient,
-    options: RequestOptions | None = None,
+    note_id: int, *, client: AuthenticatedClient, options: RequestOptions | None = None
 ) -> Response[None]:
-    """Delete a note
-
-    Args:
-        note_id (int):
-
-    Raises:
-        errors.NotFoundError: 404.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[None]
-    """
-
-    kwargs = _get_kwargs(
-        note_id=note_id,
-    )
+    """sync() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
+    kwargs = _get_kwargs(note_id=note_id)
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
-def sync(
-    note_id: int,
-    *,
-    client: AuthenticatedClient,
-) -> None:
+def sync(note_id: int, *, client: AuthenticatedClient) -> None:
     """Delete a note
 
     Args:
@@ -103,61 +78,20 @@ def sync(
         None
     """
 
-    return sync_detailed(
-        note_id=note_id,
-        client=client,
-    ).parsed
+    return sync_detailed(note_id=note_id, client=client).parsed
 
 
 async def asyncio_detailed(
-    note_id: int,
-    *,
-    client: AuthenticatedClient,
-    options: RequestOptions | None = None,
+    note_id: int, *, client: AuthenticatedClient, options: RequestOptions | None = None
 ) -> Response[None]:
-    """Delete a note
-
-    Args:
-        note_id (int):
-
-    Raises:
-        errors.NotFoundError: 404.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[None]
-    """
-
-    kwargs = _get_kwargs(
-        note_id=note_id,
-    )
+    """asyncio() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
+    kwargs = _get_kwargs(note_id=note_id)
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
-async def asyncio(
-    note_id: int,
-    *,
-    client: AuthenticatedClient,
-) -> None:
-    """Delete a note
-
-    Args:
-        note_id (int):
-
-    Raises:
-        errors.NotFoundError: 404.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        None
-    """
-
-    return (
-        await asyncio_detailed(
-            note_id=note_id,
-            client=client,
-        )
-    ).parsed
+async def asyncio(note_id: int, *, client: AuthenticatedClient) -> None:
+    """sync(), for asyncio."""
+    return (await asyncio_detailed(note_id=note_id, client=client)).parsed

@@ -1,6 +1,5 @@
 """GET /notes/{note_id}: One note"""
 
-from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -9,6 +8,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.note import Note
 from ...models.problem import Problem
@@ -18,16 +18,10 @@ _OPERATION = OPERATIONS["get_note"]
 IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
-_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
-    404: Problem.from_dict,
-}
+_ERROR_BODIES: dict[int, errors.ParseErrorBody] = dict.fromkeys([404], Problem.from_dict)
 
 
-def _get_kwargs(
-    note_id: int,
-    *,
-    verbose: bool | Unset = UNSET,
-) -> dict[str, Any]:
+def _get_kwargs(note_id: int, *, verbose: bool | Unset = UNSET) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
@@ -60,7 +54,7 @@ def _parse_response(response: httpx.Response) -> Note:
 
 
 def _build_response(response: httpx.Response) -> Response[Note]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -70,42 +64,17 @@ def _build_response(response: httpx.Response) -> Response[Note]:
 
 
 def sync_detailed(
-    note_id: int,
-    *,
-    client: AuthenticatedClient,
-    verbose: bool | Unset = UNSET,
-    options: RequestOptions | None = None,
+    note_id: int, *, client: AuthenticatedClient, verbose: bool | Unset = UNSET, options: RequestOptions | None = None
 ) -> Response[Note]:
-    """One note
-
-    Args:
-        note_id (int):
-        verbose (bool | Unset):
-
-    Raises:
-        errors.NotFoundError: 404.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[Note]
-    """
-
-    kwargs = _get_kwargs(
-        note_id=note_id,
-        verbose=verbose,
-    )
+    """sync() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
+    kwargs = _get_kwargs(note_id=note_id, verbose=verbose)
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
     response = client.send(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
-def sync(
-    note_id: int,
-    *,
-    client: AuthenticatedClient,
-    verbose: bool | Unset = UNSET,
-) -> Note:
+def sync(note_id: int, *, client: AuthenticatedClient, verbose: bool | Unset = UNSET) -> Note:
     """One note
 
     Args:
@@ -120,68 +89,20 @@ def sync(
         Note
     """
 
-    return sync_detailed(
-        note_id=note_id,
-        client=client,
-        verbose=verbose,
-    ).parsed
+    return sync_detailed(note_id=note_id, client=client, verbose=verbose).parsed
 
 
 async def asyncio_detailed(
-    note_id: int,
-    *,
-    client: AuthenticatedClient,
-    verbose: bool | Unset = UNSET,
-    options: RequestOptions | None = None,
+    note_id: int, *, client: AuthenticatedClient, verbose: bool | Unset = UNSET, options: RequestOptions | None = None
 ) -> Response[Note]:
-    """One note
-
-    Args:
-        note_id (int):
-        verbose (bool | Unset):
-
-    Raises:
-        errors.NotFoundError: 404.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[Note]
-    """
-
-    kwargs = _get_kwargs(
-        note_id=note_id,
-        verbose=verbose,
-    )
+    """asyncio() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
+    kwargs = _get_kwargs(note_id=note_id, verbose=verbose)
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
     response = await client.asend(kwargs, idempotent=IDEMPOTENT, authenticated=_OPERATION.authenticated)
     return _build_response(response)
 
 
-async def asyncio(
-    note_id: int,
-    *,
-    client: AuthenticatedClient,
-    verbose: bool | Unset = UNSET,
-) -> Note:
-    """One note
-
-    Args:
-        note_id (int):
-        verbose (bool | Unset):
-
-    Raises:
-        errors.NotFoundError: 404.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Note
-    """
-
-    return (
-        await asyncio_detailed(
-            note_id=note_id,
-            client=client,
-            verbose=verbose,
-        )
-    ).parsed
+async def asyncio(note_id: int, *, client: AuthenticatedClient, verbose: bool | Unset = UNSET) -> Note:
+    """sync(), for asyncio."""
+    return (await asyncio_detailed(note_id=note_id, client=client, verbose=verbose)).parsed

@@ -1,6 +1,5 @@
 """GET /status: Is it up?"""
 
-from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -8,6 +7,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, Client
 from ...types import Response
 
@@ -15,7 +15,7 @@ _OPERATION = OPERATIONS["get_status"]
 IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
-_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {}
+_ERROR_BODIES: dict[int, errors.ParseErrorBody] = {}
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -41,7 +41,7 @@ def _parse_response(response: httpx.Response) -> str:
 
 
 def _build_response(response: httpx.Response) -> Response[str]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -50,20 +50,8 @@ def _build_response(response: httpx.Response) -> Response[str]:
     )
 
 
-def sync_detailed(
-    *,
-    client: Client,
-    options: RequestOptions | None = None,
-) -> Response[str]:
-    """Is it up?
-
-    Raises:
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[str]
-    """
-
+def sync_detailed(*, client: Client, options: RequestOptions | None = None) -> Response[str]:
+    """sync() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
     kwargs = _get_kwargs()
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
@@ -71,10 +59,7 @@ def sync_detailed(
     return _build_response(response)
 
 
-def sync(
-    *,
-    client: Client,
-) -> str:
+def sync(*, client: Client) -> str:
     """Is it up?
 
     Raises:
@@ -84,25 +69,11 @@ def sync(
         str
     """
 
-    return sync_detailed(
-        client=client,
-    ).parsed
+    return sync_detailed(client=client).parsed
 
 
-async def asyncio_detailed(
-    *,
-    client: Client,
-    options: RequestOptions | None = None,
-) -> Response[str]:
-    """Is it up?
-
-    Raises:
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[str]
-    """
-
+async def asyncio_detailed(*, client: Client, options: RequestOptions | None = None) -> Response[str]:
+    """asyncio() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
     kwargs = _get_kwargs()
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
@@ -110,21 +81,6 @@ async def asyncio_detailed(
     return _build_response(response)
 
 
-async def asyncio(
-    *,
-    client: Client,
-) -> str:
-    """Is it up?
-
-    Raises:
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        str
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-        )
-    ).parsed
+async def asyncio(*, client: Client) -> str:
+    """sync(), for asyncio."""
+    return (await asyncio_detailed(client=client)).parsed

@@ -1,6 +1,5 @@
 """GET /notes: Every note"""
 
-from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -8,6 +7,7 @@ import httpx
 
 from ... import errors
 from ..._runtime import RequestOptions
+from ..._runtime._errors import decoded
 from ...client import OPERATIONS, AuthenticatedClient
 from ...models.note import Note
 from ...models.problem import Problem
@@ -17,9 +17,7 @@ _OPERATION = OPERATIONS["list_notes"]
 IDEMPOTENT = _OPERATION.idempotent
 """Whether the client may send this request again after a 502, a 503 or a broken connection."""
 
-_ERROR_BODIES: dict[int, Callable[[Mapping[str, Any]], errors.ErrorBody]] = {
-    401: Problem.from_dict,
-}
+_ERROR_BODIES: dict[int, errors.ParseErrorBody] = dict.fromkeys([401], Problem.from_dict)
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -51,7 +49,7 @@ def _parse_response(response: httpx.Response) -> list[Note]:
 
 
 def _build_response(response: httpx.Response) -> Response[list[Note]]:
-    parsed = _parse_response(response)
+    parsed = decoded(_parse_response, response)  # an answer not of the documented shape: ResponseDecodingError
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,21 +58,8 @@ def _build_response(response: httpx.Response) -> Response[list[Note]]:
     )
 
 
-def sync_detailed(
-    *,
-    client: AuthenticatedClient,
-    options: RequestOptions | None = None,
-) -> Response[list[Note]]:
-    """Every note
-
-    Raises:
-        errors.AuthenticationError: 401.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[list[Note]]
-    """
-
+def sync_detailed(*, client: AuthenticatedClient, options: RequestOptions | None = None) -> Response[list[Note]]:
+    """sync() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
     kwargs = _get_kwargs()
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
@@ -82,10 +67,7 @@ def sync_detailed(
     return _build_response(response)
 
 
-def sync(
-    *,
-    client: AuthenticatedClient,
-) -> list[Note]:
+def sync(*, client: AuthenticatedClient) -> list[Note]:
     """Every note
 
     Raises:
@@ -96,26 +78,13 @@ def sync(
         list[Note]
     """
 
-    return sync_detailed(
-        client=client,
-    ).parsed
+    return sync_detailed(client=client).parsed
 
 
 async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient,
-    options: RequestOptions | None = None,
+    *, client: AuthenticatedClient, options: RequestOptions | None = None
 ) -> Response[list[Note]]:
-    """Every note
-
-    Raises:
-        errors.AuthenticationError: 401.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        Response[list[Note]]
-    """
-
+    """asyncio() answering the Response: status, headers, content and the parsed object; `options`: a call's timeout, extra headers and query."""
     kwargs = _get_kwargs()
     if options is not None:  # a call's timeout=, extra_headers=, extra_query=
         options.apply(kwargs)
@@ -123,22 +92,6 @@ async def asyncio_detailed(
     return _build_response(response)
 
 
-async def asyncio(
-    *,
-    client: AuthenticatedClient,
-) -> list[Note]:
-    """Every note
-
-    Raises:
-        errors.AuthenticationError: 401.
-        errors.APIConnectionError: No answer, after the client's retries.
-
-    Returns:
-        list[Note]
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-        )
-    ).parsed
+async def asyncio(*, client: AuthenticatedClient) -> list[Note]:
+    """sync(), for asyncio."""
+    return (await asyncio_detailed(client=client)).parsed

@@ -1,0 +1,195 @@
+"""What a recording has shown of each item (a client, by its path), in recorded order: the cross-exchange
+rules read it, the checker writes it after every exchange. And the one judgement those rules share: does
+the recording leave room for another writer between two exchanges (docs/reception-star-api.md,
+"Recorded traffic")?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from ..oas.view import Response
+from ._context import ExchangeContext
+from .har import Exchange
+
+ItemKey = tuple[
+    str, tuple[tuple[str, str], ...]
+]  # (path template, its values): ("/clients/{client_id}", (("client_id", "21"),))
+
+
+def opaque(etag: str) -> str:
+    """An entity tag without its weakness: If-None-Match compares weakly (RFC 9110 13.1.2)."""
+    return etag.strip().removeprefix("W/")
+
+
+def etag_list(header: str | None) -> list[str]:
+    return [opaque(tag) for tag in header.split(",") if tag.strip()] if header else []
+
+
+@dataclass
+class Seen:
+    """The item as one answer showed it."""
+
+    exchange: Exchange
+    etag: str | None  # opaque
+    updated_at: Any  # the body's `updated_at`, when it has one
+    body: dict[str, Any] | None
+
+
+@dataclass
+class Item:
+    created: Exchange | None = None  # the POST whose answer named it
+    deleted: Exchange | None = None  # our last DELETE answered 2xx
+    last_write: Exchange | None = None  # our last POST, PUT or DELETE answered 2xx
+    last_seen: Seen | None = None  # the last answer that showed it
+    put_body: dict[str, Any] | None = None  # the body of our last PUT answered 2xx, while it is the last write
+    put_answer: Seen | None = None
+    put_changed: bool | None = None  # whether our last PUT changed what the item showed before (None: unknown)
+    etags: dict[str, Exchange] = field(default_factory=dict)  # every ETag it answered -> where last seen
+
+
+def room_for_another_writer(earlier: Exchange, later: Exchange, window: float) -> str | None:
+    """Why another caller could have acted between earlier and later, or None when the recording
+    leaves no room: both timed, later started after earlier ended, within window seconds."""
+    caller, other = earlier.request_header("authorization"), later.request_header("authorization")
+    if caller and other and caller != other:
+        return f"#{earlier.index} and #{later.index} were sent with different credentials: another account may not see the same"
+    end, start = earlier.finished, later.started
+    if end is None or start is None:
+        return f"the recording does not say when #{earlier.index} and #{later.index} happened"
+    gap = (start - end).total_seconds()
+    if gap < 0:
+        return f"#{later.index} started before #{earlier.index} ended: the server may have served them in either order"
+    if gap > window:
+        return f"{gap:.1f} s passed between #{earlier.index} and #{later.index} (more than {window:g} s)"
+    return None
+
+
+def evaluate(expression: Any, ctx: ExchangeContext) -> Any:
+    """A link's runtime expression, for the parts an answer gives: `$response.body#/ptr`,
+    `$response.header.NAME`, `$request.path.NAME`; None for anything else or not there."""
+    if not isinstance(expression, str):
+        return None
+    if expression.startswith("$response.body#"):
+        ok, value = ctx.response_json
+        if not ok:
+            return None
+        for token in expression[len("$response.body#") :].split("/")[1:]:
+            token = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(value, dict):
+                value = value.get(token)
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                value = value[int(token)]
+            else:
+                return None
+        return value
+    if expression.startswith("$response.header."):
+        return ctx.exchange.response_header(expression[len("$response.header.") :])
+    if expression.startswith("$request.path."):
+        return ctx.path_params.get(expression[len("$request.path.") :])
+    return None
+
+
+def location_target(ctx: ExchangeContext) -> tuple[str, str] | None:
+    """(the Location header, the path it names under the base path); None without one. The path is ''
+    when Location leads outside the API's base path."""
+    location = ctx.exchange.response_header("location")
+    if not location:
+        return None
+    path = urlsplit(urljoin(ctx.exchange.url, location.strip())).path
+    under = ctx.spec.view.under_base(path)
+    return location, under if under is not None else ""
+
+
+def created_key(ctx: ExchangeContext, response: Response) -> ItemKey | None:
+    """The item a 2xx answer to a POST created: by its links (`$response.body#/id`), else its Location."""
+    view = ctx.spec.view
+    for link in response.links:
+        target = view.by_id(link.operation_id) if link.operation_id else None
+        if target is None or not target.path.names or target.method not in ("get", "put", "delete"):
+            continue
+        values = {name: evaluate(link.parameters.get(name), ctx) for name in target.path.names}
+        if all(v is not None and not isinstance(v, dict | list) for v in values.values()):
+            return target.template, tuple(sorted((k, str(v)) for k, v in values.items()))
+    found = location_target(ctx)
+    if found and found[1]:
+        match = view.router.match("GET", found[1])
+        if match is not None and match.path_params:
+            return match.operation.template, tuple(sorted(match.path_params.items()))
+    return None
+
+
+def item_key(ctx: ExchangeContext) -> ItemKey | None:
+    if not ctx.path_params:
+        return None
+    return ctx.operation.template, tuple(sorted(ctx.path_params.items()))
+
+
+def seen(ctx: ExchangeContext) -> Seen:
+    ok, body = ctx.response_json
+    body = body if ok and isinstance(body, dict) else None
+    etag = ctx.exchange.response_header("etag")
+    return Seen(ctx.exchange, opaque(etag) if etag else None, body.get("updated_at") if body else None, body)
+
+
+MAX_ITEMS = 20_000
+"""Items remembered at once (a proxy runs for days): past it, the one touched longest ago is forgotten, and
+a promise about it is no longer checked."""
+
+
+class Items:
+    """Every item the recording touched (the MAX_ITEMS last), updated after the rules saw each exchange."""
+
+    def __init__(self, max_items: int = MAX_ITEMS) -> None:
+        self.by_key: dict[ItemKey, Item] = {}
+        self.max_items = max_items
+
+    def _touch(self, key: ItemKey, item: Item | None = None) -> Item:
+        found = self.by_key.pop(key, None)  # and put back last: the dict's order is the order of touch
+        self.by_key[key] = item if item is not None else found if found is not None else Item()
+        while len(self.by_key) > self.max_items:
+            del self.by_key[next(iter(self.by_key))]
+        return self.by_key[key]
+
+    def get(self, key: ItemKey | None) -> Item | None:
+        return self.by_key.get(key) if key is not None else None
+
+    def update(self, ctx: ExchangeContext) -> None:
+        status, method = ctx.status, ctx.operation.method
+        success = 200 <= status < 300
+        if method == "post" and success and ctx.response is not None:
+            key = created_key(ctx, ctx.response)
+            if key is not None:
+                item = self._touch(key, Item(created=ctx.exchange, last_write=ctx.exchange))
+                self._show(item, seen(ctx))
+            return
+        key = item_key(ctx)
+        if key is None:
+            return
+        item = self._touch(key)
+        if method == "get" and status == 200:
+            self._show(item, seen(ctx))
+        elif method == "get" and status == 304:
+            etag = ctx.exchange.response_header("etag")
+            if etag:
+                item.etags[opaque(etag)] = ctx.exchange
+        elif method == "put" and success:
+            item.last_write = ctx.exchange
+            answer = seen(ctx)
+            before = item.last_seen.body if item.last_seen else None
+            item.put_changed = None if before is None or answer.body is None else before != answer.body
+            ok, sent = ctx.request_json
+            item.put_body = sent if ok and isinstance(sent, dict) else None
+            item.put_answer = answer
+            item.deleted = None
+            self._show(item, answer)
+        elif method == "delete" and success:
+            item.deleted = item.last_write = ctx.exchange
+            item.put_body = item.put_answer = None
+
+    @staticmethod
+    def _show(item: Item, shown: Seen) -> None:
+        item.last_seen = shown
+        if shown.etag:
+            item.etags[shown.etag] = shown.exchange
