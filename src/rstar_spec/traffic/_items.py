@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from ..core.pointer import from_fragment, get
 from ..oas.view import Response
 from ._context import ExchangeContext
 from .har import Exchange
@@ -75,15 +76,10 @@ def evaluate(expression: Any, ctx: ExchangeContext) -> Any:
         ok, value = ctx.response_json
         if not ok:
             return None
-        for token in expression[len("$response.body#") :].split("/")[1:]:
-            token = token.replace("~1", "/").replace("~0", "~")
-            if isinstance(value, dict):
-                value = value.get(token)
-            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-                value = value[int(token)]
-            else:
-                return None
-        return value
+        try:
+            return get(value, from_fragment(expression[len("$response.body#") :]), None)
+        except ValueError:  # not a JSON Pointer
+            return None
     if expression.startswith("$response.header."):
         return ctx.exchange.response_header(expression[len("$response.header.") :])
     if expression.startswith("$request.path."):
