@@ -23,6 +23,8 @@ from rstar_spec.contract import ContractOptions, run_contract, run_schemathesis
 from rstar_spec.contract._guard import Ledger
 from rstar_spec.mock import BREAKAGES, Credentials, MockSettings, _state, running_mock
 
+pytestmark = pytest.mark.usefixtures("hypothesis_home")  # each schemathesis run's own storage
+
 CREDS = Credentials()
 SECRETS = (CREDS.api_key, CREDS.readonly_api_key, CREDS.password, "rs_tok_", "rs_ref_")
 
