@@ -83,7 +83,10 @@ def spec_copy(tmp_path: Path) -> SpecCopy:
 @pytest.fixture(scope="session")
 def _unicode_tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One folder for hypothesis's Unicode tables, shared by the session's workers (written atomically)."""
-    tables = tmp_path_factory.getbasetemp().parent / "hypothesis-unicode-data"
+    session = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        session = session.parent  # the workers' folders are in the session's
+    tables = session / "hypothesis-unicode-data"
     tables.mkdir(exist_ok=True)
     return tables
 
