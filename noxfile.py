@@ -155,7 +155,17 @@ def tests(session: nox.Session) -> None:
     _install(session, "test")
     # The generated client, editable: the tests import what generated/python/ holds now.
     session.install("-c", CONSTRAINTS, "-e", GENERATED_CLIENT)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *session.posargs, env=_bytecode_cache(session))
+
+
+def _bytecode_cache(session: nox.Session) -> dict[str, str | None]:
+    """Bytecode written once, in the session's virtualenv, whatever PYTHONDONTWRITEBYTECODE says outside: the
+    suite starts many Python processes (schemathesis runs, the CLI, the generated client's checks), and without
+    .pyc files each one compiles every module it imports again (0.9 s of a schemathesis run's 1.6 s CPU)."""
+    return {
+        "PYTHONDONTWRITEBYTECODE": None,
+        "PYTHONPYCACHEPREFIX": os.path.join(session.virtualenv.location, "pycache"),
+    }
 
 
 @nox.session(python=PYTHON)

@@ -21,6 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = ROOT / "spec"
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: half again as many workers as cores. A third of the suite's time is spent waiting (servers
+    that answer slowly on purpose, timeouts, Retry-After, servers stopping), which another worker fills."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores + (cores + 1) // 2
+
+
 # Documents are built on first use, not when a test module is imported: a spec that does not build fails
 # the tests that read it, and collecting (each xdist worker does) builds nothing. Shared: do not mutate.
 @functools.cache
@@ -71,6 +78,40 @@ class SpecCopy:
 @pytest.fixture
 def spec_copy(tmp_path: Path) -> SpecCopy:
     return SpecCopy(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def _unicode_tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for hypothesis's Unicode tables, shared by the session's workers (written atomically)."""
+    session = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        session = session.parent  # the workers' folders are in the session's
+    tables = session / "hypothesis-unicode-data"
+    tables.mkdir(exist_ok=True)
+    return tables
+
+
+@pytest.fixture
+def hypothesis_home(
+    tmp_path_factory: pytest.TempPathFactory, _unicode_tables: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """HYPOTHESIS_STORAGE_DIRECTORY for the schemathesis processes a test starts: the test's own (its example
+    database and constants are seen by no other test), with the Unicode tables shared. Each schemathesis run
+    in a folder of its own otherwise computes the utf-8 codec's table again: 0.9 s of a 1.5 s run."""
+    home = tmp_path_factory.mktemp("hypothesis")
+    (home / "unicode_data").symlink_to(_unicode_tables, target_is_directory=True)
+    monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def mypy_strict(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """`mypy --strict` with a cache of this worker's own: the standard library is analysed once per worker,
+    not in every run (1.1 s of a 1.3 s run). Never shared between workers: concurrent runs race on a cache."""
+    import sys
+
+    cache = tmp_path_factory.mktemp("mypy-cache")
+    return [str(Path(sys.executable).parent / "mypy"), "--strict", "--cache-dir", str(cache)]
 
 
 RunCli = Callable[..., tuple[int, str, str]]

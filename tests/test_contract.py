@@ -23,6 +23,8 @@ from rstar_spec.contract import ContractOptions, run_contract, run_schemathesis
 from rstar_spec.contract._guard import Ledger
 from rstar_spec.mock import BREAKAGES, Credentials, MockSettings, _state, running_mock
 
+pytestmark = pytest.mark.usefixtures("hypothesis_home")  # each schemathesis run's own storage
+
 CREDS = Credentials()
 SECRETS = (CREDS.api_key, CREDS.readonly_api_key, CREDS.password, "rs_tok_", "rs_ref_")
 
@@ -356,3 +358,43 @@ def test_cleanup_of_what_is_not_a_ledger_is_one_line_and_exit_2(
     args = [a.replace("{ledger}", str(ledger)).replace("{missing}", str(tmp_path / "none")) for a in args]
     code, out, err = run_cli("contract", *args)
     assert (code, out) == (2, "") and message in err and len(err.splitlines()) == 1, err
+
+
+class _StoppedChild:
+    """A schemathesis process as _wait sees it: the first wait is interrupted, the child stops at SIGINT."""
+
+    def __init__(self, interrupt: BaseException) -> None:
+        self.interrupt = interrupt
+        self.calls: list[tuple[str, object]] = []
+        self.code: int | None = None
+
+    def wait(self, timeout: float | None = None) -> int:
+        self.calls.append(("wait", timeout))
+        if len(self.calls) == 1:
+            raise self.interrupt
+        if self.code is None:
+            raise subprocess.TimeoutExpired("schemathesis", timeout or 0)
+        return self.code
+
+    def poll(self) -> int | None:
+        return self.code
+
+    def send_signal(self, sig: int) -> None:
+        self.calls.append(("signal", sig))
+        self.code = -sig
+
+
+@pytest.mark.parametrize(
+    ("how", "first"),
+    [("ctrl-c", ("wait", 3.0)), ("sigterm", ("signal", signal.SIGINT))],
+)
+def test_an_interrupted_run_stops_schemathesis_at_once_unless_a_terminal_told_it_too(how: str, first: object) -> None:
+    """Ctrl-C from a terminal reaches the whole process group: schemathesis gets a moment to stop on its own.
+    SIGTERM reaches rstar-spec alone: schemathesis is told to stop (SIGINT) at once, not after that moment."""
+    from rstar_spec.contract import _runner
+
+    interrupt = KeyboardInterrupt() if how == "ctrl-c" else _runner._Terminated()
+    child = _StoppedChild(interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        _runner._wait(child)  # type: ignore[arg-type]
+    assert child.calls[1] == first, child.calls

@@ -40,6 +40,7 @@ from rstar_spec.overlay.pipeline import build_target
 DOC = build_target(SPEC_DIR / "openapi.yaml", "mock", ROOT / "overlays")
 VIEW = DocumentView.of(DOC)
 CREDS = Credentials()
+pytestmark = pytest.mark.usefixtures("hypothesis_home")  # each schemathesis run's own storage
 LINK = "POST /clients -> [201] get_client -> GET /clients/{client_id}"
 
 

@@ -322,6 +322,7 @@ def test_exchanges_sent_with_other_credentials_leave_room_for_another_account(ch
     assert kinds(findings) == [] and "different credentials" in findings[0].message
 
 
+@pytest.mark.usefixtures("hypothesis_home")  # the run's own storage, not the working directory's
 def test_a_schemathesis_report_har_of_a_correct_server_checks_clean(checker: Checker, tmp_path: Path) -> None:
     """schemathesis 4.32 `--report har` (its examples phase, every documented example sent), of our mock."""
     import subprocess

@@ -82,13 +82,19 @@ def _schemathesis() -> list[str]:
     return [found]
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, taken as Ctrl-C; unlike a terminal's Ctrl-C it reached this process alone."""
+
+
 def _wait(process: subprocess.Popen[bytes]) -> int:
     """The child's exit code. Interrupted, the child gets the chance to stop on its own (a terminal's
-    Ctrl-C reaches it too), then SIGINT, then is killed; the interrupt goes on to the caller."""
+    Ctrl-C reaches it too), then SIGINT, then is killed; the interrupt goes on to the caller. After
+    SIGTERM, which the child did not get, SIGINT at once: a cancelled CI job is killed soon after."""
     try:
         return process.wait()
-    except KeyboardInterrupt:
-        for step, grace in ((None, 3.0), (signal.SIGINT, 15.0), (signal.SIGKILL, 5.0)):
+    except KeyboardInterrupt as interrupt:
+        steps = ((None, 3.0), (signal.SIGINT, 15.0), (signal.SIGKILL, 5.0))
+        for step, grace in steps[1:] if isinstance(interrupt, _Terminated) else steps:
             if step is not None and process.poll() is None:
                 process.send_signal(step)
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -131,7 +137,7 @@ def _sigterm_interrupts() -> Iterator[None]:
         return
 
     def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
+        raise _Terminated
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:

@@ -86,18 +86,57 @@ class _BoundedH11Protocol(H11Protocol):
             self.transport.close()
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, stopped as soon as it is told to: uvicorn looks at should_exit every 0.1 s, and
+    after asking the open connections to close it pauses 0.1 s even when there are none. The test suite
+    and each contract run start and stop many (the mock, the guard's proxy): 0.15 s a stop, idle."""
+
+    _loop: asyncio.AbstractEventLoop | None = None
+    _wake: asyncio.Event | None = None
+
+    def stop(self) -> None:
+        """From any thread: should_exit, and the main loop woken to see it."""
+        self.should_exit = True
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has ended already
+                loop.call_soon_threadsafe(wake.set)
+
+    async def main_loop(self) -> None:
+        """uvicorn's loop (on_tick every 0.1 s: the Date header, should_exit), waking early on stop()."""
+        self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
+        counter = 0
+        while not await self.on_tick(counter):
+            counter = (counter + 1) % 864000
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 0.1)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.server_state.connections or self.server_state.tasks:
+            await super().shutdown(sockets)  # the graceful path: answers in flight are finished
+            return
+        for listening in self.servers:  # nothing open: uvicorn's steps, less its pause for connections
+            listening.close()
+        for sock in sockets or []:
+            sock.close()
+        for listening in self.servers:
+            await listening.wait_closed()
+        if not self.force_exit:
+            await self.lifespan.shutdown()
+
+
 def server(
     app: Any,
     access_log: bool = False,
     *,
     header_timeout: float = HEADER_TIMEOUT,
     max_connections: int = MAX_CONNECTIONS,
-) -> uvicorn.Server:
+) -> _Server:
     protocol = type("BoundedH11Protocol", (_BoundedH11Protocol,),
                     {"header_timeout": header_timeout, "max_connections": max_connections})  # fmt: skip
     config = uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan="off", http=protocol,
                             limit_concurrency=max_connections)  # fmt: skip
-    return uvicorn.Server(config)
+    return _Server(config)
 
 
 @contextlib.contextmanager
@@ -116,6 +155,6 @@ def in_background(app: Any, what: str, timeout: float = 15.0, **bounds: Any) -> 
             time.sleep(0.02)
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     finally:
-        uv.should_exit = True
+        uv.stop()
         thread.join(timeout=10)
         sock.close()
