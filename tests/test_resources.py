@@ -186,3 +186,23 @@ def test_lint_reports_an_unplaced_operation_at_its_line(tmp_path: Path) -> None:
     )
     assert run.returncode == 1, run.stderr
     assert "openapi.yaml:5:" in run.stdout and "operation-placed" in run.stdout
+
+
+def test_the_id_field_is_found_by_shape_when_no_link_or_parameter_names_it() -> None:
+    item = {
+        "type": "object",
+        "required": ["ref", "made", "state"],
+        "properties": {
+            "ref": {"type": "string", "readOnly": True},
+            "made": {"type": "string", "format": "date-time", "readOnly": True},
+            "state": {"type": "string", "readOnly": True, "enum": ["a", "b"]},
+        },
+    }
+    paths = _crud("/shops", "shop_id")
+    paths["/shops/{shop_id}"]["get"]["responses"]["200"] = {"description": "", **_json(item)}
+    (shops,) = DocumentView.of(_doc(paths)).resources.resources
+    assert shops.id_field == "ref"
+    item["properties"]["code"] = {"type": "integer", "readOnly": True}
+    item["required"].append("code")  # two candidates: the shape cannot tell
+    (shops,) = DocumentView.of(_doc(paths)).resources.resources
+    assert shops.id_field is None

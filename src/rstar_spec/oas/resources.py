@@ -209,6 +209,7 @@ class _Builder:
         self.doc = view.doc
         self.placements: dict[Pointer, Placement] = {}
         self.unplaced: list[Unplaced] = []
+        self._item_required: Any = None  # the item schema's required list, of the resource being built
 
     # Extensions: on the operation, else on its path item.
     def _extension(self, op: Operation) -> tuple[Any, Pointer] | None:
@@ -375,6 +376,7 @@ class _Builder:
         if item_schema is not None:
             _, merged_item = merged_object(doc, _at(doc, item_schema), item_schema)
         properties = _mapping(merged_item.get("properties"))
+        self._item_required = merged_item.get("required")
         read_only = tuple(p for p, sub in properties.items() if _is_read_only(doc, sub))
         id_param = item.names[-1] if item is not None else None
         return Resource(
@@ -426,7 +428,15 @@ class _Builder:
                 return value.removeprefix("$response.body#/").split("/", 1)[0].replace("~1", "/").replace("~0", "~")
         if id_param and id_param in properties:
             return id_param
-        return "id" if "id" in properties else None
+        # The one property the server assigns that is neither a moment nor a state: required, read-only, no
+        # date or date-time format, no enum (a status), no const.
+        required = _names(self._item_required)
+        candidates = [
+            name
+            for name, sub in properties.items()
+            if name in required and _is_read_only(self.doc, sub) and _is_identifier_like(self.doc, sub)
+        ]
+        return candidates[0] if len(candidates) == 1 else None
 
     def _page(self, listing: Operation | None, item_schema: Pointer | None) -> PageEnvelope | None:
         if listing is None:
@@ -530,6 +540,14 @@ def _minimum(doc: dict[str, Any], schema: Any) -> float:
     schema = resolve(doc, schema, ())[1]
     minimum = schema.get("minimum") if isinstance(schema, dict) else None
     return minimum if isinstance(minimum, int | float) and not isinstance(minimum, bool) else 0
+
+
+def _is_identifier_like(doc: dict[str, Any], schema: Any) -> bool:
+    resolved = resolve(doc, schema, ())[1]
+    if not isinstance(resolved, dict) or _type_of(doc, resolved) not in ("integer", "string"):
+        return False
+    marked = ("enum", "const", "x-extensible-enum")
+    return resolved.get("format") not in ("date", "date-time") and not any(k in resolved for k in marked)
 
 
 def _is_read_only(doc: dict[str, Any], schema: Any) -> bool:
