@@ -508,7 +508,7 @@ def test_targets(run_cli: RunCli, tmp_path: Path) -> None:
         {"url": "http://127.0.0.1:8080/api/v3", "description": "Local mock (rstar-spec mock)"}
     ]
     code, _, err = run_cli("bundle", "--target", "nope")
-    assert code == 2 and "unknown target 'nope' (known: mock, publish, python-client)" in err
+    assert code == 2 and "unknown target 'nope' (known: mock, publish, python-client; looked in " in err
 
 
 def test_publish_strips_lint_switches(tmp_path: Path, run_cli: RunCli) -> None:
