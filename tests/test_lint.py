@@ -28,6 +28,14 @@ class Breaks:
 
 CASES = [
     Breaks(
+        "operation-placed",
+        "components/securitySchemes.yaml",
+        "    operationId: create_token\n",
+        "    operationId: no_such_operation\n",
+        "post:",
+        at_file="paths/auth.yaml",
+    ),
+    Breaks(
         "openapi-structure",
         "paths/client.yaml",
         "  summary: Delete a client\n",

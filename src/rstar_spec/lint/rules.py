@@ -25,6 +25,7 @@ from ..oas.structure import (
     path_parameters,
 )
 from ..oas.validate import validate_examples, validate_structure
+from ..oas.view import DocumentView
 from ..oas.walk import WRITE_METHODS, effective_parameters, is_authenticated, item_operations, iter_refs
 from ._promises import PAGE_KEY, PROMISE_KEY, Page, read_page, response_requirements
 from ._registry import LintContext, rule
@@ -527,3 +528,14 @@ def _mapping_refs(node: Any) -> list[str]:
         elif isinstance(current, list):
             stack.extend(current)
     return found
+
+
+@rule(
+    "operation-placed",
+    "Every tool drives an operation by its role (list, create, retrieve, replace, update, delete, action, "
+    "token, read): a write no shape places gets no behaviour; x-rstar-resource says what it is.",
+    on="document",
+)
+def operation_placed(ctx: LintContext, node: Node) -> Found:
+    for unplaced in DocumentView.of(ctx.doc).resources.unplaced:
+        yield unplaced.pointer, unplaced.reason
