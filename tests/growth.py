@@ -4,7 +4,8 @@ and a new optional field on an existing resource, written as a maintainer would 
 `grow(root)` copies the repository's spec/ and docs/ into root and adds:
 - `appointments`: `/appointments` (list, create) and `/appointments/{appointment_id}` (retrieve with ETag/304,
   replace, delete), with schemas of their own (`Appointment`, `AppointmentInput`, `AppointmentPage`), its own
-  id parameter and examples, and the contract page's rows for it;
+  id parameter and examples, and the contract page's rows for it, each requirement of its answers naming its
+  row in `x-promise` (lint's promise-traced);
 - an action below its item: `POST /appointments/{appointment_id}/cancel`;
 - an optional `company` field on the first resource's item and input schemas (today `Client`, `ClientInput`).
 
@@ -77,6 +78,7 @@ post:
   responses:
     '201':
       description: The appointment was booked.
+      x-promise: '`POST /appointments` (201, `Location` header, body is the new appointment)'
       headers:
         Location:
           $ref: ../components/headers.yaml#/Location
@@ -128,6 +130,7 @@ get:
   responses:
     '200':
       description: The appointment.
+      x-promise: '`GET /appointments/{appointment_id}` (`ETag`, 304 to `If-None-Match`)'
       headers:
         ETag:
           $ref: ../components/headers.yaml#/ETag
@@ -243,6 +246,7 @@ _SCHEMAS = """\
 Appointment:
   type: object
   description: An appointment of the account, as the API answers it.
+  x-promise: 'appointment fields | `id` integer, read-only'
   required: [id, title, starts_at, duration_minutes, status, created_at, updated_at]
   properties:
     id:
@@ -295,6 +299,7 @@ AppointmentInput:
 AppointmentPage:
   type: object
   description: A page of appointments, in ascending `id` order.
+  x-promise: 'a page is `{"data": [...], "offset": int, "limit": int, "total": int}`'
   required: [data, offset, limit, total]
   properties:
     data:
@@ -370,7 +375,7 @@ def grow(root: Path, *, version: str | None = "4.1.0") -> Path:
     (spec / "paths" / "appointment.yaml").write_text(_with_errors(_APPOINTMENT))
     (spec / "paths" / "appointment-cancel.yaml").write_text(_with_errors(_CANCEL))
     schemas = (spec / "components" / "schemas.yaml").read_text()
-    company = "    company:\n      type: string\n      maxLength: 200\n"
+    company = "    company:\n      x-promise: '`company` string up to 200, optional'\n      type: string\n      maxLength: 200\n"
     schemas = _add_field(_add_field(schemas, "Client", company), "ClientInput", company)
     (spec / "components" / "schemas.yaml").write_text(schemas.rstrip("\n") + "\n" + _SCHEMAS)
     params = (spec / "components" / "parameters.yaml").read_text()

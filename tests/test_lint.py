@@ -231,6 +231,20 @@ CASES = [
         "description: <script>",
     ),
     Breaks(
+        "promise-traced",
+        "components/schemas.yaml",
+        "      x-promise: '`notes` string up to 2000, optional'\n",
+        "",
+        "maxLength: 2000",
+    ),
+    Breaks(
+        "promise-traced",
+        "components/schemas.yaml",
+        "`notes` string up to 2000, optional",
+        "`notes` string up to 200, optional",
+        "x-promise: '`notes` string up to 200, optional'",
+    ),
+    Breaks(
         "no-unused-components",
         "components/schemas.yaml",
         "Timestamp:\n",
