@@ -49,8 +49,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def drift(session: nox.Session) -> None:
-    """Fail when generated/ no longer matches spec/, overlays/ and templates/ (nox -s publish, nox -s generate),
-    or the client runtime's sync flows no longer match its async ones (rstar-spec unasync)."""
+    """Fail when generated/ is stale: run `nox -s generate` after a spec edit.
+
+    Compares generated/ with what spec/, overlays/ and templates/ make (publish --check, generate --check), and
+    the client runtime's sync flows with its async ones (unasync --check)."""
     _install(session)
     session.run("rstar-spec", "unasync", "--check")
     session.run("rstar-spec", "publish", "--check")
@@ -59,9 +61,10 @@ def drift(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def generate(session: nox.Session) -> None:
-    """After a spec edit (and a new info.version): rewrite everything committed that derives from the spec:
-    the client in generated/python/, the published files in generated/openapi/ (earlier releases kept as they
-    are), the runtime's sync flows. Commit them with spec/. `-- --check` only compares."""
+    """Rewrite everything that derives from the spec (client, published files); `-- --check` compares.
+
+    After a spec edit and a new info.version: the client in generated/python/, the published files in
+    generated/openapi/ (earlier releases kept as they are), the runtime's sync flows. Commit them with spec/."""
     _install(session)
     if "--check" not in session.posargs:
         session.run("rstar-spec", "unasync")  # the runtime's sync flows, from the async ones
@@ -119,9 +122,10 @@ RENDERINGS = (PUBLISHED, PUBLISHED.replace(".yaml", ".dereferenced.yaml"), PUBLI
 
 @nox.session(python=PYTHON, name="other-languages")
 def other_languages(session: nox.Session) -> None:
-    """The published spec as other teams use it (needs Node and npm): a TypeScript client (openapi-typescript +
-    openapi-fetch) that runs against the mock, zero Redocly `recommended` and Spectral `oas` warnings on every
-    rendering, a Postman collection in dist/postman/."""
+    """The published spec as other teams use it: TypeScript client, Redocly, Spectral, Postman (needs npm).
+
+    A TypeScript client (openapi-typescript + openapi-fetch) that runs against the mock, zero Redocly
+    `recommended` and Spectral `oas` warnings on every rendering, a Postman collection in dist/postman/."""
     _install(session, "test")
     session.run("rstar-spec", "publish", "--check")
     _npm_tools(session)
@@ -202,9 +206,10 @@ def stress(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def dist(session: nox.Session) -> None:
-    """The Python client as a release (needs PyPI; not in .ci/run): wheel and sdist of generated/python/
-    (version = the spec's info.version), twine check, the wheel alone in a fresh venv running the README's
-    quick start against the mock."""
+    """Build the Python client's wheel and sdist, check them, run the quick start from the wheel (needs PyPI).
+
+    Wheel and sdist of generated/python/ (version = the spec's info.version), twine check, the wheel alone in a
+    fresh venv running the README's quick start against the mock. Not in .ci/run."""
     import glob
     import shutil
     import tomllib
@@ -257,15 +262,18 @@ def lock(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def oracle(session: nox.Session) -> None:
-    """The traffic checker against openapi-core 0.23 on the same exchanges (an environment of its own:
-    openapi-core needs openapi-spec-validator < 0.9, the test extra pins 0.9.0)."""
+    """The traffic checker against openapi-core 0.23 on the same exchanges (its own environment).
+
+    openapi-core needs openapi-spec-validator < 0.9, the test extra pins 0.9.0; so not in `nox -s tests`."""
     session.install("-r", "requirements/oracle.txt")
     session.run("pytest", "-n", "0", "tests/test_traffic_oracle.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)
 def soak(session: nox.Session) -> None:
-    """Guarded contract runs, 20 seeds in a row, against correct servers on 127.0.0.1 (the liberal mock, and one
-    that gives deleted ids again); any failure fails it. Minutes long: not in CI (`-- --seeds 3` to try it)."""
+    """Guarded contract runs, 20 seeds in a row, against correct servers; any failure fails it (minutes).
+
+    The servers run on 127.0.0.1: the liberal mock, and one that gives deleted ids again. Not in CI
+    (`-- --seeds 3` to try it)."""
     _install(session)
     session.run("python", "tests/soak/contract_soak.py", *session.posargs)
