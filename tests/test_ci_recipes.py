@@ -170,3 +170,21 @@ def test_the_generate_session_rewrites_everything_that_derives_from_the_spec() -
     body = text[text.index("def generate(") : text.index("\n@nox.session", text.index("def generate("))]
     for command in ('"unasync"', '"generate"', '"publish"'):
         assert command in body, command
+
+
+def test_every_session_s_first_docstring_line_is_a_whole_sentence() -> None:
+    """`nox -l` shows only the first line of a session's docstring: it must not stop mid-sentence."""
+    import ast
+
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    sessions = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any("session" in ast.unparse(decorator) for decorator in node.decorator_list)
+    ]
+    assert len(sessions) > 10
+    for node in sessions:
+        doc = ast.get_docstring(node, clean=False) or ""
+        first = doc.splitlines()[0].strip() if doc else ""
+        assert first.endswith((".", ".)", ")")) and first.count("(") == first.count(")"), f"{node.name}: {first}"
