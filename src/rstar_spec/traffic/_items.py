@@ -5,7 +5,8 @@ the recording leave room for another writer between two exchanges (docs/receptio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -47,7 +48,8 @@ class Item:
     put_body: dict[str, Any] | None = None  # the body of our last PUT answered 2xx, while it is the last write
     put_answer: Seen | None = None
     put_changed: bool | None = None  # whether our last PUT changed what the item showed before (None: unknown)
-    etags: dict[str, Exchange] = field(default_factory=dict)  # every ETag it answered -> where last seen
+    etags: dict[str, Exchange] = field(default_factory=dict)  # the MAX_ETAGS last it answered -> where last seen
+    touched: datetime | None = None  # when the recording last showed it
 
 
 def room_for_another_writer(earlier: Exchange, later: Exchange, window: float) -> str | None:
@@ -126,27 +128,52 @@ def seen(ctx: ExchangeContext) -> Seen:
     ok, body = ctx.response_json
     body = body if ok and isinstance(body, dict) else None
     etag = ctx.exchange.response_header("etag")
-    return Seen(ctx.exchange, opaque(etag) if etag else None, body.get("updated_at") if body else None, body)
+    return Seen(_slim(ctx.exchange), opaque(etag) if etag else None, body.get("updated_at") if body else None, body)
+
+
+def _slim(exchange: Exchange) -> Exchange:
+    """The exchange as the item's history keeps it: its place, time, method and headers, not its bodies
+    (up to a MiB each; the rules read what they need of a body when it passes)."""
+    if exchange.request_body is None and exchange.response_body is None:
+        return exchange
+    return replace(exchange, request_body=None, response_body=None)
 
 
 MAX_ITEMS = 20_000
 """Items remembered at once (a proxy runs for days): past it, the one touched longest ago is forgotten, and
 a promise about it is no longer checked."""
 
+MAX_ETAGS = 16
+"""ETags remembered per item, the last shown: a 304 for one older than that gets no verdict. Every PUT
+makes a new one, and a proxy in front of a busy item for a week would otherwise keep them all."""
+
+HISTORY_SECONDS = 3600.0
+"""Recorded time after which an item the recording no longer touches is forgotten, and an ETag not shown
+again: a promise is checked within the `--window` (5 s by default); past it a breach is only a warning, and
+an hour of those is plenty. Never less than the window."""
+
 
 class Items:
-    """Every item the recording touched (the MAX_ITEMS last), updated after the rules saw each exchange."""
+    """Every item the recording touched (the MAX_ITEMS last, within HISTORY_SECONDS of the latest exchange),
+    updated after the rules saw each exchange. Memory is flat in the recording's length."""
 
-    def __init__(self, max_items: int = MAX_ITEMS) -> None:
+    def __init__(self, max_items: int = MAX_ITEMS, max_age: float = HISTORY_SECONDS) -> None:
         self.by_key: dict[ItemKey, Item] = {}
         self.max_items = max_items
+        self.max_age = max_age
 
-    def _touch(self, key: ItemKey, item: Item | None = None) -> Item:
+    def _touch(self, key: ItemKey, now: datetime | None, item: Item | None = None) -> Item:
         found = self.by_key.pop(key, None)  # and put back last: the dict's order is the order of touch
-        self.by_key[key] = item if item is not None else found if found is not None else Item()
+        touched = self.by_key[key] = item if item is not None else found if found is not None else Item()
+        touched.touched = now
         while len(self.by_key) > self.max_items:
             del self.by_key[next(iter(self.by_key))]
-        return self.by_key[key]
+        while now is not None:  # the oldest first; a recording out of time order is aged as far as it is in order
+            oldest = self.by_key[next(iter(self.by_key))]
+            if oldest.touched is None or (now - oldest.touched).total_seconds() <= self.max_age:
+                break
+            del self.by_key[next(iter(self.by_key))]
+        return touched
 
     def get(self, key: ItemKey | None) -> Item | None:
         return self.by_key.get(key) if key is not None else None
@@ -154,24 +181,25 @@ class Items:
     def update(self, ctx: ExchangeContext) -> None:
         status, method = ctx.status, ctx.operation.method
         success = 200 <= status < 300
+        now, exchange = ctx.exchange.started, _slim(ctx.exchange)
         if method == "post" and success and ctx.response is not None:
             key = created_key(ctx, ctx.response)
             if key is not None:
-                item = self._touch(key, Item(created=ctx.exchange, last_write=ctx.exchange))
+                item = self._touch(key, now, Item(created=exchange, last_write=exchange))
                 self._show(item, seen(ctx))
             return
         key = item_key(ctx)
         if key is None:
             return
-        item = self._touch(key)
+        item = self._touch(key, now)
         if method == "get" and status == 200:
             self._show(item, seen(ctx))
         elif method == "get" and status == 304:
             etag = ctx.exchange.response_header("etag")
             if etag:
-                item.etags[opaque(etag)] = ctx.exchange
+                self._remember(item, opaque(etag), exchange)
         elif method == "put" and success:
-            item.last_write = ctx.exchange
+            item.last_write = exchange
             answer = seen(ctx)
             before = item.last_seen.body if item.last_seen else None
             item.put_changed = None if before is None or answer.body is None else before != answer.body
@@ -181,11 +209,23 @@ class Items:
             item.deleted = None
             self._show(item, answer)
         elif method == "delete" and success:
-            item.deleted = item.last_write = ctx.exchange
+            item.deleted = item.last_write = exchange
             item.put_body = item.put_answer = None
 
-    @staticmethod
-    def _show(item: Item, shown: Seen) -> None:
+    def _show(self, item: Item, shown: Seen) -> None:
         item.last_seen = shown
         if shown.etag:
-            item.etags[shown.etag] = shown.exchange
+            self._remember(item, shown.etag, shown.exchange)
+
+    def _remember(self, item: Item, etag: str, where: Exchange) -> None:
+        """etag shown at where: the last MAX_ETAGS, none older than max_age."""
+        item.etags.pop(etag, None)  # and put back last: the dict's order is the order shown
+        item.etags[etag] = where
+        while len(item.etags) > MAX_ETAGS:
+            del item.etags[next(iter(item.etags))]
+        now = where.started
+        while now is not None:
+            first = item.etags[next(iter(item.etags))]
+            if first.started is None or (now - first.started).total_seconds() <= self.max_age:
+                break
+            del item.etags[next(iter(item.etags))]
