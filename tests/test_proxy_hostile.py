@@ -164,3 +164,66 @@ def test_many_puts_on_one_item_keep_its_history_bounded_by_count_and_by_age(chec
     assert [key[1] for key in session.items.by_key] == [(("client_id", "22"),)]
 
 
+# -- B4: slow heads never starve well-behaved clients ---------------------------------------------------------
+
+
+CAP = 4
+
+
+def _slow_heads(origin: str, count: int) -> list[socket.socket]:
+    """Connections that send the start of a request head and then wait (a slowloris)."""
+    url = httpx.URL(origin)
+    held = []
+    for i in range(count):
+        sock = socket.create_connection((url.host, url.port), timeout=TIMEOUT)
+        sock.sendall(f"GET /slow/{i} HTTP/1.1\r\nHost: x\r\n".encode())
+        held.append(sock)
+    time.sleep(0.2)  # the server has accepted them
+    return held
+
+
+@contextlib.contextmanager
+def _capped_server(kind: str, checker: Checker) -> Iterator[str]:
+    bounds = {"header_timeout": 30.0, "max_connections": CAP}
+    if kind == "mock":
+        with running_mock(target_doc("mock"), MockSettings(credentials=CREDS), **bounds) as base:
+            yield base
+    else:
+        with (
+            RawUpstream(lambda head: ok(b'{"status": "ok"}')) as upstream,
+            running_proxy(checker, upstream.origin, bounds=bounds) as (origin, _),
+        ):
+            yield origin + "/api/v3"
+
+
+@pytest.mark.parametrize("kind", ["mock", "proxy"])
+def test_slow_heads_up_to_and_past_the_cap_never_starve_a_well_behaved_client(checker: Checker, kind: str) -> None:
+    with _capped_server(kind, checker) as base:
+        held = _slow_heads(base, CAP - 1)  # one fewer than the cap: uvicorn once answered 503 to everyone else
+        try:
+            assert [httpx.get(base + "/heart", timeout=TIMEOUT).status_code for _ in range(4)] == [200] * 4
+            held += _slow_heads(base, 3)  # past the cap: the ones waiting longest make room
+            assert [httpx.get(base + "/heart", timeout=TIMEOUT).status_code for _ in range(4)] == [200] * 4
+        finally:
+            for sock in held:
+                sock.close()
+
+
+
+# -- an early answer, then a lingering close ---------------------------------------------------------------
+
+
+def test_an_early_answer_is_followed_by_a_lingering_close_not_a_reset() -> None:
+    """The mock answers 413 to a 20 MB body before reading it, and closes: at once, the kernel resets the
+    connection (unread data) and a client still sending (the proxy, on asyncio streams) loses the answer.
+    As nginx's lingering_close, the rest is read and dropped first."""
+    body = b"k" * (20 * 1024 * 1024)
+    with running_mock(target_doc("mock"), MockSettings(credentials=CREDS)) as base:
+        url = httpx.URL(base)
+        head = (f"POST {url.path}/auth HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()  # fmt: skip
+        with socket.create_connection((url.host, url.port), timeout=TIMEOUT) as sock:
+            sock.sendall(head + body)  # no ConnectionResetError
+            assert sock.recv(100).startswith(b"HTTP/1.1 413 ")
+
+
