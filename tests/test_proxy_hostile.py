@@ -140,6 +140,65 @@ class Logged:
         return err.splitlines() + [r.getMessage() for r in self.records]
 
 
+# -- B1: CONNECT, protocol switches, targets that are not paths ------------------------------------------
+
+
+def _answers_connect(head: bytes) -> bytes:
+    if head.startswith(b"CONNECT"):
+        return b"HTTP/1.1 200 Connection established\r\n\r\n"
+    return ok(b'{"status": "ok"}')
+
+
+def test_connect_is_refused_405_before_going_upstream_and_the_proxy_goes_on(checker: Checker) -> None:
+    with (
+        RawUpstream(_answers_connect, hold=True) as upstream,
+        running_proxy(checker, upstream.origin) as (origin, _),
+    ):
+        answer = raw_request(
+            origin, b"CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\nConnection: close\r\n\r\n"
+        )
+        assert answer.startswith(b"HTTP/1.1 405 "), answer[:200]
+        assert b"\r\nallow: " in answer.lower()
+        assert upstream.heads == []
+        assert httpx.get(origin + "/api/v3/heart", timeout=TIMEOUT).status_code == 200
+
+
+def test_a_protocol_switch_from_upstream_is_a_502(checker: Checker) -> None:
+    switch = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n"
+    with (
+        RawUpstream(lambda head: switch, hold=True) as upstream,
+        running_proxy(checker, upstream.origin) as (origin, _),
+    ):
+        assert httpx.get(origin + "/api/v3/heart", timeout=TIMEOUT).status_code == 502
+
+
+def test_the_upstream_side_refuses_a_2xx_to_connect_as_a_switch() -> None:
+    import asyncio
+
+    async def probe(origin: str) -> None:
+        upstream = Upstream(origin, TIMEOUT)
+        try:
+            with pytest.raises(UpstreamError, match="switch"):
+                await upstream.send("CONNECT", "evil.example:443", [], None)
+        finally:
+            upstream.close()
+
+    with RawUpstream(_answers_connect, hold=True) as upstream:
+        asyncio.run(asyncio.wait_for(probe(upstream.origin), TIMEOUT))
+
+
+@pytest.mark.parametrize(
+    "request_line",
+    [b"GET http://evil.example:9999/api/v3/heart HTTP/1.1", b"OPTIONS * HTTP/1.1", b"GET evil.example:9999 HTTP/1.1"],
+    ids=["absolute-form", "asterisk", "authority-form"],
+)
+def test_a_target_that_is_not_a_path_is_refused_400(checker: Checker, request_line: bytes) -> None:
+    with RawUpstream(lambda head: ok()) as upstream, running_proxy(checker, upstream.origin) as (origin, _):
+        answer = raw_request(origin, request_line + b"\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+        assert upstream.heads == []
+
+
 # -- B2: the state across exchanges stays flat ----------------------------------------------------------------
 
 
@@ -162,6 +221,27 @@ def test_many_puts_on_one_item_keep_its_history_bounded_by_count_and_by_age(chec
     # an hour later, one PUT on another item: the first, untouched since, is forgotten
     session.observe(replace(_put(5000, start + timedelta(hours=2)), url="http://h/api/v3/clients/22"))
     assert [key[1] for key in session.items.by_key] == [(("client_id", "22"),)]
+
+
+# -- B3: compressed answers are decoded up to the bound --------------------------------------------------
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+def test_a_compressed_answer_is_decoded_no_further_than_the_body_bound(
+    tmp_path: Path, checker: Checker, coding: str
+) -> None:
+    plain = b'{"notes": "' + b"x" * (8 * MAX_RECORDED_BODY) + b'"}'
+    packed = gzip.compress(plain) if coding == "gzip" else zlib.compress(plain)
+    answer = ok(packed, b"Content-Encoding: " + coding.encode() + b"\r\n")
+    record = tmp_path / "bomb.har"
+    with RawUpstream(lambda head: answer) as upstream, running_proxy(checker, upstream.origin, record) as (origin, _):
+        passed = httpx.get(origin + "/api/v3/heart", headers={"Accept-Encoding": coding}, timeout=TIMEOUT)
+        assert passed.content == plain  # the client gets the answer untouched
+    (entry,) = json.loads(record.read_text())["log"]["entries"]
+    content = entry["response"]["content"]
+    assert len(content["text"]) == MAX_RECORDED_BODY and content["text"].startswith('{"notes": "xxx')
+    assert content["comment"].startswith("Body truncated")
+    assert read_har(record).exchanges[0].response_truncated
 
 
 # -- B4: slow heads never starve well-behaved clients ---------------------------------------------------------
@@ -209,8 +289,67 @@ def test_slow_heads_up_to_and_past_the_cap_never_starve_a_well_behaved_client(ch
                 sock.close()
 
 
+# -- B10: answers that break, framing that lies, hosts that are not, early answers --------------------------
 
-# -- an early answer, then a lingering close ---------------------------------------------------------------
+
+def test_an_upstream_that_dies_inside_its_answer_is_a_clean_failure_and_one_line(
+    checker: Checker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cut = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n" + b'{"status": "'
+    with (
+        RawUpstream(lambda head: cut if b"/heart" in head else ok()) as upstream,
+        running_proxy(checker, upstream.origin, report=lambda found: None) as (origin, proxy),
+        Logged(capsys) as logged,
+    ):
+        with pytest.raises(httpx.RemoteProtocolError):
+            httpx.get(origin + "/api/v3/heart", timeout=TIMEOUT)
+        assert httpx.get(origin + "/api/v3/clients", timeout=TIMEOUT).status_code == 200  # serving goes on
+        time.sleep(0.1)
+        lines = logged.lines()
+        assert proxy.exchanges == 2
+    assert len(lines) == 1 and "upstream" in lines[0] and "/api/v3/heart" in lines[0], lines
+
+
+def test_an_answer_with_both_content_length_and_transfer_encoding_is_a_502(checker: Checker) -> None:
+    both = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+            b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n")  # fmt: skip
+    with RawUpstream(lambda head: both) as upstream, running_proxy(checker, upstream.origin) as (origin, _):
+        assert httpx.get(origin + "/api/v3/heart", timeout=TIMEOUT).status_code == 502
+
+
+@pytest.mark.parametrize("host", [b"[::1", b"a b", b"x:port", b"[::1]:99999"])
+def test_a_host_that_is_not_one_is_a_400(checker: Checker, capsys: pytest.CaptureFixture[str], host: bytes) -> None:
+    with (
+        RawUpstream(lambda head: ok()) as upstream,
+        running_proxy(checker, upstream.origin) as (origin, proxy),
+        Logged(capsys) as logged,
+    ):
+        answer = raw_request(origin, b"GET /api/v3/heart HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+        assert upstream.heads == [] and proxy.exchanges == 0
+        assert not [line for line in logged.lines() if "Traceback" in line or "Exception" in line]
+
+
+def test_a_lone_surrogate_body_that_breaks_its_schema_is_a_finding(
+    checker: Checker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    created = ok(
+        b'{"id": 5, "first_name": "\\ud800", "last_name": 3}', b"Location: /api/v3/clients/5\r\n", b"201 Created"
+    )
+    found: list[Finding] = []
+    with (
+        RawUpstream(lambda head: created) as upstream,
+        running_proxy(checker, upstream.origin, report=found.append) as (origin, proxy),
+        Logged(capsys) as logged,
+    ):
+        body = b'{"first_name": "\\ud800", "last_name": 5}'
+        answer = httpx.post(origin + "/api/v3/clients", content=body, timeout=TIMEOUT,
+                            headers={"Content-Type": "application/json", "Authorization": "Bearer t"})  # fmt: skip
+        assert answer.status_code == 201
+        time.sleep(0.1)
+        assert proxy.session.counts.checked == 1
+        assert not [line for line in logged.lines() if "Traceback" in line or "Exception" in line]
+    assert {"invalid-request-accepted", "response-body-schema"} <= {f.rule for f in found}, [f.line() for f in found]
 
 
 def test_an_early_answer_is_followed_by_a_lingering_close_not_a_reset() -> None:
@@ -227,3 +366,62 @@ def test_an_early_answer_is_followed_by_a_lingering_close_not_a_reset() -> None:
             assert sock.recv(100).startswith(b"HTTP/1.1 413 ")
 
 
+def test_the_mocks_early_413_passes_through_and_is_recorded(tmp_path: Path, checker: Checker) -> None:
+    record = tmp_path / "early.har"
+    with (
+        running_mock(target_doc("mock"), MockSettings(credentials=CREDS)) as base,
+        running_proxy(checker, base.removesuffix("/api/v3"), record) as (origin, _),
+    ):
+        big = b'{"grant_type": "api_key", "api_key": "' + b"k" * (5 * 1024 * 1024) + b'"}'
+        answer = httpx.post(origin + "/api/v3/auth", content=big, timeout=TIMEOUT * 2,
+                            headers={"Content-Type": "application/json"})  # fmt: skip
+        assert answer.status_code == 413, answer.text
+        assert httpx.get(origin + "/api/v3/heart", timeout=TIMEOUT).status_code == 200
+    entries = json.loads(record.read_text())["log"]["entries"]
+    assert [e["response"]["status"] for e in entries] == [413, 200]
+    assert entries[0]["request"]["bodySize"] == len(big)  # what the client was sending, not what was read
+
+
+# -- B13: hop-by-hop headers, the URL recorded -------------------------------------------------------------------
+
+
+def test_headers_named_in_connection_are_not_forwarded_either_way(checker: Checker) -> None:
+    answer = ok(b'{"status": "ok"}', b"Connection: X-Up-Hop\r\nX-Up-Hop: secret-up\r\nX-Kept: 1\r\n")
+    with RawUpstream(lambda head: answer) as upstream, running_proxy(checker, upstream.origin) as (origin, _):
+        passed = httpx.get(origin + "/api/v3/heart", timeout=TIMEOUT,
+                           headers={"Connection": "keep-alive, X-Hop", "X-Hop": "secret-down", "X-Also": "1"})  # fmt: skip
+    (head,) = upstream.heads
+    assert b"x-hop" not in head.lower() and b"secret-down" not in head and b"x-also: 1" in head.lower()
+    assert "x-up-hop" not in passed.headers and passed.headers["x-kept"] == "1"
+
+
+def test_the_recorded_url_is_the_upstream_reached_not_the_clients_host(tmp_path: Path, checker: Checker) -> None:
+    record = tmp_path / "url.har"
+    with (
+        RawUpstream(lambda head: ok(b'{"status": "ok"}')) as upstream,
+        running_proxy(checker, upstream.origin, record) as (origin, _),
+    ):
+        httpx.get(origin + "/api/v3/heart?x=1", timeout=TIMEOUT,
+                  headers={"Host": "forged.example", "X-Forwarded-Proto": "https"})  # fmt: skip
+    (entry,) = read_har(record).exchanges
+    assert entry.url == upstream.origin + "/api/v3/heart?x=1"
+
+
+# -- A5: one Date, one Server ---------------------------------------------------------------------------------
+
+
+def test_the_proxy_forwards_the_upstreams_date_and_server_and_adds_none(checker: Checker) -> None:
+    answer = ok(b'{"status": "ok"}', b"Date: Sun, 01 Mar 2026 10:00:00 GMT\r\nServer: upstream/1\r\n")
+    with RawUpstream(lambda head: answer) as upstream, running_proxy(checker, upstream.origin) as (origin, _):
+        passed = httpx.get(origin + "/api/v3/heart", timeout=TIMEOUT)
+    assert passed.headers.get_list("date") == ["Sun, 01 Mar 2026 10:00:00 GMT"]
+    assert passed.headers.get_list("server") == ["upstream/1"]
+
+
+def test_in_background_serves_with_its_own_date_by_default() -> None:
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    with in_background(app, "plain") as origin:
+        assert len(httpx.get(origin, timeout=TIMEOUT).headers.get_list("date")) == 1
