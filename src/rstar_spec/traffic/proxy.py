@@ -95,10 +95,10 @@ class CheckingProxy:
                     raise UpstreamError("the client went away inside its request")
                 chunk = message.get("body", b"")
                 sent_body.add(chunk)
+                request_done = not message.get("more_body")  # read whole, whether or not the rest is forwarded
                 if chunk:
                     yield chunk
-                if not message.get("more_body"):
-                    request_done = True
+                if request_done:
                     return
 
         raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")  # visible ASCII (h11)
