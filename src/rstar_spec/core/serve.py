@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import h11
 import uvicorn
@@ -33,20 +33,77 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+ABORT = "rstar.abort"
+"""The key, in an HTTP scope's `extensions`, of a function that closes the connection inside an answer
+(a proxy whose upstream broke off after the head was sent): the client sees the answer cut short, and
+uvicorn logs nothing of an answer it was not let finish."""
+
+
+LINGER_SECONDS = 5.0
+"""How long a connection closed while its client is still sending is read (and the bytes dropped) before the
+socket closes, as nginx's lingering_timeout (5 s)."""
+
+
+class _LingeringTransport:
+    """A connection's transport, closed as nginx's `lingering_close` does. When the answer goes while the
+    client is still sending its request (an early 413, Connection: close), a socket closed at once holds
+    unread bytes, so the kernel resets the connection, and a client still writing may lose the answer it had
+    not read yet. Here the answer is followed by FIN, and what the client still sends is read and dropped
+    until it closes its side (uvicorn's eof_received closes the socket) or LINGER_SECONDS pass."""
+
+    def __init__(self, transport: asyncio.Transport, protocol: _BoundedH11Protocol) -> None:
+        self._transport = transport
+        self._protocol = protocol
+        self.lingering = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+    def is_closing(self) -> bool:
+        return self.lingering or self._transport.is_closing()
+
+    def close(self) -> None:
+        transport = self._transport
+        if self.lingering or self._protocol.conn.their_state is not h11.SEND_BODY or not transport.can_write_eof():
+            transport.close()
+            return
+        self.lingering = True
+        transport.write_eof()  # after what is buffered: the answer goes whole
+        transport.resume_reading()
+        self._protocol.loop.call_later(LINGER_SECONDS, transport.close)
+
+
 class _BoundedH11Protocol(H11Protocol):
     """uvicorn's HTTP/1.1 protocol, with two bounds it does not have: past `max_connections`, the
     connection that has waited longest for its headers is closed to make room (or the new one, when
     all are being served), and one whose request headers have not all arrived `header_timeout`
     seconds after it opened or its last request began (slowloris) is closed. Subclassed, as
-    uvicorn's `http=` option allows."""
+    uvicorn's `http=` option allows. uvicorn's own limit (503 at `limit_concurrency`) is set one
+    above ours, so that a slow head is evicted before a well-behaved request is refused."""
 
     header_timeout: float = HEADER_TIMEOUT
     max_connections: int = MAX_CONNECTIONS
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        app = self.app
+
+        async def with_abort(scope: Any, receive: Any, send: Any) -> None:
+            scope.setdefault("extensions", {})[ABORT] = self._abort
+            await app(scope, receive, send)
+
+        self.app = with_abort
+
+    def _abort(self) -> None:
+        if self.cycle is not None:
+            self.cycle.disconnected = True
+        self.transport.close()
+
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._header_timer: asyncio.TimerHandle | None = None
         self._waiting_since = time.monotonic()
-        super().connection_made(transport)
+        self._lingering = _LingeringTransport(transport, self)
+        super().connection_made(cast(asyncio.Transport, self._lingering))
         if len(self.connections) > self.max_connections and not self._evict_the_slowest():
             transport.close()
             return
@@ -59,10 +116,14 @@ class _BoundedH11Protocol(H11Protocol):
                    and c._header_timer is not None and not c.transport.is_closing()]  # fmt: skip
         if not waiting:
             return False
-        min(waiting, key=lambda c: c._waiting_since).transport.close()
+        oldest = min(waiting, key=lambda c: c._waiting_since)
+        oldest.transport.close()
+        self.connections.discard(oldest)  # now, not when the loop gets to its connection_lost
         return True
 
     def data_received(self, data: bytes) -> None:
+        if self._lingering.lingering:
+            return  # the rest of a request already answered: dropped
         if self._header_timer is None and self.conn.their_state is h11.IDLE:
             self._arm()  # the next request of a kept-alive connection has begun
         super().data_received(data)
@@ -131,20 +192,23 @@ def server(
     *,
     header_timeout: float = HEADER_TIMEOUT,
     max_connections: int = MAX_CONNECTIONS,
+    own_headers: bool = True,
 ) -> _Server:
+    """`own_headers`: uvicorn adds its Date and Server to every answer; a proxy passes its upstream's."""
     protocol = type("BoundedH11Protocol", (_BoundedH11Protocol,),
                     {"header_timeout": header_timeout, "max_connections": max_connections})  # fmt: skip
     config = uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan="off", http=protocol,
-                            limit_concurrency=max_connections)  # fmt: skip
+                            limit_concurrency=max_connections + 1, date_header=own_headers,
+                            server_header=own_headers)  # fmt: skip
     return _Server(config)
 
 
 @contextlib.contextmanager
-def in_background(app: Any, what: str, timeout: float = 15.0, **bounds: Any) -> Iterator[str]:
+def in_background(app: Any, what: str, timeout: float = 15.0, **options: Any) -> Iterator[str]:
     """app on a free 127.0.0.1 port in a daemon thread; yields `http://127.0.0.1:PORT`, stops it after.
-    `bounds` are server()'s header_timeout and max_connections."""
+    `options` are server()'s header_timeout, max_connections and own_headers."""
     sock = listen("127.0.0.1", 0)
-    uv = server(app, **bounds)
+    uv = server(app, **options)
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True, name=what)
     thread.start()
     try:

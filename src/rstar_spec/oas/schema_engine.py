@@ -14,6 +14,7 @@ callers never parse a message.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -65,6 +66,20 @@ def _names(error: jsonschema_rs.ValidationError) -> tuple[str, ...]:
     return ()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    """value with each lone surrogate in its strings and keys replaced by U+FFFD (one character for one)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
 def _to_schema_error(error: jsonschema_rs.ValidationError) -> SchemaError:
     return SchemaError(tuple(str(p) for p in error.instance_path), error.message, _keyword(error), _names(error))
 
@@ -109,7 +124,11 @@ class BundleSchemas:
         validator = self.compiled(schema_pointer)
         if validator.is_valid(value):
             return []
-        return sorted((_to_schema_error(e) for e in validator.iter_errors(value)), key=_error_order)
+        try:
+            found = [_to_schema_error(e) for e in validator.iter_errors(value)]
+        except UnicodeEncodeError:  # a lone surrogate (JSON can escape one): the engine's messages are UTF-8
+            found = [_to_schema_error(e) for e in validator.iter_errors(_without_surrogates(value))]
+        return sorted(found, key=_error_order)
 
     def first_error(self, schema_pointer: Pointer, value: Any) -> SchemaError | None:
         found = self.errors(schema_pointer, value)

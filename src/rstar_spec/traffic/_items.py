@@ -9,7 +9,8 @@ the model does not place on a resource is read by its method, on a templated pat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -71,7 +72,8 @@ class Item:
     put_body: dict[str, Any] | None = None  # the body of our last PUT answered 2xx, while it is the last write
     put_answer: Seen | None = None
     put_changed: bool | None = None  # whether our last PUT changed what the item showed before (None: unknown)
-    etags: dict[str, Exchange] = field(default_factory=dict)  # every ETag it answered -> where last seen
+    etags: dict[str, Exchange] = field(default_factory=dict)  # the MAX_ETAGS last it answered -> where last seen
+    touched: datetime | None = None  # when the recording last showed it
 
 
 def room_for_another_writer(earlier: Exchange, later: Exchange, window: float) -> str | None:
@@ -157,7 +159,7 @@ def seen(ctx: ExchangeContext) -> Seen:
     ok, body = ctx.response_json
     body = body if ok and isinstance(body, dict) else None
     etag = ctx.exchange.response_header("etag")
-    return Seen(ctx.exchange, opaque(etag) if etag else None, _stamps(ctx, body), body)
+    return Seen(_slim(ctx.exchange), opaque(etag) if etag else None, _stamps(ctx, body), body)
 
 
 def _stamps(ctx: ExchangeContext, body: dict[str, Any] | None) -> dict[str, Any]:
@@ -167,24 +169,49 @@ def _stamps(ctx: ExchangeContext, body: dict[str, Any] | None) -> dict[str, Any]
     return {name: body[name] for name in owner.read_only if name != owner.id_field and name in body}
 
 
+def _slim(exchange: Exchange) -> Exchange:
+    """The exchange as the item's history keeps it: its place, time, method and headers, not its bodies
+    (up to a MiB each; the rules read what they need of a body when it passes)."""
+    if exchange.request_body is None and exchange.response_body is None:
+        return exchange
+    return replace(exchange, request_body=None, response_body=None)
+
+
 MAX_ITEMS = 20_000
 """Items remembered at once (a proxy runs for days): past it, the one touched longest ago is forgotten, and
 a promise about it is no longer checked."""
 
+MAX_ETAGS = 16
+"""ETags remembered per item, the last shown: a 304 for one older than that gets no verdict. Every PUT
+makes a new one, and a proxy in front of a busy item for a week would otherwise keep them all."""
+
+HISTORY_SECONDS = 3600.0
+"""Recorded time after which an item the recording no longer touches is forgotten, and an ETag not shown
+again: a promise is checked within the `--window` (5 s by default); past it a breach is only a warning, and
+an hour of those is plenty. Never less than the window."""
+
 
 class Items:
-    """Every item the recording touched (the MAX_ITEMS last), updated after the rules saw each exchange."""
+    """Every item the recording touched (the MAX_ITEMS last, within HISTORY_SECONDS of the latest exchange),
+    updated after the rules saw each exchange. Memory is flat in the recording's length."""
 
-    def __init__(self, max_items: int = MAX_ITEMS) -> None:
+    def __init__(self, max_items: int = MAX_ITEMS, max_age: float = HISTORY_SECONDS) -> None:
         self.by_key: dict[ItemKey, Item] = {}
         self.max_items = max_items
+        self.max_age = max_age
 
-    def _touch(self, key: ItemKey, item: Item | None = None) -> Item:
+    def _touch(self, key: ItemKey, now: datetime | None, item: Item | None = None) -> Item:
         found = self.by_key.pop(key, None)  # and put back last: the dict's order is the order of touch
-        self.by_key[key] = item if item is not None else found if found is not None else Item()
+        touched = self.by_key[key] = item if item is not None else found if found is not None else Item()
+        touched.touched = now
         while len(self.by_key) > self.max_items:
             del self.by_key[next(iter(self.by_key))]
-        return self.by_key[key]
+        while now is not None:  # the oldest first; a recording out of time order is aged as far as it is in order
+            oldest = self.by_key[next(iter(self.by_key))]
+            if oldest.touched is None or (now - oldest.touched).total_seconds() <= self.max_age:
+                break
+            del self.by_key[next(iter(self.by_key))]
+        return touched
 
     def get(self, key: ItemKey | None) -> Item | None:
         return self.by_key.get(key) if key is not None else None
@@ -192,25 +219,26 @@ class Items:
     def update(self, ctx: ExchangeContext) -> None:
         status, method = ctx.status, role(ctx)
         success = 200 <= status < 300
+        now, exchange = ctx.exchange.started, _slim(ctx.exchange)
         if method == "create" and success and ctx.response is not None:
             key = created_key(ctx, ctx.response)
             if key is not None:
-                item = self._touch(key, Item(created=ctx.exchange, last_write=ctx.exchange))
+                item = self._touch(key, now, Item(created=exchange, last_write=exchange))
                 self._show(item, seen(ctx))
             return
         key = item_key(ctx)
         if key is None:
             return
-        item = self._touch(key)
+        item = self._touch(key, now)
         if method == "retrieve" and status == 200:
             self._show(item, seen(ctx))
         elif method == "retrieve" and status == 304:
             etag = ctx.exchange.response_header("etag")
             if etag:
-                item.etags[opaque(etag)] = ctx.exchange
+                self._remember(item, opaque(etag), exchange)
         elif method in ("update", "action") and success:
             # A partial write: what it leaves out stays. Its answer shows the item when it is the item's schema.
-            item.last_write = ctx.exchange
+            item.last_write = exchange
             answer = seen(ctx) if _is_item_answer(ctx) else None
             before = item.last_seen.body if item.last_seen else None
             unknown = before is None or answer is None or answer.body is None
@@ -219,7 +247,7 @@ class Items:
             if answer is not None:
                 self._show(item, answer)
         elif method == "replace" and success:
-            item.last_write = ctx.exchange
+            item.last_write = exchange
             answer = seen(ctx)
             before = item.last_seen.body if item.last_seen else None
             item.put_changed = None if before is None or answer.body is None else before != answer.body
@@ -229,14 +257,26 @@ class Items:
             item.deleted = None
             self._show(item, answer)
         elif method == "delete" and success:
-            item.deleted = item.last_write = ctx.exchange
+            item.deleted = item.last_write = exchange
             item.put_body = item.put_answer = None
 
-    @staticmethod
-    def _show(item: Item, shown: Seen) -> None:
+    def _show(self, item: Item, shown: Seen) -> None:
         item.last_seen = shown
         if shown.etag:
-            item.etags[shown.etag] = shown.exchange
+            self._remember(item, shown.etag, shown.exchange)
+
+    def _remember(self, item: Item, etag: str, where: Exchange) -> None:
+        """etag shown at where: the last MAX_ETAGS, none older than max_age."""
+        item.etags.pop(etag, None)  # and put back last: the dict's order is the order shown
+        item.etags[etag] = where
+        while len(item.etags) > MAX_ETAGS:
+            del item.etags[next(iter(item.etags))]
+        now = where.started
+        while now is not None:
+            first = item.etags[next(iter(item.etags))]
+            if first.started is None or (now - first.started).total_seconds() <= self.max_age:
+                break
+            del item.etags[next(iter(item.etags))]
 
 
 def _is_item_answer(ctx: ExchangeContext) -> bool:

@@ -112,6 +112,7 @@ class TrafficSession:
     cross: list[tuple[str, CrossRule]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.items.max_age = max(self.items.max_age, self.checker.window)  # history outlives the window
         for rule in self.checker.across:
             assert rule.factory is not None
             instance = rule.factory()
