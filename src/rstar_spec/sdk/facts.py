@@ -19,6 +19,7 @@ from typing import Any
 from ..core.errors import GenerateError, shorten
 from ..core.pointer import Pointer, to_string
 from ..oas.schema_engine import BundleSchemas
+from ..oas.secret_fields import holds_secret
 from ..oas.walk import Parameter, effective_parameters, is_authenticated, iter_operations, resolve
 
 IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete"})
@@ -275,7 +276,7 @@ def _secret_properties(doc: dict[str, Any], token: TokenFacts | None) -> dict[st
     schemas = (doc.get("components") or {}).get("schemas") or {}
     for name, schema in schemas.items():
         for prop, sub in ((schema or {}).get("properties") or {}).items() if isinstance(schema, dict) else ():
-            if isinstance(sub, dict) and (sub.get("writeOnly") is True or sub.get("format") == "password"):
+            if holds_secret(sub):
                 secrets.setdefault(name, set()).add(prop)
     if token is not None:
         op = next(op for _, path, m, op in iter_operations(doc) if path == token.path and m == token.method)
