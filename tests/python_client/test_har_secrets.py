@@ -144,3 +144,16 @@ def test_the_recording_is_created_readable_by_its_owner_only(tmp_path: Path) -> 
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_client_redacts_by_the_toolkit_s_one_list_and_the_spec_s_own() -> None:
+    """B5: one list of secret names, handed to the client by `generate` (its SECRET_NAMES), with the spec's
+    writeOnly and password properties; the proxy's and the mock's recorders use the same list."""
+    from reception_star.client import SECRET_NAMES, Client
+
+    from rstar_spec.core.redaction import SECRET_NAME_ENDINGS
+    from rstar_spec.core.redaction import SECRET_NAMES as ONE_LIST
+
+    assert SECRET_NAMES.names >= ONE_LIST and SECRET_NAMES.endings == SECRET_NAME_ENDINGS
+    assert Client.secret_names is SECRET_NAMES
+    assert all(map(SECRET_NAMES, ["api_key", "password", "refresh_token", "token"]))  # the spec's own
