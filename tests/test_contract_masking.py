@@ -1,5 +1,5 @@
 """Issue 27, B7: `contract --base-url` prints and writes no secret a server echoes. A server on 127.0.0.1
-answers the suite's requests with a 500 whose body quotes the API key, the read-only key and every bearer
+answers the suite's requests to list the clients with a 500 whose body quotes the API key, the read-only key and every bearer
 token it was sent (the guard's and the suite's: tokens issued during the run): the failure report, the
 coverage files and the junit report show them masked."""
 
@@ -25,8 +25,8 @@ CREDS = Credentials(api_key="key-ECHOED-4f1c/+=", readonly_api_key="ro-ECHOED-9a
 
 
 class Echo:
-    """ASGI middleware: the suite's requests (they carry X-Schemathesis-TestCaseId) to GET /heart are answered
-    500, quoting every credential the server was ever sent, as a careless server's debug page would."""
+    """ASGI middleware: the suite's requests (they carry X-Schemathesis-TestCaseId) to GET /clients are
+    answered 500, quoting every credential the server was ever sent, as a careless server's debug page would."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -40,7 +40,7 @@ class Echo:
         bearer = headers.get("authorization", "").removeprefix("Bearer ")
         if bearer and bearer not in self.bearers:
             self.bearers.append(bearer)
-        if scope["path"].endswith("/heart") and "x-schemathesis-testcaseid" in headers:
+        if scope["path"].endswith("/clients") and scope["method"] == "GET" and "x-schemathesis-testcaseid" in headers:
             quoted = [CREDS.api_key, CREDS.readonly_api_key, *self.bearers]
             body = json.dumps({"debug": {"keys": quoted, "url": [quote(s, safe="") for s in quoted]}}).encode()
             body += ("\n" + "\n".join(quoted)).encode()
@@ -67,7 +67,7 @@ def test_a_guarded_run_masks_every_secret_a_server_echoes(
     with running_mock(target_doc("mock"), MockSettings(credentials=CREDS), wrap=wrap) as base_url:
         options = ContractOptions(
             base_url=base_url, max_examples=2, seed=1, phases=("examples", "coverage"), junit=junit,
-            extra=["--include-operation-id", "get_heart"],
+            extra=["--include-operation-id", "list_clients"],
             coverage=coverage_options(coverage_json, coverage_html, False, None, os.environ),
         )  # fmt: skip
         code = run_contract(SPEC_DIR / "openapi.yaml", ROOT / "overlays", options)
