@@ -15,7 +15,7 @@ import json
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
 REDACTED = "[redacted]"
@@ -44,10 +44,30 @@ class SecretNames:
 
     names: frozenset[str] = SECRET_NAMES
     endings: tuple[str, ...] = SECRET_NAME_ENDINGS
+    # names are few and met often: each is judged once (up to a bound), as it is spelled
+    _secret: set[str] = field(default_factory=set, compare=False, repr=False)
+    _plain: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def __call__(self, name: str) -> bool:
+        if name in self._secret:
+            return True
+        if name in self._plain:
+            return False
         key = normalized(name)
-        return key in self.names or key.endswith(self.endings)
+        found = key in self.names or key.endswith(self.endings)
+        if len(self._secret) + len(self._plain) >= 4096:
+            self._secret.clear()
+            self._plain.clear()
+        (self._secret if found else self._plain).add(name)
+        return found
+
+    def among(self, names: Iterable[str]) -> set[str]:
+        """Those of names that hold secrets (the keys of an object: judged as sets, in C, once known)."""
+        names = set(names)
+        unknown = names - self._secret - self._plain
+        for name in unknown:
+            self(name)
+        return names & self._secret
 
     def adding(self, names: Iterable[str]) -> SecretNames:
         """These names, with the spec's own secret properties (spelled as the spec spells them) added."""
@@ -100,6 +120,10 @@ class Masker:
     def mask(self, text: str) -> str:
         pattern = self._pattern
         return text if pattern is None else pattern.sub(REDACTED, text)
+
+    def found_in(self, text: str) -> bool:
+        pattern = self._pattern
+        return pattern is not None and pattern.search(text) is not None
 
     def mask_bytes(self, data: bytes) -> bytes:
         """data with the values masked in its UTF-8 text; bytes that are not UTF-8 kept as they are."""

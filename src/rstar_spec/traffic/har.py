@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -28,15 +29,17 @@ import sys
 import tempfile
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote_plus, urlencode, urlsplit, urlunsplit
 
+import orjson
+
 from ..core.errors import RstarError, display_path
-from ..core.limits import too_deep
+from ..core.limits import MAX_DEPTH
 from ..core.redaction import REDACTED, Masker, SecretNames, is_secret_name
 
 MAX_HAR_BYTES = 200 * 1024 * 1024
@@ -243,19 +246,33 @@ def redact_url(url: str, secret: SecretNames = is_secret_name) -> str:
 def redact_json(value: Any, secret: SecretNames = is_secret_name, found: list[str] | None = None) -> Any:
     """value with the values of properties named like secrets replaced, at any depth; the strings replaced
     are added to `found`."""
+    return _redact_json(value, secret, [] if found is None else found)[0]
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _redact_json(value: Any, secret: SecretNames, found: list[str], depth: int = 0) -> tuple[Any, bool]:
+    """(value redacted, whether anything was); _TooDeep past MAX_DEPTH levels."""
     if isinstance(value, dict):
-        redacted = {}
-        for k, v in value.items():
-            if secret(k):
-                redacted[k] = REDACTED
-                if found is not None:
-                    found.extend(_strings(v))
-            else:
-                redacted[k] = redact_json(v, secret, found)
-        return redacted
+        if depth >= MAX_DEPTH:
+            raise _TooDeep
+        secrets = secret.among(value)
+        inner = {k: _redact_json(v, secret, found, depth + 1) for k, v in value.items()
+                 if k not in secrets and type(v) in (dict, list)}  # fmt: skip
+        changed = {k: v for k, (v, c) in inner.items() if c}
+        if not secrets and not changed:
+            return value, False
+        for k in secrets:
+            found.extend(_strings(value[k]))
+        return {k: REDACTED if k in secrets else changed.get(k, v) for k, v in value.items()}, True
     if isinstance(value, list):
-        return [redact_json(v, secret, found) for v in value]
-    return value
+        if depth >= MAX_DEPTH:
+            raise _TooDeep
+        items = [_redact_json(v, secret, found, depth + 1) if type(v) in (dict, list) else (v, False) for v in value]
+        return ([v for v, _ in items], True) if any(c for _, c in items) else (value, False)
+    return value, False
 
 
 def _strings(value: Any) -> list[str]:
@@ -284,20 +301,18 @@ def redact_body(
             found.extend(v for n, v in pairs if secret(n))
         return urlencode([(n, REDACTED if secret(n) else v) for n, v in pairs]).encode(), True
     try:
-        value = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, RecursionError, ValueError):
+        value = orjson.loads(body)  # in Rust: every JSON body a recorder keeps is read
+        redacted, changed = _redact_json(value, secret, [] if found is None else found)
+    except (orjson.JSONDecodeError, _TooDeep):  # not JSON, not UTF-8, a lone surrogate, too deep
         return b"", False
-    if too_deep(value):
-        return b"", False
-    redacted = redact_json(value, secret, found)
-    if redacted == value:
+    if not changed:
         return body, True  # untouched: the bytes as sent
     return json.dumps(redacted, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "backslashreplace"), True
 
 
-def _may_hold_secrets(body: bytes, secret: SecretNames) -> bool:
-    """Whether a word of the body names a secret (then it is read, and redacted or left out)."""
-    return any(secret(word.decode("ascii")) for word in set(_WORD.findall(body)))
+def _names_a_secret(body: bytes, secret: SecretNames) -> bool:
+    """Whether a word of the body names a secret."""
+    return bool(secret.among(word.decode("ascii") for word in _WORD.findall(body)))
 
 
 _DECODERS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
@@ -371,10 +386,15 @@ def _content(
         body, complete = decoded
         whole = whole and complete
         notes.append(f"decoded from Content-Encoding: {coding}")
-    body, readable = redact_body(body, mime, secret, found) if _may_hold_secrets(body, secret) else (body, True)
-    if not readable:
-        content["comment"] = "body not recorded: it may hold a secret and could not be read to redact it"
-        return content
+    # JSON is read whatever it holds (a walk in Rust and C is as quick as a search); any other body when a
+    # word of it names a secret, and left out when it cannot be read to redact it
+    if body.lstrip()[:1] in (b"{", b"[") or _names_a_secret(body, secret):
+        redacted, readable = redact_body(body, mime, secret, found)
+        if readable:
+            body = redacted
+        elif _names_a_secret(body, secret):
+            content["comment"] = "body not recorded: it may hold a secret and could not be read to redact it"
+            return content
     try:
         content["text"] = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -418,8 +438,31 @@ def har_entry(exchange: RecordedExchange, key: bytes = b"", secret: SecretNames 
         "time": round(exchange.elapsed_ms, 3), "request": request, "response": response, "cache": {},
         "timings": {"send": 0, "wait": round(exchange.elapsed_ms, 3), "receive": 0},
     }  # fmt: skip
-    masker = Masker(found)  # a value redacted by its name is masked wherever else the exchange holds it
-    return _masked(entry, masker) if masker else entry
+    masker = _masker_of(tuple(sorted(set(found))))  # a value redacted by its name, masked wherever else it is
+    return _masked(entry, masker) if masker and _holds(entry, masker) else entry
+
+
+def _holds(entry: dict[str, Any], masker: Masker) -> bool:
+    """Whether a value masker knows is in the entry (in its text, or in a base64 body: looked into then)."""
+    contents = (entry["request"].get("postData") or {}, entry["response"]["content"])
+    return any(c.get("encoding") == "base64" for c in contents) or masker.found_in("\0".join(_all_strings(entry)))
+
+
+def _all_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _all_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _all_strings(item)
+
+
+@functools.lru_cache(maxsize=256)
+def _masker_of(values: tuple[str, ...]) -> Masker:
+    """One per set of values: a caller's token comes back on each of its requests."""
+    return Masker(values)
 
 
 def _header_secrets(headers: Iterable[tuple[str, str]], secret: SecretNames) -> list[str]:
