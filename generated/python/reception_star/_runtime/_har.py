@@ -84,10 +84,15 @@ class _Known:
 
     def __init__(self) -> None:
         self._values: dict[str, None] = {}
+        self._lock = threading.Lock()  # the calls of several threads are recorded at once
         self.text: re.Pattern[str] | None = None
         self.bytes: re.Pattern[bytes] | None = None
 
     def add(self, values: Iterable[str]) -> None:
+        with self._lock:
+            self._add(values)
+
+    def _add(self, values: Iterable[str]) -> None:
         changed = False
         for value in values:
             if len(value) < MIN_SECRET_CHARS:
@@ -255,7 +260,9 @@ class HarRecorder:
         end = size - len(_TAIL)  # where the closing bytes begin
         if end < len(self._head) or os.pread(fd, len(_TAIL), end) != _TAIL:
             # stopped at its bound by another client of this process, or changed by someone else: leave it
-            self._stop("the file no longer ends as this client left it; it is left as it is")
+            bound = b"recording stopped" in os.pread(fd, 200, max(0, size - 200))
+            self._stop(f"the file reached record_max_bytes ({self.max_bytes} bytes); the calls go on unrecorded"
+                       if bound else "the file no longer ends as this client left it; it is left as it is")  # fmt: skip
             return
         first = os.pread(fd, 1, end - 1) == b"["
         piece = (b"\n" if first else b",\n") + data
