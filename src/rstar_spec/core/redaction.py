@@ -64,10 +64,8 @@ class SecretNames:
     def among(self, names: Iterable[str]) -> set[str]:
         """Those of names that hold secrets (the keys of an object: judged as sets, in C, once known)."""
         names = set(names)
-        unknown = names - self._secret - self._plain
-        for name in unknown:
-            self(name)
-        return names & self._secret
+        secret = names & self._secret  # local: another thread may clear the sets meanwhile
+        return secret | {name for name in names - secret - self._plain if self(name)}
 
     def adding(self, names: Iterable[str]) -> SecretNames:
         """These names, with the spec's own secret properties (spelled as the spec spells them) added."""
