@@ -29,7 +29,7 @@ from rstar_spec.traffic.har import RecordedExchange
 
 LIMIT = 24 * 1024  # bytes any file of the recorder's process may have
 CREDS = Credentials()
-REQUESTS = 120
+REQUESTS = 60
 
 
 def _limited() -> None:  # in the child, before exec: a file-size limit, and EFBIG rather than death by SIGXFSZ
