@@ -495,10 +495,11 @@ def _mock(args: argparse.Namespace) -> int:
               file=sys.stderr)  # fmt: skip
     recorder = None
     if args.record is not None:
+        from .oas.secret_fields import secret_property_names
         from .traffic import HarRecorder
         from .traffic.recording import RecordingMiddleware
 
-        recorder = HarRecorder(args.record, __version__)
+        recorder = HarRecorder(args.record, __version__, secret_names=secret_property_names(doc))
     try:
         serve(doc, settings, args.host, args.port, args.access_log, header_timeout=args.header_timeout,
               max_connections=args.max_connections,

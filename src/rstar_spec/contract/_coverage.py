@@ -28,7 +28,7 @@ import sys
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -529,6 +529,7 @@ class RunCoverage:
         self.env = {LINKS_ENV: name}
         self.observe, self.watch, self.suite = self.recorder.observe, self.recorder.watch, self.recorder.suite
         self.left_out: frozenset[str] = frozenset()  # operationIds the run does not test
+        self.mask: Callable[[str], str] = str  # what the reports pass through: the run's secrets masked (_masking.py)
 
     def leave_out(self, operation_ids: list[str]) -> None:
         self.left_out |= frozenset(operation_ids)
@@ -549,20 +550,21 @@ class RunCoverage:
         coverage = self.coverage()
         options = self.options
         missing = never_observed(coverage, options.exemptions) if options.require else []
-        sys.stdout.write(render_table(coverage))
+        mask = self.mask
+        sys.stdout.write(mask(render_table(coverage)))
         sys.stdout.flush()
         if options.json:
-            write_atomic(options.json, json.dumps(coverage.to_json(), indent=2, sort_keys=False) + "\n")
+            write_atomic(options.json, mask(json.dumps(coverage.to_json(), indent=2, sort_keys=False) + "\n"))
             _say(f"coverage written to {display_path(options.json)}")
         if options.html:
             from ._coverage_html import render_html
 
-            write_atomic(options.html, render_html(coverage))
+            write_atomic(options.html, mask(render_html(coverage)))
             _say(f"coverage matrix written to {display_path(options.html)}")
         if options.summary:
             try:
                 with options.summary.open("a", encoding="utf-8") as out:
-                    out.write(render_markdown(coverage, missing))
+                    out.write(mask(render_markdown(coverage, missing)))
             except OSError as exc:
                 raise UsageError(f"GITHUB_STEP_SUMMARY {display_path(options.summary)}: {exc.strerror}") from None
         for line in missing:

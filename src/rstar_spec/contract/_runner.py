@@ -11,7 +11,10 @@ is kept and `rstar-spec contract --base-url URL --cleanup LEDGER` finishes it.
 
 Credentials come from the environment only: RSTAR_API_KEY (and, for the 403
 checks, RSTAR_READONLY_API_KEY). Against the embedded mock they default to the
-mock's own keys. Nothing here prints them; schemathesis masks them in its output.
+mock's own keys. Nothing here prints them; schemathesis masks them in its output,
+and what it prints and writes passes through a mask of every secret the run has met
+(its keys, the tokens issued during it), so a server that echoes one gets it masked
+(_masking.py).
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..core.errors import RstarError, UsageError
+from ..core.redaction import Masker
 from ._account import CLEANUP_BUDGET, Account
 from ._guard import Guard, Ledger, Routes, summary, write_operations
+from ._masking import learning, mask_files, pump, report_paths, run_masker, watch
 from ._proxy import running_proxy
 
 if TYPE_CHECKING:
@@ -104,9 +109,12 @@ def _wait(process: subprocess.Popen[bytes]) -> int:
 
 
 def run_schemathesis(
-    doc: dict[str, Any], base_url: str, options: ContractOptions, env: dict[str, str], guarded: bool = False
-) -> int:
-    """One schemathesis run of the suite's configuration; its exit code."""
+    doc: dict[str, Any], base_url: str, options: ContractOptions, env: dict[str, str], guarded: bool = False,
+    masker: Masker | None = None,
+) -> int:  # fmt: skip
+    """One schemathesis run of the suite's configuration; its exit code. What it prints and the reports
+    it writes hold no secret masker knows (by default the run's API keys; see _masking.py)."""
+    masker = masker if masker is not None else run_masker(env)
     with tempfile.TemporaryDirectory(prefix="rstar-contract-") as tmp:
         spec = Path(tmp) / "openapi.json"
         spec.write_text(json.dumps(doc), encoding="utf-8")
@@ -125,8 +133,19 @@ def run_schemathesis(
             cmd += ["--seed", str(options.seed)]
         if options.max_failures:
             cmd += ["--max-failures", str(options.max_failures)]
+        if sys.stdout.isatty() and "--no-color" not in options.extra:
+            cmd.append("--force-color")  # its output passes through a pipe, to be masked, on its way to a terminal
         cmd += options.extra
-        return _wait(subprocess.Popen(cmd, env=env, cwd=tmp))
+        started = time.time()
+        process = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert process.stdout is not None and process.stderr is not None
+        pumps = [pump(process.stdout, sys.stdout, masker), pump(process.stderr, sys.stderr, masker)]
+        try:
+            return _wait(process)
+        finally:
+            for thread in pumps:
+                thread.join(timeout=30)
+            mask_files(report_paths(cmd, started, Path(tmp)), masker)
 
 
 @contextlib.contextmanager
@@ -178,7 +197,12 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
         stack.callback(account.close)
         from ._coverage import RunCoverage  # here: the schemathesis process imports this package, not it
 
+        masker = run_masker(env)
+        if url.password:
+            masker.add(url.password)
+        watch(account._http, masker)  # the account's token
         coverage = stack.enter_context(RunCoverage(doc, options.coverage, routes.base_path))
+        coverage.mask = masker.mask
         coverage.watch(account._http)  # the guard's and the cleanup's requests, counted apart
         guard = Guard(routes, ledger, absent=None, read_only=options.read_only)
         code, interrupted, started = 1, False, False
@@ -201,10 +225,15 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
                     excluded = [arg for op in write_operations(doc, routes) for arg in ("--exclude-operation-id", op)]
                     options = dataclasses.replace(options, extra=[*options.extra, *excluded])
                     coverage.leave_out(write_operations(doc, routes))
-                with running_proxy(guard, f"{url.scheme}://{url.netloc}", coverage.observe) as proxy, coverage.suite():
+                with (
+                    running_proxy(
+                        guard, f"{url.scheme}://{url.netloc}", lambda app: learning(coverage.observe(app), masker)
+                    ) as proxy,  # fmt: skip
+                    coverage.suite(),
+                ):
                     started = True
                     run_env.update(coverage.env)
-                    code = run_schemathesis(doc, proxy + routes.base_path, options, run_env, guarded=True)
+                    code = run_schemathesis(doc, proxy + routes.base_path, options, run_env, True, masker)
             except KeyboardInterrupt:
                 interrupted, code = True, 130
                 _say("interrupted: deleting what this run created (Ctrl-C again leaves it and lists it)")
@@ -314,8 +343,13 @@ def run_contract(root_file: Path, overlays_dir: Path, options: ContractOptions) 
     env.setdefault("RSTAR_READONLY_API_KEY", credentials.readonly_api_key)
     doc = build_target(root_file, "mock", overlays_dir)
     settings = MockSettings(credentials=credentials, validate_responses=True, profile=options.mock_profile)
+    masker = run_masker(env)
     with RunCoverage(doc, options.coverage) as coverage:
-        with running_mock(doc, settings, wrap=coverage.observe) as base_url, coverage.suite():
+        coverage.mask = masker.mask
+        with (
+            running_mock(doc, settings, wrap=lambda app: learning(coverage.observe(app), masker)) as base_url,
+            coverage.suite(),
+        ):
             _say(f"embedded mock ({options.mock_profile} profile) on {base_url}")
-            code = run_schemathesis(doc, base_url, options, {**env, **coverage.env})
+            code = run_schemathesis(doc, base_url, options, {**env, **coverage.env}, masker=masker)
         return coverage.finish(code)

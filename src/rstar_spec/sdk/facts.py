@@ -20,6 +20,7 @@ from ..core.errors import GenerateError, shorten
 from ..core.pointer import Pointer, to_string
 from ..oas.resources import Placement, ResourceModel
 from ..oas.schema_engine import BundleSchemas
+from ..oas.secret_fields import holds_secret
 from ..oas.view import DocumentView
 from ..oas.walk import Parameter, effective_parameters, is_authenticated, iter_operations, resolve
 
@@ -338,7 +339,7 @@ def _secret_properties(doc: dict[str, Any], token: TokenFacts | None) -> dict[st
     schemas = (doc.get("components") or {}).get("schemas") or {}
     for name, schema in schemas.items():
         for prop, sub in ((schema or {}).get("properties") or {}).items() if isinstance(schema, dict) else ():
-            if isinstance(sub, dict) and (sub.get("writeOnly") is True or sub.get("format") == "password"):
+            if holds_secret(sub):
                 secrets.setdefault(name, set()).add(prop)
     if token is not None:
         op = next(op for _, path, m, op in iter_operations(doc) if path == token.path and m == token.method)

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from .. import __version__
 from ..core.errors import RstarError
 from ..core.serve import ABORT, in_background, listen, server
+from ..oas.secret_fields import secret_property_names
 from ._decoded import DecodedCopy
 from ._upstream import Upstream, UpstreamError
 from .checker import Checker, Finding, TrafficSession
@@ -233,13 +234,16 @@ def _to_stderr(found: Finding, stream: TextIO | None = None) -> None:
     print(found.line(), file=stream or sys.stderr, flush=True)
 
 
-def _recorder(record: Path | None) -> HarRecorder | None:
-    return HarRecorder(record, __version__) if record is not None else None
+def _recorder(record: Path | None, checker: Checker) -> HarRecorder | None:
+    """The recording, redacting the spec's own secret properties too."""
+    if record is None:
+        return None
+    return HarRecorder(record, __version__, secret_names=secret_property_names(checker.spec.view.doc))
 
 
 def serve_proxy(checker: Checker, upstream: str, host: str, port: int, record: Path | None) -> None:
     """Serve until interrupted."""
-    recorder = _recorder(record)
+    recorder = _recorder(record, checker)
     proxy = CheckingProxy(checker, upstream, recorder=recorder)
     sock = listen(host, port)
     print(f"proxy: http://{host}:{sock.getsockname()[1]} -> {proxy.upstream}, checking every exchange", flush=True)
@@ -258,7 +262,7 @@ def running_proxy(checker: Checker, upstream: str, record: Path | None = None,
                   bounds: dict[str, float] | None = None) -> Iterator[tuple[str, CheckingProxy]]:  # fmt: skip
     """The proxy on a free loopback port; yields (its origin, the proxy). `bounds`: the server's
     header_timeout and max_connections."""
-    recorder = _recorder(record)
+    recorder = _recorder(record, checker)
     proxy = CheckingProxy(checker, upstream, recorder=recorder, report=report)
     try:
         with in_background(proxy, "checking proxy", own_headers=False, **(bounds or {})) as origin:
