@@ -264,13 +264,12 @@ def _traffic_spec(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _traffic_check(args: argparse.Namespace) -> int:
-    from .traffic import Checker, Spec, check_recordings, render
+    from .traffic import Checker, FindingWriter, Spec, check_files
 
     checker = Checker(Spec.of(_traffic_spec(args)), args.base_url, args.window, args.rule)
-    findings, counts = check_recordings(checker, args.files)
-    output = render(findings, counts, args.format)
-    if output:
-        print(output)
+    writer = FindingWriter(args.format, sys.stdout)  # each finding written as found: nothing is kept
+    counts = check_files(checker, args.files, writer.write)
+    writer.finish(counts)
     print(counts.line(), file=sys.stderr)
     return 1 if counts.findings else 0
 
