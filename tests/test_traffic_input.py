@@ -328,7 +328,7 @@ def test_a_value_of_the_traffic_never_forges_an_output_line(run_cli: RunCli, tmp
     location = [line for line in out.splitlines() if "location-names-item" in line]
     assert location == [f"{path}#0 POST /api/v3/clients 201 location-names-item: Location names client_id 51; the body "
                         "describes 51\\x1b[2J\\r\\nforged.har#0 GET /api/v3/heart 200 status-documented: "
-                        "\\u202eforged\\u2028\\x85\\\\"]  # fmt: skip
+                        "\\u202eforged\\u2028\\x85\\"]  # fmt: skip
     assert any("/api/v3/clients/\\x1b[31m1\\u202e 418" in line for line in out.splitlines())
 
 

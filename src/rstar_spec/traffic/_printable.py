@@ -1,10 +1,10 @@
 """Text from the traffic made safe to print: a finding is one line, and no value of an exchange (a body's
 `id`, a path, a method) can end it, start another, or drive the terminal.
 
-Escaped, as Python writes them in a string literal: the backslash itself (so an escape cannot be forged
-either), control characters (C0 with newline and carriage return, DEL, C1 with NEL), line and paragraph
-separators, format characters (the bidi controls that reorder a line, zero-width ones, the BOM) and lone
-surrogates (no output encoding takes them).
+Escaped, as Python writes them in a string literal: control characters (C0 with newline and carriage
+return, DEL, C1 with NEL), line and paragraph separators, format characters (the bidi controls that reorder
+a line, zero-width ones, the BOM) and lone surrogates (no output encoding takes them). A backslash stays as
+it is: a pattern of the spec reads as written, and a literal `\n` in a value forges nothing.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_ALWAYS_SAFE = re.compile(r"[\x20-\x5b\x5d-\x7e]*")  # printable ASCII but the backslash: nearly every line
+_ALWAYS_SAFE = re.compile(r"[\x20-\x7e]*")  # printable ASCII: nearly every line
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-_SHORT = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def printable(text: str) -> str:
