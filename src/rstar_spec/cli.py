@@ -227,7 +227,8 @@ def _add_traffic_commands(commands: argparse._SubParsersAction[_Parser]) -> None
     cmd.add_argument(
         "--base-url", help="check only entries under this origin and path (default: the spec's server path on any host)"
     )
-    cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
+    cmd.add_argument("--format", choices=("text", "json", "github"), default="text",
+                     help="a line per finding, as found; json: JSON Lines, the summary last (default: %(default)s)")  # fmt: skip
     cmd.add_argument("--rule", action="append", metavar="ID", help="run only this rule (repeatable)")
     cmd.add_argument("--window", type=_positive_seconds, default=5.0, metavar="SECONDS",
                      help="two exchanges closer than this leave no room for another writer (default: %(default)s)")  # fmt: skip
