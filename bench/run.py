@@ -11,7 +11,7 @@ as long as Redocly, cost growing no worse than linearly with the number of
 operations; an overlay of 1,000 actions applied to a
 5 MB spec in under 1 s, growing linearly (bench/overlay_entry.py); the generated
 Python client's generation time, per-request overhead and iteration memory
-(bench/client_entry.py).
+(bench/client_entry.py); `traffic check` on 100k and 300k entries in flat memory (bench/traffic_entry.py).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import mock_entry
 import overlay_entry
 import proxy_entry
 import publish_entry
+import traffic_entry
 from synth import write_synthetic_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +84,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--only",
-        choices=("spec", "lint-scale", "overlay", "publish", "mock", "client", "proxy"),
+        choices=("spec", "lint-scale", "overlay", "publish", "mock", "client", "proxy", "traffic"),
         help="run one entry",
     )
     parser.add_argument("--huge", action="store_true", help="also 200,000 operations in one file (Redocly: minutes)")
@@ -111,6 +112,10 @@ def main() -> int:
             *verdicts,
             "",
         ]
+    if args.only in (None, "traffic"):
+        with tempfile.TemporaryDirectory() as tmp:
+            lines, verdicts = traffic_entry.run(measure, Path(tmp), args.quick)
+        sections += ["## traffic check on large recordings (streamed)", "", *lines, "", *verdicts, ""]
     if args.only in (None, "client"):
         lines, verdicts = client_entry.run(measure, args.quick)
         sections += ["## Generated Python client", "", *lines, *verdicts, ""]

@@ -231,7 +231,8 @@ def _add_traffic_commands(commands: argparse._SubParsersAction[_Parser]) -> None
     cmd.add_argument(
         "--base-url", help="check only entries under this origin and path (default: the spec's server path on any host)"
     )
-    cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
+    cmd.add_argument("--format", choices=("text", "json", "github"), default="text",
+                     help="a line per finding, as found; json: JSON Lines, the summary last (default: %(default)s)")  # fmt: skip
     cmd.add_argument("--rule", action="append", metavar="ID", help="run only this rule (repeatable)")
     cmd.add_argument("--window", type=_positive_seconds, default=5.0, metavar="SECONDS",
                      help="two exchanges closer than this leave no room for another writer (default: %(default)s)")  # fmt: skip
@@ -268,13 +269,12 @@ def _traffic_spec(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _traffic_check(args: argparse.Namespace) -> int:
-    from .traffic import Checker, Spec, check_recordings, render
+    from .traffic import Checker, FindingWriter, Spec, check_files
 
     checker = Checker(Spec.of(_traffic_spec(args)), args.base_url, args.window, args.rule)
-    findings, counts = check_recordings(checker, args.files)
-    output = render(findings, counts, args.format)
-    if output:
-        print(output)
+    writer = FindingWriter(args.format, sys.stdout)  # each finding written as found: nothing is kept
+    counts = check_files(checker, args.files, writer.write)
+    writer.finish(counts)
     print(counts.line(), file=sys.stderr)
     return 1 if counts.findings else 0
 

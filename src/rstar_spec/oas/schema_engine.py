@@ -35,6 +35,7 @@ class SchemaError:
     message: str
     keyword: str  # the schema keyword that failed: type, required, additionalProperties, format...
     names: tuple[str, ...] = ()  # the property a `required` misses, or those `additionalProperties` refuses
+    expected: Any = None  # what the keyword asks, from the schema (never the value): ["integer"], "email", 100
 
     @property
     def field(self) -> str:
@@ -80,8 +81,20 @@ def _without_surrogates(value: Any) -> Any:
     return value
 
 
+_EXPECTING = frozenset({
+    "type", "format", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+    "minLength", "maxLength", "pattern", "minItems", "maxItems", "minProperties", "maxProperties",
+})  # fmt: skip
+
+
+def _expected(error: jsonschema_rs.ValidationError) -> Any:
+    kind = error.kind
+    return kind.value if kind.name in _EXPECTING else None
+
+
 def _to_schema_error(error: jsonschema_rs.ValidationError) -> SchemaError:
-    return SchemaError(tuple(str(p) for p in error.instance_path), error.message, _keyword(error), _names(error))
+    return SchemaError(tuple(str(p) for p in error.instance_path), error.message, _keyword(error), _names(error),
+                       _expected(error))  # fmt: skip
 
 
 def _error_order(error: SchemaError) -> tuple[int, tuple[str, ...], str]:

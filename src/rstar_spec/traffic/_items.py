@@ -113,13 +113,16 @@ def evaluate(expression: Any, ctx: ExchangeContext) -> Any:
     return None
 
 
-def location_target(ctx: ExchangeContext) -> tuple[str, str] | None:
+def location_target(ctx: ExchangeContext) -> tuple[str, str | None] | None:
     """(the Location header, the path it names under the base path); None without one. The path is ''
-    when Location leads outside the API's base path."""
+    when Location leads outside the API's base path, None when Location is not a URI reference."""
     location = ctx.exchange.response_header("location")
     if not location:
         return None
-    path = urlsplit(urljoin(ctx.exchange.url, location.strip())).path
+    try:
+        path = urlsplit(urljoin(ctx.exchange.url, location.strip())).path
+    except ValueError:  # `http://[::1`: no URI reference (RFC 3986)
+        return location, None
     under = ctx.spec.view.under_base(path)
     return location, under if under is not None else ""
 

@@ -21,6 +21,7 @@ import functools
 import hashlib
 import hmac
 import json
+import math
 import os
 import re
 import secrets
@@ -41,10 +42,11 @@ import orjson
 from ..core.errors import RstarError, display_path
 from ..core.limits import MAX_DEPTH
 from ..core.redaction import REDACTED, Masker, SecretNames, is_secret_name
+from ._json_stream import JsonStream, JsonStreamError
 
-MAX_HAR_BYTES = 200 * 1024 * 1024
-"""A HAR file is read whole (parsed JSON takes several times its size in memory): past this, refused with
-one line."""
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+"""A HAR file is read entry by entry (memory holds one entry, whatever the file's size): one entry, or any
+other value of the file, past this is refused with one line. A browser keeps a whole download's body."""
 
 MAX_RECORDED_BODY = 1024 * 1024
 """Bytes of one body a recorder keeps; the rest is cut, and the entry says so (as schemathesis does)."""
@@ -53,6 +55,7 @@ MAX_RECORDING_BYTES = 256 * 1024 * 1024
 """Bytes a recording may grow to; past it, entries are counted and dropped, and the file says how many."""
 
 TRUNCATED_MARK = "Body truncated"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class HarError(RstarError):
@@ -99,7 +102,13 @@ class Exchange:
     def finished(self) -> datetime | None:
         if self.started is None:
             return None
-        return self.started + timedelta(milliseconds=max(self.elapsed_ms or 0.0, 0.0))
+        elapsed = self.elapsed_ms or 0.0  # none recorded: taken as instant, as HAR's -1 (unknown) below
+        if not math.isfinite(elapsed):
+            return None  # NaN or Infinity: the recording does not say when it ended
+        try:
+            return self.started + timedelta(milliseconds=max(elapsed, 0.0))
+        except OverflowError:  # past the year 9999: nor here
+            return None
 
 
 @dataclass(frozen=True)
@@ -111,49 +120,112 @@ class Recording:
 
 
 def read_har(path: Path) -> Recording:
-    """Every entry of a HAR file with an answer from the server, in recorded order. Raises HarError."""
-    where = display_path(path)
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise HarError(f"{where}: not a regular file")
-        size = os.path.getsize(path)
-        if size > MAX_HAR_BYTES:
-            raise HarError(f"{where}: {size} bytes, over the {MAX_HAR_BYTES} a HAR file may have")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise HarError(f"{where}: cannot read: {exc.strerror}") from None
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise HarError(f"{where}: not UTF-8, so not HAR") from None
-    except RecursionError:
-        raise HarError(f"{where}: nests too deep to be HAR") from None
-    except ValueError as exc:
-        raise HarError(f"{where}: not JSON, so not HAR ({str(exc).splitlines()[0][:120]})") from None
-    log = data.get("log") if isinstance(data, dict) else None
-    if not isinstance(log, dict):
-        raise HarError(f"{where}: no `log` object: not a HAR file")
-    entries = log.get("entries")
-    if not isinstance(entries, list):
-        raise HarError(f"{where}: `log.entries` is not a list")
-    exchanges, unanswered, cached = [], 0, 0
-    for index, entry in enumerate(entries):
-        place = f"{where}: log.entries[{index}]"
-        exchange = _exchange(index, entry, place)
-        if exchange is None:
-            unanswered += 1
-        elif isinstance(entry, dict) and entry.get("_fromCache"):
-            cached += 1
-        else:
-            exchanges.append(exchange)
-    return Recording(path, tuple(exchanges), unanswered, cached)
+    """Every exchange of a HAR file at once (a small file: tests, tools). Raises HarError."""
+    entries = HarEntries(path)
+    exchanges = tuple(entries)
+    return Recording(path, exchanges, entries.unanswered, entries.cached)
+
+
+class HarEntries:
+    """The exchanges of a HAR file with an answer from the server, in recorded order, read entry by entry
+    as they are iterated: memory holds one entry, whatever the file's size. Iterating raises HarError at
+    the first thing that is not HAR, naming the file and the entry (`FILE#N`); entries before it have been
+    given already. `unanswered` and `cached` count the entries read so far that are not exchanges."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.where = display_path(path)
+        self.unanswered = 0
+        self.cached = 0
+
+    def __iter__(self) -> Iterator[Exchange]:
+        where = self.where
+        try:
+            if not stat.S_ISREG(os.stat(self.path).st_mode):
+                raise HarError(f"{where}: not a regular file")
+            handle = open(self.path, "rb")  # noqa: SIM115  (closed below, also when the caller stops early)
+        except OSError as exc:
+            raise HarError(f"{where}: cannot read: {exc.strerror}") from None
+        with handle:
+            stream = JsonStream(handle, MAX_ENTRY_BYTES)
+            try:
+                yield from self._entries(stream)
+            except UnicodeDecodeError:
+                raise HarError(f"{where}: not UTF-8, so not HAR") from None
+            except OSError as exc:
+                raise HarError(f"{where}: cannot read: {exc.strerror}") from None
+            except JsonStreamError as exc:
+                raise HarError(f"{where}: {_unreadable(exc)}") from None
+
+    def _entries(self, stream: JsonStream) -> Iterator[Exchange]:
+        where, seen_log = self.where, False
+        if stream.peek() != "{":
+            stream.value()  # JSON or not: the one line says which
+            raise HarError(f"{where}: no `log` object: not a HAR file")
+        for key in stream.members():
+            if key != "log":
+                stream.value()  # read, so that what is not JSON is refused wherever it is
+                continue
+            if seen_log:
+                raise HarError(f"{where}: `log` twice: not a HAR file")
+            seen_log = True
+            if stream.peek() != "{":
+                stream.value()
+                raise HarError(f"{where}: no `log` object: not a HAR file")
+            yield from self._log(stream)
+        stream.end()
+        if not seen_log:
+            raise HarError(f"{where}: no `log` object: not a HAR file")
+
+    def _log(self, stream: JsonStream) -> Iterator[Exchange]:
+        where, seen_entries = self.where, False
+        for key in stream.members():
+            if key != "entries":
+                stream.value()
+                continue
+            if seen_entries:
+                raise HarError(f"{where}: `log.entries` twice: not a HAR file")
+            seen_entries = True
+            if stream.peek() != "[":
+                stream.value()
+                raise HarError(f"{where}: `log.entries` is not a list")
+            for index in stream.items():
+                try:
+                    entry = stream.value()
+                except JsonStreamError as exc:
+                    raise HarError(f"{where}#{index}: {_unreadable(exc, entry=True)}") from None
+                exchange = _exchange(index, entry, f"{where}#{index}")
+                if exchange is None:
+                    self.unanswered += 1
+                elif entry.get("_fromCache"):
+                    self.cached += 1
+                else:
+                    yield exchange
+        if not seen_entries:
+            raise HarError(f"{where}: `log.entries` is not a list")
+
+
+def _unreadable(exc: JsonStreamError, entry: bool = False) -> str:
+    if exc.kind == "too-large":
+        what = "" if entry else f"a value at line {exc.line}, column {exc.col} is "
+        return f"{what}over {MAX_ENTRY_BYTES} bytes, the most one entry may have"
+    if exc.kind == "too-deep":
+        return f"nests too deep to be HAR (line {exc.line}, column {exc.col})"
+    return f"not JSON ({exc})" if entry else f"not JSON, so not HAR ({exc})"
 
 
 def _obj(value: Any, place: str, name: str, *, required: bool = False) -> dict[str, Any]:
     if value is None and not required:
         return {}
     if not isinstance(value, dict):
-        raise HarError(f"{place}.{name}: {'missing' if value is None else 'not an object'}")
+        raise HarError(f"{place}{name}: {'missing' if value is None else 'not an object'}")
+    return value
+
+
+def _text(value: str, place: str) -> str:
+    """value, which the wire held as bytes: a lone surrogate (a JSON escape no byte sequence gives) is not."""
+    if _LONE_SURROGATE.search(value):
+        raise HarError(f"{place}: holds a lone surrogate, which no bytes on the wire give")
     return value
 
 
@@ -167,7 +239,8 @@ def _records(value: Any, place: str) -> tuple[tuple[str, str], ...]:
         if not isinstance(record, dict) or not isinstance(record.get("name"), str):
             raise HarError(f"{place}[{i}]: not a {{name, value}} record")
         record_value = record.get("value")
-        found.append((record["name"], "" if record_value is None else str(record_value)))
+        text = "" if record_value is None else str(record_value)
+        found.append((_text(record["name"], f"{place}[{i}]"), _text(text, f"{place}[{i}]")))
     return tuple(found)
 
 
@@ -183,45 +256,64 @@ def _body(content: dict[str, Any], place: str) -> tuple[bytes | None, bool]:
         except (binascii.Error, ValueError):
             raise HarError(f"{place}.text: `encoding` says base64 but it is not") from None
     else:
-        body = text.encode("utf-8", "surrogatepass")
+        body = text.encode("utf-8", "surrogatepass")  # a lone surrogate: bytes that are not UTF-8, as sent
     comment = content.get("comment")
     truncated = isinstance(comment, str) and comment.startswith(TRUNCATED_MARK)
     return body, truncated
 
 
+def _started(text: Any) -> datetime | None:
+    """startedDateTime, when it is an ISO 8601 time with an offset (else the recording does not say when)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        started = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return started if started.tzinfo is not None else None  # without an offset: not comparable with another
+
+
+def _elapsed(value: Any) -> float | None:
+    """entry.time in milliseconds; None when missing. NaN and Infinity (not JSON, but written by some tools)
+    stay as they are: Exchange.finished reads them as unknown."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # an integer past any float
+        return math.inf
+
+
 def _exchange(index: int, entry: Any, place: str) -> Exchange | None:
-    entry = _obj(entry, place.rsplit(".", 1)[0], place.rsplit(".", 1)[1], required=True)
-    request = _obj(entry.get("request"), place, "request", required=True)
-    response = _obj(entry.get("response"), place, "response", required=True)
+    """One entry as an exchange; None when it has no answer. place is `FILE#N`."""
+    if not isinstance(entry, dict):
+        raise HarError(f"{place}: not an object")
+    request = _obj(entry.get("request"), f"{place}: ", "request", required=True)
+    response = _obj(entry.get("response"), f"{place}: ", "response", required=True)
     method, url = request.get("method"), request.get("url")
     if not isinstance(method, str) or not method:
-        raise HarError(f"{place}.request.method: missing or not a string")
+        raise HarError(f"{place}: request.method: missing or not a string")
     if not isinstance(url, str) or not url:
-        raise HarError(f"{place}.request.url: missing or not a string")
+        raise HarError(f"{place}: request.url: missing or not a string")
+    _text(method, f"{place}: request.method")
+    _text(url, f"{place}: request.url")
+    try:
+        urlsplit(url)
+    except ValueError as exc:
+        raise HarError(f"{place}: request.url: not a URL ({exc})") from None
     status = response.get("status")
-    if isinstance(status, bool) or not isinstance(status, int):
-        raise HarError(f"{place}.response.status: missing or not a whole number")
+    if isinstance(status, bool) or not isinstance(status, int) or not -1 <= status <= 999:
+        raise HarError(f"{place}: response.status: missing or not a status code")
     if status < 100:  # 0 or -1: no answer (blocked, failed, cancelled, schemathesis' "no response")
         return None
-    post = _obj(request.get("postData"), f"{place}.request", "postData")
-    request_body, request_truncated = _body(post, f"{place}.request.postData")
-    content = _obj(response.get("content"), f"{place}.response", "content")
-    response_body, response_truncated = _body(content, f"{place}.response.content")
-    started = None
-    started_text = entry.get("startedDateTime")
-    if isinstance(started_text, str):
-        try:
-            started = datetime.fromisoformat(started_text.replace("Z", "+00:00"))
-            if started.tzinfo is None:
-                started = None  # a time without an offset cannot be compared with another
-        except ValueError:
-            started = None
-    elapsed = entry.get("time")
+    post = _obj(request.get("postData"), f"{place}: request.", "postData")
+    request_body, request_truncated = _body(post, f"{place}: request.postData")
+    content = _obj(response.get("content"), f"{place}: response.", "content")
+    response_body, response_truncated = _body(content, f"{place}: response.content")
     return Exchange(
-        index, method.upper(), url, _records(request.get("headers"), f"{place}.request.headers"),
-        request_body, request_truncated, status, _records(response.get("headers"), f"{place}.response.headers"),
-        response_body, response_truncated, started,
-        float(elapsed) if isinstance(elapsed, int | float) and not isinstance(elapsed, bool) else None,
+        index, method.upper(), url, _records(request.get("headers"), f"{place}: request.headers"),
+        request_body, request_truncated, status, _records(response.get("headers"), f"{place}: response.headers"),
+        response_body, response_truncated, _started(entry.get("startedDateTime")), _elapsed(entry.get("time")),
     )  # fmt: skip
 
 

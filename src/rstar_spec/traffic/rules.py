@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..oas.view import Header, media_type_essence
-from ._context import ExchangeContext, _Unsure, coerce, describe
+from ._context import NOT_I_JSON, ExchangeContext, Problem, _Unsure, coerce, describe, listing
 from ._items import (
     Item,
     Items,
@@ -84,8 +84,10 @@ def _header_value_error(ctx: ExchangeContext, header: Header, raw: str) -> str |
         value = coerce(raw.strip(), schema)
     except _Unsure:
         return None
-    error = ctx.spec.schemas.first_error(header.schema_pointer, value)
-    return describe(error, f"header {header.name}") if error else None
+    problems: list[Problem] = []
+    for error in ctx.spec.schemas.errors(header.schema_pointer, value):
+        problems += describe(error, f"header {header.name}", value)
+    return listing(problems) if problems else None
 
 
 @single("response-headers", "the headers a response requires are there, and every documented header matches its schema")
@@ -127,6 +129,9 @@ def response_body_schema(ctx: ExchangeContext) -> Iterable[Verdict]:
         if kind == "not-json":
             yield finding(f"the {ctx.status} answer says {media.name} and its body is not JSON")
             return
+        if kind == "not-i-json":
+            yield finding(f"the {ctx.status} body {NOT_I_JSON}")
+            return
         if kind == "unsure":
             return
     else:
@@ -135,9 +140,11 @@ def response_body_schema(ctx: ExchangeContext) -> Iterable[Verdict]:
         except UnicodeDecodeError:
             yield finding(f"the {ctx.status} answer's {media.name} body is not UTF-8")
             return
-    error = ctx.spec.schemas.first_error(media.schema_pointer, value)
-    if error is not None:
-        yield finding(describe(error, f"the {ctx.status} body"))
+    problems: list[Problem] = []
+    for error in ctx.spec.schemas.errors(media.schema_pointer, value):
+        problems += describe(error, f"the {ctx.status} body", value)
+    if problems:
+        yield finding(listing(problems))
 
 
 @single("invalid-request-accepted", "a request that breaks its schema (parameters, body) is not answered 2xx")
@@ -146,12 +153,10 @@ def invalid_request_accepted(ctx: ExchangeContext) -> Iterable[Verdict]:
         return
     problems = ctx.request_problems
     if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        message = f"answered {ctx.status} to a request the spec refuses: {problems[0]}{more}"
-        if all(getattr(p, "keyword", "") == "format" for p in problems) and ctx.loose_formats:
-            yield warning(
-                f"{message}; not a finding: servers read `{'`, `'.join(sorted(ctx.loose_formats))}` in different ways"
-            )
+        message = f"answered {ctx.status} to a request the spec refuses: {listing(problems)}"
+        doubts = sorted({p.doubt for p in problems if p.doubt})
+        if all(p.doubt for p in problems):  # every problem is one a server may rightly not see
+            yield warning(f"{message}; not a finding: {'; '.join(doubts)}")
         else:
             yield finding(message)
 
@@ -160,10 +165,9 @@ def invalid_request_accepted(ctx: ExchangeContext) -> Iterable[Verdict]:
 def valid_request_refused(ctx: ExchangeContext) -> Iterable[Verdict]:
     if ctx.status == 400 and ctx.request_problems == []:
         message = "answered 400 to a request that matches the spec (parameters and body)"
-        if ctx.loose_formats:
-            yield warning(
-                f"{message}; not a finding: it has values of `{'`, `'.join(sorted(ctx.loose_formats))}`, which servers read in different ways"
-            )
+        doubts = ctx.format_doubts  # values that a stricter, still common, reading of their format refuses
+        if doubts:
+            yield warning(f"{message}; not a finding: {listing(doubts)}")
         else:
             yield finding(message)
 
@@ -208,6 +212,9 @@ def location_names_item(ctx: ExchangeContext) -> Iterable[Verdict]:
     if found is None:
         return  # response-headers speaks for a missing one
     _location, under = found
+    if under is None:
+        yield finding("Location is not a URI reference (RFC 3986): it names no item")
+        return
     view = ctx.spec.view
     match = view.router.match("GET", under) if under else None
     if match is None:
