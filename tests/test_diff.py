@@ -479,8 +479,8 @@ def edit(repo: Path, change: Callable[[Doc], None], version: str | None = None) 
 def test_gate_refuses_a_breaking_change_without_a_new_major(repo: Path, run_cli: RunCli) -> None:
     edit(repo, lambda d: d["paths"].pop("/public"), version="1.1.0")
     code, out, err = run_cli("breaking", cwd=repo)
-    assert code == 2 and "BREAKING operation-removed" in out
-    assert "error: 1 breaking changes need a new major info.version (it is 1.1.0, was 1.0.0)" in err
+    assert code == 1 and "BREAKING operation-removed" in out  # 1: breaking changes found; 2 is for bad input
+    assert "1 breaking changes need a new major info.version (it is 1.1.0, was 1.0.0)" in err
 
 
 def test_gate_accepts_a_breaking_change_with_a_new_major_and_writes_the_changelog(repo: Path, run_cli: RunCli) -> None:
@@ -505,7 +505,7 @@ def test_gate_checks_the_last_spec_commit_when_the_tree_is_clean(repo: Path, run
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "docs")
     code, out, _ = run_cli("breaking", cwd=repo)
-    assert code == 2 and "operation-removed" in out  # compared with the commit before the spec change
+    assert code == 1 and "operation-removed" in out  # compared with the commit before the spec change
     code, _, err = run_cli("breaking", "--ref", "HEAD", cwd=repo)
     assert code == 0 and "0 changes" in err
 
@@ -537,10 +537,10 @@ def test_gate_refuses_a_change_to_a_published_release(repo: Path, run_cli: RunCl
     edit(repo, lambda d: op(d, "/things", "get")["responses"].update({"429": {"description": "slow"}}))
     released.write_text("openapi: 3.1.0\n# rendered again, same version\n")
     code, _, err = run_cli("breaking", cwd=repo)
-    assert code == 2 and "released reception-star.1.0.0.openapi.yaml would change" in err
+    assert code == 1 and "released reception-star.1.0.0.openapi.yaml would change" in err
     released.unlink()  # gone is changed too
     code, _, err = run_cli("breaking", cwd=repo)
-    assert code == 2 and "released reception-star.1.0.0.openapi.yaml" in err
+    assert code == 1 and "released reception-star.1.0.0.openapi.yaml" in err
 
 
 def test_gate_accepts_a_new_release_beside_the_old_one(repo: Path, run_cli: RunCli) -> None:
@@ -551,3 +551,23 @@ def test_gate_accepts_a_new_release_beside_the_old_one(repo: Path, run_cli: RunC
     _release(repo, "1.1.0", "openapi: 3.1.0\n# the new one\n")
     code, _, err = run_cli("breaking", cwd=repo)
     assert code == 0, err
+
+
+def test_gate_exits_2_on_bad_input_not_1(repo: Path, run_cli: RunCli) -> None:
+    (repo / "spec" / "openapi.yaml").write_text("openapi: 3.1.0\ninfo: [unclosed\n")
+    code, _, err = run_cli("breaking", cwd=repo)
+    assert code == 2 and "openapi.yaml:" in err
+    code, _, err = run_cli("breaking", "--ref", "no-such-ref", cwd=repo)
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_gate_locations_name_the_ref_and_the_file_not_a_temporary_folder(repo: Path, run_cli: RunCli) -> None:
+    line = next(i for i, text in enumerate((repo / "spec" / "openapi.yaml").read_text().splitlines(), 1)
+                if text.startswith("  /public:"))  # fmt: skip
+    edit(repo, lambda d: d["paths"].pop("/public"))
+    code, out, _ = run_cli("breaking", "--ref", "main", cwd=repo)
+    assert code == 1 and f"(main:spec/openapi.yaml:{line + 1}:" in out, out  # the operation, under its path
+    assert "/tmp" not in out and "at-ref" not in out
+    code, out, _ = run_cli("breaking", cwd=repo)  # the baseline found in the history: named by its commit
+    commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    assert f"({commit[:12]}:spec/openapi.yaml:{line + 1}:" in out, out

@@ -1,8 +1,9 @@
 """The `rstar-spec` command: a thin layer of argument parsing over the modules.
 
-Exit codes: 0 fine; 1 the spec has problems (lint findings, invalid examples);
-2 bad input that stopped the command (a wrong flag, a broken file, a bad $ref),
-reported as one line that names the place.
+Exit codes, one meaning each for every command: 0 fine; 1 findings (lint errors,
+invalid examples, breaking changes, stale files, traffic findings); 2 bad input that
+stopped the command (a wrong flag, a broken file, a bad $ref), reported as one line
+that names the place.
 """
 
 from __future__ import annotations
@@ -439,8 +440,9 @@ def _breaking(args: argparse.Namespace) -> int:
     if result.old_version != result.new_version:
         gate.write_changelog(args.changelog, result.old_version, result.new_version, list(result.changes))
         print(f"breaking: {display_path(args.changelog)} has a section for {result.new_version}", file=sys.stderr)
-    if not result.passes:
-        raise gate.refusal(result)
+    if not result.passes:  # a finding, not bad input: exit 1, as diff does for the same changes
+        print(f"breaking: {gate.refusal(result)}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -518,6 +520,7 @@ def _overlay_lint(args: argparse.Namespace) -> int:
     paths = args.overlays or overlay_files(args.overlays_dir)
     if not paths:
         raise RstarError(f"no overlays to check in {display_path(args.overlays_dir)}/")
+    bundle(args.spec)  # a broken spec is bad input (exit 2), not a finding of every overlay checked against it
     failed = 0
     for check in check_overlays(args.spec, paths):
         if check.error is None:
