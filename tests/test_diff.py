@@ -87,6 +87,11 @@ def with_required_location(doc: Doc) -> None:
     }
 
 
+# Two shapes of one type (objects that differ by what they require): a oneOf of them changes by its branches.
+SHAPE_A = {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}
+SHAPE_B = {"type": "object", "required": ["b"], "properties": {"b": {"type": "integer"}}}
+
+
 @dataclass(frozen=True)
 class Case:
     rule: str
@@ -147,7 +152,13 @@ CASES = [
     Case(
         "request-type-changed",
         True,
-        "GET /things/{thing_id}",
+        "POST /things",
+        new=lambda d: thing_input(d)["properties"]["name"].update(type="integer"),
+    ),
+    Case(
+        "request-type-changed",
+        False,
+        "GET /things/{thing_id}",  # a path parameter travels as text: a string takes every integer
         new=lambda d: d["paths"]["/things/{thing_id}"]["parameters"][0].update(schema={"type": "string"}),
     ),
     Case(
@@ -285,8 +296,8 @@ CASES = [
         "response-variant-added",
         True,
         "GET /things",
-        old=lambda d: thing(d)["properties"].update(v={"oneOf": [{"type": "string"}]}),
-        new=lambda d: thing(d)["properties"].update(v={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+        old=lambda d: thing(d)["properties"].update(v={"oneOf": [SHAPE_A]}),
+        new=lambda d: thing(d)["properties"].update(v={"oneOf": [SHAPE_A, SHAPE_B]}),
     ),
     Case("response-enum-removed", True, "GET /things", new=lambda d: thing(d)["properties"]["kind"].pop("enum")),
     Case(
@@ -354,22 +365,104 @@ CASES = [
         "request-variant-removed",
         True,
         "POST /things",
-        old=lambda d: thing_input(d)["properties"].update(v={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
-        new=lambda d: thing_input(d)["properties"].update(v={"oneOf": [{"type": "string"}]}),
+        old=lambda d: thing_input(d)["properties"].update(v={"oneOf": [SHAPE_A, SHAPE_B]}),
+        new=lambda d: thing_input(d)["properties"].update(v={"oneOf": [SHAPE_A]}),
     ),
     Case(
         "request-variant-added",
         False,
         "POST /things",
-        old=lambda d: thing_input(d)["properties"].update(v={"oneOf": [{"type": "string"}]}),
-        new=lambda d: thing_input(d)["properties"].update(v={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+        old=lambda d: thing_input(d)["properties"].update(v={"oneOf": [SHAPE_A]}),
+        new=lambda d: thing_input(d)["properties"].update(v={"oneOf": [SHAPE_A, SHAPE_B]}),
+    ),
+    Case(
+        "parameter-default-changed",
+        True,
+        "GET /things",
+        old=lambda d: op(d, "/things", "get")["parameters"][0]["schema"].update(default=0),
+        new=lambda d: op(d, "/things", "get")["parameters"][0]["schema"].update(default=10),
+    ),
+    Case(
+        "parameter-default-added",
+        False,
+        "GET /things",
+        new=lambda d: op(d, "/things", "get")["parameters"][0]["schema"].update(default=0),
+    ),
+    Case(
+        "request-pattern-changed",
+        False,
+        "POST /things",
+        old=lambda d: thing_input(d)["properties"]["tag"].update(pattern="^[a-z]+$"),
+        new=lambda d: thing_input(d)["properties"]["tag"].update(pattern="^[a-z0-9]+$"),
+    ),
+    Case(
+        "response-pattern-changed",
+        False,
+        "GET /things",
+        old=lambda d: thing(d)["properties"]["name"].update(pattern="^[a-z]+$"),
+        new=lambda d: thing(d)["properties"]["name"].pop("pattern"),
+    ),
+    Case(
+        "request-additional-properties-narrowed",
+        True,
+        "POST /things",
+        old=lambda d: thing_input(d).pop("additionalProperties"),
+        new=lambda d: thing_input(d).update(additionalProperties=False),
+    ),
+    Case(
+        "request-additional-properties-widened",
+        False,
+        "POST /things",
+        new=lambda d: thing_input(d).pop("additionalProperties"),
+    ),
+    Case(
+        "response-additional-properties-widened",
+        True,
+        "GET /things",
+        old=lambda d: thing(d).update(additionalProperties={"type": "string"}),
+        new=lambda d: thing(d).pop("additionalProperties"),
+    ),
+    Case(
+        "response-additional-properties-added",
+        False,
+        "GET /things",
+        old=lambda d: thing(d).update(additionalProperties=False),
+        new=lambda d: thing(d).pop("additionalProperties"),
+    ),
+    Case(
+        "response-additional-properties-narrowed",
+        False,
+        "GET /things",
+        new=lambda d: thing(d).update(additionalProperties=False),
+    ),
+    Case(
+        "request-oneof-ambiguous",
+        True,
+        "POST /things",
+        new=lambda d: thing_input(d)["properties"]["level"].update(
+            oneOf=[{"type": "string"}, {"type": ["string", "null"]}]  # every old value matches both
+        ),
+    ),
+    Case(
+        "request-read-only-property-became-required",
+        False,
+        "POST /things",
+        old=lambda d: thing_input(d)["properties"]["tag"].update(readOnly=True),
+        new=lambda d: thing_input(d)["required"].append("tag"),
+    ),
+    Case(
+        "response-write-only-property-removed",
+        False,
+        "GET /things",
+        old=lambda d: thing(d)["properties"]["name"].update(writeOnly=True),
+        new=lambda d: thing(d)["properties"].pop("name"),
     ),
     Case(
         "response-variant-removed",
         False,
         "GET /things",
-        old=lambda d: thing(d)["properties"].update(v={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
-        new=lambda d: thing(d)["properties"].update(v={"oneOf": [{"type": "string"}]}),
+        old=lambda d: thing(d)["properties"].update(v={"oneOf": [SHAPE_A, SHAPE_B]}),
+        new=lambda d: thing(d)["properties"].update(v={"oneOf": [SHAPE_A]}),
     ),
 ]
 

@@ -421,8 +421,9 @@ def _diff(args: argparse.Namespace) -> int:
         from .diff.gate import write_changelog
 
         write_changelog(args.changelog, versions[0], versions[1], changes)
-    breaking = sum(c.breaking for c in changes)
-    print(f"diff: {len(changes)} changes, {breaking} breaking ({versions[0]} -> {versions[1]})", file=sys.stderr)
+    breaking, warnings = sum(c.breaking for c in changes), sum(c.warning for c in changes)
+    also = f", {warnings} warnings" if warnings else ""
+    print(f"diff: {len(changes)} changes, {breaking} breaking{also} ({versions[0]} -> {versions[1]})", file=sys.stderr)
     return 1 if breaking else 0
 
 
@@ -435,8 +436,10 @@ def _breaking(args: argparse.Namespace) -> int:
         print("breaking: no earlier spec in git history: nothing to compare", file=sys.stderr)
         return 0
     sys.stdout.write(format_text(list(result.changes)))
-    print(f"breaking: {len(result.changes)} changes since {result.ref[:12]}, {result.breaking} breaking "
-          f"({result.old_version} -> {result.new_version})", file=sys.stderr)  # fmt: skip
+    warnings = sum(c.warning for c in result.changes)
+    print(f"breaking: {len(result.changes)} changes since {result.ref[:12]}, {result.breaking} breaking"
+          f"{f', {warnings} warnings' if warnings else ''} ({result.old_version} -> {result.new_version})",
+          file=sys.stderr)  # fmt: skip
     if result.old_version != result.new_version:
         gate.write_changelog(args.changelog, result.old_version, result.new_version, list(result.changes))
         print(f"breaking: {display_path(args.changelog)} has a section for {result.new_version}", file=sys.stderr)

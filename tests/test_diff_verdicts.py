@@ -1,0 +1,277 @@
+"""diff's verdicts on the changes a client meets, each a small spec pair in its own words (issue 26, items 2-6).
+
+One operation, `POST /things`, takes a body and answers one; a query, a path and a header parameter go with
+it. Each test writes the old and the new schema of one of them and asks what a client would meet.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import RunCli
+from rstar_spec import bundle
+from rstar_spec.diff import _pairs
+from rstar_spec.diff.changelog import format_markdown
+from rstar_spec.diff.changes import Change, diff
+
+Doc = dict[str, Any]
+STRING: Doc = {"type": "string"}
+
+
+def spec(
+    request: Any = STRING,
+    response: Any = STRING,
+    query: Any = None,
+    path: Any = None,
+    header: Any = None,
+    schemas: Doc | None = None,
+    version: str = "3.1.0",
+) -> Doc:
+    parameters = [{"name": "id", "in": "path", "required": True, "schema": path or {"type": "integer"}}]
+    if query is not None:
+        parameters.append({"name": "q", "in": "query", "schema": query})
+    if header is not None:
+        parameters.append({"name": "X-Level", "in": "header", "schema": header})
+    return {
+        "openapi": version,
+        "info": {"title": "t", "version": "1.0.0"},
+        "paths": {
+            "/things/{id}": {
+                "post": {
+                    "parameters": parameters,
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": request}}},
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": response}}}},
+                }
+            }
+        },
+        "components": {"schemas": schemas or {}},
+    }
+
+
+def changes(tmp_path: Path, old: Doc, new: Doc) -> list[Change]:
+    paths = []
+    for name, doc in (("old", old), ("new", new)):
+        path = tmp_path / name / "openapi.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        paths.append(path)
+    return diff(bundle(paths[0]), bundle(paths[1]))
+
+
+def breaking(found: list[Change]) -> list[str]:
+    return [f"{c.rule}: {c.message}" for c in found if c.breaking]
+
+
+def warnings(found: list[Change]) -> list[str]:
+    return [f"{c.rule}: {c.message}" for c in found if c.severity == "warning"]
+
+
+def obj(properties: Doc, required: list[str] | None = None, **more: Any) -> Doc:
+    return {"type": "object", "properties": properties, **({"required": required} if required else {}), **more}
+
+
+# -- item 4: breaking changes that were missed -------------------------------------------------------------
+def test_a_map_whose_value_type_narrows_in_a_request_breaks(tmp_path: Path) -> None:
+    old = spec(request=obj({}, additionalProperties={"type": ["string", "integer"]}))
+    new = spec(request=obj({}, additionalProperties={"type": "string"}))
+    assert breaking(changes(tmp_path, old, new)), "a body {'a': 1} was valid and is refused"
+
+
+def test_a_map_whose_value_type_widens_in_a_response_breaks(tmp_path: Path) -> None:
+    old = spec(response=obj({}, additionalProperties={"type": "string"}))
+    new = spec(response=obj({}, additionalProperties={"type": ["string", "integer"]}))
+    assert breaking(changes(tmp_path, old, new)), "clients that read strings meet integers"
+
+
+def test_a_map_whose_value_type_widens_in_a_request_does_not_break(tmp_path: Path) -> None:
+    old = spec(request=obj({}, additionalProperties={"type": "string"}))
+    new = spec(request=obj({}, additionalProperties={"type": ["string", "integer"]}))
+    assert not breaking(changes(tmp_path, old, new))
+
+
+def test_a_request_that_no_longer_takes_unknown_properties_breaks(tmp_path: Path) -> None:
+    old = spec(request=obj({"name": STRING}, additionalProperties=True))
+    new = spec(request=obj({"name": STRING}, additionalProperties=False))
+    assert breaking(changes(tmp_path, old, new)), "a body with a property the schema does not name is refused"
+
+
+def test_a_response_property_that_may_now_also_be_an_integer_breaks(tmp_path: Path) -> None:
+    old = spec(response=obj({"code": STRING}))
+    new = spec(response=obj({"code": {"oneOf": [STRING, {"type": "integer"}]}}))
+    found = breaking(changes(tmp_path, old, new))
+    assert found and "code" in found[0], found
+
+
+def test_a_request_body_narrowed_from_a_oneof_of_types_to_an_object_breaks(tmp_path: Path) -> None:
+    old = spec(request={"oneOf": [{"type": "object"}, {"type": "array"}, STRING]})
+    new = spec(request={"type": "object"})
+    assert breaking(changes(tmp_path, old, new)), "bodies that were arrays or strings are refused"
+
+
+def test_an_enum_narrowed_inside_a_nullable_oneof_wrapper_breaks_a_request(tmp_path: Path) -> None:
+    level = {"type": "string", "enum": ["low", "mid", "high"]}
+    old = spec(request=obj({"level": {"$ref": "#/components/schemas/Level"}}), schemas={"Level": level})
+    narrowed = {"type": "string", "enum": ["low", "high"]}
+    wrapped = {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Level"}]}
+    new = spec(request=obj({"level": wrapped}), schemas={"Level": narrowed})
+    found = changes(tmp_path, old, new)
+    assert any("'mid'" in line for line in breaking(found)), found
+    assert not [c for c in found if "no longer limited" in c.message], "the values are still limited, in a branch"
+
+
+def test_required_properties_rewritten_as_oneof_branches_every_old_body_matches_twice_breaks(tmp_path: Path) -> None:
+    old = spec(request=obj({"foo": STRING, "bar": STRING}, ["foo", "bar"]))
+    new = spec(request={"oneOf": [obj({"foo": STRING}, ["foo"]), obj({"bar": STRING}, ["bar"])]})
+    assert breaking(changes(tmp_path, old, new)), "{'foo': 'x', 'bar': 'y'} matches both branches: oneOf refuses it"
+
+
+def test_a_request_shape_that_matches_one_branch_of_a_new_oneof_does_not_break(tmp_path: Path) -> None:
+    card = obj({"kind": {"const": "card"}, "number": STRING}, ["kind", "number"])
+    old = spec(request=card)
+    new = spec(request={"oneOf": [card, obj({"kind": {"const": "iban"}, "iban": STRING}, ["kind", "iban"])]})
+    assert not breaking(changes(tmp_path, old, new))
+
+
+def test_a_parameter_whose_default_changed_breaks(tmp_path: Path) -> None:
+    old = spec(query={"type": "integer", "default": 20})
+    new = spec(query={"type": "integer", "default": 50})
+    found = breaking(changes(tmp_path, old, new))
+    assert found and "20" in found[0] and "50" in found[0], "calls that leave it out get another behaviour"
+
+
+# -- item 5: verdicts that were wrong --------------------------------------------------------------------
+def test_a_nullable_integer_widened_to_a_nullable_number_in_a_request_does_not_break(tmp_path: Path) -> None:
+    old = spec(request=obj({"n": {"type": ["integer", "null"]}}))
+    new = spec(request=obj({"n": {"type": ["number", "null"]}}))
+    assert not breaking(changes(tmp_path, old, new))
+
+
+@pytest.mark.parametrize("where", ["query", "path", "header"])
+def test_a_parameter_integer_to_string_does_not_break_every_value_travels_as_text(tmp_path: Path, where: str) -> None:
+    old = spec(**{where: {"type": "integer"}})
+    new = spec(**{where: {"type": "string"}})
+    assert not breaking(changes(tmp_path, old, new))
+
+
+def test_a_query_parameter_string_to_integer_breaks(tmp_path: Path) -> None:
+    assert breaking(changes(tmp_path, spec(query={"type": "string"}), spec(query={"type": "integer"})))
+
+
+@pytest.mark.parametrize("new_pattern", [None, ".*"])
+def test_a_request_pattern_removed_or_made_anything_widens(tmp_path: Path, new_pattern: str | None) -> None:
+    old = spec(request=obj({"code": {"type": "string", "pattern": "^[A-Z]{3}$"}}))
+    widened = {"type": "string", **({"pattern": new_pattern} if new_pattern else {})}
+    found = changes(tmp_path, old, spec(request=obj({"code": widened})))
+    assert found and not breaking(found) and not warnings(found), found
+
+
+def test_a_request_pattern_changed_may_break_a_warning(tmp_path: Path) -> None:
+    old = spec(request=obj({"code": {"type": "string", "pattern": "^[0-9]+$"}}))
+    new = spec(request=obj({"code": {"type": "string", "pattern": "^[0-9]*$"}}))
+    found = changes(tmp_path, old, new)
+    assert not breaking(found) and warnings(found), found
+
+
+def test_a_request_pattern_added_breaks(tmp_path: Path) -> None:
+    old = spec(request=obj({"code": STRING}))
+    new = spec(request=obj({"code": {"type": "string", "pattern": "^[0-9]+$"}}))
+    assert breaking(changes(tmp_path, old, new))
+
+
+def test_a_read_only_property_made_required_in_a_request_does_not_break(tmp_path: Path) -> None:
+    old = spec(request=obj({"id": {"type": "integer", "readOnly": True}, "name": STRING}, ["name"]))
+    new = spec(request=obj({"id": {"type": "integer", "readOnly": True}, "name": STRING}, ["name", "id"]))
+    assert not breaking(changes(tmp_path, old, new)), "a client never sends a readOnly property"
+
+
+def test_a_write_only_property_removed_from_a_response_does_not_break(tmp_path: Path) -> None:
+    old = spec(response=obj({"password": {"type": "string", "writeOnly": True}, "name": STRING}, ["password"]))
+    new = spec(response=obj({"name": STRING}))
+    assert not breaking(changes(tmp_path, old, new)), "a server never answers a writeOnly property"
+
+
+# -- item 6: an optional response property removed ---------------------------------------------------------
+def test_an_optional_response_property_removed_is_a_warning_the_changelog_shows(tmp_path: Path) -> None:
+    old = spec(response=obj({"nickname": STRING, "name": STRING}, ["name"]))
+    new = spec(response=obj({"name": STRING}, ["name"]))
+    found = changes(tmp_path, old, new)
+    assert not breaking(found) and warnings(found), found
+    markdown = format_markdown(found, "1.0.0", "1.1.0")
+    assert "### Warnings" in markdown and "'nickname'" in markdown
+
+
+# -- item 2: OpenAPI 3.0 documents, compared by meaning ------------------------------------------------------
+def test_a_3_0_nullable_string_and_a_3_1_string_or_null_are_no_change(tmp_path: Path) -> None:
+    old = spec(request=obj({"n": {"type": "string", "nullable": True}}), version="3.0.3")
+    new = spec(request=obj({"n": {"type": ["string", "null"]}}))
+    assert changes(tmp_path, old, new) == []
+
+
+def test_a_3_0_boolean_exclusive_minimum_and_a_3_1_number_are_no_change(tmp_path: Path) -> None:
+    old = spec(request=obj({"n": {"type": "number", "minimum": 0, "exclusiveMinimum": True}}), version="3.0.3")
+    new = spec(request=obj({"n": {"type": "number", "exclusiveMinimum": 0}}))
+    assert changes(tmp_path, old, new) == []
+
+
+def test_a_3_0_nullable_ref_wrapper_and_a_3_1_oneof_with_null_are_no_change(tmp_path: Path) -> None:
+    schemas = {"Pet": obj({"name": STRING})}
+    old = spec(response=obj({"pet": {"nullable": True, "anyOf": [{"$ref": "#/components/schemas/Pet"}]}}),
+               schemas=schemas, version="3.0.0")  # fmt: skip
+    new = spec(response=obj({"pet": {"anyOf": [{"$ref": "#/components/schemas/Pet"}, {"type": "null"}]}}),
+               schemas=schemas)  # fmt: skip
+    assert changes(tmp_path, old, new) == []
+
+
+def test_a_3_0_pair_is_compared_and_a_3_0_nullable_removed_from_a_response_does_not_break(tmp_path: Path) -> None:
+    old = spec(response=obj({"n": {"type": "string", "nullable": True}}), version="3.0.3")
+    new = spec(response=obj({"n": {"type": "string"}}), version="3.0.3")
+    found = changes(tmp_path, old, new)
+    assert found and not breaking(found)
+    assert breaking(changes(tmp_path / "back", new, old)), "a response that may now be null breaks its readers"
+
+
+def test_a_swagger_2_document_is_refused_in_one_line_naming_its_version(tmp_path: Path, run_cli: RunCli) -> None:
+    swagger = tmp_path / "swagger.yaml"
+    swagger.write_text("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n", encoding="utf-8")
+    current = tmp_path / "current.yaml"
+    current.write_text(yaml.safe_dump(spec()), encoding="utf-8")
+    code, out, err = run_cli("diff", str(swagger), str(current))
+    assert code == 2 and out == "" and err.count("\n") == 1 and "2.0" in err, err
+
+
+# -- item 3: each pair of schemas compared once ----------------------------------------------------------------
+def _chain(depth: int, last_enum: list[str]) -> Doc:
+    """S0 -> S1 -> ... -> S{depth}, each level reaching the next through two properties: 2**depth paths."""
+    schemas: Doc = {f"S{i}": obj({"a": {"$ref": f"#/components/schemas/S{i + 1}"},
+                                  "b": {"$ref": f"#/components/schemas/S{i + 1}"}}) for i in range(depth)}  # fmt: skip
+    schemas[f"S{depth}"] = {"type": "string", "enum": last_enum}
+    doc = spec(response={"$ref": "#/components/schemas/S0"}, schemas=schemas)
+    other = copy.deepcopy(doc["paths"]["/things/{id}"])
+    doc["paths"]["/others/{id}"] = other  # a second operation that uses the same schemas
+    return doc
+
+
+def test_shared_schemas_are_compared_once_and_their_change_reported_at_every_operation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    depth = 16
+    old, new = _chain(depth, ["a", "b"]), _chain(depth, ["a", "b", "c"])
+    compared: list[Any] = []
+    compare = _pairs.PairGraph._compare
+
+    def counting(self: Any, pair: Any, o: Any, n: Any, *rest: Any) -> None:
+        compared.append((o.pointer, n.pointer, *rest))
+        compare(self, pair, o, n, *rest)
+
+    monkeypatch.setattr(_pairs.PairGraph, "_compare", counting)
+    found = changes(tmp_path, old, new)
+    assert len(compared) == len(set(compared)) <= 2 * (depth + 1), "each pair once (a string parameter is one more)"
+    added = [c for c in found if c.rule == "response-enum-value-added"]  # once per operation, not once per path
+    assert sorted(c.where for c in added) == ["POST /others/{id}", "POST /things/{id}"], found
+    assert all(c.location is not None and c.location.line > 1 for c in added)
+    assert added[0].message == "response 200 body.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a: enum value 'c' added"
