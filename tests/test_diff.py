@@ -664,3 +664,17 @@ def test_gate_locations_name_the_ref_and_the_file_not_a_temporary_folder(repo: P
     code, out, _ = run_cli("breaking", cwd=repo)  # the baseline found in the history: named by its commit
     commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
     assert f"({commit[:12]}:spec/openapi.yaml:{line + 1}:" in out, out
+
+
+def test_the_readme_rules_table_and_diff_list_are_the_rules_table(run_cli: RunCli) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| rule | verdict | why |") :].split("\n\n", 1)[0].splitlines()[2:]
+    rows = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in table]
+    assert [(name.split("`")[1], verdict, why) for name, verdict, why in rows] == [
+        (r.id, r.severity, r.reason) for r in RULES.values()
+    ]
+    code, out, _ = run_cli("diff", "--list")
+    assert code == 0 and len(out.splitlines()) == len(RULES)
+    assert "response-property-removed" in out and "warning" in out
+    code, _, err = run_cli("diff")
+    assert code == 2 and "diff needs the old spec" in err

@@ -97,12 +97,13 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=_unasync)
 
     cmd = commands.add_parser("diff", help="classify every change between two specs as breaking or not")
-    cmd.add_argument("old", type=Path, help="the old spec: a document or the root of a split spec")
+    cmd.add_argument("old", type=Path, nargs="?", help="the old spec: a document or the root of a split spec")
     cmd.add_argument("new", type=Path, nargs="?", help="the new spec (default: --spec)")
     cmd.add_argument("--format", choices=("text", "markdown"), default="text")
     cmd.add_argument(
         "--changelog", type=Path, metavar="FILE", help="write the section of the new info.version into FILE"
     )
+    cmd.add_argument("--list", action="store_true", help="list the rules with their verdicts and reasons and exit")
     cmd.set_defaults(run=_diff)
 
     cmd = commands.add_parser("breaking", help="gate: breaking changes since a git ref need a new major info.version")
@@ -410,6 +411,15 @@ def _diff(args: argparse.Namespace) -> int:
     from .diff.changelog import format_markdown, format_text
     from .diff.changes import diff
 
+    if args.list:
+        from .diff.rules import RULES
+
+        width = max(map(len, RULES))
+        for rule_id, rule in RULES.items():
+            print(f"{rule_id:<{width}}  {rule.severity:<10}  {rule.reason}")
+        return 0
+    if args.old is None:
+        raise RstarError("diff needs the old spec: rstar-spec diff OLD [NEW]")
     old, new = bundle(args.old), bundle(args.new or args.spec)
     changes = diff(old, new)
     versions = (str(old.data.get("info", {}).get("version")), str(new.data.get("info", {}).get("version")))
