@@ -275,3 +275,77 @@ def test_shared_schemas_are_compared_once_and_their_change_reported_at_every_ope
     assert sorted(c.where for c in added) == ["POST /others/{id}", "POST /things/{id}"], found
     assert all(c.location is not None and c.location.line > 1 for c in added)
     assert added[0].message == "response 200 body.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a: enum value 'c' added"
+
+
+# -- what the conformance run against oasdiff's tests found (docs/diff-conformance.md) -------------------------
+def test_an_empty_pattern_is_no_pattern_so_setting_one_breaks_a_request(tmp_path: Path) -> None:
+    old = spec(request=obj({"code": {"type": "string", "pattern": ""}}))
+    new = spec(request=obj({"code": {"type": "string", "pattern": "^[0-9]+$"}}))
+    assert breaking(changes(tmp_path, old, new)), "'' matches every string: a pattern was added"
+
+
+def test_a_form_body_travels_as_text_so_integer_to_string_does_not_break(tmp_path: Path) -> None:
+    old, new = spec(request=obj({"n": {"type": "integer"}})), spec(request=obj({"n": STRING}))
+    for doc in (old, new):
+        body = doc["paths"]["/things/{id}"]["post"]["requestBody"]["content"]
+        body["application/x-www-form-urlencoded"] = body.pop("application/json")
+    assert not breaking(changes(tmp_path, old, new))
+
+
+def test_a_value_removed_from_an_extensible_enum_of_a_request_breaks_one_added_to_a_response_does_not(
+    tmp_path: Path,
+) -> None:
+    codes = {"type": "string", "x-extensible-enum": ["a", "b"]}
+    old = spec(request=obj({"code": codes}), response=obj({"code": codes}))
+    new = spec(request=obj({"code": {**codes, "x-extensible-enum": ["a"]}}),
+               response=obj({"code": {**codes, "x-extensible-enum": ["a", "b", "c"]}}))  # fmt: skip
+    found = changes(tmp_path, old, new)
+    assert [line for line in breaking(found) if "'b'" in line], found
+    assert not [line for line in breaking(found) if "'c'" in line], "readers of an extensible list expect new codes"
+
+
+@pytest.mark.parametrize(
+    ("keyword", "value"),
+    [
+        ("not", {"type": "object", "required": ["legacy"]}),
+        ("contains", {"type": "integer"}),
+        ("prefixItems", [{"type": "integer"}]),
+        ("propertyNames", {"pattern": "^[a-z]+$"}),
+        ("dependentRequired", {"card": ["cvc"]}),
+        ("minContains", 2),
+        ("uniqueItems", True),
+        ("multipleOf", 5),
+    ],
+)
+def test_a_json_schema_constraint_added_to_a_request_breaks_and_to_a_response_does_not(
+    tmp_path: Path, keyword: str, value: Any
+) -> None:
+    before: Doc = {"type": ["object", "array", "integer"], **({"contains": {}} if keyword == "minContains" else {})}
+    after = {**before, keyword: value}
+    assert breaking(changes(tmp_path / "request", spec(request=before), spec(request=after))), keyword
+    assert not breaking(changes(tmp_path / "response", spec(response=before), spec(response=after))), keyword
+    assert breaking(changes(tmp_path / "back", spec(response=after), spec(response=before))), keyword
+
+
+def test_a_property_required_inside_a_not_is_compared_the_other_way_round(tmp_path: Path) -> None:
+    def refusing(names: list[str]) -> Doc:
+        return {"type": "object", "not": obj({n: STRING for n in names}, names)}
+
+    assert not breaking(changes(tmp_path / "a", spec(request=refusing(["a"])), spec(request=refusing(["a", "b"]))))
+    assert breaking(changes(tmp_path / "b", spec(request=refusing(["a", "b"])), spec(request=refusing(["a"]))))
+
+
+def test_a_response_header_whose_type_changed_breaks_its_readers(tmp_path: Path) -> None:
+    old, new = spec(), spec()
+    for doc, kind in ((old, "integer"), (new, "string")):
+        doc["paths"]["/things/{id}"]["post"]["responses"]["200"]["headers"] = {"X-Rate": {"schema": {"type": kind}}}
+    assert breaking(changes(tmp_path, old, new))
+
+
+def test_a_oneof_that_was_already_ambiguous_is_not_a_new_ambiguity(tmp_path: Path) -> None:
+    named = obj({"name": STRING})
+    schemas = {"Dog": named, "Cat": named, "Rabbit": named}
+    refs = [{"$ref": f"#/components/schemas/{n}"} for n in ("Dog", "Cat", "Rabbit")]
+    old = spec(request={"oneOf": refs[:2]}, schemas=schemas)
+    new = spec(request={"oneOf": refs}, schemas=schemas)
+    assert not breaking(changes(tmp_path, old, new)), "every old body matched Dog and Cat already"

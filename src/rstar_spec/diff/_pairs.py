@@ -1,7 +1,7 @@
 """Two schemas compared once per pair, however many places use them.
 
 A pair is (old schema, new schema, context): the context is the direction the values travel (``request``,
-``response``) or ``parameter`` (a request value that travels as text). Each pair is compared once, to
+``response``), and whether they travel as text (``request-text``: a parameter, a form field). Each pair is compared once, to
 what changed in its own keywords (``Found``) and the pairs below it (properties, items, map values,
 oneOf/anyOf branches). A use of a pair (an operation's body, a parameter, a response) reports what was
 found in every pair it reaches, each once, under the shortest path that reaches it; pairs that reach no
@@ -20,11 +20,18 @@ from ..core.pointer import Pointer
 from ._schemas import Schemas, Types, View, flag
 
 Key = tuple[Pointer, Pointer, str, bool]  # old schema, new schema, context, types already compared above
-REQUEST, RESPONSE, PARAMETER = "request", "response", "parameter"
+# A context is the direction a value travels, and "-text" when it travels as text (a parameter, a form
+# field, XML): there a string takes every integer, number and boolean a client or server spelled.
+REQUEST, RESPONSE, PARAMETER = "request", "response", "request-text"
 
-_LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
-_UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
-_ANY_TEXT = frozenset({".*", "^.*", ".*$", "^.*$", "[\\s\\S]*", "^[\\s\\S]*$"})  # a pattern every string matches
+_LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains")
+_UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains")
+# JSON Schema keywords whose value is a schema the values must (or, for `not`, must not) also match
+_SUBSCHEMAS = ("contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema", "then",
+               "else", "not")  # fmt: skip
+_SUBSCHEMA_MAPS = ("patternProperties", "dependentSchemas")
+_SAME_OR_CHANGED = ("if", "contentMediaType", "contentEncoding")  # neither wider nor narrower when they change
+_ANY_TEXT = frozenset({"", ".*", "^.*", ".*$", "^.*$", "[\\s\\S]*", "^[\\s\\S]*$"})  # what every string matches
 _TEXT = frozenset({"integer", "number", "boolean"})  # what a parameter's text may spell
 
 
@@ -109,7 +116,7 @@ class PairGraph:
 
     # -- one pair -------------------------------------------------------------------------------------------
     def _compare(self, pair: _Pair, o: View, n: View, context: str, types_done: bool) -> None:
-        direction = RESPONSE if context == RESPONSE else REQUEST
+        direction = _direction(context)
 
         def add(rule: str, message: str, pointer: Pointer | None = None, new_side: bool = True) -> None:
             pair.found.append(Found(rule, message, new_side, pointer if pointer is not None else n.pointer))
@@ -119,7 +126,7 @@ class PairGraph:
         type_changed = False
         if typed and not types_done and old_types != new_types:
             assert old_types is not None and new_types is not None
-            text = context == PARAMETER
+            text = context.endswith("-text")
             wider, narrower = _covers(new_types, old_types, text), _covers(old_types, new_types, text)
             harmless = wider if direction == REQUEST else narrower
             rule = ("request-type-widened" if harmless else "request-type-changed") if direction == REQUEST else (
@@ -133,12 +140,72 @@ class PairGraph:
             if o.branches is None or n.branches is None:
                 return  # the plain side was compared with its branch
         self._enums(direction, o, n, add)
+        self._extensible(direction, o, n, add)
         self._bounds(direction, o, n, add)
         self._properties(pair, direction, context, o, n, add)
         old_items, new_items = o.schema.get("items"), n.schema.get("items")
         if isinstance(old_items, dict) and isinstance(new_items, dict):
             self._child(pair, "[]", context, old_items, o.place("items"), new_items, n.place("items"))
         self._additional(pair, direction, context, o, n, add)
+        self._constraints(pair, direction, context, o, n, add)
+
+    def _constraints(
+        self, pair: _Pair, direction: str, context: str, o: View, n: View, add: Callable[..., None]
+    ) -> None:
+        """The other JSON Schema keywords that hold a value to more: one added narrows what is valid (breaks
+        a request), one removed widens it (breaks a response); a subschema of both is compared as any
+        other (a `not`'s the other way round: what it takes more of, the schema takes less of)."""
+
+        def presence(key: str, before: Any, after: Any, pointer: Pointer) -> None:
+            if before is None and after is not None:
+                add(f"{direction}-constraint-added", f"{key} added", pointer)
+            elif before is not None and after is None:
+                add(f"{direction}-constraint-removed", f"{key} removed", pointer, False)
+
+        os, ns = o.schema, n.schema
+        for key in _SUBSCHEMAS:
+            before, after = _constraint(os.get(key)), _constraint(ns.get(key))
+            if isinstance(before, dict) and isinstance(after, dict):
+                flip = _flipped(context) if key == "not" else context
+                self._child(pair, f" {key}", flip, before, o.place(key), after, n.place(key))
+            elif before is not None and after is not None:  # false (nothing more may come) against a schema
+                if before != after:
+                    narrower = after is False
+                    add(f"{direction}-constraint-{'added' if narrower else 'removed'}",
+                        f"{key} {_show(before)} -> {_show(after)}", n.place(key))  # fmt: skip
+            else:
+                presence(key, before, after, n.place(key) if after is not None else o.place(key))
+        for key in _SUBSCHEMA_MAPS:
+            before_map, after_map = _mapping(os.get(key)), _mapping(ns.get(key))
+            for name in {*before_map, *after_map}:
+                before, after = _constraint(before_map.get(name)), _constraint(after_map.get(name))
+                if before is not None and after is not None:
+                    self._child(pair, f" {key}[{name!r}]", context, before, (*o.place(key), name), after,
+                                (*n.place(key), name))  # fmt: skip
+                else:
+                    presence(f"{key} {name!r}", before, after, n.place(key) if after is not None else o.place(key))
+        before_list, after_list = os.get("prefixItems"), ns.get("prefixItems")
+        before_items = before_list if isinstance(before_list, list) else []
+        after_items = after_list if isinstance(after_list, list) else []
+        for i in range(max(len(before_items), len(after_items))):
+            before = _constraint(before_items[i]) if i < len(before_items) else None
+            after = _constraint(after_items[i]) if i < len(after_items) else None
+            if before is not None and after is not None:
+                self._child(pair, f"[{i}]", context, before, (*o.place("prefixItems"), str(i)), after,
+                            (*n.place("prefixItems"), str(i)))  # fmt: skip
+            else:
+                presence(f"prefixItems[{i}]", before, after, n.place("prefixItems") if after is not None else o.pointer)
+        before_deps, after_deps = _dependencies(os.get("dependentRequired")), _dependencies(ns.get("dependentRequired"))
+        for name, needed in sorted(after_deps - before_deps):
+            add(f"{direction}-constraint-added", f"dependentRequired: {name!r} needs {needed!r}")
+        for name, needed in sorted(before_deps - after_deps):
+            add(f"{direction}-constraint-removed", f"dependentRequired: {name!r} no longer needs {needed!r}")
+        for key in _SAME_OR_CHANGED:
+            before, after = os.get(key), ns.get(key)
+            if before is not None and after is not None and before != after:
+                add(f"{direction}-constraint-changed", f"{key} changed")
+            else:
+                presence(key, before, after, n.pointer if after is not None else o.pointer)
 
     def _child(
         self, pair: _Pair, step: str, context: str, old: Any, old_pointer: Pointer, new: Any, new_pointer: Pointer
@@ -160,12 +227,24 @@ class PairGraph:
         for value in [v for v in old_values if v not in new_values]:
             add(f"{direction}-enum-value-removed", f"enum value {value!r} removed")
 
+    def _extensible(self, direction: str, o: View, n: View, add: Callable[..., None]) -> None:
+        """x-extensible-enum: the values known today of an open list (readers must take others)."""
+        old_values, new_values = o.schema.get("x-extensible-enum"), n.schema.get("x-extensible-enum")
+        if not isinstance(old_values, list) or not isinstance(new_values, list):
+            return
+        for value in [v for v in new_values if v not in old_values]:
+            add(f"{direction}-extensible-enum-value-added", f"x-extensible-enum value {value!r} added")
+        for value in [v for v in old_values if v not in new_values]:
+            add(f"{direction}-extensible-enum-value-removed", f"x-extensible-enum value {value!r} removed")
+
     def _bounds(self, direction: str, o: View, n: View, add: Callable[..., None]) -> None:
         """A bound (minimum, maxLength, format, ...) that lets more values through: harmless in a request,
         breaking in a response (its readers meet values they were told would not come); and the other way
         round for one that lets fewer through. A pattern that changed may or may not let more through."""
-        for key in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, "format", "pattern"):
+        for key in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, "format", "pattern", "multipleOf", "uniqueItems"):
             old, new = o.schema.get(key), n.schema.get(key)
+            if key == "uniqueItems":
+                old, new = (True if u is True else None for u in (old, new))  # false says nothing
             if key == "pattern":
                 old, new = (None if p in _ANY_TEXT else p for p in (old, new))
             if old == new:
@@ -178,7 +257,9 @@ class PairGraph:
             elif key == "pattern":
                 add(f"{direction}-pattern-changed", message)  # which strings either accepts: not decidable here
                 continue
-            elif key == "format" or not isinstance(old, int | float) or not isinstance(new, int | float):
+            elif key == "multipleOf" and _numbers(old, new) and new != 0 and old != 0:
+                wider = True if old % new == 0 else False if new % old == 0 else None
+            elif key == "format" or not _numbers(old, new):
                 wider = None  # another format: neither wider nor narrower, so both ways
             else:
                 wider = new < old if key in _LOWER_BOUNDS else new > old
@@ -272,7 +353,7 @@ class PairGraph:
         """Each old branch (or the old schema, when it has none) with the new branch that takes its values.
         A branch nobody takes is a shape added or lost; an old shape that two branches of a new oneOf take
         whole is refused (oneOf takes exactly one)."""
-        direction = RESPONSE if context == RESPONSE else REQUEST
+        direction = _direction(context)
         olds: list[tuple[Pointer, View | None]] = (
             self.old.branch_views(o) if o.branches is not None else [(o.pointer, o)]
         )
@@ -284,9 +365,9 @@ class PairGraph:
         for old_pointer, ov in olds:
             if ov is None:
                 continue
-            if direction == REQUEST and n.exclusive:
+            if direction == REQUEST and n.exclusive and n.branches is not None and "discriminator" not in n.schema:
                 whole = [j for j, (_, nv) in enumerate(news) if nv is not None and self._takes_all(nv, ov)]
-                if len(whole) >= 2:
+                if len(whole) >= 2 and not self._ambiguous_before(o, ov):
                     add("request-oneof-ambiguous",
                         f"{self._describe(ov, self.old)} matches {new_word} branches {', '.join(map(str, whole))} "
                         "at once: a body must match exactly one", n.pointer)  # fmt: skip
@@ -310,6 +391,13 @@ class PairGraph:
                 f"{direction}-variant-added", f"{new_word} gained a branch: {self._describe(nv, self.new)}", new_pointer
             )
 
+    def _ambiguous_before(self, o: View, ov: View) -> bool:
+        """Did the old oneOf already take ov's values twice (refusing them, before as now)?"""
+        if o.branches is None or not o.exclusive:
+            return False
+        whole = [b for _, b in self.old.branch_views(o) if b is not None and self._takes_all(b, ov, self.old)]
+        return len(whole) >= 2
+
     def _match(self, ov: View, news: list[tuple[Pointer, View | None]], taken: set[int]) -> int | None:
         """The new branch for an old one: the same component, else the one of the same types (the one that
         takes all its values when several are), else none."""
@@ -325,10 +413,11 @@ class PairGraph:
             return whole[0] if whole else same[0][0]
         return same[0][0] if same else None
 
-    def _takes_all(self, nv: View, ov: View) -> bool:
-        """Does every value of the old schema match the new one? Only what the keywords show (a branch with
-        branches or a `not` is not known to): a no may be a yes, a yes is a yes."""
-        new_types, old_types = self.new.types(nv), self.old.types(ov)
+    def _takes_all(self, nv: View, ov: View, wide: Schemas | None = None) -> bool:
+        """Does every value of the old schema ov match nv (of the new document, or of `wide`)? Only what the
+        keywords show (a branch with branches or a `not` is not known to): a no may be a yes, a yes is a yes."""
+        schemas = wide or self.new
+        new_types, old_types = schemas.types(nv), self.old.types(ov)
         if new_types is not None and (old_types is None or not _covers(new_types, old_types, False)):
             return False
         ns, os = nv.schema, ov.schema
@@ -348,14 +437,14 @@ class PairGraph:
         ):
             return False
         for name in set(new_props) & set(old_props):
-            prop = self.new.view(new_props[name], nv.place("properties", name))
+            prop = schemas.view(new_props[name], nv.place("properties", name))
             old_prop = self.old.view(old_props[name], ov.place("properties", name))
             if prop is None or old_prop is None:
                 continue
             values, old_values = _enum(prop.schema), _enum(old_prop.schema)
             if values is not None and (old_values is None or any(v not in values for v in old_values)):
                 return False  # a discriminating value, a const: old bodies may carry another
-            types, old_prop_types = self.new.types(prop), self.old.types(old_prop)
+            types, old_prop_types = schemas.types(prop), self.old.types(old_prop)
             if types is not None and (old_prop_types is None or not _covers(types, old_prop_types, False)):
                 return False
         return True
@@ -374,6 +463,32 @@ def _covers(wide: Types, narrow: Types, text: bool) -> bool:
     return all(
         t in wide or (t == "integer" and "number" in wide) or (text and t in _TEXT and "string" in wide) for t in narrow
     )
+
+
+def _direction(context: str) -> str:
+    return context.split("-", 1)[0]
+
+
+def _flipped(context: str) -> str:
+    """The context of a `not`'s schema: what it takes more of, the value may be less of."""
+    direction, _, text = context.partition("-")
+    return (RESPONSE if direction == REQUEST else REQUEST) + (f"-{text}" if text else "")
+
+
+def _constraint(value: Any) -> Any:
+    """A keyword's schema, None when it constrains nothing (absent, true, {})."""
+    return None if value is None or value is True or value == {} else value
+
+
+def _dependencies(value: Any) -> set[tuple[str, str]]:
+    pairs = set()
+    for name, needed in _mapping(value).items():
+        pairs |= {(name, str(other)) for other in (needed if isinstance(needed, list) else [])}
+    return pairs
+
+
+def _numbers(*values: Any) -> bool:
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
 def _non_null(types: Types) -> Types:

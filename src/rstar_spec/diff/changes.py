@@ -27,6 +27,8 @@ from ._schemas import Schemas
 from .rules import BREAKING, COMPATIBLE, RULES, WARNING
 
 Node = dict[str, Any]  # an OpenAPI object as written: an operation, a body, a response, a schema
+# Bodies whose values travel as text, as parameters do: form fields, XML, plain text.
+_TEXT_MEDIA = re.compile(r"^(application/x-www-form-urlencoded|multipart/form-data|text/|[^;]*[/+]xml\b)", re.I)
 
 
 @dataclass(frozen=True, order=True)
@@ -204,7 +206,7 @@ class _Differ:
             self.schema(
                 where,
                 f"{direction}{label} body",
-                direction,
+                f"{direction}-text" if _TEXT_MEDIA.search(media_type) else direction,
                 old_content[media_type].get("schema"),
                 (*old_pointer, "content", media_type, "schema"),
                 media.get("schema"),
@@ -234,6 +236,13 @@ class _Differ:
         """A header a response promised (required) that it no longer promises breaks the readers that relied on it."""
         old_headers = {name.lower(): (name, h) for name, h in (old.get("headers") or {}).items()}
         new_headers = {name.lower(): (name, h) for name, h in (new.get("headers") or {}).items()}
+        for key in old_headers.keys() & new_headers.keys():  # what its readers parse: text, as a parameter's
+            (old_name, old_header), (new_name, new_header) = old_headers[key], new_headers[key]
+            opointer, old_h = self.old.resolve(old_header, (*old_pointer, "headers", old_name))
+            npointer, new_h = self.new.resolve(new_header, (*pointer, "headers", new_name))
+            if isinstance(old_h, dict) and isinstance(new_h, dict):
+                self.schema(where, f"response {status} header {new_name}", "response-text", old_h.get("schema"),
+                            (*opointer, "schema"), new_h.get("schema"), (*npointer, "schema"))  # fmt: skip
         for key, (name, header) in old_headers.items():
             hpointer = (*old_pointer, "headers", name)
             if not (self.old.resolve(header, hpointer)[1] or {}).get("required"):

@@ -42,7 +42,11 @@ _TABLE = (
     DiffRule("parameter-added-required", BREAKING, "Calls written before it lack it and are refused."),
     DiffRule("parameter-added", COMPATIBLE, "Calls without an optional parameter stay valid."),
     DiffRule("parameter-became-required", BREAKING, "Calls that left it out are refused."),
-    DiffRule("parameter-removed", COMPATIBLE, "A server ignores, or refuses with 400, what it no longer reads."),
+    DiffRule(
+        "parameter-removed",
+        WARNING,
+        "A server ignores what it no longer reads, or refuses it (400): calls that send it may fail.",
+    ),
     DiffRule("parameter-default-changed", BREAKING, "Calls that leave it out get another behaviour than before."),
     DiffRule(
         "parameter-default-added",
@@ -53,7 +57,11 @@ _TABLE = (
     DiffRule("request-body-added-required", BREAKING, "Calls written before it send no body and are refused."),
     DiffRule("request-body-added", COMPATIBLE, "Calls without an optional body stay valid."),
     DiffRule("request-body-became-required", BREAKING, "Calls that sent no body are refused."),
-    DiffRule("request-body-removed", COMPATIBLE, "The body clients send is no longer read."),
+    DiffRule(
+        "request-body-removed",
+        WARNING,
+        "The body clients send is no longer read; a server that refuses a body it does not expect fails them.",
+    ),
     DiffRule("media-type-removed", BREAKING, "Clients that send or accept it lose it."),
     DiffRule("media-type-added", COMPATIBLE, "Clients keep the media types they used."),
     # responses
@@ -87,6 +95,16 @@ _TABLE = (
     ),
     DiffRule("request-additional-properties-widened", COMPATIBLE, "More properties are accepted."),
     DiffRule(
+        "request-constraint-added",
+        BREAKING,
+        "A keyword more to satisfy (not, contains, dependentRequired, "
+        "prefixItems, ...): values that were valid may be refused.",
+    ),
+    DiffRule("request-constraint-removed", COMPATIBLE, "A keyword fewer to satisfy: more values are accepted."),
+    DiffRule("request-constraint-changed", BREAKING, "Values valid under the old keyword are not under the new one."),
+    DiffRule("request-extensible-enum-value-added", COMPATIBLE, "One more value is known."),
+    DiffRule("request-extensible-enum-value-removed", BREAKING, "A value clients send is no longer known."),
+    DiffRule(
         "request-oneof-ambiguous",
         BREAKING,
         "Bodies that were valid match several branches of a oneOf, which takes exactly one: refused.",
@@ -113,6 +131,15 @@ _TABLE = (
         WARNING,
         "Values that do not match the old pattern may come; clients seldom check an answer's pattern.",
     ),
+    DiffRule("response-constraint-added", COMPATIBLE, "Clients receive fewer kinds of value than before."),
+    DiffRule("response-constraint-removed", BREAKING, "Clients meet values the removed keyword kept away."),
+    DiffRule("response-constraint-changed", BREAKING, "Clients meet values the old keyword kept away."),
+    DiffRule(
+        "response-extensible-enum-value-added",
+        COMPATIBLE,
+        "The list is open (x-extensible-enum): its readers take values they do not know.",
+    ),
+    DiffRule("response-extensible-enum-value-removed", COMPATIBLE, "Clients receive fewer values than before."),
     DiffRule(
         "response-additional-properties-widened", BREAKING, "Clients meet map values of a kind they do not expect."
     ),
