@@ -526,6 +526,19 @@ CASES = [
         new=lambda d: thing(d)["properties"]["name"].update({"x-extensible-enum": ["x"]}),
     ),
     Case(
+        "webhook-removed",
+        True,
+        "WEBHOOK thing-created POST",
+        old=lambda d: d.update(webhooks={"thing-created": {"post": {"responses": {"200": {"description": "ok"}}}}}),
+        new=lambda d: d.pop("webhooks"),
+    ),
+    Case(
+        "webhook-added",
+        False,
+        "WEBHOOK thing-created POST",
+        new=lambda d: d.update(webhooks={"thing-created": {"post": {"responses": {"200": {"description": "ok"}}}}}),
+    ),
+    Case(
         "response-variant-removed",
         False,
         "GET /things",

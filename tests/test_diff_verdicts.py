@@ -349,3 +349,34 @@ def test_a_oneof_that_was_already_ambiguous_is_not_a_new_ambiguity(tmp_path: Pat
     old = spec(request={"oneOf": refs[:2]}, schemas=schemas)
     new = spec(request={"oneOf": refs}, schemas=schemas)
     assert not breaking(changes(tmp_path, old, new)), "every old body matched Dog and Cat already"
+
+
+def test_a_query_parameter_that_becomes_an_array_of_what_it_took_does_not_break(tmp_path: Path) -> None:
+    old = spec(query={"type": ["string", "integer"]})
+    new = spec(query={"type": "array", "items": STRING})
+    assert not breaking(changes(tmp_path, old, new)), "?q=5 is an array of one string"
+    assert breaking(changes(tmp_path / "b", old, spec(query={"type": "array", "items": {"type": "boolean"}})))
+
+
+def _with_webhook(doc: Doc, body: Doc, answer: Doc | None = None) -> Doc:
+    """A webhook: the API sends the body to the consumer's server, which answers."""
+    content = {"application/json": {"schema": answer}} if answer else None
+    doc["webhooks"] = {"thing-created": {"post": {
+        "requestBody": {"content": {"application/json": {"schema": body}}},
+        "responses": {"200": {"description": "received", **({"content": content} if content else {})}},
+    }}}  # fmt: skip
+    return doc
+
+
+def test_webhooks_are_compared_the_other_way_round_and_a_removed_one_breaks(tmp_path: Path) -> None:
+    kind = {"type": "string", "enum": ["a", "b"]}
+    old = _with_webhook(spec(), obj({"kind": kind}), obj({"ok": STRING}))
+    more = _with_webhook(spec(), obj({"kind": {**kind, "enum": ["a", "b", "c"]}}), obj({"ok": STRING}))
+    found = breaking(changes(tmp_path / "a", old, more))
+    assert found and "'c'" in found[0], "the consumer receives a value it does not handle"
+    demanding = _with_webhook(spec(), obj({"kind": kind}), obj({"ok": STRING}, ["ok"]))
+    assert breaking(changes(tmp_path / "b", old, demanding)), "the consumer's answer lacks what is now required"
+    assert not breaking(changes(tmp_path / "c", demanding, old))
+    gone = spec()
+    assert breaking(changes(tmp_path / "d", old, gone)), "consumers that handled the event get no more of them"
+    assert not breaking(changes(tmp_path / "e", gone, old))

@@ -128,6 +128,12 @@ class PairGraph:
             assert old_types is not None and new_types is not None
             text = context.endswith("-text")
             wider, narrower = _covers(new_types, old_types, text), _covers(old_types, new_types, text)
+            items = self._items_taking(n, old_types) if text and not wider else None
+            if items is not None:  # a single value is an array of one, as text travels (?q=5, X-Ids: 5)
+                add("request-type-widened" if direction == REQUEST else "response-type-changed",
+                    f"type {_names(old_types)} -> array of {_names(self.new.types(items) or frozenset())}")  # fmt: skip
+                pair.children.append(("[]", self._key(o, items, context, True)))
+                return
             harmless = wider if direction == REQUEST else narrower
             rule = ("request-type-widened" if harmless else "request-type-changed") if direction == REQUEST else (
                 "response-type-narrowed" if harmless else "response-type-changed")  # fmt: skip
@@ -148,6 +154,16 @@ class PairGraph:
             self._child(pair, "[]", context, old_items, o.place("items"), new_items, n.place("items"))
         self._additional(pair, direction, context, o, n, add)
         self._constraints(pair, direction, context, o, n, add)
+
+    def _items_taking(self, n: View, old_types: Types) -> View | None:
+        """The items of n when n is an array whose items take every scalar value of old_types."""
+        if "array" in old_types or "array" not in (self.new.types(n) or ()):
+            return None
+        items = (
+            self.new.view(n.schema.get("items"), n.place("items")) if isinstance(n.schema.get("items"), dict) else None
+        )
+        item_types = self.new.types(items) if items is not None else None
+        return items if item_types is not None and _covers(item_types, old_types, True) else None
 
     def _constraints(
         self, pair: _Pair, direction: str, context: str, o: View, n: View, add: Callable[..., None]

@@ -21,7 +21,7 @@ from ..core.pointer import Pointer, to_string
 from ..oas.bundle import Bundle
 from ..oas.paths import path_shape, template_names
 from ..oas.structure import check_structure
-from ..oas.walk import effective_parameters, effective_security, iter_operations, resolve
+from ..oas.walk import effective_parameters, effective_security, item_operations, iter_operations, resolve
 from ._pairs import PARAMETER, Key, PairGraph
 from ._schemas import Schemas
 from .rules import BREAKING, COMPATIBLE, RULES, WARNING
@@ -68,6 +68,20 @@ class _Side:
         return self._located[pointer]
 
 
+def _webhooks(side: _Side) -> dict[tuple[str, str], tuple[Pointer, Node]]:
+    """(method, name) -> (pointer, operation) of the document's webhooks (OpenAPI 3.1)."""
+    found: dict[tuple[str, str], tuple[Pointer, Node]] = {}
+    for name, item in _mapping(side.doc.get("webhooks")).items():
+        item_pointer, resolved = side.resolve(item, ("webhooks", name))
+        for method, op in item_operations(resolved):
+            found[(method, str(name))] = ((*item_pointer, method), op)
+    return found
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _operations(side: _Side) -> dict[tuple[str, str], tuple[str, Pointer, Node]]:
     found: dict[tuple[str, str], tuple[str, Pointer, Node]] = {}
     for pointer, path, method, op in iter_operations(side.doc):
@@ -104,8 +118,35 @@ class _Differ:
             self.request_body(where, old_pointer, old_op, pointer, op)
             self.responses(where, old_pointer, old_op, pointer, op)
             self.security(where, old_op, pointer, op)
+        self.webhooks()
         self.finish()
         return sorted(self.changes, key=lambda c: (not c.breaking, not c.warning, c.where, c.rule, c.message))
+
+    # -- webhooks ---------------------------------------------------------------------------------
+    def webhooks(self) -> None:
+        """A webhook is a call the API makes to the consumer's server: what it sends is what the consumer
+        receives (compared as a response), the consumer's answer is what it sends (compared as a request)."""
+        old_hooks, new_hooks = _webhooks(self.old), _webhooks(self.new)
+        for key, (pointer, _) in old_hooks.items():
+            if key not in new_hooks:
+                self.add("webhook-removed", f"WEBHOOK {key[1]} {key[0].upper()}", "webhook removed", self.old, pointer)
+        for key, (pointer, op) in new_hooks.items():
+            where = f"WEBHOOK {key[1]} {key[0].upper()}"
+            if key not in old_hooks:
+                self.add("webhook-added", where, "webhook added", self.new, pointer)
+                continue
+            old_pointer, old_op = old_hooks[key]
+            old_bpointer, old_body = self.old.resolve(old_op.get("requestBody"), (*old_pointer, "requestBody"))
+            bpointer, body = self.new.resolve(op.get("requestBody"), (*pointer, "requestBody"))
+            if isinstance(old_body, dict) and isinstance(body, dict):
+                self.content(where, "response", old_body, old_bpointer, body, bpointer, name="webhook request")
+            old_answers, answers = _mapping(old_op.get("responses")), _mapping(op.get("responses"))
+            for status in old_answers.keys() & answers.keys():
+                opointer, old_answer = self.old.resolve(old_answers[status], (*old_pointer, "responses", status))
+                npointer, answer = self.new.resolve(answers[status], (*pointer, "responses", status))
+                if isinstance(old_answer, dict) and isinstance(answer, dict):
+                    self.content(where, "request", old_answer, opointer, answer, npointer, f" {status}",
+                                 name="webhook answer")  # fmt: skip
 
     # -- parameters -------------------------------------------------------------------------------
     def _params(self, side: _Side, path: str, pointer: Pointer) -> dict[tuple[str, str], tuple[Pointer, Pointer, Node]]:
@@ -181,15 +222,26 @@ class _Differ:
         self.content(where, "request", old_body, old_bpointer, body, bpointer)
 
     def content(
-        self, where: str, direction: str, old: Node, old_pointer: Pointer, new: Node, pointer: Pointer, label: str = ""
+        self,
+        where: str,
+        direction: str,
+        old: Node,
+        old_pointer: Pointer,
+        new: Node,
+        pointer: Pointer,
+        label: str = "",
+        name: str = "",
     ) -> None:
+        """The bodies of a request or response; name: what the label calls it (default: its direction)."""
         old_content, content = old.get("content") or {}, new.get("content") or {}
+        label = f"{name or direction}{label}"
+        direction_label, direction = label, direction
         for media_type in old_content:
             if media_type not in content:
                 self.add(
                     "media-type-removed",
                     where,
-                    f"{direction}{label} media type {media_type} removed",
+                    f"{direction_label} media type {media_type} removed",
                     self.old,
                     (*old_pointer, "content", media_type),
                 )
@@ -198,14 +250,14 @@ class _Differ:
                 self.add(
                     "media-type-added",
                     where,
-                    f"{direction}{label} media type {media_type} added",
+                    f"{direction_label} media type {media_type} added",
                     self.new,
                     (*pointer, "content", media_type),
                 )
                 continue
             self.schema(
                 where,
-                f"{direction}{label} body",
+                f"{direction_label} body",
                 f"{direction}-text" if _TEXT_MEDIA.search(media_type) else direction,
                 old_content[media_type].get("schema"),
                 (*old_pointer, "content", media_type, "schema"),

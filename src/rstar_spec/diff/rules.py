@@ -38,6 +38,8 @@ _TABLE = (
     # operations
     DiffRule("operation-removed", BREAKING, "Clients that call it get 404."),
     DiffRule("operation-added", COMPATIBLE, "Nobody calls it yet."),
+    DiffRule("webhook-removed", BREAKING, "Consumers that handle the event receive no more of them."),
+    DiffRule("webhook-added", COMPATIBLE, "Consumers that do not handle it yet answer it as an unknown call."),
     # parameters
     DiffRule("parameter-added-required", BREAKING, "Calls written before it lack it and are refused."),
     DiffRule("parameter-added", COMPATIBLE, "Calls without an optional parameter stay valid."),
