@@ -43,12 +43,15 @@ def target_doc(target: str) -> dict[str, Any]:
 
 
 class SpecCopy:
-    """A copy of the project spec in a temporary folder, to break on purpose."""
+    """A copy of the project spec in a temporary folder, to break on purpose, with the contract page its
+    promises quote where the root file names it (../docs/)."""
 
     def __init__(self, base: Path) -> None:
         self.dir = base / "spec"
         shutil.copytree(SPEC_DIR, self.dir)
         self.root = self.dir / "openapi.yaml"
+        (base / "docs").mkdir()
+        shutil.copy2(ROOT / "docs" / "reception-star-api.md", base / "docs")
 
     def path(self, name: str) -> Path:
         return self.dir / name

@@ -15,10 +15,10 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import __version__
-from .core.errors import Location, RstarError, display_path
+from .core.errors import Location, PublishError, RstarError, UsageError, display_path
 from .core.limits import HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS
 from .core.outputs import check_output_folder
 from .core.progress import showing_progress, step
@@ -40,6 +40,7 @@ class _Parser(argparse.ArgumentParser):
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rstar-spec", description="Tooling for the Reception Star API v3 spec.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also say what needs no attention")
     parser.add_argument(
         "--spec",
         metavar="FILE",
@@ -72,6 +73,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=_lint)
 
     cmd = commands.add_parser("publish", help="write the published renderings (3.1, dereferenced, 3.0.3)")
+    cmd.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="say everything")
     cmd.add_argument(
         "-o", "--output", type=Path, default=Path("generated/openapi"), help="folder (default: %(default)s)"
     )
@@ -79,6 +81,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=_publish)
 
     cmd = commands.add_parser("generate", help="generate the Python client (openapi-python-client with templates/)")
+    cmd.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="say everything")
     cmd.add_argument(
         "-o", "--output", type=Path, default=Path("generated/python"), help="folder (default: %(default)s)"
     )
@@ -93,8 +96,9 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=_generate)
 
     cmd = commands.add_parser("unasync", help="make the client runtime's sync flows from its async ones")
+    cmd.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="say everything")
     cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the files that are stale")
-    cmd.set_defaults(run=_unasync)
+    cmd.set_defaults(run=_unasync, uses_spec=False)
 
     cmd = commands.add_parser("diff", help="classify every change between two specs as breaking or not")
     cmd.add_argument("old", type=Path, nargs="?", help="the old spec: a document or the root of a split spec")
@@ -204,7 +208,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("overlays", type=Path, nargs="+", metavar="OVERLAY", help="overlay documents, applied in order")
     cmd.add_argument("-o", "--output", type=Path, help="write here (.json for JSON, else YAML) instead of stdout")
     cmd.add_argument("--strict", action="store_true", help="a target that selects nothing is an error")
-    cmd.set_defaults(run=_overlay_apply)
+    cmd.set_defaults(run=_overlay_apply, uses_spec=False)
     cmd = overlay_commands.add_parser("lint", help="check overlays: schema-valid, and every action selects something")
     cmd.add_argument("overlays", type=Path, nargs="*", metavar="OVERLAY", help="default: every overlay in --overlays")
     cmd.set_defaults(run=_overlay_lint)
@@ -233,9 +237,9 @@ def _add_traffic_commands(commands: argparse._SubParsersAction[_Parser]) -> None
     cmd.add_argument("--rule", action="append", metavar="ID", help="run only this rule (repeatable)")
     cmd.add_argument("--window", type=_positive_seconds, default=5.0, metavar="SECONDS",
                      help="two exchanges closer than this leave no room for another writer (default: %(default)s)")  # fmt: skip
-    cmd.set_defaults(run=_traffic_check)
+    cmd.set_defaults(run=_traffic_check, uses_spec=False)
     cmd = traffic_commands.add_parser("rules", help="list the traffic rules with their reasons")
-    cmd.set_defaults(run=_traffic_rules)
+    cmd.set_defaults(run=_traffic_rules, uses_spec=False)
 
     cmd = commands.add_parser("proxy", help="forward to a server on loopback, checking each exchange as it passes")
     cmd.add_argument("--upstream", required=True, metavar="URL", help="the server's origin, e.g. http://127.0.0.1:9000")
@@ -247,7 +251,7 @@ def _add_traffic_commands(commands: argparse._SubParsersAction[_Parser]) -> None
     cmd.add_argument("--spec", dest="traffic_spec", type=Path, metavar="FILE", help=spec_help)
     cmd.add_argument("--window", type=_positive_seconds, default=5.0, metavar="SECONDS",
                      help="as for `traffic check` (default: %(default)s)")  # fmt: skip
-    cmd.set_defaults(run=_proxy)
+    cmd.set_defaults(run=_proxy, uses_spec=False)
 
 
 def _positive_seconds(text: str) -> float:
@@ -346,12 +350,13 @@ def _publish(args: argparse.Namespace) -> int:
 
     if not args.check:
         check_output_folder(args.output)  # before any work: refused outputs are refused at once
-    publication = publish.render(args.spec, args.overlays_dir)
-    publish.carry_releases(publication, args.output)  # earlier releases stay as they were published
+    publication = publish.publication_for(args.spec, args.overlays_dir, args.output)  # earlier releases kept
+    _refuse_changed_releases(publication, args.output, args.spec)
     if not args.check:
         publish.write(publication, args.output)  # first: a refused folder is one line
-    for loss in publication.losses:
-        print(f"publish: 3.0.3 rendering: {loss}", file=sys.stderr)
+    if args.verbose:  # the same every run, and said in the published README: not news
+        for loss in publication.losses:
+            print(f"publish: 3.0.3 rendering: {loss}", file=sys.stderr)
     if args.check:
         stale = publish.check(publication, args.output)
         for line in stale:
@@ -366,6 +371,17 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_changed_releases(publication: Any, output: Path, spec: Path) -> None:
+    """A committed release never changes: refuse before anything is written (publish) or compared (breaking)."""
+    from .diff import released
+
+    changed = released.changed_releases(publication, output)
+    if changed:
+        from .publish.releases import release_version
+
+        raise released.refusal(changed, output, release_version(changed[0]) or "", spec)
+
+
 def _unasync(args: argparse.Namespace) -> int:
     from .python_client import unasync as runtime_sync
 
@@ -378,7 +394,8 @@ def _unasync(args: argparse.Namespace) -> int:
         print(f"unasync: {where}/ matches _async/", file=sys.stderr)
         return 0
     written = runtime_sync.write()
-    print(f"unasync: wrote {len(written)} files to {where}/", file=sys.stderr)
+    if written or args.verbose:
+        print(f"unasync: wrote {len(written)} files to {where}/", file=sys.stderr)
     return 0
 
 
@@ -438,8 +455,10 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _breaking(args: argparse.Namespace) -> int:
-    from .diff import gate
+    from .diff import gate, released
     from .diff.changelog import format_text
+    from .publish import render as publish
+    from .publish.releases import DEFAULT_OUTPUT, release_version
 
     result = gate.check(args.spec, args.ref)
     if result.ref is None:
@@ -456,6 +475,16 @@ def _breaking(args: argparse.Namespace) -> int:
     if not result.passes:  # a finding, not bad input: exit 1, as diff does for the same changes
         print(f"breaking: {gate.refusal(result)}", file=sys.stderr)
         return 1
+    # The committed release of this very version would change (an edit without a new info.version): say so
+    # now, not at publish time. Only that version's files can: earlier ones are carried over byte for byte.
+    output = args.spec.resolve().parent.parent / DEFAULT_OUTPUT
+    committed = released.committed_releases(output) or {}
+    if any(release_version(name) == result.new_version for name in committed):
+        try:
+            _refuse_changed_releases(publish.publication_for(args.spec, args.overlays_dir, output), output, args.spec)
+        except PublishError as exc:  # what publish refuses to write is what the gate finds: exit 1, not bad input
+            print(f"breaking: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 
@@ -477,7 +506,12 @@ def _mock(args: argparse.Namespace) -> int:
         token_ttl=args.token_ttl, rate_limit=args.rate_limit, fail_every=args.fail_every,
         validate_responses=args.validate_responses, seed=args.seed, profile=args.profile, max_body=args.max_body,
     )  # fmt: skip
-    doc = build_target(args.spec, "mock", args.overlays_dir)
+    if args.overlays_dir.is_dir() or args.overlays_dir != DEFAULT_OVERLAYS_DIR:
+        doc = build_target(args.spec, "mock", args.overlays_dir)
+    else:  # a spec of someone else's, outside a checkout of ours: served as it is written
+        doc = bundle(args.spec).data
+        print(f"mock: no {display_path(args.overlays_dir)}/ here: serving {display_path(args.spec)} without an overlay",
+              file=sys.stderr)  # fmt: skip
     recorder = None
     if args.record is not None:
         from .traffic import HarRecorder
@@ -611,6 +645,11 @@ _LONG_ON_A_BIG_SPEC = {_bundle, _validate, _lint, _publish, _diff, _breaking, _o
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
+        if args.spec == DEFAULT_SPEC and not args.spec.exists() and getattr(args, "uses_spec", True):
+            raise UsageError(
+                f"no spec at {display_path(args.spec)} (looked for {args.spec.resolve()}): run from the repository "
+                "root, or pass --spec FILE (and --overlays DIR where the command reads overlays)"
+            )
         if args.run in _LONG_ON_A_BIG_SPEC:
             with showing_progress(args.run.__name__.strip("_").replace("_", " ")), _few_collections():
                 return int(args.run(args))

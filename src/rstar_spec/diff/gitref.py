@@ -54,3 +54,11 @@ def extract(repo: Path, ref: str, spec_dir: str, into: Path) -> Path | None:
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
         archive.extractall(into, filter="data")
     return into / spec_dir
+
+
+def has_ref(repo: Path, ref: str) -> bool:
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except GitError:
+        return False
+    return True

@@ -25,7 +25,9 @@ from ..oas.structure import (
     path_parameters,
 )
 from ..oas.validate import validate_examples, validate_structure
+from ..oas.view import DocumentView
 from ..oas.walk import WRITE_METHODS, effective_parameters, is_authenticated, item_operations, iter_refs
+from ._promises import PAGE_KEY, PROMISE_KEY, Page, read_page, response_requirements
 from ._registry import LintContext, rule
 from ._visit import Node
 
@@ -406,6 +408,59 @@ def enum_typed(ctx: LintContext, node: Node) -> Found:
             seen.append(value)
 
 
+# -- the contract page ----------------------------------------------------------------------------
+_PROMISE_KINDS = ("schema", "response", "header")  # where an x-promise is read
+_NO_PROMISE_KINDS = ("path_item", "operation", "parameter", "request_body", "media_type")
+
+
+@rule(
+    "promise-traced",
+    "A response requires only what the contract page promises: each requirement names its row (x-promise).",
+    on="document",
+)
+def promise_traced(ctx: LintContext, node: Node) -> Found:
+    """Silent unless `info.x-rstar-contract-page` names the page (lint/_promises.py says what a row, a
+    requirement and a covering promise are). Reported: a requirement of a response no x-promise covers; an
+    x-promise that is not a string, is empty, or whose words lie in no row of the page; an x-promise where
+    none is read; a page that cannot be read."""
+    info = ctx.doc.get("info")
+    if not isinstance(info, dict) or PAGE_KEY not in info:
+        return
+    page = read_page(ctx.bundle.root, info[PAGE_KEY])
+    if isinstance(page, str):
+        yield ("info", PAGE_KEY), page
+    name = page.name if isinstance(page, Page) else str(info[PAGE_KEY])
+    responses = ((n.pointer, n.value) for n in ctx.nodes("response"))
+    for requirement in response_requirements(ctx.doc, responses):
+        if not requirement.promised:
+            yield (
+                requirement.pointer,
+                f"{requirement.what} in a response: no x-promise names the row of {name} that promises it "
+                "(put one here, or on an object holding this inline)",
+            )
+    for kind in _PROMISE_KINDS:
+        for holder in ctx.nodes(kind):
+            if PROMISE_KEY in holder.value:
+                yield from _promise_problems(holder.value[PROMISE_KEY], (*holder.pointer, PROMISE_KEY), page)
+    for kind in _NO_PROMISE_KINDS:
+        for holder in ctx.nodes(kind):
+            if isinstance(holder.value, dict) and PROMISE_KEY in holder.value:
+                yield (
+                    (*holder.pointer, PROMISE_KEY),
+                    f"x-promise on a {kind.replace('_', ' ')} is not read: put it on a Schema, Response or Header Object",
+                )
+
+
+def _promise_problems(promise: Any, pointer: Pointer, page: Page | str) -> Found:
+    if not isinstance(promise, str):
+        yield pointer, "x-promise must be a string: the words of one row of the contract page"
+    elif not promise.strip():
+        yield pointer, "x-promise is empty: quote the words of one row of the contract page"
+    elif isinstance(page, Page) and not page.holds(promise):
+        quoted = promise if len(promise) <= 60 else f"{promise[:57]}..."
+        yield pointer, f"x-promise {quoted!r}: these words are in no row of {page.name}"
+
+
 _REFERENCE_KEYS = ("$ref", "summary", "description")
 
 
@@ -473,3 +528,14 @@ def _mapping_refs(node: Any) -> list[str]:
         elif isinstance(current, list):
             stack.extend(current)
     return found
+
+
+@rule(
+    "operation-placed",
+    "Every tool drives an operation by its role (list, create, retrieve, replace, update, delete, action, "
+    "token, read): a write no shape places gets no behaviour; x-rstar-resource says what it is.",
+    on="document",
+)
+def operation_placed(ctx: LintContext, node: Node) -> Found:
+    for unplaced in DocumentView.of(ctx.doc).resources.unplaced:
+        yield unplaced.pointer, unplaced.reason

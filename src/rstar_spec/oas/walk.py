@@ -181,20 +181,26 @@ _SCHEMA_ONES = (
 )
 
 
+def child_schemas(schema: Any, pointer: Pointer) -> Walk:
+    """The schemas written directly inside a schema (properties, items, allOf branches...), not deeper."""
+    if not isinstance(schema, dict):
+        return
+    for key in _SCHEMA_MAPS:
+        yield from _map_items(schema.get(key), (*pointer, key))
+    for key in _SCHEMA_LISTS:
+        yield from _list_items(schema.get(key), (*pointer, key))
+    for key in _SCHEMA_ONES:
+        if isinstance(schema.get(key), dict):
+            yield (*pointer, key), schema[key]
+
+
 def iter_subschemas(schema: Any, pointer: Pointer) -> Walk:
     """The schema and every schema inside it (depth first); $ref nodes are yielded, not followed."""
     if not isinstance(schema, dict):
         return
     yield pointer, schema
-    for key in _SCHEMA_MAPS:
-        for sub_pointer, sub in _map_items(schema.get(key), (*pointer, key)):
-            yield from iter_subschemas(sub, sub_pointer)
-    for key in _SCHEMA_LISTS:
-        for sub_pointer, sub in _list_items(schema.get(key), (*pointer, key)):
-            yield from iter_subschemas(sub, sub_pointer)
-    for key in _SCHEMA_ONES:
-        if isinstance(schema.get(key), dict):
-            yield from iter_subschemas(schema[key], (*pointer, key))
+    for sub_pointer, sub in child_schemas(schema, pointer):
+        yield from iter_subschemas(sub, sub_pointer)
 
 
 def iter_schemas(doc: dict[str, Any]) -> Walk:

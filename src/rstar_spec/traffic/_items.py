@@ -1,7 +1,11 @@
-"""What a recording has shown of each item (a client, by its path), in recorded order: the cross-exchange
-rules read it, the checker writes it after every exchange. And the one judgement those rules share: does
-the recording leave room for another writer between two exchanges (docs/reception-star-api.md,
-"Recorded traffic")?"""
+"""What a recording has shown of each item (of any resource, by its item path), in recorded order: the
+cross-exchange rules read it, the checker writes it after every exchange. And the one judgement those rules
+share: does the recording leave room for another writer between two exchanges (docs/reception-star-api.md,
+"Recorded traffic")?
+
+Every exchange is read by its operation's role in the resource model (oas/resources.py): a create names a new
+item, a retrieve shows one, a replace or an update or an action writes one, a delete removes it. An operation
+the model does not place on a resource is read by its method, on a templated path, as before."""
 
 from __future__ import annotations
 
@@ -10,13 +14,33 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ..core.pointer import from_fragment, get
+from ..oas.resources import Placement, Resource
 from ..oas.view import Response
 from ._context import ExchangeContext
 from .har import Exchange
 
 ItemKey = tuple[
     str, tuple[tuple[str, str], ...]
-]  # (path template, its values): ("/clients/{client_id}", (("client_id", "21"),))
+]  # (the item path template, its values): ("/things/{thing_id}", (("thing_id", "21"),))
+
+_METHOD_ROLES = {"get": "retrieve", "put": "replace", "patch": "update", "delete": "delete", "post": "create"}
+
+
+def placement(ctx: ExchangeContext) -> Placement | None:
+    return ctx.spec.view.resources.placement(ctx.operation)
+
+
+def resource(ctx: ExchangeContext) -> Resource | None:
+    found = placement(ctx)
+    return found.resource if found is not None else None
+
+
+def role(ctx: ExchangeContext) -> str | None:
+    """The operation's role; on a templated path no resource holds, its method's (GET retrieves...)."""
+    found = placement(ctx)
+    if found is not None and found.resource is not None:
+        return found.role
+    return _METHOD_ROLES.get(ctx.operation.method) if ctx.path_params or ctx.operation.method == "post" else None
 
 
 def opaque(etag: str) -> str:
@@ -34,7 +58,7 @@ class Seen:
 
     exchange: Exchange
     etag: str | None  # opaque
-    updated_at: Any  # the body's `updated_at`, when it has one
+    stamps: dict[str, Any]  # the body's read-only fields but the id (the server's marks of a change: updated_at...)
     body: dict[str, Any] | None
 
 
@@ -107,26 +131,40 @@ def created_key(ctx: ExchangeContext, response: Response) -> ItemKey | None:
             continue
         values = {name: evaluate(link.parameters.get(name), ctx) for name in target.path.names}
         if all(v is not None and not isinstance(v, dict | list) for v in values.values()):
-            return target.template, tuple(sorted((k, str(v)) for k, v in values.items()))
+            return _key_of(view.resources.resource_of(target), target.template, values)
     found = location_target(ctx)
     if found and found[1]:
         match = view.router.match("GET", found[1])
         if match is not None and match.path_params:
-            return match.operation.template, tuple(sorted(match.path_params.items()))
+            return _key_of(view.resources.resource_of(match.operation), match.operation.template, match.path_params)
     return None
+
+
+def _key_of(owner: Resource | None, template: str, values: dict[str, Any]) -> ItemKey:
+    """An item's key by its resource's item path (an action's path names the same item), else by the path."""
+    if owner is not None and owner.item is not None and all(n in values for n in owner.item.names):
+        return owner.item.template, tuple(sorted((n, str(values[n])) for n in owner.item.names))
+    return template, tuple(sorted((k, str(v)) for k, v in values.items()))
 
 
 def item_key(ctx: ExchangeContext) -> ItemKey | None:
     if not ctx.path_params:
         return None
-    return ctx.operation.template, tuple(sorted(ctx.path_params.items()))
+    return _key_of(resource(ctx), ctx.operation.template, ctx.path_params)
 
 
 def seen(ctx: ExchangeContext) -> Seen:
     ok, body = ctx.response_json
     body = body if ok and isinstance(body, dict) else None
     etag = ctx.exchange.response_header("etag")
-    return Seen(ctx.exchange, opaque(etag) if etag else None, body.get("updated_at") if body else None, body)
+    return Seen(ctx.exchange, opaque(etag) if etag else None, _stamps(ctx, body), body)
+
+
+def _stamps(ctx: ExchangeContext, body: dict[str, Any] | None) -> dict[str, Any]:
+    owner = resource(ctx)
+    if body is None or owner is None:
+        return {}
+    return {name: body[name] for name in owner.read_only if name != owner.id_field and name in body}
 
 
 MAX_ITEMS = 20_000
@@ -152,9 +190,9 @@ class Items:
         return self.by_key.get(key) if key is not None else None
 
     def update(self, ctx: ExchangeContext) -> None:
-        status, method = ctx.status, ctx.operation.method
+        status, method = ctx.status, role(ctx)
         success = 200 <= status < 300
-        if method == "post" and success and ctx.response is not None:
+        if method == "create" and success and ctx.response is not None:
             key = created_key(ctx, ctx.response)
             if key is not None:
                 item = self._touch(key, Item(created=ctx.exchange, last_write=ctx.exchange))
@@ -164,13 +202,23 @@ class Items:
         if key is None:
             return
         item = self._touch(key)
-        if method == "get" and status == 200:
+        if method == "retrieve" and status == 200:
             self._show(item, seen(ctx))
-        elif method == "get" and status == 304:
+        elif method == "retrieve" and status == 304:
             etag = ctx.exchange.response_header("etag")
             if etag:
                 item.etags[opaque(etag)] = ctx.exchange
-        elif method == "put" and success:
+        elif method in ("update", "action") and success:
+            # A partial write: what it leaves out stays. Its answer shows the item when it is the item's schema.
+            item.last_write = ctx.exchange
+            answer = seen(ctx) if _is_item_answer(ctx) else None
+            before = item.last_seen.body if item.last_seen else None
+            unknown = before is None or answer is None or answer.body is None
+            item.put_changed = None if unknown else before != answer.body  # type: ignore[union-attr]
+            item.put_body, item.put_answer = None, answer
+            if answer is not None:
+                self._show(item, answer)
+        elif method == "replace" and success:
             item.last_write = ctx.exchange
             answer = seen(ctx)
             before = item.last_seen.body if item.last_seen else None
@@ -189,3 +237,11 @@ class Items:
         item.last_seen = shown
         if shown.etag:
             item.etags[shown.etag] = shown.exchange
+
+
+def _is_item_answer(ctx: ExchangeContext) -> bool:
+    owner, response = resource(ctx), ctx.response
+    if owner is None or owner.item_schema is None or response is None:
+        return False
+    media = response.media_for(ctx.exchange.response_header("content-type") or "application/json")
+    return media is not None and media.schema_pointer == owner.item_schema
