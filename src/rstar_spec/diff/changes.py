@@ -234,14 +234,13 @@ class _Differ:
     ) -> None:
         """The bodies of a request or response; name: what the label calls it (default: its direction)."""
         old_content, content = old.get("content") or {}, new.get("content") or {}
-        label = f"{name or direction}{label}"
-        direction_label, direction = label, direction
+        said = f"{name or direction}{label}"  # "request", "response 200", "webhook request"
         for media_type in old_content:
             if media_type not in content:
                 self.add(
                     "media-type-removed",
                     where,
-                    f"{direction_label} media type {media_type} removed",
+                    f"{said} media type {media_type} removed",
                     self.old,
                     (*old_pointer, "content", media_type),
                 )
@@ -250,14 +249,14 @@ class _Differ:
                 self.add(
                     "media-type-added",
                     where,
-                    f"{direction_label} media type {media_type} added",
+                    f"{said} media type {media_type} added",
                     self.new,
                     (*pointer, "content", media_type),
                 )
                 continue
             self.schema(
                 where,
-                f"{direction_label} body",
+                f"{said} body",
                 f"{direction}-text" if _TEXT_MEDIA.search(media_type) else direction,
                 old_content[media_type].get("schema"),
                 (*old_pointer, "content", media_type, "schema"),
