@@ -66,7 +66,7 @@ def test_publish_refuses_to_rewrite_a_committed_release_and_writes_nothing(repo:
 def test_breaking_refuses_before_publish_when_the_release_would_change(repo: Path, run_cli: RunCli) -> None:
     _edit(repo)
     code, _, err = run_cli("breaking", cwd=repo)
-    assert code != 0 and "would change" in err and "info.version" in err
+    assert code == 1 and "would change" in err and "info.version" in err  # a finding of the gate, not bad input
 
 
 def test_after_a_version_bump_publish_adds_the_release_and_keeps_the_old_one(repo: Path, run_cli: RunCli) -> None:

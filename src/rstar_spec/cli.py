@@ -1,8 +1,9 @@
 """The `rstar-spec` command: a thin layer of argument parsing over the modules.
 
-Exit codes: 0 fine; 1 the spec has problems (lint findings, invalid examples);
-2 bad input that stopped the command (a wrong flag, a broken file, a bad $ref),
-reported as one line that names the place.
+Exit codes, one meaning each for every command: 0 fine; 1 findings (lint errors,
+invalid examples, breaking changes, stale files, traffic findings); 2 bad input that
+stopped the command (a wrong flag, a broken file, a bad $ref), reported as one line
+that names the place.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .core.errors import Location, RstarError, UsageError, display_path
+from .core.errors import Location, PublishError, RstarError, UsageError, display_path
 from .core.limits import HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS
 from .core.outputs import check_output_folder
 from .core.progress import showing_progress, step
@@ -100,12 +101,13 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=_unasync, uses_spec=False)
 
     cmd = commands.add_parser("diff", help="classify every change between two specs as breaking or not")
-    cmd.add_argument("old", type=Path, help="the old spec: a document or the root of a split spec")
+    cmd.add_argument("old", type=Path, nargs="?", help="the old spec: a document or the root of a split spec")
     cmd.add_argument("new", type=Path, nargs="?", help="the new spec (default: --spec)")
     cmd.add_argument("--format", choices=("text", "markdown"), default="text")
     cmd.add_argument(
         "--changelog", type=Path, metavar="FILE", help="write the section of the new info.version into FILE"
     )
+    cmd.add_argument("--list", action="store_true", help="list the rules with their verdicts and reasons and exit")
     cmd.set_defaults(run=_diff)
 
     cmd = commands.add_parser("breaking", help="gate: breaking changes since a git ref need a new major info.version")
@@ -426,6 +428,15 @@ def _diff(args: argparse.Namespace) -> int:
     from .diff.changelog import format_markdown, format_text
     from .diff.changes import diff
 
+    if args.list:
+        from .diff.rules import RULES
+
+        width = max(map(len, RULES))
+        for rule_id, rule in RULES.items():
+            print(f"{rule_id:<{width}}  {rule.severity:<10}  {rule.reason}")
+        return 0
+    if args.old is None:
+        raise RstarError("diff needs the old spec: rstar-spec diff OLD [NEW]")
     old, new = bundle(args.old), bundle(args.new or args.spec)
     changes = diff(old, new)
     versions = (str(old.data.get("info", {}).get("version")), str(new.data.get("info", {}).get("version")))
@@ -437,8 +448,9 @@ def _diff(args: argparse.Namespace) -> int:
         from .diff.gate import write_changelog
 
         write_changelog(args.changelog, versions[0], versions[1], changes)
-    breaking = sum(c.breaking for c in changes)
-    print(f"diff: {len(changes)} changes, {breaking} breaking ({versions[0]} -> {versions[1]})", file=sys.stderr)
+    breaking, warnings = sum(c.breaking for c in changes), sum(c.warning for c in changes)
+    also = f", {warnings} warnings" if warnings else ""
+    print(f"diff: {len(changes)} changes, {breaking} breaking{also} ({versions[0]} -> {versions[1]})", file=sys.stderr)
     return 1 if breaking else 0
 
 
@@ -453,19 +465,26 @@ def _breaking(args: argparse.Namespace) -> int:
         print("breaking: no earlier spec in git history: nothing to compare", file=sys.stderr)
         return 0
     sys.stdout.write(format_text(list(result.changes)))
-    print(f"breaking: {len(result.changes)} changes since {result.ref[:12]}, {result.breaking} breaking "
-          f"({result.old_version} -> {result.new_version})", file=sys.stderr)  # fmt: skip
+    warnings = sum(c.warning for c in result.changes)
+    print(f"breaking: {len(result.changes)} changes since {result.ref[:12]}, {result.breaking} breaking"
+          f"{f', {warnings} warnings' if warnings else ''} ({result.old_version} -> {result.new_version})",
+          file=sys.stderr)  # fmt: skip
     if result.old_version != result.new_version:
         gate.write_changelog(args.changelog, result.old_version, result.new_version, list(result.changes))
         print(f"breaking: {display_path(args.changelog)} has a section for {result.new_version}", file=sys.stderr)
-    if not result.passes:
-        raise gate.refusal(result)
+    if not result.passes:  # a finding, not bad input: exit 1, as diff does for the same changes
+        print(f"breaking: {gate.refusal(result)}", file=sys.stderr)
+        return 1
     # The committed release of this very version would change (an edit without a new info.version): say so
     # now, not at publish time. Only that version's files can: earlier ones are carried over byte for byte.
     output = args.spec.resolve().parent.parent / DEFAULT_OUTPUT
     committed = released.committed_releases(output) or {}
     if any(release_version(name) == result.new_version for name in committed):
-        _refuse_changed_releases(publish.publication_for(args.spec, args.overlays_dir, output), output, args.spec)
+        try:
+            _refuse_changed_releases(publish.publication_for(args.spec, args.overlays_dir, output), output, args.spec)
+        except PublishError as exc:  # what publish refuses to write is what the gate finds: exit 1, not bad input
+            print(f"breaking: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 
@@ -549,6 +568,7 @@ def _overlay_lint(args: argparse.Namespace) -> int:
     paths = args.overlays or overlay_files(args.overlays_dir)
     if not paths:
         raise RstarError(f"no overlays to check in {display_path(args.overlays_dir)}/")
+    bundle(args.spec)  # a broken spec is bad input (exit 2), not a finding of every overlay checked against it
     failed = 0
     for check in check_overlays(args.spec, paths):
         if check.error is None:
