@@ -16,7 +16,7 @@ import json
 import threading
 from typing import Any
 
-from rstar_spec.contract._fixtures import simplest
+from rstar_spec.contract._fixtures import _input_properties, simplest
 from rstar_spec.core.pointer import to_ref
 from rstar_spec.mock import Credentials, MockSettings
 from rstar_spec.mock._app import MockApp
@@ -28,13 +28,13 @@ BROKEN = ("pages-overlap", "put-merges")
 
 class ResourceServer(MockApp):
     def __init__(
-        self, doc: dict[str, Any], *, broken: tuple[str, str] | None = None, seed: int = 3, **settings: Any
+        self, doc: dict[str, Any], *, broken: tuple[str, str] | None = None, seed: int = 12, **settings: Any
     ) -> None:
         super().__init__(doc, MockSettings(credentials=Credentials(), validate_responses=True, **settings))
         self.broken = broken  # (what, the resource's name)
         self.lock = threading.Lock()
         self.items: dict[str, dict[int, dict[str, Any]]] = {}  # concrete collection path -> id -> item
-        self.next_id = 1000
+        self.next_id: dict[str, int] = {}  # collection -> the last id given (ids from 1, as the spec's examples)
         for resource in self.view.resources.resources:
             for role, op in resource.operations.items():
                 self.handlers[op.operation_id or ""] = self._handler(resource, role)
@@ -50,8 +50,14 @@ class ResourceServer(MockApp):
             return copy.deepcopy({c: items for c, items in self.items.items() if items})
 
     def _sample(self, resource: Resource) -> dict[str, Any]:
+        """A seeded item: the simplest valid body, with every optional writable field too (a PUT that leaves
+        one out must remove it)."""
         assert resource.input_schema is not None
-        return {k: v for k, v in simplest(self.doc, {"$ref": to_ref(resource.input_schema)}).items()}
+        body = dict(simplest(self.doc, {"$ref": to_ref(resource.input_schema)}))
+        properties = _input_properties(self.doc, resource)
+        for name in resource.writable:
+            body.setdefault(name, simplest(self.doc, properties.get(name, {})))
+        return body
 
     def _stamped(self, resource: Resource, item: dict[str, Any], created: dict[str, Any] | None) -> dict[str, Any]:
         """The read-only fields a server assigns: at creation the simplest valid value (a timestamp is UTC),
@@ -66,11 +72,11 @@ class ResourceServer(MockApp):
 
     def _insert(self, resource: Resource, collection: str, fields: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
-            self.next_id += 1
-            item = self._stamped(resource, {resource.id_field or "id": self.next_id, **fields}, None)
+            new = self.next_id[collection] = self.next_id.get(collection, 0) + 1
+            item = self._stamped(resource, {resource.id_field or "id": new, **fields}, None)
             if resource.id_field:  # the id first, as a server writes it
-                item = {resource.id_field: self.next_id, **{k: v for k, v in item.items() if k != resource.id_field}}
-            self.items.setdefault(collection, {})[self.next_id] = item
+                item = {resource.id_field: new, **{k: v for k, v in item.items() if k != resource.id_field}}
+            self.items.setdefault(collection, {})[new] = item
             return copy.deepcopy(item)
 
     # -- the handlers -----------------------------------------------------------------------------------

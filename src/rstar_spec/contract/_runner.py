@@ -196,18 +196,21 @@ _RULE = re.compile(r"^=+ (.+?) =+$")
 
 
 def digest(report: str, code: int) -> str:
-    """What of schemathesis's report needs a person: on success its closing lines (cases, seed, verdict); else
-    everything from its first section (failures, errors, summary) on, or all of it when it has none."""
+    """What of schemathesis's report needs a person: on success its closing lines (operations, cases, seed,
+    verdict); else everything from its first section (failures, errors, summary) on, or all of it when it has
+    none."""
     lines = report.splitlines()
     first = next((i for i, line in enumerate(lines) if _RULE.match(line.strip())), None)
-    if code == 0 and first is not None:
-        keep = [
-            line for line in lines[first:] if line.startswith(("Test cases:", "Seed:")) or _RULE.match(line.strip())
-        ]
-        keep = [line for line in keep if "SUMMARY" not in line]
-        shown = [*(line for line in lines[first:] if line.startswith("  Selected:")), *keep]
-        return "\n".join(shown) + "\n"
-    return "\n".join(lines[first:] if first is not None else lines) + ("\n" if lines else "")
+    if code != 0 or first is None:
+        return "\n".join(lines[first or 0 :]) + ("\n" if lines else "")
+    shown = []
+    for i, line in enumerate(lines[first:], first):
+        if line.startswith("  Selected:") or line.startswith("Seed:"):
+            shown.append(line.strip())
+        elif line.startswith("Test cases:") and i + 1 < len(lines):
+            shown.append(f"Test cases: {lines[i + 1].strip()}")
+    shown.append(lines[-1].strip() if _RULE.match(lines[-1].strip()) else "")
+    return "\n".join(line for line in shown if line) + "\n"
 
 
 class _ProbesQuiet(logging.Filter):
