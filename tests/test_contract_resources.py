@@ -201,7 +201,7 @@ def test_fixtures_are_valid_bodies_marked_in_their_first_required_string(grown: 
         made = fixture(doc, resource, schemas, "run R1 #1")
         assert resource.input_schema is not None and schemas.errors(resource.input_schema, made.body) == []
         assert set(made.body) == set(resource.required_writable)
-        (field, text), = made.mark.items()
+        ((field, text),) = made.mark.items()
         assert field == resource.required_writable[0] and text == f"{FIXTURE_MARK} run R1 #1" == made.body[field]
     new = next(r for r in spec.resources if r.name == RESOURCE)
     body = fixture(doc, new, schemas, "x").body
@@ -262,7 +262,12 @@ def _literals(source: str) -> Iterator[str]:
     docstrings = set()
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+        ):
             docstrings.add(id(body[0].value))
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
@@ -327,3 +332,48 @@ def test_a_contract_run_prints_what_needs_attention_and_the_rest_with_v(tmp_path
     loud = subprocess.run([*args, "-v"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert "(no such operation)" in loud.stdout and "Schemathesis v" in loud.stdout
     assert quiet.returncode == loud.returncode
+
+
+def _nested_doc(staff_delete: bool = True, shops_delete: bool = True) -> dict[str, Any]:
+    item = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer", "readOnly": True}}}
+    body = {"content": {"application/json": {"schema": {"type": "object", "properties": {"n": {"type": "string"}}}}}}
+    answer = {"description": "", "content": {"application/json": {"schema": item}}}
+    param = {"schema": {"type": "integer"}, "in": "path", "required": True}
+    paths: dict[str, Any] = {}
+    for prefix, id_name, delete in (("/shops", "shop_id", shops_delete), ("/shops/{shop_id}/staff", "staff_id",
+                                                                          staff_delete)):  # fmt: skip
+        paths[prefix] = {"post": {"requestBody": body, "responses": {"201": answer}}}
+        paths[f"{prefix}/{{{id_name}}}"] = {
+            "parameters": [{"name": id_name, **param}],
+            "get": {"responses": {"200": answer}},
+            "put": {"requestBody": body, "responses": {"200": answer}},
+            **({"delete": {"responses": {"204": {"description": ""}}}} if delete else {}),
+        }
+    paths["/shops/{shop_id}/staff"]["parameters"] = [{"name": "shop_id", **param}]
+    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "/v1"}], "paths": paths}
+
+
+def test_a_nested_collection_is_written_to_under_a_parent_the_run_created_only(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    ledger.write("created", "/shops", "12")
+    ledger.write("created", "/shops/12/staff", "5")
+    guard = Guard(
+        Routes.from_doc(_nested_doc(), "/v1"), ledger, absent={"/shops": "900", "/shops/{shop_id}/staff": "901"}
+    )
+    assert guard.routes.creating == {"/shops", "/shops/{shop_id}/staff"}
+    assert guard.judge("POST", "/v1/shops/12/staff").creates == "/shops/12/staff"
+    assert guard.judge("PUT", "/v1/shops/12/staff/5").allowed and guard.judge("PUT", "/v1/shops/12/staff/901").allowed
+    assert guard.judge("PUT", "/v1/shops/900/staff/901").allowed  # under a parent that answered 404
+    for path in ("/v1/shops/13/staff", "/v1/shops/13/staff/5", "/v1/shops/12/staff/6"):
+        assert not guard.judge("POST" if path.endswith("staff") else "PUT", path).allowed, path
+    assert guard.refused[0].endswith("/shops/13 is not an item this run created")
+
+
+def test_what_the_run_could_not_delete_it_never_creates_nor_anything_below_it() -> None:
+    routes = Routes.from_doc(_nested_doc(shops_delete=False), "/v1")
+    assert routes.creating == frozenset()
+    assert routes.never_created == {
+        "/shops": "the run could not delete what it creates: /shops/{shop_id} has no DELETE",
+        "/shops/{shop_id}/staff": "its parent /shops is not created by the run (the run could not delete what it "
+        "creates: /shops/{shop_id} has no DELETE)",
+    }

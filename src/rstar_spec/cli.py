@@ -176,7 +176,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--seed", type=int, help="reproduce a run")
     cmd.add_argument(
-        "--read-only", action="store_true", help="with --base-url: only reads and the token request (production smoke tests)"
+        "--read-only",
+        action="store_true",
+        help="with --base-url: only reads and the token request (production smoke tests)",
     )
     cmd.add_argument(
         "--mock-profile", choices=("reference", "liberal"), default="reference",

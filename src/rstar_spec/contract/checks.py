@@ -99,10 +99,12 @@ def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
         parent_path = _render(parent.item.template, {k: v for k, v in params.items() if k in parent.item.names})
         collection, _, item_id = parent_path.rpartition("/")
         if ledger.latest().get((collection, unquote(item_id))) != "created":
-            owned = ledger.live_items(parent.collection)  # the parent the run keeps (its fixtures) last
-            if owned:
-                values = parent.item.match(owned[-1])
-                params.update(values or {})
+            owned = ledger.live_items(parent.collection)
+            parent_absent = (_GUARD.get("absent") or {}).get(parent.collection.template)
+            if owned:  # the run's first parent: a fixture, kept to the end
+                params.update(parent.item.match(owned[0]) or {})
+            elif parent.id_param in params:  # no parent of the run's: under one that answered 404
+                params[parent.id_param] = shape_value(params[parent.id_param], [], parent_absent, False, strict=True)
     if role not in _ITEM_ROLES or resource.id_param not in params:
         return
     collection = _render(resource.collection.template, {k: params[k] for k in resource.parent_params if k in params})
