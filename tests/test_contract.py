@@ -77,6 +77,10 @@ def test_suite_passes_against_the_mock_and_prints_no_secret(
     assert code == 0, schemathesis_report(out)
     assert "No issues found" in out and "Selected: 7/7" in out
     assert "<testsuite" in junit.read_text()
+    # what needs a person's attention only (issue 27 A8): no probes, no uvicorn warning, no banner
+    for noise in ("(no such operation)", "(no path)", "Invalid HTTP request received", "Schemathesis v"):
+        assert noise not in out + err, noise
+    assert len((out + err).splitlines()) <= 12, out + err
     for text in (out, err, junit.read_text()):
         assert not [s for s in SECRETS if s in text]
 

@@ -672,7 +672,8 @@ class RunCoverage:
         self.view = DocumentView.of(doc)
         self.doc = doc
         self.base_path = base_path
-        self.options = options or CoverageOptions()
+        # without options (a run from code, not the CLI): the shipped exemptions, as the CLI's default
+        self.options = options or CoverageOptions(exemptions=load_exemptions(default_exemptions_path()))
         self.recorder = Recorder()
         self.links_file, self.checks_file = _note_file("links"), _note_file("checks")
         self.env = {LINKS_ENV: str(self.links_file), CHECKS_ENV: str(self.checks_file)}
