@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ..core.errors import Location, RstarError, UsageError, display_path
 from ..core.outputs import output_file
@@ -685,6 +686,9 @@ class RunCoverage:
         self.left_out.update(operations)
 
     def describe(self, target: str | None = None, seed: int | None = None) -> None:
+        if target is not None and "@" in urlsplit(target).netloc:  # user:password@host: never in a report
+            url = urlsplit(target)
+            target = urlunsplit(url._replace(netloc=url.netloc.rsplit("@", 1)[1]))
         self.info.target = target or self.info.target
         self.info.seed = seed if seed is not None else self.info.seed
 

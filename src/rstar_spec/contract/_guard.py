@@ -363,6 +363,16 @@ class Guard:
             self.writes[key] = self.writes.get(key, 0) + 1
 
 
+def write_labels(spec: SuiteSpec) -> list[str]:
+    """`METHOD /path` of every write but the token operation and declared reads: what --read-only leaves out."""
+    found = []
+    for op in spec.view.operations:
+        placement = spec.view.resources.placement(op)
+        if op.method.upper() not in SAFE_METHODS and (placement is None or placement.role not in PASSING_ROLES):
+            found.append(op.label)
+    return found
+
+
 def write_operations(doc: dict[str, Any], routes: Routes) -> list[str]:
     """The operationIds a --read-only run leaves out: every write but the token operation and declared reads.
 

@@ -48,7 +48,7 @@ from urllib.parse import urlsplit
 from ..core.errors import RstarError, UsageError
 from ..core.pointer import to_string
 from ._account import CLEANUP_BUDGET, Account
-from ._guard import Guard, Ledger, Routes, render, summary, write_operations
+from ._guard import Guard, Ledger, Routes, render, summary, write_labels
 from ._proxy import running_proxy
 from ._spec import SuiteSpec, TokenRecipe, suite_spec
 
@@ -151,8 +151,8 @@ def _left_out(doc: dict[str, Any], labels: dict[str, str]) -> tuple[dict[str, An
             continue
         if op.operation_id is not None:
             args += ["--exclude-operation-id", op.operation_id]
-        else:
-            removed["paths"][op.template].pop(op.method, None)
+        elif isinstance(item := (removed.get("paths") or {}).get(op.template), dict):
+            item.pop(op.method, None)
     return removed, args
 
 
@@ -333,10 +333,7 @@ def run_guarded(doc: dict[str, Any], options: ContractOptions, env: dict[str, st
             try:
                 if options.read_only:
                     keep: dict[str, list[str]] = {}
-                    left_out = dict.fromkeys(
-                        (op.label for op in spec.view.operations if op.operation_id in write_operations(doc, routes)),
-                        "--read-only sends no write",
-                    )
+                    left_out = dict.fromkeys(write_labels(spec), "--read-only sends no write")
                     guard.absent = {}
                 else:
                     keep, guard.absent = _fixtures(spec, account, run_id, ledger, routes)
