@@ -410,3 +410,36 @@ def test_what_the_run_could_not_delete_it_never_creates_nor_anything_below_it() 
         "/shops/{shop_id}/staff": "its parent /shops is not created by the run (the run could not delete what it "
         "creates: /shops/{shop_id} has no DELETE)",
     }
+
+
+class _Op:
+    def __init__(self, method: str, path: str, doc: dict[str, Any]) -> None:
+        self.method, self.path = method, path
+        self.schema = type("Schema", (), {"raw_schema": doc})()
+
+
+class _Case:
+    def __init__(self, method: str, path: str, doc: dict[str, Any], **params: object) -> None:
+        self.operation, self.path_parameters, self.meta = _Op(method, path, doc), params, None
+
+
+def test_the_hook_points_nested_writes_under_the_run_s_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rstar_spec.contract import checks
+
+    doc = _nested_doc()
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    ledger.write("created", "/shops", "12", fixture=True)
+    ledger.write("created", "/shops/12/staff", "5", fixture=True)
+    absent = {"/shops": "900", "/shops/{shop_id}/staff": "901"}
+    keep = {"/shops": ["12"], "/shops/12/staff": ["5"]}
+    monkeypatch.setattr(checks, "_GUARD", {"ledger": str(ledger.path), "absent": absent, "keep": keep})
+    create = _Case("POST", "/shops/{shop_id}/staff", doc, shop_id=3)
+    checks.before_call(None, create, {})
+    assert create.path_parameters == {"shop_id": "12"}  # somebody's shop 3: the run's shop 12 instead
+    put = _Case("PUT", "/shops/{shop_id}/staff/{staff_id}", doc, shop_id=3, staff_id=8)
+    for _ in range(4):
+        put.path_parameters.update(shop_id=3, staff_id=8)
+        checks.before_call(None, put, {})
+        assert put.path_parameters["shop_id"] == "12" and put.path_parameters["staff_id"] in ("5", "901")
+    guard = Guard(Routes.from_doc(doc, "/v1"), ledger, absent)
+    assert guard.judge("PUT", "/v1/shops/12/staff/5").allowed and guard.judge("PUT", "/v1/shops/12/staff/901").allowed
