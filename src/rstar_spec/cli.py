@@ -182,7 +182,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--seed", type=int, help="reproduce a run")
     cmd.add_argument(
-        "--read-only", action="store_true", help="with --base-url: only reads and POST /auth (production smoke tests)"
+        "--read-only",
+        action="store_true",
+        help="with --base-url: only reads and the token request (production smoke tests)",
     )
     cmd.add_argument(
         "--mock-profile", choices=("reference", "liberal"), default="reference",
@@ -190,11 +192,15 @@ def _build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     cmd.add_argument(
         "--ledger", type=Path, metavar="FILE",
-        help="with --base-url: keep the run's record of the clients it created here (default: a temporary file)",
+        help="with --base-url: keep the run's record of the items it created here (default: a temporary file)",
     )  # fmt: skip
     cmd.add_argument(
         "--cleanup", type=Path, metavar="LEDGER",
         help="with --base-url: run nothing, finish an earlier run's cleanup from its ledger (RSTAR_API_KEY from the environment)",
+    )  # fmt: skip
+    cmd.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+        help="schemathesis's whole report and the whole coverage table (default: what needs attention)",
     )  # fmt: skip
     _coverage_arguments(cmd)
     cmd.set_defaults(run=_contract)
@@ -542,7 +548,7 @@ def _contract(args: argparse.Namespace) -> int:
     options = ContractOptions(
         base_url=args.base_url, max_examples=args.max_examples, max_time=args.max_time,
         rate_limit=args.rate_limit, junit=args.junit, phases=phases, seed=args.seed, read_only=args.read_only,
-        mock_profile=args.mock_profile, ledger=args.ledger, cleanup=args.cleanup,
+        mock_profile=args.mock_profile, ledger=args.ledger, cleanup=args.cleanup, verbose=args.verbose,
         coverage=coverage_options(
             args.coverage, args.coverage_html, args.require_coverage, args.coverage_exemptions, os.environ
         ),
