@@ -7,10 +7,14 @@ and a new optional field on an existing resource, written as a maintainer would 
   id parameter and examples, and the contract page's rows for it, each requirement of its answers naming its
   row in `x-promise` (lint's promise-traced);
 - an action below its item: `POST /appointments/{appointment_id}/cancel`;
-- an optional `company` field on the first resource's item and input schemas (today `Client`, `ClientInput`).
+- an optional `company` field on the first resource's item and input schemas (today `Client`, `ClientInput`);
+- info.version bumped to the next minor version (4.0.0 -> 4.1.0 today).
 
 Nothing here is read by src/: the tools must find all of it from the document's shape. The names are this
 test's choice (a resource and fields today's spec does not have), so a tool that names today's spec fails.
+The spec this runs against may have grown already (a checkout where `appointments` and `company` are real):
+then the resource and the field take the first candidate name the spec does not have yet (RESOURCE, ITEM,
+ITEM_PATH, ID_PARAM, NEW_FIELD say which), so that the tests that grow it still grow it.
 """
 
 from __future__ import annotations
@@ -19,12 +23,48 @@ import re
 import shutil
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parent.parent
 
-RESOURCE = "appointments"
-ITEM_PATH = "/appointments/{appointment_id}"
+# Candidates, first free one wins: a singular noun whose plural is noun + "s", and "an <noun>" reads well
+_NOUNS = ("appointment", "event", "order", "invoice")
+_FIELDS = ("company", "nickname", "referrer", "locale")
+
+
+def _spec_names(spec: Path) -> tuple[set[str], set[str], set[str]]:
+    """The paths, the component schema names and the first resource's item fields the spec has now."""
+    paths = set(yaml.safe_load((spec / "openapi.yaml").read_text()).get("paths") or {})
+    schemas = yaml.safe_load((spec / "components" / "schemas.yaml").read_text()) or {}
+    fields = {name for schema in ("Client", "ClientInput") for name in (schemas[schema].get("properties") or {})}
+    return paths, set(schemas), fields
+
+
+def _free_noun(spec: Path) -> str:
+    paths, schemas, _ = _spec_names(spec)
+    files = {p.name for p in (spec / "paths").iterdir()}
+    return next(
+        noun
+        for noun in _NOUNS
+        if not any(path.startswith(f"/{noun}s") for path in paths)
+        and not any(name.startswith(noun.capitalize()) for name in schemas)
+        and not any(name.startswith(noun) for name in files)
+    )
+
+
+def _next_minor(spec: Path) -> str:
+    version = str(yaml.safe_load((spec / "openapi.yaml").read_text())["info"]["version"])
+    major, minor = (int(part) for part in version.split(".")[:2])
+    return f"{major}.{minor + 1}.0"
+
+
+ITEM = _free_noun(REPO / "spec")
+RESOURCE = f"{ITEM}s"
+ID_PARAM = f"{ITEM}_id"
+ITEM_PATH = f"/{RESOURCE}/{{{ID_PARAM}}}"
 ACTION = "cancel"
-NEW_FIELD = "company"
+NEW_FIELD = next(field for field in _FIELDS if field not in _spec_names(REPO / "spec")[2])
+NEXT_VERSION = _next_minor(REPO / "spec")
 
 _APPOINTMENTS = """\
 # /appointments: the account's appointments.
@@ -348,7 +388,14 @@ def _errors(codes: list[str], indent: str = "    ") -> str:
 
 
 def _with_errors(text: str) -> str:
-    return text.replace("__ERRORS_READ__", _errors(_ERRORS_READ)).replace("__ERRORS_WRITE__", _errors(_ERRORS_WRITE))
+    text = text.replace("__ERRORS_READ__", _errors(_ERRORS_READ)).replace("__ERRORS_WRITE__", _errors(_ERRORS_WRITE))
+    return _named(text)
+
+
+def _named(text: str) -> str:
+    """The templates, written for `appointment` and `company`, with the names chosen above."""
+    text = text.replace("Appointment", ITEM.capitalize()).replace("appointment", ITEM)
+    return text.replace("company", NEW_FIELD)
 
 
 def _add_field(schemas: str, schema: str, field_yaml: str) -> str:
@@ -366,27 +413,29 @@ def _add_field(schemas: str, schema: str, field_yaml: str) -> str:
     return schemas[: start.end()] + body + schemas[stop:]
 
 
-def grow(root: Path, *, version: str | None = "4.1.0") -> Path:
+def grow(root: Path, *, version: str | None = NEXT_VERSION) -> Path:
     """Copy spec/ and docs/ into root and grow them; returns root/spec/openapi.yaml."""
     shutil.copytree(REPO / "spec", root / "spec")
     shutil.copytree(REPO / "docs", root / "docs")
     spec = root / "spec"
-    (spec / "paths" / "appointments.yaml").write_text(_with_errors(_APPOINTMENTS))
-    (spec / "paths" / "appointment.yaml").write_text(_with_errors(_APPOINTMENT))
-    (spec / "paths" / "appointment-cancel.yaml").write_text(_with_errors(_CANCEL))
+    (spec / "paths" / f"{RESOURCE}.yaml").write_text(_with_errors(_APPOINTMENTS))
+    (spec / "paths" / f"{ITEM}.yaml").write_text(_with_errors(_APPOINTMENT))
+    (spec / "paths" / f"{ITEM}-{ACTION}.yaml").write_text(_with_errors(_CANCEL))
     schemas = (spec / "components" / "schemas.yaml").read_text()
-    company = "    company:\n      x-promise: '`company` string up to 200, optional'\n      type: string\n      maxLength: 200\n"
+    company = _named(
+        "    company:\n      x-promise: '`company` string up to 200, optional'\n      type: string\n      maxLength: 200\n"
+    )
     schemas = _add_field(_add_field(schemas, "Client", company), "ClientInput", company)
-    (spec / "components" / "schemas.yaml").write_text(schemas.rstrip("\n") + "\n" + _SCHEMAS)
+    (spec / "components" / "schemas.yaml").write_text(schemas.rstrip("\n") + "\n" + _named(_SCHEMAS))
     params = (spec / "components" / "parameters.yaml").read_text()
-    (spec / "components" / "parameters.yaml").write_text(params.rstrip("\n") + "\n" + _PARAMETER)
+    (spec / "components" / "parameters.yaml").write_text(params.rstrip("\n") + "\n" + _named(_PARAMETER))
     root_file = spec / "openapi.yaml"
     text = root_file.read_text()
     text = text.replace(
         "  - name: health\n",
-        "  - name: appointments\n    description: The appointments of the account.\n  - name: health\n",
+        _named("  - name: appointments\n    description: The appointments of the account.\n  - name: health\n"),
     )
-    text = text.rstrip("\n") + (
+    text = text.rstrip("\n") + _named(
         "\n  /appointments:\n    $ref: paths/appointments.yaml\n"
         "  /appointments/{appointment_id}:\n    $ref: paths/appointment.yaml\n"
         "  /appointments/{appointment_id}/cancel:\n    $ref: paths/appointment-cancel.yaml\n"
@@ -397,5 +446,5 @@ def grow(root: Path, *, version: str | None = "4.1.0") -> Path:
     page = root / "docs" / "reception-star-api.md"
     lines = page.read_text().splitlines(keepends=True)
     at = next(i for i, line in enumerate(lines) if line.startswith("| optional fields |"))
-    page.write_text("".join(lines[:at]) + _PAGE_ROWS + "".join(lines[at:]))
+    page.write_text("".join(lines[:at]) + _named(_PAGE_ROWS) + "".join(lines[at:]))
     return root_file

@@ -41,6 +41,12 @@ def _edit(repo: Path, version: str | None = None) -> None:
     root.write_text(text)
 
 
+def _bumped(repo: Path) -> str:
+    """The next minor version after the spec's (4.0.0 -> 4.1.0): a release that is not committed yet."""
+    major, minor = _version(repo).split(".")[:2]
+    return f"{major}.{int(minor) + 1}.0"
+
+
 def _released(repo: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in (repo / "generated" / "openapi").iterdir() if RELEASE.match(p.name)}
 
@@ -70,14 +76,15 @@ def test_breaking_refuses_before_publish_when_the_release_would_change(repo: Pat
 
 
 def test_after_a_version_bump_publish_adds_the_release_and_keeps_the_old_one(repo: Path, run_cli: RunCli) -> None:
-    old = _released(repo)
-    _edit(repo, version="4.1.0")
+    old, new = _released(repo), _bumped(repo)
+    assert old and not any(new in name for name in old)
+    _edit(repo, version=new)
     assert run_cli("breaking", cwd=repo)[0] == 0
     code, _, err = run_cli("publish", cwd=repo)
     assert code == 0, err
     now = _released(repo)
     assert {name: now[name] for name in old} == old  # byte for byte
-    assert any("4.1.0" in name for name in now)
+    assert any(new in name for name in now)
     assert run_cli("publish", "--check", cwd=repo)[0] == 0
     # What the tests compare (the drift check) agrees with publish after the bump
     output = repo / "generated" / "openapi"
@@ -87,11 +94,11 @@ def test_after_a_version_bump_publish_adds_the_release_and_keeps_the_old_one(rep
 
 
 def test_a_release_in_the_making_may_be_published_again(repo: Path, run_cli: RunCli) -> None:
-    _edit(repo, version="4.1.0")
+    _edit(repo, version=_bumped(repo))
     assert run_cli("publish", cwd=repo)[0] == 0
     spec = repo / "spec" / "openapi.yaml"
     spec.write_text(spec.read_text().replace("summary: The clients,", "summary: All the clients,", 1))
-    code, _, err = run_cli("publish", cwd=repo)  # 4.1.0 is not committed on main: not released yet
+    code, _, err = run_cli("publish", cwd=repo)  # the new version is not committed on main: not released yet
     assert code == 0, err
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from growth import ACTION, NEW_FIELD, RESOURCE, grow
+from growth import ACTION, ID_PARAM, NEW_FIELD, RESOURCE, grow
 
 from rstar_spec.oas.bundle import bundle
 from rstar_spec.oas.view import DocumentView
@@ -31,32 +31,57 @@ def _roles(view: DocumentView) -> dict[str, str]:
     return {op.label: view.resources.placements[op.pointer].role for op in view.operations}
 
 
-def test_todays_spec_has_one_resource_and_every_operation_placed(today: DocumentView) -> None:
+# A path's methods as the CRUD roles they take on a collection and on its item (PUT replaces: no PATCH here)
+_COLLECTION_ROLES = {"get": "list", "post": "create"}
+_ITEM_ROLES = {"get": "retrieve", "put": "replace", "patch": "update", "delete": "delete"}
+
+
+def _methods(view: DocumentView) -> dict[str, set[str]]:
+    """Each path template of the spec and its methods."""
+    methods: dict[str, set[str]] = {}
+    for op in view.operations:
+        methods.setdefault(op.path.template, set()).add(op.method)
+    return methods
+
+
+def test_the_specs_resources_are_found_and_every_operation_placed(today: DocumentView) -> None:
+    """Each resource of the spec (today `clients`; a grown copy has more), with what its methods say it has."""
     model = today.resources
     assert model.unplaced == ()
-    (resource,) = model.resources
-    assert sorted(resource.operations) == ["create", "delete", "list", "replace", "retrieve"]
-    assert resource.item is not None and resource.id_param == resource.item.names[-1]
-    assert resource.id_field in resource.read_only
-    assert set(resource.writable).isdisjoint(resource.read_only)
-    assert resource.required_writable and set(resource.required_writable) <= set(resource.writable)
-    assert resource.etag and resource.location and resource.page is not None
+    methods = _methods(today)
+    # a collection: a path whose item (one more template segment) is a path too
+    collections = {
+        p for p in methods if any(q.startswith(f"{p}/{{") and q.count("/") == p.count("/") + 1 for q in methods)
+    }
+    assert collections and {r.collection.template for r in model.resources} == collections
+    for resource in model.resources:
+        assert resource.item is not None and resource.id_param == resource.item.names[-1]
+        expected = {_COLLECTION_ROLES[m] for m in methods[resource.collection.template] if m in _COLLECTION_ROLES}
+        expected |= {_ITEM_ROLES[m] for m in methods[resource.item.template] if m in _ITEM_ROLES}
+        assert sorted(resource.operations) == sorted(expected) and {"list", "create", "retrieve"} <= expected
+        assert resource.id_field in resource.read_only
+        assert set(resource.writable).isdisjoint(resource.read_only)
+        assert resource.required_writable and set(resource.required_writable) <= set(resource.writable)
+        assert resource.etag and resource.location and resource.page is not None
     token = model.token
     assert token is not None and model.placements[token.pointer].role == "token"
     roles = set(_roles(today).values())
-    assert roles == {"list", "create", "retrieve", "replace", "delete", "read", "token"}
+    actions = {"action"} if any(r.actions for r in model.resources) else set()
+    assert roles == {"list", "create", "retrieve", "replace", "delete", "read", "token"} | actions
 
 
-def test_a_grown_spec_gives_the_new_resource_its_action_and_field(grown: Path) -> None:
+def test_a_grown_spec_gives_the_new_resource_its_action_and_field(grown: Path, today: DocumentView) -> None:
     view = DocumentView.of(bundle(grown).data)
     by_name = {r.name: r for r in view.resources.resources}
-    assert set(by_name) == {"clients", RESOURCE}
+    before = {r.name for r in today.resources.resources}
+    assert RESOURCE not in before and set(by_name) == before | {RESOURCE}
     new = by_name[RESOURCE]
     assert [a.name for a in new.actions] == [ACTION]
-    assert new.id_param == "appointment_id" and new.id_field == "id"
+    assert new.id_param == ID_PARAM and new.id_field == "id"
     assert "status" in new.read_only and "status" not in new.writable
     assert new.etag and new.location and new.page is not None and new.page.items == "data"
     assert NEW_FIELD in by_name["clients"].writable and NEW_FIELD in by_name["clients"].fields
+    assert NEW_FIELD not in {f for r in today.resources.resources if r.name == "clients" for f in r.fields}
     assert view.resources.unplaced == ()
     action = new.actions[0].operation
     placement = view.resources.placement(action)

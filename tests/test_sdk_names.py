@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from growth import ACTION, RESOURCE, grow
+from growth import ACTION, ITEM, ITEM_PATH, RESOURCE, grow
 
 from rstar_spec.overlay.pipeline import build_target
 from rstar_spec.sdk import sdk_facts
@@ -37,7 +37,7 @@ def test_a_new_resource_and_its_action_get_their_names_from_their_roles(grown_do
     assert {f.resource for (path, _), f in by_path.items() if path.startswith(f"/{RESOURCE}")} == {RESOURCE}
     listing = by_path[(f"/{RESOURCE}", "get")]
     assert listing.pagination is not None and listing.pagination.items == "data"
-    assert by_path[(f"/{RESOURCE}/{{appointment_id}}", "get")].etag_cache
+    assert by_path[(ITEM_PATH, "get")].etag_cache
     assert not by_path[(f"/{RESOURCE}", "post")].idempotent  # the overlay's one exception still applies
 
 
@@ -51,28 +51,28 @@ def test_the_token_and_plain_reads_are_named_by_role_and_path(grown_doc: dict[st
 
 def test_put_is_replace_when_the_resource_also_has_patch(grown_doc: dict[str, Any]) -> None:
     doc = dict(grown_doc, paths=dict(grown_doc["paths"]))
-    item = dict(doc["paths"]["/appointments/{appointment_id}"])
-    item["patch"] = {**item["put"], "operationId": "patch_appointment"}
-    doc["paths"]["/appointments/{appointment_id}"] = item
+    item = dict(doc["paths"][ITEM_PATH])
+    item["patch"] = {**item["put"], "operationId": f"patch_{ITEM}"}
+    doc["paths"][ITEM_PATH] = item
     names = _names(doc)
-    assert names["patch_appointment"] == (RESOURCE, "update")
-    assert names["replace_appointment"] == (RESOURCE, "replace")
+    assert names[f"patch_{ITEM}"] == (RESOURCE, "update")
+    assert names[f"replace_{ITEM}"] == (RESOURCE, "replace")
 
 
 def test_an_overlay_name_wins_and_a_taken_derived_name_falls_back_to_the_operation_id(
     grown_doc: dict[str, Any],
 ) -> None:
     doc = dict(grown_doc, paths=dict(grown_doc["paths"]))
-    listing = dict(doc["paths"]["/appointments"])
+    listing = dict(doc["paths"][f"/{RESOURCE}"])
     listing["get"] = {**listing["get"], "x-rstar-sdk-name": "all"}
-    doc["paths"]["/appointments"] = listing
-    assert _names(doc)["list_appointments"] == (RESOURCE, "all")
+    doc["paths"][f"/{RESOURCE}"] = listing
+    assert _names(doc)[f"list_{RESOURCE}"] == (RESOURCE, "all")
     shared = dict(doc["paths"]["/clients"])
     shared["get"] = {**shared["get"], "tags": [RESOURCE]}  # two lists under one tag: the second keeps its id
     doc["paths"]["/clients"] = shared
     names = _names(doc)
     assert names["list_clients"] == (RESOURCE, "list")
-    assert names["list_appointments"] == (RESOURCE, "all")
+    assert names[f"list_{RESOURCE}"] == (RESOURCE, "all")
 
 
 def test_two_lists_under_one_tag_the_second_keeps_its_operation_id(grown_doc: dict[str, Any]) -> None:
@@ -81,7 +81,7 @@ def test_two_lists_under_one_tag_the_second_keeps_its_operation_id(grown_doc: di
     shared["get"] = {**shared["get"], "tags": [RESOURCE]}
     doc["paths"]["/clients"] = shared
     names = _names(doc)
-    assert sorted([names["list_clients"][1], names["list_appointments"][1]]) in (
-        ["list", "list_appointments"],
+    assert sorted([names["list_clients"][1], names[f"list_{RESOURCE}"][1]]) in (
+        ["list", f"list_{RESOURCE}"],
         ["list", "list_clients"],
     )

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from growth import grow
+from growth import ACTION, RESOURCE, grow
 from traffic_recordings import AUTH, Har
 
-APPOINTMENTS = "/appointments"
+APPOINTMENTS = f"/{RESOURCE}"  # appointments, unless the spec has them already
 STAMP = "2026-04-20T10:00:00Z"
 
 
@@ -50,7 +50,7 @@ def run(spec: Path, har: Har, tmp_path: Path) -> tuple[int, list[tuple[int, str,
 
 
 def booked(har: Har, appointment_id: int = 9, *, location_id: int | None = None) -> Har:
-    location = f"/api/v3/appointments/{location_id or appointment_id}"
+    location = f"/api/v3{APPOINTMENTS}/{location_id or appointment_id}"
     return har.add("POST", APPOINTMENTS, 201, body=BOOK, headers=AUTH,
                    answer=appointment(appointment_id, notes="fringe"), answer_headers={"Location": location})  # fmt: skip
 
@@ -69,7 +69,7 @@ def clean() -> Har:
     moved = {k: v for k, v in BOOK.items() if k != "notes"}
     har.add("PUT", f"{APPOINTMENTS}/9", 200, body=moved, headers=AUTH, answer=appointment(9, "2026-04-21T08:00:00Z"))
     etagged(har, 9, '"a9-2"', appointment(9, "2026-04-21T08:00:00Z"))
-    har.add("POST", f"{APPOINTMENTS}/9/cancel", 200, headers=AUTH,
+    har.add("POST", f"{APPOINTMENTS}/9/{ACTION}", 200, headers=AUTH,
             answer=appointment(9, "2026-04-22T12:00:00Z", status="cancelled"))  # fmt: skip
     etagged(har, 9, '"a9-3"', appointment(9, "2026-04-22T12:00:00Z", status="cancelled"))
     har.add("DELETE", f"{APPOINTMENTS}/9", 204, headers=AUTH)
@@ -97,7 +97,7 @@ def test_a_deleted_item_reading_back_is_a_finding(spec: Path, tmp_path: Path) ->
 def test_a_304_after_an_action_changed_the_item_is_a_finding(spec: Path, tmp_path: Path) -> None:
     har = booked(Har())
     etagged(har, 9, '"a9-1"', appointment(9, notes="fringe"))
-    har.add("POST", f"{APPOINTMENTS}/9/cancel", 200, headers=AUTH,
+    har.add("POST", f"{APPOINTMENTS}/9/{ACTION}", 200, headers=AUTH,
             answer=appointment(9, "2026-04-22T12:00:00Z", status="cancelled", notes="fringe"))  # fmt: skip
     har.add("GET", f"{APPOINTMENTS}/9", 304, headers={**AUTH, "If-None-Match": '"a9-1"'})
     assert run(spec, har, tmp_path) == (1, [(3, "etag-not-modified", "error")])
