@@ -188,3 +188,27 @@ def test_every_session_s_first_docstring_line_is_a_whole_sentence() -> None:
         doc = ast.get_docstring(node, clean=False) or ""
         first = doc.splitlines()[0].strip() if doc else ""
         assert first.endswith((".", ".)", ")")) and first.count("(") == first.count(")"), f"{node.name}: {first}"
+
+
+def test_the_readme_is_ordered_for_a_newcomer_and_lists_every_session() -> None:
+    """Quick start, the three jobs, traffic, the client, then the reference; every nox session in its table."""
+    import ast
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    headings = re.findall(r"(?m)^## (.+)$", readme)
+    order = ["Quick start", "Job 1", "Job 2", "Job 3", "Traffic", "The Python client", "Reference"]
+    found = [next((i for i, h in enumerate(headings) if h.startswith(name)), -1) for name in order]
+    assert -1 not in found and found == sorted(found), headings
+    quick = readme[readme.index("## Quick start") : readme.index("## Job 1")]
+    assert "pip install ./generated/python" in quick and "nox -s mock" in quick and "RSTAR_BASE_URL" in quick
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    names = []
+    for node in tree.body:
+        for decorator in node.decorator_list if isinstance(node, ast.FunctionDef) else []:
+            text = ast.unparse(decorator)
+            if "nox.session" in text:
+                named = re.search(r"name='([^']+)'", text)
+                names.append(named.group(1) if named else node.name)
+    table = readme[readme.index("| session | what it does |") :].split("\n\n", 1)[0]
+    assert names and all(f"`nox -s {name}`" in table for name in names), [n for n in names if n not in table]
