@@ -312,16 +312,16 @@ def test_connections_past_the_cap_close_the_ones_waiting_longest(mock: str) -> N
 
 
 def test_secrets_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch, api: httpx.Client) -> None:
-    from rstar_spec.mock import _app
+    from rstar_spec.mock import _behaviour
 
     calls: list[tuple[Any, Any]] = []
-    real = _app.hmac.compare_digest
+    real = _behaviour.hmac.compare_digest
 
     def spy(a: Any, b: Any) -> bool:
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(_app.hmac, "compare_digest", spy)
+    monkeypatch.setattr(_behaviour.hmac, "compare_digest", spy)
     assert api.post("/auth", json={"grant_type": "api_key", "api_key": "wrong"}).status_code == 401
     assert (
         api.post("/auth", json={"grant_type": "password", "username": CREDS.username, "password": "no"}).status_code

@@ -217,10 +217,8 @@ def test_concurrent_creates_get_distinct_ids() -> None:
 
 def test_response_validation_reports_a_wrong_answer() -> None:
     mock = MockApp(target_doc("mock"), MockSettings(credentials=CREDS))
-    operation = type("Op", (), {})()
-    operation.op = target_doc("mock")["paths"]["/clients/{client_id}"]["get"]
-    operation.pointer = ("paths", "/clients/{client_id}", "get")
-    operation.op_id = "get_client"
+    operation = mock.view.by_id("get_client")
+    assert operation is not None
     ok = {
         "id": 1,
         "first_name": "A",

@@ -38,5 +38,8 @@ def running_mock(
     mock = MockApp(doc, settings or MockSettings())
     with in_background(wrap(mock.app) if wrap else mock.app, "mock", timeout, **bounds) as origin:
         base_url = origin + mock.base_path
-        httpx.get(f"{base_url}/heart", timeout=5).raise_for_status()
+        path = mock.readiness_path()
+        answer = httpx.get(base_url + (path or "/"), timeout=5)
+        if path is not None or answer.status_code >= 500:  # with no health check, a 404 is an answer too
+            answer.raise_for_status()
         yield base_url
