@@ -27,7 +27,7 @@ from ..oas.schemas import merged_object
 from ..oas.view import MediaType, Operation, Response, is_json_media
 from ..oas.walk import resolve
 
-Answer = tuple[int, Any, dict[str, str]]  # status, body (JSON value, str, Media or None), headers
+Answer = tuple[int, Any, dict[str, str]]  # status, body (a JSON value, Media, or None for none), headers
 
 # Strings of a format, each valid as JSON Schema's format checks read them.
 FORMAT_VALUES = {
@@ -56,7 +56,7 @@ _DEPTH = 12  # a recursive schema is made this deep at most; past it, the smalle
 
 @dataclass(frozen=True)
 class Media:
-    """A body that is neither JSON nor plain text: written as is, with its media type."""
+    """A body that is not JSON (plain text, CSV...): written as is, with its media type as documented."""
 
     media_type: str
     content: str
@@ -98,8 +98,9 @@ class Examples:
             self._values[schema_pointer] = self.make(node, schema_pointer)
         return self._values[schema_pointer]
 
-    def make(self, schema: Any, pointer: Pointer, depth: int = 0) -> Any:
-        """A value by the simple rules (see the module's docstring); not checked here."""
+    def make(self, schema: Any, pointer: Pointer, depth: int = 0, *, every_property: bool = False) -> Any:
+        """A value by the simple rules (see the module's docstring); not checked here. every_property: an
+        object (at the top) has every property, not only the required ones."""
         pointer, schema = resolve(self.doc, schema, pointer)
         if not isinstance(schema, dict):
             return None if schema is False else {}
@@ -120,13 +121,15 @@ class Examples:
         for key in ("oneOf", "anyOf"):
             members = schema.get(key)
             if isinstance(members, list) and members:
-                return self.make(members[0], (*pointer, key, "0"), depth + 1)
+                return self.make(members[0], (*pointer, key, "0"), depth + 1, every_property=every_property)
         kind = _kind(schema)
         if kind == "object":
             if depth >= _DEPTH:
                 return {}
             properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
             required = [n for n in schema.get("required") or [] if isinstance(n, str)]
+            if every_property:
+                required += [n for n in properties if n not in required]
             return {
                 name: self.make(properties.get(name, {}), (*pointer, "properties", name), depth + 1)
                 for name in required
@@ -199,10 +202,7 @@ class Examples:
             return code, self.body(media), headers
         name, media = next(iter(response.content.items()))
         body = self.body(media)
-        text = body if isinstance(body, str) else str(body)
-        if name.lower().startswith("text/plain"):
-            return code, text, headers
-        return code, Media(name, text), headers
+        return code, Media(name, body if isinstance(body, str) else str(body)), headers
 
 
 def _at(doc: dict[str, Any], pointer: Pointer) -> Any:

@@ -77,7 +77,11 @@ class MockResource:
             (n for n in resource.read_only if n in self.timestamps and n in required), None
         )
         self.assigned: dict[str, Any] = {}
+        self.required_made: dict[str, Any] = {}  # a required field an item lacks (a body may leave it out)
         for name, schema in properties.items():
+            if name in required and name != self.id_field and name not in self.timestamps:
+                pointer = (*resource.item_schema, "properties", name) if resource.item_schema else ()
+                self.required_made[name] = examples.make(schema, pointer)
             if name == self.id_field or (name in self.timestamps and name in resource.read_only):
                 continue
             read_only = name in resource.read_only
@@ -153,6 +157,12 @@ class MockResource:
             ordered.update((n, v) for n, v in fields.items() if n not in ordered)
         return ordered
 
+    def _complete(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """fields with a made value for every required field they lack (the item schema requires what the
+        input schema may leave out: a server fills it in)."""
+        missing = [n for n in self.required_made if n not in fields]
+        return {**fields, **{n: self.required_made[n] for n in missing}} if missing else fields
+
     def writable_of(self, payload: Any) -> dict[str, Any]:
         if not isinstance(payload, dict):
             return {}
@@ -160,7 +170,7 @@ class MockResource:
 
     def new_item(self, number: int, payload: Any, stamp: str) -> tuple[Key, dict[str, Any]]:
         item_id = self.make_id(number)
-        fields: dict[str, Any] = {**self.assigned, **self.writable_of(payload)}
+        fields: dict[str, Any] = {**self.required_made, **self.assigned, **self.writable_of(payload)}
         fields.update((name, stamp) for name in (*self.creation_stamps, *self.change_stamps))
         if self.id_field is not None:
             fields[self.id_field] = item_id
@@ -169,7 +179,8 @@ class MockResource:
     def replaced(self, old: dict[str, Any], payload: Any, stamp: str) -> dict[str, Any]:
         """PUT: the writable fields are the body's; what it leaves out is gone."""
         kept = {n: v for n, v in old.items() if n not in self.writable}
-        return self._ordered({**kept, **self.writable_of(payload), **dict.fromkeys(self.change_stamps, stamp)})
+        fields = {**kept, **self.writable_of(payload), **dict.fromkeys(self.change_stamps, stamp)}
+        return self._ordered(self._complete(fields))
 
     def updated(self, old: dict[str, Any], payload: Any, stamp: str) -> dict[str, Any]:
         """PATCH: the body's writable fields merged in; null removes one (RFC 7396)."""
@@ -180,7 +191,7 @@ class MockResource:
             else:
                 merged[name] = value
         merged.update(dict.fromkeys(self.change_stamps, stamp))
-        return self._ordered(merged)
+        return self._ordered(self._complete(merged))
 
     def acted(self, old: dict[str, Any], changes: dict[str, Any], stamp: str) -> dict[str, Any]:
         return self._ordered({**old, **changes, **dict.fromkeys(self.change_stamps, stamp)})
@@ -216,9 +227,11 @@ class MockResource:
                 continue
             seen.add(text)
             inputs.append(fields)
-        if not inputs and pointer is not None:
-            made = examples.value(pointer)
-            inputs.append(self.writable_of(made) if examples.valid(pointer, made) else {})
+        if not inputs and pointer is not None:  # every writable field made, else the required ones
+            for made in (examples.make(_at(self.doc, pointer), pointer, every_property=True), examples.value(pointer)):
+                if examples.valid(pointer, made):
+                    inputs.append(self.writable_of(made))
+                    break
         return inputs or [{}]
 
     def _item_answers(self) -> list[tuple[Operation, tuple[str, ...]]]:
