@@ -17,11 +17,9 @@ from typing import Any
 from urllib.parse import quote
 
 import orjson
-from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.routing import Mount
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..core.limits import MAX_BODY_BYTES, MAX_DEPTH, MAX_INT_DIGITS, too_deep
 from ..core.pointer import Pointer
@@ -65,6 +63,19 @@ class _Expected:
     others: dict[str, Pointer | None]  # every other media type (essence) -> its schema, if it has one
 
 
+@dataclass(frozen=True)
+class _Param:
+    """A parameter as the mock reads it, worked out once."""
+
+    name: str
+    where: str  # path, query, header, cookie
+    required: bool
+    schema: dict[str, Any]  # resolved
+    items: dict[str, Any]  # an array's items schema, resolved
+    schema_pointer: Pointer | None  # None: no schema to check
+    validator: Any
+
+
 @dataclass
 class _Served:
     """An operation as the mock serves it."""
@@ -72,7 +83,7 @@ class _Served:
     op: Operation
     placed: Placed
     handler: Handler
-    params: list[tuple[Pointer, dict[str, Any], dict[str, Any]]]  # (pointer, parameter, its schema resolved)
+    params: list[_Param]
     expected: dict[str, _Expected] = field(default_factory=dict)  # by status as documented
 
     @property
@@ -110,11 +121,20 @@ class MockApp:
         self.behaviour = Behaviour(self.model, self.resources, self.examples, self.state, settings.credentials,
                                    self.profile)  # fmt: skip
         self.operations = {op.pointer: self._served(op) for op in self.view.operations}
-        self.app = Starlette(routes=[Mount("", app=self._asgi)])  # every path and method: _route decides
+        # Every path and method: _route decides. The app is this object (an ASGI 3 callable), not a Starlette
+        # app: its middleware and router would only pass each request on (a fifth of the app's time per request).
+        self.app: ASGIApp = self
 
     def _served(self, op: Operation) -> _Served:
         placed = self.behaviour.placed(op)
-        params = [(p.pointer, p.param, _schema_of(self.doc, p.param)) for p in op.parameters]
+        params = []
+        for p in op.parameters:
+            schema = _schema_of(self.doc, p.param)
+            pointer = (*p.pointer, "schema") if "schema" in p.param else None
+            params.append(_Param(
+                str(p.param.get("name")), str(p.param.get("in")), p.param.get("required") is True, schema,
+                _items_schema(self.doc, schema), pointer, self.schemas.compiled(pointer) if pointer else None,
+            ))  # fmt: skip
         served = _Served(op, placed, self.behaviour.handler(placed), params)
         for status, response in op.responses.items():
             content = response.content
@@ -148,9 +168,16 @@ class MockApp:
             return []
         return resource.seed_items(self.state.seed)
 
-    async def _asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await self._endpoint(Request(scope, receive))
-        await response(scope, receive, send)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            response = await self._endpoint(Request(scope, receive))
+            await response(scope, receive, send)
+        elif scope["type"] == "lifespan":  # nothing to start or stop
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+        else:  # a websocket: not an API of this document
+            await send({"type": "websocket.close", "code": 1000})
 
     # -- plumbing ------------------------------------------------------------------------------
     def _route(self, request: Request) -> tuple[_Served, dict[str, str]] | Response:
@@ -283,25 +310,25 @@ class MockApp:
     def _parameters(self, operation: _Served, request: Request) -> dict[str, Any]:
         values: dict[str, Any] = {}
         errors = []
-        sources = {"path": request.path_params, "query": request.query_params, "header": request.headers,
-                   "cookie": request.cookies}  # fmt: skip
-        for pointer, param, schema in operation.params:
-            name, where = param["name"], param["in"]
-            source = sources.get(where, {})
-            key = name.lower() if where == "header" else name
-            if schema.get("type") == "array" and where == "query":
-                raw: Any = request.query_params.getlist(key) or None
+        for param in operation.params:
+            name, where = param.name, param.where
+            if where == "path":
+                raw: Any = request.path_params.get(name)
+            elif where == "header":
+                raw = request.headers.get(name.lower())
+            elif where == "query":
+                query = request.query_params
+                raw = (query.getlist(name) or None) if param.schema.get("type") == "array" else query.get(name)
             else:
-                raw = source.get(key)
+                raw = request.cookies.get(name) if where == "cookie" else None
             if raw is None:
-                if param.get("required"):
+                if param.required:
                     errors.append({"field": name, "message": "is required"})
                 continue
-            value = [_coerce(v, _items_schema(self.doc, schema)) for v in raw] if isinstance(raw, list) else (
-                _coerce(raw, schema))  # fmt: skip
-            problem = self.schemas.first_error((*pointer, "schema"), value) if "schema" in param else None
-            if problem is not None:
-                errors.append({"field": name, "message": problem.message[:200]})
+            value = [_coerce(v, param.items) for v in raw] if isinstance(raw, list) else _coerce(raw, param.schema)
+            if param.validator is not None and not param.validator.is_valid(value):
+                problem = self.schemas.first_error(param.schema_pointer or (), value)
+                errors.append({"field": name, "message": problem.message[:200] if problem else "is not valid"})
             else:
                 values[name] = value
         if errors:
@@ -456,6 +483,8 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
     """The body, or None past limit bytes: said by Content-Length before anything is read, else found
     while reading, and nothing more is read."""
     declared = request.headers.get("content-length", "")
+    if not declared and "transfer-encoding" not in request.headers:
+        return b""  # a request with neither has no body (RFC 9112, 6.3): nothing to wait for
     if declared.isascii() and declared.isdigit() and len(declared) < 20 and int(declared) > limit:
         return None
     chunks, size = [], 0
@@ -481,5 +510,5 @@ def _field_error(error: SchemaError) -> dict[str, str]:
     return {"field": error.field or "body", "message": error.message[:200]}
 
 
-def create_app(doc: dict[str, Any], settings: MockSettings | None = None) -> Starlette:
+def create_app(doc: dict[str, Any], settings: MockSettings | None = None) -> ASGIApp:
     return MockApp(doc, settings or MockSettings()).app
