@@ -310,6 +310,8 @@ def test_an_operation_without_behaviour_answers_its_example_or_a_made_value_neve
             }
         },
         "/odd": {"post": {"responses": {"202": {"description": "accepted"}}}},  # nothing places it
+        "/ranged": {"get": {"responses": {"2XX": {"description": "", **_json({"type": "boolean"})}}}},
+        "/fallback": {"get": {"responses": {"default": {"description": "", **_json({"const": "ok"})}}}},
     }
     api = mock(_doc(paths, {}))
     made = api.get("/v1/stats")
@@ -321,3 +323,5 @@ def test_an_operation_without_behaviour_answers_its_example_or_a_made_value_neve
         200, "text/csv; charset=utf-8", "a,b\n1,2\n")  # fmt: skip
     assert api.post("/v1/search", json={}).json() == [1]
     assert api.post("/v1/odd").status_code == 202
+    assert (api.get("/v1/ranged").status_code, api.get("/v1/ranged").json()) == (200, False)
+    assert (api.get("/v1/fallback").status_code, api.get("/v1/fallback").json()) == (200, "ok")

@@ -389,7 +389,11 @@ class MockApp:
         """What is wrong with an answer to operation, by its documented response; None when nothing."""
         served = self.operations[operation.pointer] if isinstance(operation, Operation) else operation
         status, body, headers = answer
-        expected = served.expected.get(str(status))
+        code = str(status)
+        documented = served.expected
+        expected = next(
+            (documented[k] for k in (code, f"{code[0]}XX", f"{code[0]}xx", "default") if k in documented), None
+        )
         if expected is None:
             return f"status {status} is not documented for {served.op.label}"
         if expected.required_headers:

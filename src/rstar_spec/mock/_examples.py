@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.pointer import Pointer
+from ..core.pointer import Pointer, get
 from ..oas.schema_engine import BundleSchemas, SchemaRefError
 from ..oas.schemas import merged_object
 from ..oas.view import MediaType, Operation, Response, is_json_media
@@ -63,12 +63,14 @@ class Media:
 
 
 def success_status(op: Operation, *preferred: str) -> str | None:
-    """The status the operation answers on success: the first of preferred it documents, else its first 2xx."""
+    """The status the operation answers on success, as documented: the first of preferred, else its first 2xx,
+    else `2XX`, else `default`."""
     for status in preferred:
         if status in op.responses:
             return status
     codes = sorted(s for s in op.responses if s.startswith("2") and s[1:].isdigit())
-    return codes[0] if codes else next((s for s in op.responses if s.upper() == "2XX"), None)
+    ranged = [s for s in op.responses if s.upper() == "2XX"] + [s for s in op.responses if s == "default"]
+    return codes[0] if codes else (ranged[0] if ranged else None)
 
 
 def json_media(response: Response) -> MediaType | None:
@@ -94,7 +96,7 @@ class Examples:
     def value(self, schema_pointer: Pointer) -> Any:
         """A value the schema at schema_pointer accepts (made once, kept)."""
         if schema_pointer not in self._values:
-            node = resolve(self.doc, _at(self.doc, schema_pointer), schema_pointer)[1]
+            node = resolve(self.doc, get(self.doc, schema_pointer, None), schema_pointer)[1]
             self._values[schema_pointer] = self.make(node, schema_pointer)
         return self._values[schema_pointer]
 
@@ -163,7 +165,7 @@ class Examples:
 
     def examples_of(self, media: MediaType) -> list[Any]:
         """Every documented example value of a media type (its `example`, its `examples`), as written."""
-        raw = _at(self.doc, media.pointer)
+        raw = get(self.doc, media.pointer, None)
         found = []
         if isinstance(raw, dict):
             if "example" in raw:
@@ -176,7 +178,7 @@ class Examples:
         return found
 
     def header_value(self, header_pointer: Pointer, schema_pointer: Pointer | None) -> str:
-        raw = _at(self.doc, header_pointer)
+        raw = get(self.doc, header_pointer, None)
         if isinstance(raw, dict) and "example" in raw:
             return _as_header(raw["example"])
         return _as_header(self.value(schema_pointer)) if schema_pointer is not None else "x"
@@ -189,11 +191,11 @@ class Examples:
         return status, body, dict(headers)
 
     def _answer(self, op: Operation) -> Answer:
-        status = success_status(op, "200", "201", "204")
+        status = success_status(op, "200", "201", "204") or next(iter(op.responses), None)
         response = op.responses.get(status) if status is not None else None
         if status is None or response is None:
-            return 204, None, {}  # no success documented: the check of the answer says so
-        code = int(status) if status.isdigit() else 200
+            return 204, None, {}  # no response documented at all: the check of the answer says so
+        code = int(status) if status.isdigit() else 200  # 2XX, default
         headers = {h.name: self.header_value(h.pointer, h.schema_pointer) for h in response.headers if h.required}
         if not response.content or code in (204, 304):
             return code, None, headers
@@ -203,18 +205,6 @@ class Examples:
         name, media = next(iter(response.content.items()))
         body = self.body(media)
         return code, Media(name, body if isinstance(body, str) else str(body)), headers
-
-
-def _at(doc: dict[str, Any], pointer: Pointer) -> Any:
-    node: Any = doc
-    for part in pointer:
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
 
 
 def _kind(schema: dict[str, Any]) -> str | None:

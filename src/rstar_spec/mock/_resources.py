@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,7 +29,7 @@ from urllib.parse import quote
 
 import orjson
 
-from ..core.pointer import Pointer
+from ..core.pointer import get
 from ..oas.resources import PageEnvelope, Resource
 from ..oas.schemas import merged_object
 from ..oas.view import Operation
@@ -57,6 +58,7 @@ class MockResource:
         self.collection = resource.collection.template
         self.base_path = base_path
         self.parent: MockResource | None = None  # set by link_parents
+        self.parent_keys: dict[str, Callable[[Any], Key]] = {}  # a parent id parameter -> its resource's key_of
         doc = examples.doc
         self.doc, self.examples = doc, examples
         self.id_field, self.id_param = resource.id_field, resource.id_param
@@ -64,7 +66,7 @@ class MockResource:
         properties: dict[str, Any] = {}
         required: set[str] = set()
         if resource.item_schema is not None:
-            _, merged = merged_object(doc, _at(doc, resource.item_schema), resource.item_schema)
+            _, merged = merged_object(doc, get(doc, resource.item_schema, None), resource.item_schema)
             found = merged.get("properties")
             properties = found if isinstance(found, dict) else {}
             required = {n for n in merged.get("required") or [] if isinstance(n, str)}
@@ -76,19 +78,20 @@ class MockResource:
         self.first_timestamp: str | None = next(
             (n for n in resource.read_only if n in self.timestamps and n in required), None
         )
+        # Made once: what an item gets that no body gives. `assigned` is set when an item is made and kept (the
+        # read-only fields, required or with a default, and a required field no body can write); `filled` is a
+        # required writable field's value when a body leaves it out (the input schema may not require it).
         self.assigned: dict[str, Any] = {}
-        self.required_made: dict[str, Any] = {}  # a required field an item lacks (a body may leave it out)
+        self.filled: dict[str, Any] = {}
         for name, schema in properties.items():
-            if name in required and name != self.id_field and name not in self.timestamps:
-                pointer = (*resource.item_schema, "properties", name) if resource.item_schema else ()
-                self.required_made[name] = examples.make(schema, pointer)
-            if name == self.id_field or (name in self.timestamps and name in resource.read_only):
-                continue
             read_only = name in resource.read_only
-            has_default = isinstance(resolve(doc, schema, ())[1], dict) and "default" in resolve(doc, schema, ())[1]
-            if (read_only and (name in required or has_default)) or (name in required and name not in self.writable):
+            if name == self.id_field or (read_only and name in self.timestamps):
+                continue
+            resolved = resolve(doc, schema, ())[1]
+            if name in required or (read_only and isinstance(resolved, dict) and "default" in resolved):
                 pointer = (*resource.item_schema, "properties", name) if resource.item_schema else ()
-                self.assigned[name] = examples.make(schema, pointer)
+                kept = read_only or name not in self.writable
+                (self.assigned if kept else self.filled)[name] = examples.make(schema, pointer)
         self.id_kind, self.id_pattern = self._id_shape()
         self.page = self._page()
         self.seed_inputs = self._seed_inputs()
@@ -116,6 +119,12 @@ class MockResource:
             return "string", "uuid"
         example = self.examples.make(resolved, ())
         prefix = re.match(r"[^0-9]*", example).group(0) if isinstance(example, str) else ""  # type: ignore[union-attr]
+        item, field = self.resource.item_schema, self.id_field
+        where = (*item, "properties", field) if item is not None and field is not None else None
+        for pattern in (prefix, "", "uuid"):  # the first that the id's schema takes (its pattern, its length)
+            made = str(uuid.UUID(int=1)) if pattern == "uuid" else f"{pattern}{1:06d}"
+            if where is None or self.examples.valid(where, made):
+                return "string", pattern
         return "string", prefix
 
     def make_id(self, number: int) -> Any:
@@ -132,7 +141,10 @@ class MockResource:
         return value
 
     def where(self, values: dict[str, Any]) -> Where:
-        return self.collection, tuple(values.get(name) for name in self.resource.parent_params)
+        """Where the items live: the collection, and the parent items' keys above it (each keyed as its own
+        resource keys it)."""
+        parents = self.parent_keys
+        return self.collection, tuple(parents.get(n, _same)(values.get(n)) for n in self.resource.parent_params)
 
     def parent_item(self, values: dict[str, Any]) -> tuple[MockResource, Where, Key] | None:
         """The parent resource, where its item lives and its key, for a nested resource."""
@@ -158,10 +170,10 @@ class MockResource:
         return ordered
 
     def _complete(self, fields: dict[str, Any]) -> dict[str, Any]:
-        """fields with a made value for every required field they lack (the item schema requires what the
-        input schema may leave out: a server fills it in)."""
-        missing = [n for n in self.required_made if n not in fields]
-        return {**fields, **{n: self.required_made[n] for n in missing}} if missing else fields
+        """fields with the made value of every required field they lack (the item schema may require what the
+        input schema leaves out: a server fills it in)."""
+        missing = [n for n in self.filled if n not in fields]
+        return {**fields, **{n: self.filled[n] for n in missing}} if missing else fields
 
     def writable_of(self, payload: Any) -> dict[str, Any]:
         if not isinstance(payload, dict):
@@ -170,7 +182,7 @@ class MockResource:
 
     def new_item(self, number: int, payload: Any, stamp: str) -> tuple[Key, dict[str, Any]]:
         item_id = self.make_id(number)
-        fields: dict[str, Any] = {**self.required_made, **self.assigned, **self.writable_of(payload)}
+        fields: dict[str, Any] = {**self.filled, **self.assigned, **self.writable_of(payload)}
         fields.update((name, stamp) for name in (*self.creation_stamps, *self.change_stamps))
         if self.id_field is not None:
             fields[self.id_field] = item_id
@@ -216,7 +228,7 @@ class MockResource:
                 else:
                     found.append(example)
         if resource.item_schema is not None:
-            item_examples = _at(self.doc, resource.item_schema)
+            item_examples = get(self.doc, resource.item_schema, None)
             if isinstance(item_examples, dict) and isinstance(item_examples.get("examples"), list):
                 found += item_examples["examples"]
         inputs, seen = [], set()
@@ -228,7 +240,10 @@ class MockResource:
             seen.add(text)
             inputs.append(fields)
         if not inputs and pointer is not None:  # every writable field made, else the required ones
-            for made in (examples.make(_at(self.doc, pointer), pointer, every_property=True), examples.value(pointer)):
+            for made in (
+                examples.make(get(self.doc, pointer, None), pointer, every_property=True),
+                examples.value(pointer),
+            ):
                 if examples.valid(pointer, made):
                     inputs.append(self.writable_of(made))
                     break
@@ -272,7 +287,7 @@ class MockResource:
         media = json_media(response) if response is not None else None
         if media is None or media.schema_pointer is None:
             return False
-        schema = _at(self.doc, media.schema_pointer)
+        schema = get(self.doc, media.schema_pointer, None)
         return isinstance(schema, dict) and schema.get("type") == "array"
 
 
@@ -280,12 +295,14 @@ def link_parents(resources: list[MockResource]) -> None:
     """A nested resource's parent: the resource whose item path its collection path is under."""
     by_item = {r.resource.item.template: r for r in resources if r.resource.item is not None}
     for r in resources:
-        above = r.collection.rpartition("/")[0]
-        r.parent = by_item.get(above)
+        r.parent = by_item.get(r.collection.rpartition("/")[0])
+    for r in resources:
+        ancestor = r.parent
+        while ancestor is not None:
+            if ancestor.id_param is not None:
+                r.parent_keys[ancestor.id_param] = ancestor.key_of
+            ancestor = ancestor.parent
 
 
-def _at(doc: dict[str, Any], pointer: Pointer) -> Any:
-    node: Any = doc
-    for part in pointer:
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
+def _same(value: Any) -> Any:
+    return value
