@@ -7,6 +7,7 @@ operations with no behaviour of their own). Every answer is checked against its 
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from growth import ACTION, ITEM_PATH, NEW_FIELD, RESOURCE, grow
 from starlette.testclient import TestClient
 
-from conftest import ROOT
+from conftest import ROOT, target_doc
 from rstar_spec.mock import Credentials, MockSettings, create_app
 from rstar_spec.overlay.pipeline import build_target
 
@@ -325,3 +326,34 @@ def test_an_operation_without_behaviour_answers_its_example_or_a_made_value_neve
     assert api.post("/v1/odd").status_code == 202
     assert (api.get("/v1/ranged").status_code, api.get("/v1/ranged").json()) == (200, False)
     assert (api.get("/v1/fallback").status_code, api.get("/v1/fallback").json()) == (200, "ok")
+
+
+def test_the_token_operation_is_the_one_x_rstar_token_names_whatever_its_names() -> None:
+    """Moved to another path, with another operationId, a grant field and the answer's token renamed: the grants
+    and the answer follow the extension, not today's names."""
+    doc = copy.deepcopy(target_doc("mock"))
+    hint = doc["components"]["securitySchemes"]["bearerAuth"]["x-rstar-token"]
+    token_op = doc["paths"].pop("/auth")
+    token_op["post"]["operationId"] = hint["operationId"] = "issue_session"
+    doc["paths"]["/sessions/new"] = token_op
+    schemas = doc["components"]["schemas"]
+    schemas["ApiKeyGrant"]["properties"]["secret"] = schemas["ApiKeyGrant"]["properties"].pop("api_key")
+    schemas["ApiKeyGrant"]["required"] = ["grant_type", "secret"]
+    hint["grants"]["api_key"] = {"grant_type": "api_key", "secret": "{api_key}"}
+    schemas["Token"]["properties"]["access_token"] = schemas["Token"]["properties"].pop("token")
+    schemas["Token"]["required"] = ["access_token", "refresh_token", "expires_in", "token_type"]
+    hint["response"]["token"] = "access_token"
+    token_op["post"]["responses"]["200"]["content"]["application/json"].pop("examples")  # made from the schema
+    api = mock(doc)
+    assert api.post(f"{API}/auth", json={}).status_code == 404
+    refused = api.post(f"{API}/sessions/new", json={"grant_type": "api_key", "secret": "wrong"})
+    assert (refused.status_code, refused.json()["code"]) == (401, "invalid_api_key")
+    issued = api.post(f"{API}/sessions/new", json={"grant_type": "api_key", "secret": CREDS.api_key})
+    assert issued.status_code == 200, issued.text
+    assert issued.json()["token_type"] == "Bearer" and issued.json()["expires_in"] == 10800  # const; the TTL
+    auth = {"Authorization": f"Bearer {issued.json()['access_token']}"}
+    assert api.get(f"{API}/clients/1", headers=auth).status_code == 200
+    renewed = api.post(
+        f"{API}/sessions/new", json={"grant_type": "refresh_token", "refresh_token": issued.json()["refresh_token"]}
+    )
+    assert renewed.status_code == 200 and renewed.json()["access_token"] != issued.json()["access_token"]

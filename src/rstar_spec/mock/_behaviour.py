@@ -150,9 +150,8 @@ class Behaviour:
             if absent is not None:
                 return absent
             stamp = now()
-            item, _ = self.state.create(resource.where(values), lambda n: resource.new_item(n, payload, stamp))
-            item_id = item.get(resource.id_field) if resource.id_field else None
-            headers = {"Location": resource.location(values, item_id)} if location else {}
+            key, item, _ = self.state.create(resource.where(values), lambda n: resource.new_item(n, payload, stamp))
+            headers = {"Location": resource.location(values, key)} if location else {}
             return status, item if with_body else None, headers
 
         return handle
