@@ -18,7 +18,6 @@ from urllib.parse import quote
 
 import orjson
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..core.limits import MAX_BODY_BYTES, MAX_DEPTH, MAX_INT_DIGITS, too_deep
@@ -61,6 +60,27 @@ class _Expected:
     json: Any  # the compiled validator of its JSON body's schema, or None
     json_pointer: Pointer | None  # None: no JSON body is documented
     others: dict[str, Pointer | None]  # every other media type (essence) -> its schema, if it has one
+
+
+class _Written:
+    """An answer as it goes out: the two ASGI messages Starlette's Response would send, made in one step."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None,
+                 media_type: str | None = None) -> None:  # fmt: skip
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in (headers or {}).items()]
+        if media_type is not None:
+            if media_type.startswith("text/") and "charset=" not in media_type:
+                media_type += "; charset=utf-8"
+            raw.append((b"content-type", media_type.encode("latin-1", "replace")))
+        if status >= 200 and status not in (204, 304):
+            raw.append((b"content-length", str(len(body)).encode()))
+        self.status, self.headers, self.body = status, raw, body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": self.body})
 
 
 @dataclass(frozen=True)
@@ -180,7 +200,7 @@ class MockApp:
             await send({"type": "websocket.close", "code": 1000})
 
     # -- plumbing ------------------------------------------------------------------------------
-    def _route(self, request: Request) -> tuple[_Served, dict[str, str]] | Response:
+    def _route(self, request: Request) -> tuple[_Served, dict[str, str]] | _Written:
         """The operation a request names and its path values; else the 404 or 405 answer."""
         raw = request.scope.get("raw_path")
         sent = raw.decode("latin-1").split("?", 1)[0] if raw else quote(request.url.path)
@@ -196,16 +216,16 @@ class MockApp:
         # `/items/1/` (or `/items/1%2f`) is no path of the API: 404, not an undocumented 307 to another
         return self._render(*error(404, "not_found", f"no such path: {request.url.path}"))
 
-    async def _endpoint(self, request: Request) -> Response:
+    async def _endpoint(self, request: Request) -> _Written:
         routed = self._route(request)
-        if isinstance(routed, Response):
+        if isinstance(routed, _Written):
             return routed
         operation, path_values = routed
         request.scope["path_params"] = path_values
         try:
             body = await _read_body(request, self.settings.max_body)
         except ClientDisconnect:  # gone before its body was read: no one to answer, nothing to log
-            return Response(status_code=400)
+            return _Written(400)
         if body is None:  # not an answer of the API: the transport refuses before the API sees it
             refusal = {"code": "payload_too_large", "message": f"The body is over {self.settings.max_body} bytes."}
             return self._render(413, refusal, {"Connection": "close"})
@@ -216,19 +236,19 @@ class MockApp:
                 answer = error(500, "internal_error", f"the mock's answer does not match the spec: {problem}")
         return self._render(*answer)
 
-    def _render(self, status: int, body: Any, headers: dict[str, str]) -> Response:
+    def _render(self, status: int, body: Any, headers: dict[str, str]) -> _Written:
         if self.breakage is not None and self.breakage.written is not None:
             status, body, headers = self.breakage.written((status, body, headers))
         if body is None:
-            return Response(status_code=status, headers=headers)
-        if isinstance(body, Media):  # text/* gets `; charset=utf-8` from Starlette
-            return Response(body.content, status_code=status, headers=headers, media_type=body.media_type)
+            return _Written(status, b"", headers)
+        if isinstance(body, Media):
+            return _Written(status, body.content.encode("utf-8"), headers, body.media_type)
         try:  # orjson writes the same compact UTF-8 JSON in Rust (json's encoder was a quarter of a page's time)
-            text: bytes | str = orjson.dumps(body)
+            text = orjson.dumps(body)
         except (orjson.JSONEncodeError, TypeError):  # an integer past 64 bits
-            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         media_type = "application/json; charset=utf-8" if self.profile.json_charset else "application/json"
-        return Response(text, status_code=status, headers=headers, media_type=media_type)
+        return _Written(status, text, headers, media_type)
 
     def with_freedoms(self, operation: _Served, request: Request, answer: Answer) -> Answer:
         """The handler's answer as the profile shapes it where the contract page leaves a choice."""
