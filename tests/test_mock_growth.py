@@ -357,3 +357,23 @@ def test_the_token_operation_is_the_one_x_rstar_token_names_whatever_its_names()
         f"{API}/sessions/new", json={"grant_type": "refresh_token", "refresh_token": issued.json()["refresh_token"]}
     )
     assert renewed.status_code == 200 and renewed.json()["access_token"] != issued.json()["access_token"]
+
+
+def test_a_schema_no_engine_compiles_is_left_unchecked_not_a_crash() -> None:
+    broken = {"type": "string", "pattern": "["}  # `rstar-spec validate` reports it; the mock still serves
+    paths = {
+        "/lookup": {
+            "get": {
+                "parameters": [{"name": "q", "in": "query", "schema": broken}],
+                "responses": {"200": {"description": "", **_json(broken, "found")}},
+            },
+            "post": {
+                "x-rstar-resource": "read",
+                "requestBody": _json(broken),
+                "responses": {"200": {"description": "", **_json({"type": "string"}, "ok")}},
+            },
+        }
+    }
+    api = mock(_doc(paths, {}))
+    assert (api.get("/v1/lookup", params={"q": "x"}).status_code, api.get("/v1/lookup").json()) == (200, "found")
+    assert api.post("/v1/lookup", json="anything").json() == "ok"

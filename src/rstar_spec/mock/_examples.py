@@ -88,10 +88,11 @@ class Examples:
 
     # -- one schema ----------------------------------------------------------------------------------
     def valid(self, schema_pointer: Pointer, value: Any) -> bool:
+        """Whether the schema takes value; True for a schema no engine compiles (it is left unchecked)."""
         try:
             return bool(self.schemas.compiled(schema_pointer).is_valid(value))
         except SchemaRefError:
-            return False
+            return True
 
     def value(self, schema_pointer: Pointer) -> Any:
         """A value the schema at schema_pointer accepts (made once, kept)."""
