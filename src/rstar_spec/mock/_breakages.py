@@ -2,7 +2,7 @@
 every resource alike (by role: every create, every list...).
 
 Each variant breaks one promise of the contract page so that a test can prove the contract suite
-catches it (tests/test_contract.py). The handlers in _app.py implement the page only; a variant is
+catches it (tests/test_contract.py). The handlers of _behaviour.py implement the page only; a variant is
 a transform of the request before its handler (``request``), a handler put in place of one
 (``handlers``, by role), a transform of the handler's answer (``answer``) or of every answer as it is written
 (``written``: 400, 404, 429... included), or a check the broken server leaves out (``authenticates``,
