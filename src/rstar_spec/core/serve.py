@@ -1,5 +1,9 @@
 """Serving an ASGI app with uvicorn on loopback: a listening socket, and a background thread
-that the caller stops (the mock in tests and the contract suite, the contract guard's proxy)."""
+that the caller stops (the mock in tests and the contract suite, the contract guard's proxy).
+
+HTTP/1.1 is read by h11 (pure Python, the default) or by httptools (llhttp, in C: the mock's, where
+the parsing was half of a request's time); either way with the same bounds (header time, header
+size, connections) and an answer's writes sent as one."""
 
 from __future__ import annotations
 
@@ -14,9 +18,10 @@ from typing import Any
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .errors import RstarError
-from .limits import HEADER_TIMEOUT, MAX_CONNECTIONS
+from .limits import HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -77,20 +82,10 @@ class _BoundedH11Protocol(H11Protocol):
         self._header_timer: asyncio.TimerHandle | None = None
         self._waiting_since = time.monotonic()
         super().connection_made(_CoalescedWrites(transport, self.loop))  # type: ignore[arg-type]
-        if len(self.connections) > self.max_connections and not self._evict_the_slowest():
+        if len(self.connections) > self.max_connections and not _evict_the_slowest(self):
             transport.close()
             return
         self._arm()
-
-    def _evict_the_slowest(self) -> bool:
-        """At the cap, the connection that has waited longest for its headers makes room (a slowloris
-        holds many such); one that is being served is never cut. False when none is waiting."""
-        waiting = [c for c in self.connections if isinstance(c, _BoundedH11Protocol) and c is not self
-                   and c._header_timer is not None and not c.transport.is_closing()]  # fmt: skip
-        if not waiting:
-            return False
-        min(waiting, key=lambda c: c._waiting_since).transport.close()
-        return True
 
     def data_received(self, data: bytes) -> None:
         if self._header_timer is None and self.conn.their_state is h11.IDLE:
@@ -113,6 +108,73 @@ class _BoundedH11Protocol(H11Protocol):
     def _headers_too_slow(self) -> None:
         self._header_timer = None
         if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+
+def _evict_the_slowest(protocol: Any) -> bool:
+    """At the cap, the connection that has waited longest for its headers makes room (a slowloris holds
+    many such); one that is being served is never cut. False when none is waiting."""
+    waiting = [c for c in protocol.connections if getattr(c, "_header_timer", None) is not None
+               and c is not protocol and not c.transport.is_closing()]  # fmt: skip
+    if not waiting:
+        return False
+    min(waiting, key=lambda c: c._waiting_since).transport.close()
+    return True
+
+
+class _BoundedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the bounds of _BoundedH11Protocol, and one h11 has of itself:
+    request headers (the request line included) past `max_header_bytes` are a 400 and the connection
+    closes (llhttp reads headers of any length)."""
+
+    header_timeout: float = HEADER_TIMEOUT
+    max_connections: int = MAX_CONNECTIONS
+    max_header_bytes: int = MAX_HEADER_BYTES
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._waiting_since = time.monotonic()
+        self._header_bytes = 0
+        super().connection_made(_CoalescedWrites(transport, self.loop))  # type: ignore[arg-type]
+        if len(self.connections) > self.max_connections and not _evict_the_slowest(self):
+            transport.close()
+            return
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)  # the parser's callbacks arm (a request begins) and disarm (its headers end)
+        if self._header_timer is not None:
+            self._header_bytes += len(data)
+            if self._header_bytes > self.max_header_bytes and not self.transport.is_closing():
+                self._disarm()
+                self.send_400_response("Request headers too large.")
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if self._header_timer is None:
+            self._arm()  # the next request of a kept-alive connection has begun
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._waiting_since = time.monotonic()
+        self._header_bytes = 0
+        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if not self.transport.is_closing():
             self.transport.close()
 
 
@@ -161,18 +223,21 @@ def server(
     *,
     header_timeout: float = HEADER_TIMEOUT,
     max_connections: int = MAX_CONNECTIONS,
+    http: str = "h11",
 ) -> _Server:
-    protocol = type("BoundedH11Protocol", (_BoundedH11Protocol,),
+    """A server of app with the bounds; http: `h11` or `httptools` (the parser of requests)."""
+    base = _BoundedHttpToolsProtocol if http == "httptools" else _BoundedH11Protocol
+    protocol = type(base.__name__.lstrip("_"), (base,),
                     {"header_timeout": header_timeout, "max_connections": max_connections})  # fmt: skip
     config = uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan="off", http=protocol,
-                            limit_concurrency=max_connections)  # fmt: skip
+                            limit_concurrency=max_connections, h11_max_incomplete_event_size=MAX_HEADER_BYTES)  # fmt: skip
     return _Server(config)
 
 
 @contextlib.contextmanager
 def in_background(app: Any, what: str, timeout: float = 15.0, **bounds: Any) -> Iterator[str]:
     """app on a free 127.0.0.1 port in a daemon thread; yields `http://127.0.0.1:PORT`, stops it after.
-    `bounds` are server()'s header_timeout and max_connections."""
+    `bounds` are server()'s header_timeout, max_connections and http."""
     sock = listen("127.0.0.1", 0)
     uv = server(app, **bounds)
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True, name=what)
