@@ -377,3 +377,22 @@ def test_a_schema_no_engine_compiles_is_left_unchecked_not_a_crash() -> None:
     api = mock(_doc(paths, {}))
     assert (api.get("/v1/lookup", params={"q": "x"}).status_code, api.get("/v1/lookup").json()) == (200, "found")
     assert api.post("/v1/lookup", json="anything").json() == "ok"
+
+
+def test_a_list_without_an_envelope_answers_every_item_seeded_from_its_example() -> None:
+    tag = {"$ref": "#/components/schemas/Tag"}
+    listed = [{"id": 1, "name": "vip"}, {"id": 2, "name": "new"}]
+    paths = {
+        "/tags": {
+            "get": {"responses": {"200": {"description": "", **_json({"type": "array", "items": tag}, listed)}}},
+            "post": {"requestBody": _json({"$ref": "#/components/schemas/TagInput"}),
+                     "responses": {"201": {"description": "", **_json(tag)}}},
+        },
+        "/tags/{tag_id}": {"get": {
+            "parameters": [{"name": "tag_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "", **_json(tag)}, "404": NOT_FOUND}}},
+    }  # fmt: skip
+    api = mock(_doc(paths, _schemas("Tag", {"type": "integer"}, {"name": {"type": "string"}})), seed=3)
+    assert api.get("/v1/tags").json() == [{"id": 1, "name": "vip"}, {"id": 2, "name": "new"}, {"id": 3, "name": "vip"}]
+    assert api.post("/v1/tags", json={"name": "late"}).json() == {"id": 4, "name": "late"}
+    assert len(api.get("/v1/tags").json()) == 4

@@ -222,8 +222,9 @@ class MockResource:
             response = op.responses.get(success_status(op, *statuses) or "")
             media = json_media(response) if response is not None else None
             for example in examples.examples_of(media) if media is not None else ():
-                if op is resource.op("list") and self.page is not None:
-                    listed = example.get(self.page.envelope.items) if isinstance(example, dict) else None
+                if op is resource.op("list"):  # a page's items, or the list's array of them
+                    page = self.page.envelope.items if self.page is not None else None
+                    listed = example.get(page) if isinstance(example, dict) and page else example
                     found += listed if isinstance(listed, list) else []
                 else:
                     found.append(example)
