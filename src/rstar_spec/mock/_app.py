@@ -40,7 +40,7 @@ class MockSettings:
     rate_limit: int | None = None  # requests per token per second
     fail_every: int | None = None  # every Nth request answers 503
     validate_responses: bool = True  # cheap with the Rust engine: on unless asked (--no-validate-responses)
-    seed: int = 36
+    seed: int = 36  # items in every collection at start, made from the spec's examples (_resources.py)
     breakage: str | None = None  # a deliberately broken variant, to prove the contract suite (_breakages.py)
     profile: str = "reference"  # what the mock does where the contract page leaves a choice (_profiles.py)
     max_body: int = MAX_BODY_BYTES  # a longer request body is answered 413, unread

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from ._behaviour import Values
+from ._examples import Answer
+
 if TYPE_CHECKING:
     from ._behaviour import Placed
     from ._state import State
 
-Answer = tuple[int, Any, dict[str, str]]  # status, body (dict, str or None), headers
-Values = dict[str, Any]  # the request's parameters by name, validated
 Item = dict[str, Any]
 
 
