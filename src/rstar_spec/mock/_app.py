@@ -26,8 +26,8 @@ from ..oas.schema_engine import BundleSchemas, SchemaError, SchemaRefError
 from ..oas.view import DocumentView, MediaType, Operation, media_type_essence
 from ..oas.walk import WRITE_METHODS, resolve
 from ._behaviour import Behaviour, Handler, Placed, error
-from ._breakages import BREAKAGES, Answer, Breakage, Call
-from ._examples import Examples, Media
+from ._breakages import BREAKAGES, Breakage, Call
+from ._examples import Answer, Examples, Media
 from ._profiles import EXTRA_PROPERTIES, PROFILES, Profile
 from ._resources import MockResource, link_parents
 from ._state import Credentials, State, Where
