@@ -396,3 +396,20 @@ def test_a_list_without_an_envelope_answers_every_item_seeded_from_its_example()
     assert api.get("/v1/tags").json() == [{"id": 1, "name": "vip"}, {"id": 2, "name": "new"}, {"id": 3, "name": "vip"}]
     assert api.post("/v1/tags", json={"name": "late"}).json() == {"id": 4, "name": "late"}
     assert len(api.get("/v1/tags").json()) == 4
+
+
+@pytest.mark.usefixtures("hypothesis_home")
+@pytest.mark.parametrize("profile", ["reference", "liberal"])
+def test_the_contract_suite_passes_against_the_mock_of_the_grown_spec(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], profile: str
+) -> None:
+    """Issue 25's first finding: against a grown spec the mock answered 500 to every new operation, and the
+    suite failed. Every operation, the new ones included, through schemathesis's checks and links."""
+    from rstar_spec.contract import ContractOptions, run_contract
+
+    options = ContractOptions(max_examples=5, seed=1, mock_profile=profile)
+    code = run_contract(grow(tmp_path), ROOT / "overlays", options)
+    out, _ = capfd.readouterr()
+    report = out.split("\ncoverage: ", 1)[0]
+    assert code == 0, report[-4000:]
+    assert f"POST {ITEM_PATH}/{ACTION}" in out and "No issues found" in report
