@@ -1,4 +1,4 @@
-"""The README's "Editing the spec" checklist, end to end, on a copy of the repository whose spec grows as an
+"""The README's checklist (Job 1: change and release the spec), end to end, on a copy of the repository whose spec grows as an
 API grows (tests/growth.py: a new resource with its own id, schemas and examples, an action below its item, a
 new optional field on an existing resource, the contract page's rows, a new info.version).
 
@@ -19,11 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from growth import ITEM_PATH, RESOURCE, grow
+from growth import ITEM_PATH, NEW_FIELD, NEXT_VERSION, RESOURCE, grow
 
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "rs_test_grown_key_0123456789"
-RELEASED = "reception-star.4.0.0.openapi"
+RELEASED = "reception-star.*.openapi"  # every release the checkout has: none may change
 
 
 def _run(checkout: Path, *args: str, ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> str:
@@ -74,7 +74,7 @@ def regenerated(checkout: Path) -> Path:
     _run(checkout, "generate", "--check")
     now = {p.name: p.read_bytes() for p in (checkout / "generated" / "openapi").glob(f"{RELEASED}*")}
     assert now == released  # the released files, byte for byte
-    assert list((checkout / "generated" / "openapi").glob("reception-star.4.1.0.openapi*"))
+    assert list((checkout / "generated" / "openapi").glob(f"reception-star.{NEXT_VERSION}.openapi*"))
     return checkout
 
 
@@ -108,27 +108,27 @@ from reception_star import ReceptionStar, errors
 
 with ReceptionStar(base_url=sys.argv[1], record=sys.argv[2]) as api:
     starts = datetime.datetime(2026, 5, 1, 9, tzinfo=datetime.UTC)
-    made = api.appointments.create(title="Haircut", starts_at=starts, duration_minutes=45, notes="fringe")
-    assert api.appointments.retrieve(made.id).notes == "fringe"
-    assert api.appointments.retrieve(made.id).title == "Haircut"  # the ETag cache: a 304 on the wire
-    assert made.id in [a.id for a in api.appointments.list(limit=100)]
-    moved = api.appointments.update(made.id, title="Haircut", starts_at=starts, duration_minutes=30)
+    made = api.RESOURCE.create(title="Haircut", starts_at=starts, duration_minutes=45, notes="fringe")
+    assert api.RESOURCE.retrieve(made.id).notes == "fringe"
+    assert api.RESOURCE.retrieve(made.id).title == "Haircut"  # the ETag cache: a 304 on the wire
+    assert made.id in [a.id for a in api.RESOURCE.list(limit=100)]
+    moved = api.RESOURCE.update(made.id, title="Haircut", starts_at=starts, duration_minutes=30)
     assert moved.duration_minutes == 30 and moved.notes is None  # PUT drops what it leaves out
-    assert api.appointments.cancel(made.id).id == made.id
+    assert api.RESOURCE.cancel(made.id).id == made.id
     try:
-        api.appointments.create(title="", starts_at=starts, duration_minutes=45)
+        api.RESOURCE.create(title="", starts_at=starts, duration_minutes=45)
         raise SystemExit("a title of 0 characters was accepted")
     except errors.BadRequestError:
         pass
-    api.appointments.delete(made.id)
-    for gone in (lambda: api.appointments.retrieve(made.id), lambda: api.appointments.cancel(made.id)):
+    api.RESOURCE.delete(made.id)
+    for gone in (lambda: api.RESOURCE.retrieve(made.id), lambda: api.RESOURCE.cancel(made.id)):
         try:
             gone()
             raise SystemExit("a deleted appointment answered")
         except errors.NotFoundError:
             pass
-    ada = api.clients.create(first_name="Ada", last_name="Lovelace", company="Analytical Engines")
-    assert api.clients.retrieve(ada.id).company == "Analytical Engines"  # the new field is kept
+    ada = api.clients.create(first_name="Ada", last_name="Lovelace", NEW_FIELD="Analytical Engines")
+    assert api.clients.retrieve(ada.id).NEW_FIELD == "Analytical Engines"  # the new field is kept
     api.clients.delete(ada.id)
 print("session ok")
 """
@@ -137,8 +137,9 @@ print("session ok")
 @pytest.fixture(scope="module")
 def recording(regenerated: Path, mock_url: str) -> Path:
     har = regenerated / "session.har"
+    script = SESSION.replace("RESOURCE", RESOURCE).replace("NEW_FIELD", NEW_FIELD)
     done = subprocess.run(
-        [sys.executable, "-c", SESSION, mock_url, str(har)],
+        [sys.executable, "-c", script, mock_url, str(har)],
         capture_output=True, text=True, timeout=120,
         env={**os.environ, "RSTAR_API_KEY": API_KEY, "PYTHONPATH": str(regenerated / "generated" / "python")},
     )  # fmt: skip

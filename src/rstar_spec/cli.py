@@ -135,7 +135,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--no-validate-responses to serve unchecked)",
     )
     cmd.add_argument(
-        "--seed", type=int, default=36, metavar="N", help="clients in the store at start (default: %(default)s)"
+        "--seed", type=int, default=36, metavar="N", help="items in every collection at start (default: %(default)s)"
     )
     cmd.add_argument("--access-log", action="store_true", help="log every request")
     cmd.add_argument(
