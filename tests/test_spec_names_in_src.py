@@ -17,7 +17,8 @@ words (its grant kinds, credential placeholders and answer keys, read from the s
 and the mock's common vocabulary, sdk/facts.py), the error body that lint's `error-schema` rule requires
 of every spec (`code`, `message`; a 400's `errors` of `field` and `message`), HTTP's own conditional
 request fields (RFC 9110 13.1), whose meaning a tool implements as HTTP defines it, and JSON Schema's format
-names (`email` is a format before it is a property), as the jsonschema library knows them.
+names (`email` is a format before it is a property), as the jsonschema library knows them. And the keys of
+x-rstar-pagination (`items`, `offset`, `limit`, `total`), the extension's own words for a page.
 """
 
 from __future__ import annotations
@@ -36,8 +37,21 @@ from conftest import project_doc
 from rstar_spec.oas.walk import iter_operations, iter_schemas
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "rstar_spec"
-CONVERTED = ["mock"]  # folders of src/rstar_spec that name no path, operationId or field of today's spec
+CONVERTED = [
+    "mock",
+    "oas",
+    "sdk",
+    "traffic",
+    "contract",
+    "python_client",
+    "publish",
+    "diff",
+    "lint",
+    "overlay",
+    "core",
+]  # folders of src/rstar_spec that name no path, operationId or field of today's spec
 
+PAGINATION_WORDS = {"items", "offset", "limit", "total"}  # x-rstar-pagination's keys (Speakeasy's offsetLimit's too)
 ERROR_BODY = {"code", "message", "errors", "field"}  # lint's error-schema rule: the toolkit's, not the spec's
 HTTP_FIELDS = {"if-match", "if-none-match", "if-modified-since", "if-unmodified-since", "if-range"}
 _PLACEHOLDER = re.compile(r"^\{(\w+)\}$")
@@ -77,7 +91,7 @@ def spec_names(doc: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
     for _, schema in iter_schemas(doc):
         if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
             names.update(schema["properties"])
-    names -= ERROR_BODY | _token_vocabulary(doc) | set(jsonschema.FormatChecker().checkers)
+    names -= ERROR_BODY | PAGINATION_WORDS | _token_vocabulary(doc) | set(jsonschema.FormatChecker().checkers)
     distinctive = {n for n in names if "_" in n or "-" in n} | operation_ids
     return paths, distinctive, names
 
@@ -107,12 +121,26 @@ def hits(source: str, doc: dict[str, Any]) -> list[str]:
 
 
 def _modules() -> list[Path]:
-    return sorted(p for folder in CONVERTED for p in (SRC / folder).rglob("*.py") if "__pycache__" not in p.parts)
+    folders = sorted(p for folder in CONVERTED for p in (SRC / folder).rglob("*.py") if "__pycache__" not in p.parts)
+    return [*sorted(SRC.glob("*.py")), *folders]  # cli.py and the package's own modules too
+
+
+# What a module may name, and why: never a behaviour of today's spec, only a format of our own.
+ALLOWED = {
+    "contract/_guard.py": {
+        "'id'": "the ledger's own key for an item's id (a file format of ours, whatever the spec calls its ids)",
+        "created_at": "ledgers written before resources were read from the spec kept one stamp under this name",
+        "'created_at'": "the same: read from old ledgers only",
+    },
+}
 
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: p.relative_to(SRC).as_posix())
 def test_a_converted_module_names_nothing_of_todays_spec(path: Path) -> None:
-    found = hits(path.read_text(encoding="utf-8"), project_doc())
+    allowed = ALLOWED.get(path.relative_to(SRC).as_posix(), {})
+    found = [
+        hit for hit in hits(path.read_text(encoding="utf-8"), project_doc()) if hit.split(": ", 1)[1] not in allowed
+    ]
     assert not found, f"{path.relative_to(SRC)} names today's spec: " + "; ".join(sorted(found))
 
 

@@ -178,7 +178,7 @@ class OperationCount:
 
     @property
     def key(self) -> str:
-        """`GET /clients/{client_id}`: how the run and the exemptions name an operation."""
+        """`GET /things/{thing_id}`: how the run and the exemptions name an operation."""
         return f"{self.method} {self.path}"
 
     @property

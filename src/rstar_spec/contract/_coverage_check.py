@@ -1,7 +1,7 @@
 """Runs in the schemathesis process (imported by checks.py): notes each stateful case that followed a link.
 
 schemathesis 4 keeps what a stateful step came from in its scenario recorder: the case's transition
-(`"POST /clients -> [201] get_client -> GET /clients/{client_id}"`, the parent case's id) and whether
+(`"POST /things -> [201] get_thing -> GET /things/{thing_id}"`, the parent case's id) and whether
 the link's values were applied. The recorder reaches checks only (`ctx.internals.recorder`; hooks see
 the operation alone), so this is a check that never fails: it appends one JSON line per such case to
 the file named by RSTAR_CONTRACT_LINKS, and the coverage joins it to the exchange that carried the

@@ -1,6 +1,6 @@
 """What changed between two versions of the spec, and whether it breaks a client.
 
-Operations are matched by method and path shape (``/clients/{}``: a renamed path
+Operations are matched by method and path shape (``/things/{}``: a renamed path
 parameter is not a new operation); parameters by location and name (path
 parameters by position); schemas are compared in the direction they travel:
 what a client sends (request) may only get more permissive, what it receives
@@ -35,7 +35,7 @@ _TEXT_MEDIA = re.compile(r"^(application/x-www-form-urlencoded|multipart/form-da
 class Change:
     breaking: bool
     rule: str
-    where: str  # the operation, e.g. "POST /clients"
+    where: str  # the operation, e.g. "POST /things"
     message: str
     location: Location | None = field(default=None, compare=False)
     pointer: Pointer = field(default=(), compare=False)

@@ -52,7 +52,7 @@ def extract(repo: Path, ref: str, spec_dir: str, into: Path) -> Path | None:
             return None
         raise
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-        archive.extractall(into, filter="data")
+        archive.extractall(into, filter=tarfile.data_filter)
     return into / spec_dir
 
 

@@ -35,7 +35,6 @@ Found = Iterator[tuple[Pointer, str]]
 
 _SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _JSON = re.compile(r"^application/(.+\+)?json$")
-PAGE_FIELDS = ("data", "offset", "limit", "total")
 
 
 def _json_media(content: Any) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -218,7 +217,7 @@ def path_params(ctx: LintContext, node: Node) -> Found:
                 yield param_pointer, f"path parameter {name!r} must be required: true"
 
 
-@rule("path-no-trailing-slash", "/clients and /clients/ would be two paths to one resource.", on="path_item")
+@rule("path-no-trailing-slash", "/things and /things/ would be two paths to one resource.", on="path_item")
 def path_no_trailing_slash(ctx: LintContext, node: Node) -> Found:
     if len(node.path) > 1 and node.path.endswith("/"):
         yield KeyPointer(node.pointer), f"path {node.path} ends with a slash"
@@ -273,31 +272,49 @@ def _is_list_operation(path: str, method: str, op: dict[str, Any], ctx: LintCont
     return False
 
 
-@rule("list-pagination", "Lists take the shared offset/limit parameters and answer the page envelope.", on="operation")
+@rule(
+    "list-pagination",
+    "Lists take shared offset/limit parameters and answer a page every tool can walk (the resource model's envelope).",
+    on="operation",
+)
 def list_pagination(ctx: LintContext, node: Node) -> Found:
     pointer, path, method, op = node.pointer, node.path, node.method, node.value
-    if _is_list_operation(path, method, op, ctx):
+    if not _is_list_operation(path, method, op, ctx):
+        return
+    view = DocumentView.of(ctx.doc)
+    listing = next((o for o in view.operations if o.pointer == pointer), None)
+    resource = view.resources.resource_of(listing) if listing is not None else None
+    page = resource.page if resource is not None and resource.op("list") is listing else None
+    if page is not None:
         params = {p.key: p for p in effective_parameters(ctx.doc, pointer)}
-        for name in ("offset", "limit"):
+        for name in (page.offset_param, page.limit_param):
             found = params.get(("query", name))
             if found is None or not (found.ref or "").startswith("#/components/parameters/"):
                 yield (
                     pointer,
                     f"list operation {path} must take the shared {name!r} query parameter ($ref to #/components/parameters)",
                 )
-        for code, response in (op.get("responses") or {}).items():
-            if not str(code).startswith("2"):
-                continue
+        return
+    integers = [
+        p for p in effective_parameters(ctx.doc, pointer)
+        if p.param.get("in") == "query" and (ctx.resolve(p.param.get("schema"), ())[1] or {}).get("type") == "integer"
+    ]  # fmt: skip
+    if len(integers) < 2:
+        yield pointer, f"list operation {path} must take shared offset and limit query parameters (integers, $ref)"
+        return
+    where = pointer
+    for code, response in (op.get("responses") or {}).items():
+        if str(code).startswith("2"):
             rpointer, resolved = ctx.resolve(response, (*pointer, "responses", code))
             for media_type, media in _json_media(resolved.get("content") if isinstance(resolved, dict) else None):
-                spointer = (*rpointer, "content", media_type, "schema")
-                spointer, required, properties = _merged_object(ctx, media.get("schema"), spointer)
-                data = ctx.resolve(properties.get("data"), ())[1]
-                if not set(PAGE_FIELDS) <= required or not (isinstance(data, dict) and data.get("type") == "array"):
-                    yield (
-                        spointer,
-                        f"list operation {path} must answer the page envelope (required {', '.join(PAGE_FIELDS)}; data an array)",
-                    )
+                where = _merged_object(ctx, media.get("schema"), (*rpointer, "content", media_type, "schema"))[0]
+                break
+            break
+    yield (
+        where,
+        f"list operation {path} must answer a page the tools can walk: a required array of items, a required integer "
+        "total, and its offset and limit query parameters echoed as integers (or name them in x-rstar-pagination)",
+    )
 
 
 @rule("error-schema", "Every 4xx/5xx body is the Error object {code, message} that clients parse.", on="operation")

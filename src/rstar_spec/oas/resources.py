@@ -5,7 +5,7 @@ A *collection* is a path whose item path is the same path plus one trailing temp
 take a *role* from their method and place: GET on the collection lists, POST creates, GET on the item
 retrieves, PUT replaces, PATCH updates, DELETE deletes. An operation one literal segment below an item
 (`POST /appointments/{appointment_id}/cancel`) is an *action* named by that segment. Collections nest:
-`/clients/{client_id}/notes` with `/clients/{client_id}/notes/{note_id}` is a resource under an item.
+`/shops/{shop_id}/staff` with `/shops/{shop_id}/staff/{staff_id}` is a resource under an item.
 
 From the operations' schemas come the item's fields: the writable ones (the create/replace request body's
 properties), the read-only ones (`readOnly` in the item schema), the property that holds the id (the create

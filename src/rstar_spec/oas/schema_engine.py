@@ -119,7 +119,7 @@ class BundleSchemas:
     def compiled(self, schema_pointer: Pointer) -> Any:
         validator = self._compiled.get(schema_pointer)
         if validator is None:
-            # A JSON Pointer in a URI fragment: `{client_id}` in a path key is percent-encoded (RFC 6901, 6)
+            # A JSON Pointer in a URI fragment: `{thing_id}` in a path key is percent-encoded (RFC 6901, 6)
             ref = BUNDLE_URI + "#" + "".join("/" + quote(escape_token(t), safe=_FRAGMENT_SAFE) for t in schema_pointer)
             try:
                 validator = jsonschema_rs.validator_for({"$ref": ref}, registry=self.registry, validate_formats=True)

@@ -136,7 +136,7 @@ class Operation:
 
     @property
     def label(self) -> str:
-        """`GET /clients/{client_id}`: how people name an operation."""
+        """`GET /things/{thing_id}`: how people name an operation."""
         return f"{self.method.upper()} {self.path.template}"
 
     def response_for(self, status: int) -> Response | None:
@@ -297,7 +297,7 @@ class DocumentView:
         return next((op for op in self.operations if op.operation_id == operation_id), None)
 
     def under_base(self, raw_path: str, base_path: str | None = None) -> str | None:
-        """raw_path without the base path (`/api/v3/clients` -> `/clients`); None when it is not under it."""
+        """raw_path without the base path (`/api/v3/things` -> `/things`); None when it is not under it."""
         base = self.base_path if base_path is None else base_path.rstrip("/")
         if not base:
             return raw_path

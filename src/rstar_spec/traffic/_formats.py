@@ -40,7 +40,7 @@ _PLAIN_URI_REFERENCE = re.compile(r"/[A-Za-z0-9._~/-]*")
 _DATE = r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
 _DATE_TIME = re.compile(
     _DATE + r"(?P<t>[Tt ])(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]+))?"
-    r"(?P<offset>[Zz]|[+-][0-9]{2}:[0-9]{2})"
+    r"(?P<zone>[Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
 _FULL_DATE = re.compile(_DATE)
 
@@ -104,13 +104,13 @@ def _date_time(value: str) -> str | None:
     what = "`date-time` with"
     if found["t"] == " ":
         return f"{what} a space for `T` (RFC 3339 5.6 lets applications agree on it; JSON Schema's reading refuses it)"
-    if found["t"] == "t" or found["offset"] == "z":
+    if found["t"] == "t" or found["zone"] == "z":
         return f"{what} a lowercase `t` or `z` (RFC 3339 5.6 allows it; ISO 8601 readers and many libraries refuse it)"
     if found["second"] == "60":
         return f"{what} a leap second (RFC 3339 allows `:60`; most date-time libraries refuse it or move it)"
     if found["fraction"] and len(found["fraction"]) > 6:
         return f"{what} more than 6 digits of a second (readers that keep microseconds or less may refuse it)"
-    if found["offset"] == "-00:00":
+    if found["zone"] == "-00:00":
         return f"{what} the offset -00:00 (RFC 3339 4.3: an unknown local offset; some readers refuse it)"
     if found["year"] == "0000":
         return f"{what} the year 0000 (RFC 3339 allows it; Python's datetime refuses it)"

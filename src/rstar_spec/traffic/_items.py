@@ -59,7 +59,9 @@ class Seen:
 
     exchange: Exchange
     etag: str | None  # opaque
-    stamps: dict[str, Any]  # the body's read-only fields but the id (the server's marks of a change: updated_at...)
+    stamps: dict[
+        str, Any
+    ]  # the body's read-only fields but the id (the server's marks of a change: a modification time...)
     body: dict[str, Any] | None
 
 

@@ -191,7 +191,12 @@ def _refused(scope: dict[str, Any]) -> tuple[int, str, str, list[tuple[bytes, by
         )
     raw_path = scope.get("raw_path") or scope["path"].encode()
     if not raw_path.startswith(b"/"):  # absolute-form, authority-form, asterisk-form (RFC 9112 3.2)
-        return 400, "bad_request", "The request target must be a path (origin-form), such as /api/v3/heart.", []
+        return (
+            400,
+            "bad_request",
+            "The request target must be a path (origin-form), not an absolute URL, `*` or host:port.",
+            [],
+        )
     hosts = [v for k, v in scope.get("headers") or () if k.lower() == b"host"]
     if hosts and not _valid_host(hosts[0].decode("latin-1")):
         return 400, "bad_request", "The Host header is not a host and port (RFC 9110 7.2).", []

@@ -256,14 +256,14 @@ def page_matches_request(ctx: ExchangeContext) -> Iterable[Verdict]:
         return
     asked: dict[str, Any] = {}
     sent = dict(ctx.query)
-    params = {"offset": envelope.offset_param, "limit": envelope.limit_param}
+    params = {"start": envelope.offset_param, "size": envelope.limit_param}
     for key, name in params.items():
         schema = ctx._resolved(ctx.spec.schema_at((*names[name].pointer, "schema")) or {})
         try:
             asked[key] = coerce(sent[name], schema) if name in sent else schema.get("default")
         except _Unsure:
             return
-    offset, limit, data = asked["offset"], asked["limit"], page[envelope.items]
+    offset, limit, data = asked["start"], asked["size"], page[envelope.items]
     total = page.get(envelope.total)
     if not isinstance(offset, int) or not isinstance(limit, int):
         return
