@@ -73,7 +73,7 @@ def regenerated(checkout: Path) -> Path:
     _run(checkout, "publish", "--check")
     _run(checkout, "generate", "--check")
     now = {p.name: p.read_bytes() for p in (checkout / "generated" / "openapi").glob(f"{RELEASED}*")}
-    assert now == released  # the released files, byte for byte
+    assert {name: now.get(name) for name in released} == released  # the released files, byte for byte
     assert list((checkout / "generated" / "openapi").glob(f"reception-star.{NEXT_VERSION}.openapi*"))
     return checkout
 
