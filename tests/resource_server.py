@@ -3,9 +3,9 @@
 its answers validated) with every resource's operations answered by generic handlers read from the
 resource model (oas/resources.py), not from today's names.
 
-The contract tests run the grown spec (tests/growth.py) against it: until the mock serves every resource
-itself (branch mockres), the mock answers 500 to the new operations. `broken` names one promise the server
-breaks, on one resource, to prove the suite catches it there.
+The contract tests run the grown spec (tests/growth.py) against it as well as against the mock: a second
+implementation written from the page, so that the suite cannot lean on the mock's choices. `broken` names one
+promise the server breaks, on one resource, to prove the suite catches it there.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ class ResourceServer(MockApp):
         self.lock = threading.Lock()
         self.items: dict[str, dict[int, dict[str, Any]]] = {}  # concrete collection path -> id -> item
         self.next_id: dict[str, int] = {}  # collection -> the last id given (ids from 1, as the spec's examples)
-        for resource in self.view.resources.resources:
+        for resource in self.view.resources.resources:  # the mock's plumbing, our handlers
             for role, op in resource.operations.items():
-                self.handlers[op.operation_id or ""] = self._handler(resource, role)
+                self.operations[op.pointer].handler = self._handler(resource, role)
             for action in resource.actions:
-                self.handlers[action.operation.operation_id or ""] = self._handler(resource, "action")
+                self.operations[action.operation.pointer].handler = self._handler(resource, "action")
             if resource.creatable and not resource.parent_params:
                 for _ in range(seed):
                     self._insert(resource, resource.collection.template, self._sample(resource))

@@ -407,7 +407,7 @@ def test_the_contract_suite_passes_against_the_mock_of_the_grown_spec(
     liberal profile's freedoms on the new resource: test_the_liberal_profile_takes_its_freedoms...)."""
     from rstar_spec.contract import ContractOptions, run_contract
 
-    options = ContractOptions(max_examples=5, seed=1)
+    options = ContractOptions(max_examples=5, seed=1, verbose=True)  # the whole table: every operation named
     code = run_contract(grow(tmp_path), ROOT / "overlays", options)
     out, _ = capfd.readouterr()
     report = out.split("\ncoverage: ", 1)[0]
