@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SPEC_DIR, SpecCopy
+from conftest import SPEC_DIR, RunCli, SpecCopy
 from rstar_spec import bundle
 from rstar_spec.core.errors import BundleError, RefError
 
@@ -112,3 +112,22 @@ def test_root_components_are_kept_in_place(spec_copy: SpecCopy) -> None:
 def test_ref_siblings_of_inlined_nodes_win(spec_copy: SpecCopy) -> None:
     spec_copy.edit("openapi.yaml", "    $ref: paths/heart.yaml\n", "    $ref: paths/heart.yaml\n    summary: Heart\n")
     assert bundle(spec_copy.root).data["paths"]["/heart"]["summary"] == "Heart"
+
+
+def test_yaml_1_2_scalars_are_written_as_they_were_read(tmp_path: Path, run_cli: RunCli) -> None:
+    import yaml
+
+    root = tmp_path / "openapi.yaml"
+    root.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: 1.0.0}\npaths: {}\n"
+        "x-hours: {opens: 18:00, closed: [no, NO, off, yes], count: 1_000, floor: 017, later: 1e3, word: inf}\n",
+        encoding="utf-8",
+    )
+    hours = {"opens": "18:00", "closed": ["no", "NO", "off", "yes"], "count": "1_000", "floor": 17, "later": 1000.0,
+             "word": "inf"}  # fmt: skip
+    for name in ("out.yaml", "out.json"):
+        code, _, err = run_cli("--spec", str(root), "bundle", "-o", str(tmp_path / name))
+        assert code == 0, err
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert bundle(tmp_path / name).data["x-hours"] == hours  # YAML 1.2, as OpenAPI 3.1 says
+        assert yaml.load(text, Loader=yaml.CSafeLoader)["x-hours"] == hours  # and a YAML 1.1 reader alike

@@ -83,7 +83,14 @@ def test_hand_written_scalars_read_the_same(entries: list[tuple[str, str, str | 
         "\ufeffa: 1\n",  # byte order mark
         "a: b: c\n",  # invalid YAML
         "[" * 100 + "]" * 100,  # deeper than MAX_DEPTH
-        "a: 1e3\n",  # a string to YAML 1.1
+        "a: 017\n",  # 17 to the core schema, "017" to rapidyaml's JSON
+        "a: 0o17\n",
+        "a: True\n",
+        "a: 0E3\n",  # a float, quoted by rapidyaml's JSON
+        "a: inf\n",  # ".inf" in rapidyaml's JSON
+        "inf: 1\n",
+        "a: [nan, .NaN]\n",
+        "k: [:x]\n",  # a plain scalar to YAML 1.2, refused by libyaml
         "{k: x, m: a #b}\n",  # a comment in flow context: rapidyaml kept it in the scalar
         "k: [?, y]\n",  # an explicit key in flow context to PyYAML, a string to rapidyaml
         "%pc: line\nbreak\n",  # a directive
@@ -109,6 +116,36 @@ def test_documents_with_anchors_and_aliases_read_and_place_the_same(
     text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
     _same_or_aside(text)
     _same_places_or_aside(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ("a: 1e3\nb: [18:00, no, 1_000, 1E-2, .5, -0]\n", {"a": 1000.0, "b": ["18:00", "no", "1_000", 0.01, 0.5, 0]}),
+        ("open: 18:00\nclosed: [NO, off, yes]\n", {"open": "18:00", "closed": ["NO", "off", "yes"]}),
+    ],
+)
+def test_yaml_1_2_scalars_are_read_natively(text: str, data: Any) -> None:
+    assert native_data(text) == data
+    _same_or_aside(text)
+
+
+_PLAIN_PARTS = st.sampled_from(
+    [*"0123456789.-+eEoxXbinfaINFtTyY_:~", "inf", "nan", "Infinity", "NaN", "true", "True", "null", "0x", "0o", "1e3"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.lists(_PLAIN_PARTS, min_size=1, max_size=4).map("".join), min_size=1, max_size=4),
+    st.sampled_from(["v: {}\n", "{}: 1\n", "- [{}, x]\n", "- {}\n", "{{k: {}}}\n"]),
+)
+def test_plain_scalars_of_numbers_and_words_read_the_same(texts: list[str], form: str) -> None:
+    # the scalars where YAML 1.1, the 1.2 core schema and rapidyaml's JSON part ways: each reader the same, or aside
+    entries = [
+        form.format(text) if form.startswith("-") else f"r{i}:\n  {form.format(text)}" for i, text in enumerate(texts)
+    ]
+    _same_or_aside("".join(entries))
 
 
 def test_an_alias_of_a_value_is_read_natively() -> None:

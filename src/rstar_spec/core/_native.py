@@ -1,17 +1,19 @@
 """YAML read in C++: rapidyaml parses and writes JSON, ``json`` builds the data.
 
 It is an accelerator, never a second definition of YAML. The positional loader
-in ``_yaml.py`` (PyYAML, YAML 1.1) says what a file means; this one answers only
-where it is sure to answer the same, and returns ``NOT_NATIVE`` otherwise:
+in ``yaml_io.py`` (libyaml, the YAML 1.2 core schema) says what a file means;
+this one answers only where it is sure to answer the same, and returns
+``NOT_NATIVE`` otherwise:
 
 - tags, and anchors or aliases on keys: rapidyaml would drop or keep them where
   PyYAML applies them; aliases of values are resolved here (``Tree.resolve``) once
   each names an anchor defined once before it, none stands inside the node it names,
   and the expanded document stays within MAX_NODES (the positional loader's bounds);
-- a number whose text PyYAML reads otherwise (``1e3`` is a string in YAML 1.1,
-  ``017`` an octal int), an integer longer than MAX_INT_DIGITS;
-- a plain scalar that PyYAML reads as another type than JSON does (``yes``,
-  ``~``, ``0x1F``, ``1_000``, ``.inf``): quoted, it is a string to both;
+- an integer longer than MAX_INT_DIGITS, a float past the largest double;
+- a plain scalar that the core schema reads as another type than rapidyaml's
+  JSON says (``017``, ``0o17``, ``0x1F``, ``True``, ``~``, ``.inf``), or that
+  rapidyaml's JSON writes as another text (``inf`` and ``nan`` become ``.inf``
+  and ``.nan``, keys too): quoted, it is a string to both;
 - a plain scalar that starts with a reserved indicator (``@``, a backtick, ``%``),
   which PyYAML refuses and rapidyaml reads as text;
 - a surrogate escape (``"\\ud800"``), which PyYAML refuses;
@@ -29,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -54,24 +57,25 @@ class _Refuse(Exception):
     """The native reading could differ from PyYAML's: step aside."""
 
 
-# PyYAML's implicit resolvers (yaml.resolver.Resolver), timestamps left out: both loaders keep those strings.
+# What the positional loader reads as another type than a string (the YAML 1.2 core schema, 10.3.2, and `<<`,
+# which it refuses as a merge key), and the tokens PyYAML reads where rapidyaml sees text (`!`, `&`, `*`). Then
+# the plain scalars that rapidyaml's JSON writes as another string: `inf`, `infinity`, `nan` and the core
+# schema's `.Inf`, `.NaN` (any case, signed) become ".inf" or ".nan", keys as well as values.
 _IMPLICIT = re.compile(
-    r"""(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    r"""(?:true|True|TRUE|false|False|FALSE
     |~|null|Null|NULL|
-    |[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
-    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
-    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
-    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
-    |[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+
-    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
-    |<<|=|!|&|\*)""",
+    |[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+
+    |[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
+    |<<|!|&|\*
+    |[-+]?\.?(?:[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN]))""",
     re.VERBOSE,
 )
-_IMPLICIT_FIRST = "yYnNtTfFoO~-+0123456789.<=!&*"
-# JSON float texts that PyYAML reads as the same float: a dot, and a signed exponent if any.
-_YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+(?:[eE][-+][0-9]+)?")
-# NEL, LS and PS are line breaks to YAML 1.1 (PyYAML), ordinary characters to YAML 1.2 (rapidyaml).
+_IMPLICIT_FIRST = "tTfF~nN-+0123456789.<!&*iI"
+_REWRITTEN = frozenset({".inf", "-.inf", "+.inf", ".nan", "-.nan", "+.nan"})  # rapidyaml's JSON of those texts
+_REWRITTEN_TEXT = re.compile(rb"[-+]?\.?(?:[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN])")
+_REWRITTEN_FIRST = frozenset(b"-+.iInN")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# NEL, LS and PS are line breaks to libyaml (YAML 1.1), ordinary characters to YAML 1.2 (rapidyaml).
 # Tabs: where they may stand, and what they mean in block scalars, PyYAML and rapidyaml disagree.
 _YAML11_BREAKS = re.compile("[\x85\u2028\u2029\t]")
 
@@ -83,9 +87,10 @@ def _int(text: str) -> int:
 
 
 def _float(text: str) -> float:
-    if not _YAML_FLOAT.fullmatch(text):
+    value = float(text)  # every JSON number is the same float to the core schema
+    if not math.isfinite(value):  # 1e999: the positional loader refuses it with its place
         raise _Refuse
-    return float(text)
+    return value
 
 
 def _constant(text: str) -> Any:
@@ -110,29 +115,35 @@ def _deeper_than(data: Any, limit: int) -> bool:
     return False
 
 
-# Plain scalars that PyYAML resolves and JSON writes the same way: an integer, a float with a dot, true, false, null.
-_AGREED_PLAIN = re.compile(r"-?(?:0|[1-9][0-9]*)|-?[0-9]+\.[0-9]+(?:[eE][-+][0-9]+)?|true|false|null")
+# Plain scalars that the core schema resolves and JSON writes the same way: a JSON number, true, false, null.
+# (rapidyaml's JSON quotes a zero with an exponent, `0e5`: not agreed.)
+_AGREED_PLAIN = re.compile(
+    r"-?(?:0(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?)?|[1-9][0-9]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)|true|false|null"
+)
 _IMPLICIT_FIRST_BYTES = frozenset(_IMPLICIT_FIRST.encode())
 # Indicators no plain scalar may start with (PyYAML refuses them; rapidyaml reads them as text).
 _RESERVED_FIRST = frozenset(b"@`%")
+# A plain scalar may start with `:` in YAML 1.2 (`[:x]`); libyaml refuses it in flow context.
+_COLON_FIRST = ord(":")
 
-_UNSURE_FLAGS = _ALIAS_FLAGS = _PLAIN_FLAG = _KEY_PLAIN_FLAG = 0
+_UNSURE_FLAGS = _ALIAS_FLAGS = _PLAIN_FLAG = _KEY_PLAIN_FLAG = _KEY_FLAG = 0
 if ryml is not None:
     _UNSURE_FLAGS = ryml.KEYANCH | ryml.KEYREF | ryml.KEYTAG | ryml.VALTAG
     _ALIAS_FLAGS = ryml.VALANCH | ryml.VALREF
     _PLAIN_FLAG = ryml.VAL_PLAIN
     _KEY_PLAIN_FLAG = ryml.KEY_PLAIN
+    _KEY_FLAG = ryml.KEY
 
 
 def _unambiguous_reading(tree: Any, hashes: bool = True) -> list[int] | None:
-    """None when the tree has a tag, an anchor or alias on a key, or a plain scalar that PyYAML reads as another
-    type than JSON would; otherwise the nodes that carry an anchor or an alias (values only), for `_resolvable`.
+    """None when the tree has a tag, an anchor or alias on a key, or a plain scalar that the positional loader
+    reads as another type than JSON would, or that rapidyaml's JSON rewrites (`inf`, keys too); otherwise the nodes that carry an anchor or an alias (values only), for `_resolvable`.
 
     A quoted scalar is a string to both; a plain one is checked only when PyYAML could resolve it (its first
     character says so), which is a few percent of them. With `hashes`, a plain scalar holding ` #` is refused too:
     in flow context rapidyaml keeps it in the scalar, where PyYAML starts a comment."""
     kind, val, key = tree.type, tree.val, tree.key
-    plain, key_plain, unsure, alias = _PLAIN_FLAG, _KEY_PLAIN_FLAG, _UNSURE_FLAGS, _ALIAS_FLAGS
+    plain, key_plain, unsure, alias, has_key = _PLAIN_FLAG, _KEY_PLAIN_FLAG, _UNSURE_FLAGS, _ALIAS_FLAGS, _KEY_FLAG
     first, implicit, agreed = _IMPLICIT_FIRST_BYTES, _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
     aliased: list[int] = []
     for i in range(tree.size()):
@@ -141,11 +152,15 @@ def _unambiguous_reading(tree: Any, hashes: bool = True) -> list[int] | None:
             return None
         if flags & alias:
             aliased.append(i)
+        if flags & has_key:
+            raw = key(i)  # rapidyaml's JSON writes a key `inf`, `"nan"` as ".inf", ".nan", quoted or not
+            if raw is not None and len(raw) and raw[0] in _REWRITTEN_FIRST and _REWRITTEN_TEXT.fullmatch(bytes(raw)):
+                return None
         if flags & key_plain:
             raw = key(i)
             if raw is None:  # a null key (`: 1`): PyYAML refuses or reads it otherwise
                 return None
-            if len(raw) and (raw[0] in _RESERVED_FIRST or raw == b"<<"):  # `<<` is a merge key to PyYAML
+            if len(raw) and (raw[0] in _RESERVED_FIRST or raw[0] == _COLON_FIRST or raw == b"<<"):  # `<<`: merge
                 return None
             if hashes and b" #" in bytes(raw):
                 return None
@@ -159,7 +174,7 @@ def _unambiguous_reading(tree: Any, hashes: bool = True) -> list[int] | None:
                 text = bytes(raw).decode("utf-8")
                 if implicit(text) and not agreed(text):
                     return None
-            elif raw[0] in _RESERVED_FIRST:
+            elif raw[0] in _RESERVED_FIRST or raw[0] == _COLON_FIRST:
                 return None
     return aliased
 
@@ -177,13 +192,11 @@ _TOKEN_CHARS = re.compile(r"[!&*@`%<?]")
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)  # `%YAML`, `%TAG`: PyYAML reads directives, rapidyaml another way
 # rapidyaml writes an empty plain scalar as null, also where PyYAML refuses the structure around it (`- :`)
 _BARE_NULL = re.compile(r"[\[:,]\s*null")
+_COLON_STRING = re.compile(r'[\[{,:]\s*":')  # a JSON string that starts with `:` (and a few that do not)
 # The JSON strings that _IMPLICIT can match and _AGREED_PLAIN does not (a superset: each is checked after). A
 # string's closing quote is never followed by a character these start with, so a match never starts there; one
 # that starts at an escaped quote only adds a candidate.
-_SUSPECT_STRING = re.compile(
-    r'"((?:yes|Yes|YES|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off|Off|OFF|~|Null|NULL|<<|=|!|&|\*'
-    r'|[-+]?[0-9.][0-9a-zA-Z_:.+-]*))"'
-)
+_SUSPECT_STRING = re.compile(r'"((?:True|TRUE|False|FALSE|~|Null|NULL|<<|!|&|\*|[-+]?[0-9.][0-9a-zA-Z_:.+-]*))"')
 
 
 def _token_starts(text: str) -> bool:
@@ -212,8 +225,12 @@ def _plain_somewhere(text: str, value: str) -> bool:
 def _may_be_ambiguous(text: str, emitted: str) -> bool:
     if _token_starts(text) or _BARE_NULL.search(emitted) or " #" in emitted or '"":' in emitted:
         return True
+    if _COLON_STRING.search(emitted):
+        return True
     implicit, agreed = _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
     suspects = {m[1] for m in _SUSPECT_STRING.finditer(emitted) if implicit(m[1]) and not agreed(m[1])}
+    if suspects & _REWRITTEN:  # written from another text (`inf`, `.NaN`): only the walk sees which
+        return True
     return any(_plain_somewhere(text, value) for value in suspects)
 
 

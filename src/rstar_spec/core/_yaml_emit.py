@@ -10,7 +10,8 @@ value:
 - a string is plain only when no reader could take it for anything else: it
   starts with a letter, ``_``, ``/``, ``$`` or ``(``, holds no control or
   line-break character, no ``": "`` or ``" #"``, does not end in ``:`` or a
-  space, and is no boolean or null word of either YAML version; every other
+  space, and is no boolean or null word of either YAML version, nor ``inf``,
+  ``infinity`` or ``nan`` (rapidyaml's JSON reads them as floats); every other
   string is written as a JSON string, which is a valid double-quoted YAML scalar
   (NEL, LS and PS escaped: YAML 1.1 would break lines there);
 - a multi-line string is a literal block (``|``, ``|-``) when its lines allow it;
@@ -33,6 +34,8 @@ _PLAIN = re.compile(r"[A-Za-z_/$(][^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]*")
 # either YAML version (checked against both schemas below).
 _DOTTED = re.compile(r"[0-9]+(?:\.[0-9]+){2,}(?:-[A-Za-z0-9.]+)?")
 _WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+# Strings to YAML 1.2 and 1.1 that some readers take for a float (rapidyaml's JSON writes `inf` as .inf)
+_FLOAT_WORDS = frozenset({"inf", "infinity", "nan"})
 _BLOCK_LINE = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\t]*")
 
 
@@ -51,6 +54,7 @@ def _string(text: str) -> str:
     if (
         _PLAIN.fullmatch(text)
         and text.lower() not in _WORDS
+        and text.lower() not in _FLOAT_WORDS
         and ": " not in text
         and " #" not in text
         and not text.endswith((":", " "))

@@ -5,9 +5,11 @@ Two loaders give the same data:
 - the *positional* loader composes with libyaml and then builds plain
   JSON-compatible data itself, so that it can record ``pointer -> (line, col)``
   for every node and refuse what JSON cannot say: duplicate keys, non-string
-  keys, merge keys, recursive aliases. YAML timestamps stay strings:
-  `2026-01-15` in an example is a JSON string, not a Python date. It is the
-  definition: what it refuses is refused, with its place.
+  keys, merge keys, recursive aliases. Plain scalars resolve as the YAML 1.2
+  core schema says (10.3.2), the YAML of OpenAPI 3.1 and of JSON: `18:00`,
+  `no`, `1_000` and `2026-01-15` are strings, `017` is 17 and `1e3` a float
+  (YAML 1.1, PyYAML's default, reads 1080, False, 1000, a date, 15 and a
+  string). It is the definition: what it refuses is refused, with its place.
 - the *native* loader (``_native.py``: rapidyaml, C++) turns the text into JSON
   in C++ and lets ``json`` build the data, 20 to 30 times faster. It answers
   only where the positional loader would answer the same (no anchors, aliases
@@ -23,6 +25,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 import tempfile
 from dataclasses import dataclass, field
@@ -42,12 +45,50 @@ from .outputs import output_file, umask
 from .pointer import Pointer
 from .progress import step
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
 _INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+class _CoreLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser with the tag resolution of the YAML 1.2 core schema (10.3.2) instead of YAML 1.1's.
+    `<<` stays a merge key, only so that it is refused: a YAML 1.1 reader would merge it."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's class-level table, filled below
+
+
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    (_INT, r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),  # before float: `1` is an int
+    (
+        _FLOAT,
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        "-+.0123456789",
+    ),
+    ("tag:yaml.org,2002:null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    (_MERGE, r"<<", "<"),
+):
+    _CoreLoader.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), list(_first))
+
+
+def _core_int(text: str) -> int:
+    """An int of the core schema: decimal with leading zeros and a sign, 0o octal, 0x hex (YAML 1.1 reads 017
+    as octal 15)."""
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)
+
+
+def _core_float(text: str) -> float:
+    """A float of the core schema; `.inf` and `.nan` are floats JSON cannot say (refused by the caller)."""
+    special = text.lstrip("-+").lower()
+    if special in (".inf", ".nan"):
+        return float(text.replace(special, special[1:]))
+    return float(text)
 
 
 @dataclass
@@ -141,7 +182,7 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
 
 def _positional(text: str, path: Path) -> YamlDoc:
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_CoreLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
@@ -217,8 +258,14 @@ class _Builder:
                 return node.value
             if node.tag == _INT and len(node.value) > MAX_INT_DIGITS:
                 raise self._error(f"an integer of more than {MAX_INT_DIGITS} digits", node)
+            value: Any
             try:
-                value = self.constructor.construct_object(node)
+                if node.tag == _INT:
+                    value = _core_int(node.value)
+                elif node.tag == _FLOAT:
+                    value = _core_float(node.value)
+                else:
+                    value = self.constructor.construct_object(node)
             except (ValueError, yaml.YAMLError) as exc:
                 raise self._error(f"not a value JSON can say: {str(exc).splitlines()[0][:120]}", node) from None
             if isinstance(value, float) and not math.isfinite(value):
