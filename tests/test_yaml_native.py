@@ -87,9 +87,11 @@ def test_hand_written_scalars_read_the_same(entries: list[tuple[str, str, str | 
         "a: 0o17\n",
         "a: True\n",
         "a: 0E3\n",  # a float, quoted by rapidyaml's JSON
-        "a: inf\n",  # ".inf" in rapidyaml's JSON
-        "inf: 1\n",
-        "a: [nan, .NaN]\n",
+        "a: [nan, .NaN]\n",  # ".nan" in rapidyaml's JSON for both: which was which cannot be told
+        "a: [inf, infinity]\n",
+        "a: inf\nb: '.inf'\n",
+        'a: inf\nb: ".\\\n  inf"\n',  # ".inf" in two lines
+        'a: inf\nb: "\\x2einf"\n',  # and by its code
         "k: [:x]\n",  # a plain scalar to YAML 1.2, refused by libyaml
         "{k: x, m: a #b}\n",  # a comment in flow context: rapidyaml kept it in the scalar
         "k: [?, y]\n",  # an explicit key in flow context to PyYAML, a string to rapidyaml
@@ -123,6 +125,11 @@ def test_documents_with_anchors_and_aliases_read_and_place_the_same(
     [
         ("a: 1e3\nb: [18:00, no, 1_000, 1E-2, .5, -0]\n", {"a": 1000.0, "b": ["18:00", "no", "1_000", 0.01, 0.5, 0]}),
         ("open: 18:00\nclosed: [NO, off, yes]\n", {"open": "18:00", "closed": ["NO", "off", "yes"]}),
+        # rapidyaml's JSON writes these ".inf" and ".nan": written back when the text says from what
+        (
+            "a: [inf, -inf]\nnan: inf\n'inf': x\nb: \"inf\"\n",
+            {"a": ["inf", "-inf"], "nan": "inf", "inf": "x", "b": "inf"},
+        ),
     ],
 )
 def test_yaml_1_2_scalars_are_read_natively(text: str, data: Any) -> None:

@@ -58,22 +58,37 @@ class _Refuse(Exception):
 
 
 # What the positional loader reads as another type than a string (the YAML 1.2 core schema, 10.3.2, and `<<`,
-# which it refuses as a merge key), and the tokens PyYAML reads where rapidyaml sees text (`!`, `&`, `*`). Then
-# the plain scalars that rapidyaml's JSON writes as another string: `inf`, `infinity`, `nan` and the core
-# schema's `.Inf`, `.NaN` (any case, signed) become ".inf" or ".nan", keys as well as values.
+# which it refuses as a merge key), and the tokens PyYAML reads where rapidyaml sees text (`!`, `&`, `*`).
 _IMPLICIT = re.compile(
     r"""(?:true|True|TRUE|false|False|FALSE
     |~|null|Null|NULL|
     |[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+
-    |[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
-    |<<|!|&|\*
-    |[-+]?\.?(?:[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN]))""",
+    |[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+    |<<|!|&|\*)""",
     re.VERBOSE,
 )
-_IMPLICIT_FIRST = "tTfF~nN-+0123456789.<!&*iI"
-_REWRITTEN = frozenset({".inf", "-.inf", "+.inf", ".nan", "-.nan", "+.nan"})  # rapidyaml's JSON of those texts
-_REWRITTEN_TEXT = re.compile(rb"[-+]?\.?(?:[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN])")
-_REWRITTEN_FIRST = frozenset(b"-+.iInN")
+_IMPLICIT_FIRST = "tTfF~nN-+0123456789.<!&*"
+# rapidyaml's JSON writes a plain `inf`, `infinity`, `nan` (and the core schema's `.Inf`, `.NaN`) as ".inf" or
+# ".nan", `-inf` as "-.inf"; a key even when quoted. Each such string, by the texts it may have been written from.
+_PREIMAGES = {
+    ".inf": ("inf", "infinity", ".inf", ".Inf", ".INF"),
+    "-.inf": ("-inf", "-infinity", "-.inf", "-.Inf", "-.INF"),
+    ".nan": ("nan", ".nan", ".NaN", ".NAN"),
+}
+# What a double-quoted scalar writes another way: a line break escaped away, a character by its code. The
+# candidates are looked for in the text with these undone as well, so that none is missed.
+_ESCAPED_BREAK = re.compile(r"\\\r?\n[ \t]*")
+_ESCAPED_CHAR = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})")
+
+
+def _unescaped(text: str) -> str:
+    def char(m: re.Match[str]) -> str:
+        code = int(m[1] or m[2] or m[3], 16)
+        return chr(code) if code <= 0x10FFFF else m[0]
+
+    return _ESCAPED_CHAR.sub(char, _ESCAPED_BREAK.sub("", text))
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # NEL, LS and PS are line breaks to libyaml (YAML 1.1), ordinary characters to YAML 1.2 (rapidyaml).
 # Tabs: where they may stand, and what they mean in block scalars, PyYAML and rapidyaml disagree.
@@ -126,24 +141,24 @@ _RESERVED_FIRST = frozenset(b"@`%")
 # A plain scalar may start with `:` in YAML 1.2 (`[:x]`); libyaml refuses it in flow context.
 _COLON_FIRST = ord(":")
 
-_UNSURE_FLAGS = _ALIAS_FLAGS = _PLAIN_FLAG = _KEY_PLAIN_FLAG = _KEY_FLAG = 0
+_UNSURE_FLAGS = _ALIAS_FLAGS = _PLAIN_FLAG = _KEY_PLAIN_FLAG = 0
 if ryml is not None:
     _UNSURE_FLAGS = ryml.KEYANCH | ryml.KEYREF | ryml.KEYTAG | ryml.VALTAG
     _ALIAS_FLAGS = ryml.VALANCH | ryml.VALREF
     _PLAIN_FLAG = ryml.VAL_PLAIN
     _KEY_PLAIN_FLAG = ryml.KEY_PLAIN
-    _KEY_FLAG = ryml.KEY
 
 
 def _unambiguous_reading(tree: Any, hashes: bool = True) -> list[int] | None:
     """None when the tree has a tag, an anchor or alias on a key, or a plain scalar that the positional loader
-    reads as another type than JSON would, or that rapidyaml's JSON rewrites (`inf`, keys too); otherwise the nodes that carry an anchor or an alias (values only), for `_resolvable`.
+    reads as another type than JSON would; otherwise the nodes that carry an anchor or an alias (values only),
+    for `_resolvable`. (What rapidyaml's JSON rewrites, `_restore` has written back before.)
 
     A quoted scalar is a string to both; a plain one is checked only when PyYAML could resolve it (its first
     character says so), which is a few percent of them. With `hashes`, a plain scalar holding ` #` is refused too:
     in flow context rapidyaml keeps it in the scalar, where PyYAML starts a comment."""
     kind, val, key = tree.type, tree.val, tree.key
-    plain, key_plain, unsure, alias, has_key = _PLAIN_FLAG, _KEY_PLAIN_FLAG, _UNSURE_FLAGS, _ALIAS_FLAGS, _KEY_FLAG
+    plain, key_plain, unsure, alias = _PLAIN_FLAG, _KEY_PLAIN_FLAG, _UNSURE_FLAGS, _ALIAS_FLAGS
     first, implicit, agreed = _IMPLICIT_FIRST_BYTES, _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
     aliased: list[int] = []
     for i in range(tree.size()):
@@ -152,10 +167,6 @@ def _unambiguous_reading(tree: Any, hashes: bool = True) -> list[int] | None:
             return None
         if flags & alias:
             aliased.append(i)
-        if flags & has_key:
-            raw = key(i)  # rapidyaml's JSON writes a key `inf`, `"nan"` as ".inf", ".nan", quoted or not
-            if raw is not None and len(raw) and raw[0] in _REWRITTEN_FIRST and _REWRITTEN_TEXT.fullmatch(bytes(raw)):
-                return None
         if flags & key_plain:
             raw = key(i)
             if raw is None:  # a null key (`: 1`): PyYAML refuses or reads it otherwise
@@ -177,6 +188,41 @@ def _unambiguous_reading(tree: Any, hashes: bool = True) -> list[int] | None:
             elif raw[0] in _RESERVED_FIRST or raw[0] == _COLON_FIRST:
                 return None
     return aliased
+
+
+def _restore(text: str, emitted: str) -> str | None:
+    """The JSON with each rewritten string (".inf") back as the text it was written from, when that text is
+    the only one of its candidates in the document and a string to the core schema (`inf`; `.inf` is a float).
+    None when that cannot be told from the text."""
+    unescaped: str | None = None
+    for written, candidates in _PREIMAGES.items():
+        if f'"{written}"' not in emitted:
+            continue
+        if unescaped is None:
+            unescaped = _unescaped(text) if "\\" in text else ""
+        found = _candidates(text, candidates) | _candidates(unescaped, candidates)
+        if len(found) != 1 or "." in next(iter(found)):
+            return None
+        emitted = emitted.replace(f'"{written}"', f'"{found.pop()}"')
+    return emitted
+
+
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.")
+# Each candidate not followed by a word character: the pattern starts with a literal, which `re` finds fast.
+_ENDING = {text: re.compile(re.escape(text) + r"(?![A-Za-z0-9_.])") for texts in _PREIMAGES.values() for text in texts}
+
+
+def _candidates(text: str, candidates: tuple[str, ...]) -> set[str]:
+    """The candidates that stand in text as a whole word (no letter, digit, `_`, `.`, `+`, `-` before it, no
+    letter, digit, `_` or `.` after it): a superset of the scalars among them."""
+    found: set[str] = set()
+    for candidate in candidates:
+        for m in _ENDING[candidate].finditer(text):
+            i = m.start()
+            if i == 0 or (text[i - 1] not in _WORD_CHARS and text[i - 1] not in "+-"):
+                found.add(candidate)
+                break
+    return found
 
 
 # What `_unambiguous_reading` looks for, looked for in the texts first (a node-by-node walk of the tree from
@@ -229,8 +275,6 @@ def _may_be_ambiguous(text: str, emitted: str) -> bool:
         return True
     implicit, agreed = _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
     suspects = {m[1] for m in _SUSPECT_STRING.finditer(emitted) if implicit(m[1]) and not agreed(m[1])}
-    if suspects & _REWRITTEN:  # written from another text (`inf`, `.NaN`): only the walk sees which
-        return True
     return any(_plain_somewhere(text, value) for value in suspects)
 
 
@@ -331,6 +375,10 @@ def native_data(text: str) -> Any:
             if tree.is_stream(root):  # more than one document, or explicit markers: keep PyYAML's reading
                 return NOT_NATIVE
             emitted = ryml.emit_json_malloc(tree, root)
+            restoring = _restore(text, emitted)
+            if restoring is None:
+                return NOT_NATIVE
+            emitted = restoring
             if _may_be_ambiguous(text, emitted):
                 aliased = _unambiguous_reading(tree, hashes=" #" in emitted)
                 if aliased is None:
@@ -339,7 +387,10 @@ def native_data(text: str) -> Any:
                     if not _resolvable(tree, aliased):
                         return NOT_NATIVE
                     tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
-                    emitted = ryml.emit_json_malloc(tree, root)
+                    restoring = _restore(text, ryml.emit_json_malloc(tree, root))
+                    if restoring is None:
+                        return NOT_NATIVE
+                    emitted = restoring
             del tree  # its nodes and arena are a second copy of the text: freed before the data is built
         if _SURROGATE.search(emitted):  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
             return NOT_NATIVE
