@@ -24,6 +24,7 @@ from ..core.errors import Location
 from ..core.pointer import Pointer
 from ..core.progress import step
 from ..oas.bundle import Bundle
+from ..oas.openapi30 import version_of
 from ..oas.validate import shape_problems
 from ..oas.walk import resolve
 from ._visit import KINDS, Node, index_document
@@ -78,6 +79,7 @@ class LintContext:
     def __init__(self, bundle: Bundle) -> None:
         self.bundle = bundle
         self.doc = bundle.data
+        self.version = version_of(self.doc)  # "3.0" or "3.1": which words a schema speaks
         self.index: dict[str, list[Node]] = index_document(self.doc)
 
     def resolve(self, node: Any, pointer: Pointer) -> tuple[Pointer, Any]:

@@ -60,7 +60,11 @@ def _merged_object(ctx: LintContext, schema: Any, pointer: Pointer) -> tuple[Poi
 
 
 # -- structure and examples ----------------------------------------------------------------
-@rule("openapi-structure", "The document must be valid OpenAPI 3.1, or no tool can read it.", on="document")
+@rule(
+    "openapi-structure",
+    "The document must be valid OpenAPI (3.1, or 3.0 by 3.0's rules), or no tool can read it.",
+    on="document",
+)
 def openapi_structure(ctx: LintContext, node: Node) -> Found:
     # the operation checks are reported by their own rules (operation-id-unique, ...), not twice
     return _found(validate_structure(ctx.doc, operations=False))
@@ -342,6 +346,8 @@ def no_null_type(ctx: LintContext, node: Node) -> Found:
     kind = node.value.get("type")
     if kind == "null" or (isinstance(kind, list) and "null" in kind):
         yield (*node.pointer, "type"), "schema admits null; leave the field out instead"
+    elif ctx.version == "3.0" and node.value.get("nullable") is True and isinstance(kind, str):  # 3.0's words
+        yield (*node.pointer, "nullable"), "schema admits null; leave the field out instead"
 
 
 @rule("request-body-closed", "A request body with an unknown property is a 400: schemas say so.", on="request_body")
@@ -397,6 +403,8 @@ def enum_typed(ctx: LintContext, node: Node) -> Found:
             continue
         kinds = schema.get("type")
         kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+        if kinds and ctx.version == "3.0" and schema.get("nullable") is True:
+            kinds = [*kinds, "null"]
         seen: list[Any] = []
         for i, value in enumerate(values):
             if kinds and not any(_TYPE_CHECKS.get(k, lambda v: True)(value) for k in kinds):

@@ -181,29 +181,32 @@ _SCHEMA_ONES = (
 )
 
 
-def iter_subschemas(schema: Any, pointer: Pointer) -> Walk:
-    """The schema and every schema inside it (depth first); $ref nodes are yielded, not followed."""
+def iter_subschemas(schema: Any, pointer: Pointer, *, ref_siblings: bool = True) -> Walk:
+    """The schema and every schema inside it (depth first); $ref nodes are yielded, not followed, and without
+    ref_siblings (OpenAPI 3.0, where they are ignored) not entered either."""
     if not isinstance(schema, dict):
         return
     yield pointer, schema
+    if not ref_siblings and "$ref" in schema:
+        return
     for key in _SCHEMA_MAPS:
         for sub_pointer, sub in _map_items(schema.get(key), (*pointer, key)):
-            yield from iter_subschemas(sub, sub_pointer)
+            yield from iter_subschemas(sub, sub_pointer, ref_siblings=ref_siblings)
     for key in _SCHEMA_LISTS:
         for sub_pointer, sub in _list_items(schema.get(key), (*pointer, key)):
-            yield from iter_subschemas(sub, sub_pointer)
+            yield from iter_subschemas(sub, sub_pointer, ref_siblings=ref_siblings)
     for key in _SCHEMA_ONES:
         if isinstance(schema.get(key), dict):
-            yield from iter_subschemas(schema[key], (*pointer, key))
+            yield from iter_subschemas(schema[key], (*pointer, key), ref_siblings=ref_siblings)
 
 
-def iter_schemas(doc: dict[str, Any]) -> Walk:
-    """Every schema object of the document, nested ones included."""
+def iter_schemas(doc: dict[str, Any], *, ref_siblings: bool = True) -> Walk:
+    """Every schema object of the document, nested ones included (ref_siblings: see iter_subschemas)."""
     for pointer, schema in _map_items(doc.get("components", {}).get("schemas"), ("components", "schemas")):
-        yield from iter_subschemas(schema, pointer)
+        yield from iter_subschemas(schema, pointer, ref_siblings=ref_siblings)
     for pointer, owner in [*iter_media_types(doc), *iter_parameters(doc), *iter_headers(doc)]:
         if isinstance(owner.get("schema"), dict):
-            yield from iter_subschemas(owner["schema"], (*pointer, "schema"))
+            yield from iter_subschemas(owner["schema"], (*pointer, "schema"), ref_siblings=ref_siblings)
 
 
 # Keys under which a document holds data, not OpenAPI: a "$ref" there is a value like any other.
