@@ -131,3 +131,84 @@ def test_yaml_1_2_scalars_are_written_as_they_were_read(tmp_path: Path, run_cli:
         text = (tmp_path / name).read_text(encoding="utf-8")
         assert bundle(tmp_path / name).data["x-hours"] == hours  # YAML 1.2, as OpenAPI 3.1 says
         assert yaml.load(text, Loader=yaml.CSafeLoader)["x-hours"] == hours  # and a YAML 1.1 reader alike
+
+
+def _write_tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root / "openapi.yaml"
+
+
+PETS_BY_FILE = {
+    "openapi.yaml": """\
+openapi: 3.1.0
+info: {title: Pets, version: 1.0.0}
+paths:
+  /pets:
+    get:
+      responses:
+        '200':
+          description: A pet.
+          content:
+            application/json:
+              schema: {$ref: models/pet.yaml}
+              example: {kind: cat, lives: 9}
+  /cats:
+    get:
+      responses:
+        '200':
+          description: A cat, before the mapping that names it is read.
+          content:
+            application/json:
+              schema: {$ref: models/cat.yaml}
+""",
+    "models/pet.yaml": """\
+oneOf:
+  - $ref: cat.yaml
+  - $ref: dogs.yaml#/Dog
+  - $ref: ../components/schemas.yaml#/Bird
+discriminator:
+  propertyName: kind
+  mapping:
+    cat: cat.yaml
+    dog: dogs.yaml#/Dog
+    bird: ../components/schemas.yaml#/Bird
+    fish: Fish
+""",
+    "models/cat.yaml": "type: object\nrequired: [kind]\nproperties:\n  kind: {const: cat}\n  lives: {type: integer}\n",
+    "models/dogs.yaml": "Dog:\n  type: object\n  required: [kind]\n  properties:\n    kind: {const: dog}\n",
+    "components/schemas.yaml": """\
+Bird: {type: object, required: [kind], properties: {kind: {const: bird}}}
+Fish: {type: object, required: [kind], properties: {kind: {const: fish}}}
+cat: {type: string, description: a name already taken}
+""",
+}
+
+
+def test_a_discriminator_mapping_may_name_a_schema_by_reference(tmp_path: Path, run_cli: RunCli) -> None:
+    root = _write_tree(tmp_path / "spec", PETS_BY_FILE)
+    doc = bundle(root).data
+    schemas = doc["components"]["schemas"]
+    pet = doc["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    mapping = pet["discriminator"]["mapping"]
+    # a mapped schema becomes a component (its name from the pointer or the file), and every $ref to it a $ref
+    assert mapping == {
+        "cat": "#/components/schemas/cat_2",
+        "dog": "#/components/schemas/Dog",
+        "bird": "#/components/schemas/Bird",
+        "fish": "Fish",
+    }
+    assert pet["oneOf"] == [{"$ref": target} for target in list(mapping.values())[:3]]
+    assert schemas["cat_2"]["properties"]["lives"] == {"type": "integer"}
+    assert schemas["cat"] == {"type": "string", "description": "a name already taken"}
+    cats = doc["paths"]["/cats"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert cats == {"$ref": "#/components/schemas/cat_2"}  # the same schema, though read before the mapping
+    assert bundle(root).dump() == bundle(root).dump()
+    code, out, err = run_cli("--spec", str(root), "validate")
+    assert code == 0, out + err
+    code, out, _ = run_cli("--spec", str(root), "lint", "--rule", "openapi-structure", "--rule", "no-unused-components")
+    assert out.splitlines() == [f"{root.parent / 'components' / 'schemas.yaml'}:3:1 no-unused-components "
+                                "component schemas/cat is never used"]  # fmt: skip
+    loc = bundle(root).locate(("components", "schemas", "Dog", "required"))
+    assert loc.file.name == "dogs.yaml" and loc.line == 3

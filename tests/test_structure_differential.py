@@ -75,6 +75,7 @@ def _both(*mutations: Mutation) -> Mutation:
 
 
 CLIENT = ("components", "schemas", "Client")
+MAPPING = ("components", "schemas", "TokenRequest", "discriminator", "mapping")
 GET_ITEM = ("paths", ITEM, "get")
 LIST = ("paths", COLLECTION, "get")
 CREATE = ("paths", COLLECTION, "post")
@@ -163,6 +164,8 @@ BROKEN: dict[str, Mutation] = {
 
 # Changes that leave a valid document: both must accept.
 ACCEPTED: dict[str, Mutation] = {
+    "discriminator mapping by name": _set((*MAPPING, "api_key"), "ApiKeyGrant"),
+    "discriminator mapping to an outside document": _set((*MAPPING, "api_key"), "https://example.com/grants.json"),
     "operation without responses (optional in 3.1)": _drop((*GET_ITEM, "responses")),
     "an x- extension on an operation": _set((*GET_ITEM, "x-anything"), {"a": 1}),
     "example and examples together (the 3.1 schema does not forbid it)": _set(
@@ -191,6 +194,14 @@ STRICTER: dict[str, tuple[Mutation, str]] = {
     "header schema broken": (
         _set(("components", "headers", "ETag", "schema"), {"type": "nothing"}),
         "openapi-spec-validator 0.9 does not visit header schemas",
+    ),
+    "discriminator mapping names no schema": (
+        _set((*MAPPING, "api_key"), "NoSuchGrant"),
+        "OpenAPI 3.1, 4.8.25: a mapping value names a schema; openapi-spec-validator 0.9 does not look",
+    ),
+    "discriminator mapping points nowhere": (
+        _set((*MAPPING, "api_key"), "#/components/schemas/NoSuchGrant"),
+        "as for a $ref that points nowhere, which both refuse",
     ),
 }
 

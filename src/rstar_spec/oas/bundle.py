@@ -21,6 +21,7 @@ so that lint can report problems where the author will fix them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ COMPONENT_KINDS = (
 COMPONENTS_DIR = "components"
 _SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _NOWHERE = object()
+_COMPONENT_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")  # a component name is ^[a-zA-Z0-9.\-_]+$
 
 
 @dataclass
@@ -87,11 +89,15 @@ class Bundle:
 
 def bundle(root_file: Path) -> Bundle:
     """Bundle the spec whose root file is root_file. Raises RstarError subclasses."""
-    return _Bundler(root_file).run()
+    bundler = _Bundler(root_file)
+    result = bundler.run()
+    if bundler.inlined_before_hoisting:  # a $ref inlined what a mapping, read later, made a component: again
+        result = _Bundler(root_file, bundler.hoisted).run()
+    return result
 
 
 class _Bundler:
-    def __init__(self, root_file: Path) -> None:
+    def __init__(self, root_file: Path, hoisted: dict[tuple[Path, Pointer], str] | None = None) -> None:
         # The folder the root file is written in, not where a link to it leads: every file read must
         # resolve inside it, links included.
         self.spec_dir = root_file.absolute().parent.resolve()
@@ -100,6 +106,13 @@ class _Bundler:
         self.source_map = SourceMap()
         self._targets: dict[tuple[Path, str], Path] = {}  # (referring dir, file part) -> checked file
         self._bytes_read = 0
+        # Schemas outside components/ that a discriminator mapping names: made components (a mapping value
+        # cannot inline), by (file, pointer) -> name, and what each holds once built
+        self.hoisted: dict[tuple[Path, Pointer], str] = dict(hoisted or {})
+        self._hoisted_schemas: dict[str, Any] = {}
+        self._inlined: set[tuple[Path, Pointer]] = set()
+        self.inlined_before_hoisting = False
+        self._schema_names: set[str] | None = None
 
     # -- files -------------------------------------------------------------------------
     def load(self, path: Path) -> YamlDoc:
@@ -157,6 +170,9 @@ class _Bundler:
                 continue
             out[key] = self.copy(value, self.root_file, (key,), (key,), ())
         components = self.build_components(root)
+        if self._hoisted_schemas:
+            components.setdefault("schemas", {}).update(self._hoisted_schemas)
+            components = {kind: components[kind] for kind in sorted(components, key=_kind_order)}
         if components:
             out["components"] = components
         else:
@@ -220,17 +236,54 @@ class _Bundler:
         return node
 
     def mapping_ref(self, value: Any, path: Path, src: Pointer) -> Any:
-        """A discriminator mapping value is a schema name or a reference: translate the latter."""
+        """A discriminator mapping value is a schema name or a reference (OpenAPI 3.1, 4.8.25): a reference is
+        rewritten like a $ref, and one to a schema that is no component makes it one (a mapping cannot inline)."""
         if not isinstance(value, str) or ("#" not in value and not value.endswith(_SPEC_SUFFIXES)):
             return value
         target_path, pointer = self.resolve_ref(value, path, src)
         translated = self.internal_pointer(target_path, pointer)
         if translated is None:
-            raise RefError(
-                f"discriminator mapping {value!r} must name a schema in {COMPONENTS_DIR}/schemas",
-                self.load(path).location(src),
-            )
+            if self.component_kind(target_path) is not None:
+                raise RefError(
+                    f"discriminator mapping {value!r} names a whole component file: add the component, "
+                    f"e.g. {value}#/Name",
+                    self.load(path).location(src),
+                )
+            translated = ("components", "schemas", self.hoist(target_path, pointer))
         return to_ref(translated)
+
+    def hoist(self, target: Path, pointer: Pointer) -> str:
+        """The component name of the schema at (target, pointer), made a component on first use."""
+        key = (target, pointer)
+        name = self.hoisted.get(key)
+        if name is None:
+            name = self.hoisted[key] = self.new_schema_name(target, pointer)
+            self.inlined_before_hoisting |= key in self._inlined
+        if name not in self._hoisted_schemas:
+            self._hoisted_schemas[name] = None  # taken before it is built: a $ref to itself inside is a $ref
+            dst = ("components", "schemas", name)
+            self.source_map.add(dst, target, pointer)
+            self._hoisted_schemas[name] = self.copy(get(self.load(target).data, pointer), target, pointer, dst, ())
+        return name
+
+    def new_schema_name(self, target: Path, pointer: Pointer) -> str:
+        """A component name for a schema of another file: the pointer's last token, or the file's name, made a
+        name OpenAPI allows and unique among the spec's schemas (`_2`, `_3`... when taken)."""
+        if self._schema_names is None:
+            self._schema_names = set(self.hoisted.values())
+            root = self.load(self.root_file).data.get("components")
+            if isinstance(root, dict) and isinstance(root.get("schemas"), dict):
+                self._schema_names |= set(root["schemas"])
+            for path in self.component_files():
+                data = self.load(path).data if path.stem == "schemas" else None
+                self._schema_names |= set(data) if isinstance(data, dict) else set()
+        base = _COMPONENT_NAME_UNSAFE.sub("_", pointer[-1] if pointer else target.stem) or "Schema"
+        name, n = base, 1
+        while name in self._schema_names:
+            n += 1
+            name = f"{base}_{n}"
+        self._schema_names.add(name)
+        return name
 
     def resolve_ref(self, ref: str, path: Path, src: Pointer) -> tuple[Path, Pointer]:
         """The file and pointer a ref names, checked to exist inside spec/."""
@@ -290,9 +343,12 @@ class _Bundler:
                 self.load(path).location(ref_src),
             )
         siblings = {k: self.copy(v, path, (*src, k), (*dst, k), inlining) for k, v in node.items() if k != "$ref"}
+        key = (target, pointer)
+        if internal is None and key in self.hoisted:  # a schema a discriminator mapping made a component
+            internal = ("components", "schemas", self.hoist(target, pointer))
         if internal is not None:
             return {"$ref": to_ref(internal), **siblings}
-        key = (target, pointer)
+        self._inlined.add(key)
         if key in inlining:
             raise RefError(
                 f"$ref {ref!r} is circular; only refs to components may form a cycle",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -42,6 +43,7 @@ from .walk import (
     iter_parameters,
     iter_path_items,
     iter_refs,
+    iter_schemas,
     iter_subschemas,
     resolve,
 )
@@ -218,6 +220,7 @@ def _semantic_problems(doc: dict[str, Any], operations: bool, version: str) -> l
         problems += duplicate_parameters(doc)
         problems += path_parameter_problems(doc)
     problems += _unresolved_refs(doc)
+    problems += _mapping_problems(doc)
     problems += _schema_value_problems(doc, version)
     return problems
 
@@ -319,6 +322,32 @@ def _unresolved_refs(doc: dict[str, Any]) -> Iterator[Problem]:
 
 
 _MISSING = object()
+_COMPONENT_NAME = re.compile(r"[A-Za-z0-9._-]+")
+_DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _mapping_problems(doc: dict[str, Any]) -> Iterator[Problem]:
+    """A discriminator mapping value is a schema name or a reference (OpenAPI 3.1, 4.8.25): a name must name a
+    schema of components.schemas, an internal reference must point at something; another document's is not
+    looked at (as a $ref to one is not)."""
+    schemas = get(doc, ("components", "schemas"), None)
+    names = schemas if isinstance(schemas, dict) else {}
+    for pointer, schema in iter_schemas(doc):
+        discriminator = schema.get("discriminator")
+        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+        for key, value in mapping.items() if isinstance(mapping, dict) else ():
+            where = (*pointer, "discriminator", "mapping", key)
+            if not isinstance(value, str):
+                continue  # the document schema says so
+            if value.startswith("#"):
+                try:
+                    found = get(doc, from_fragment(value[1:]), _MISSING) is not _MISSING
+                except ValueError:
+                    found = False
+                if not found:
+                    yield Problem(where, f"discriminator mapping {value!r} points nowhere")
+            elif _COMPONENT_NAME.fullmatch(value) and not value.endswith(_DOCUMENT_SUFFIXES) and value not in names:
+                yield Problem(where, f"discriminator mapping {value!r} names no schema of components.schemas")
 
 
 def _collected_properties(doc: dict[str, Any], schema: Any, seen: frozenset[int] = frozenset()) -> set[str]:
