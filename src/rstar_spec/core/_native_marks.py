@@ -76,6 +76,7 @@ class NativeMarks:
         self._lines: list[int] | None = None
         self._anchors: dict[bytes, list[int]] | None = None
         self._none = ryml.NONE
+        self._found: dict[tuple[int, str], int] = {}  # (node, key) -> child: findings share their prefixes
 
     def mark(self, pointer: tuple[str, ...]) -> tuple[int, int] | None:
         """(line, col) of the node at pointer, None when there is no such node; raises Unsure."""
@@ -88,7 +89,9 @@ class NativeMarks:
         for depth, token in enumerate(pointer):
             node = self._target(node)
             if tree.is_map(node):
-                child = tree.find_child(node, token.encode("utf-8"))
+                child = self._found.get((node, token))
+                if child is None:
+                    child = self._found[node, token] = tree.find_child(node, token.encode("utf-8"))
                 if child == self._none:
                     return None
                 if depth == len(pointer) - 1:

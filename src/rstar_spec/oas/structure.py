@@ -43,7 +43,6 @@ from .walk import (
     iter_parameters,
     iter_path_items,
     iter_refs,
-    iter_schemas,
     iter_subschemas,
     resolve,
 )
@@ -138,6 +137,8 @@ def _schema_30_problems(doc: dict[str, Any], errors: list[Any], paths: list[Poin
     """For a 3.0 document, what "valid under none of [Schema, Reference]" means at a Schema Object: each
     Schema Object in it checked on its own against the Schema definition, so the problem is named where it is.
     Only a broken document pays for this."""
+    if not any(_is_combinator(error) for error in errors):
+        return {}
     roots = {pointer: schema for pointer, schema in _schema_roots(doc) if isinstance(schema, dict)}
     found: dict[Pointer, list[Problem]] = {}
     for error, path in zip(errors, paths, strict=True):
@@ -220,7 +221,6 @@ def _semantic_problems(doc: dict[str, Any], operations: bool, version: str) -> l
         problems += duplicate_parameters(doc)
         problems += path_parameter_problems(doc)
     problems += _unresolved_refs(doc)
-    problems += _mapping_problems(doc)
     problems += _schema_value_problems(doc, version)
     return problems
 
@@ -326,28 +326,29 @@ _COMPONENT_NAME = re.compile(r"[A-Za-z0-9._-]+")
 _DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def _mapping_problems(doc: dict[str, Any]) -> Iterator[Problem]:
+def _mapping_problems(doc: dict[str, Any], schema: dict[str, Any], pointer: Pointer) -> Iterator[Problem]:
     """A discriminator mapping value is a schema name or a reference (OpenAPI 3.1, 4.8.25): a name must name a
     schema of components.schemas, an internal reference must point at something; another document's is not
     looked at (as a $ref to one is not)."""
-    schemas = get(doc, ("components", "schemas"), None)
-    names = schemas if isinstance(schemas, dict) else {}
-    for pointer, schema in iter_schemas(doc):
-        discriminator = schema.get("discriminator")
-        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
-        for key, value in mapping.items() if isinstance(mapping, dict) else ():
-            where = (*pointer, "discriminator", "mapping", key)
-            if not isinstance(value, str):
-                continue  # the document schema says so
-            if value.startswith("#"):
-                try:
-                    found = get(doc, from_fragment(value[1:]), _MISSING) is not _MISSING
-                except ValueError:
-                    found = False
-                if not found:
-                    yield Problem(where, f"discriminator mapping {value!r} points nowhere")
-            elif _COMPONENT_NAME.fullmatch(value) and not value.endswith(_DOCUMENT_SUFFIXES) and value not in names:
-                yield Problem(where, f"discriminator mapping {value!r} names no schema of components.schemas")
+    discriminator = schema.get("discriminator")
+    mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+    for key, value in mapping.items() if isinstance(mapping, dict) else ():
+        where = (*pointer, "discriminator", "mapping", key)
+        if not isinstance(value, str):
+            continue  # the document schema says so
+        if value.startswith("#"):
+            try:
+                found = get(doc, from_fragment(value[1:]), _MISSING) is not _MISSING
+            except ValueError:
+                found = False
+            if not found:
+                yield Problem(where, f"discriminator mapping {value!r} points nowhere")
+        elif (
+            _COMPONENT_NAME.fullmatch(value)
+            and not value.endswith(_DOCUMENT_SUFFIXES)
+            and get(doc, ("components", "schemas", value), _MISSING) is _MISSING
+        ):
+            yield Problem(where, f"discriminator mapping {value!r} names no schema of components.schemas")
 
 
 def _collected_properties(doc: dict[str, Any], schema: Any, seen: frozenset[int] = frozenset()) -> set[str]:
@@ -392,6 +393,8 @@ def _schema_value_problems(doc: dict[str, Any], version: str) -> Iterator[Proble
                 )
         # in 3.0 what stands beside a $ref is ignored, defaults inside it too
         for sub_pointer, sub in iter_subschemas(root, root_pointer, ref_siblings=version != "3.0"):
+            if "discriminator" in sub:
+                yield from _mapping_problems(doc, sub, sub_pointer)
             if version == "3.0" and "$ref" not in sub:
                 yield from _bounds_30(sub, sub_pointer)
             if "default" not in sub or (version == "3.0" and "$ref" in sub):

@@ -181,23 +181,36 @@ _SCHEMA_ONES = (
 )
 
 
+_SUBSCHEMA_KEYS = frozenset((*_SCHEMA_MAPS, *_SCHEMA_LISTS, *_SCHEMA_ONES))
+
+
 def iter_subschemas(schema: Any, pointer: Pointer, *, ref_siblings: bool = True) -> Walk:
     """The schema and every schema inside it (depth first); $ref nodes are yielded, not followed, and without
-    ref_siblings (OpenAPI 3.0, where they are ignored) not entered either."""
+    ref_siblings (OpenAPI 3.0, where they are ignored) not entered either.
+
+    A stack, not recursion: a chain of `yield from` costs each node the depth it sits at, and a leaf (most
+    schemas are) is told apart by one set intersection."""
     if not isinstance(schema, dict):
         return
-    yield pointer, schema
-    if not ref_siblings and "$ref" in schema:
-        return
-    for key in _SCHEMA_MAPS:
-        for sub_pointer, sub in _map_items(schema.get(key), (*pointer, key)):
-            yield from iter_subschemas(sub, sub_pointer, ref_siblings=ref_siblings)
-    for key in _SCHEMA_LISTS:
-        for sub_pointer, sub in _list_items(schema.get(key), (*pointer, key)):
-            yield from iter_subschemas(sub, sub_pointer, ref_siblings=ref_siblings)
-    for key in _SCHEMA_ONES:
-        if isinstance(schema.get(key), dict):
-            yield from iter_subschemas(schema[key], (*pointer, key), ref_siblings=ref_siblings)
+    stack: list[tuple[Pointer, dict[str, Any]]] = [(pointer, schema)]
+    keys = _SUBSCHEMA_KEYS
+    while stack:
+        pointer, node = stack.pop()
+        yield pointer, node
+        present = keys.intersection(node)
+        if not present or (not ref_siblings and "$ref" in node):
+            continue
+        children: list[tuple[Pointer, dict[str, Any]]] = []
+        for key in _SCHEMA_MAPS:
+            if key in present and isinstance(node[key], dict):
+                children += [((*pointer, key, k), v) for k, v in node[key].items() if isinstance(v, dict)]
+        for key in _SCHEMA_LISTS:
+            if key in present and isinstance(node[key], list):
+                children += [((*pointer, key, str(i)), v) for i, v in enumerate(node[key]) if isinstance(v, dict)]
+        for key in _SCHEMA_ONES:
+            if key in present and isinstance(node[key], dict):
+                children.append(((*pointer, key), node[key]))
+        stack.extend(reversed(children))
 
 
 def iter_schemas(doc: dict[str, Any], *, ref_siblings: bool = True) -> Walk:
