@@ -262,3 +262,36 @@ def test_every_node_of_the_repository_is_placed_natively_and_the_same() -> None:
 )
 def test_places_of_awkward_nodes(text: str) -> None:
     _same_places_or_aside(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "d: >-\n  Sources & Customers, `x`, **bold**\n\n  * `item`: one\n  * two\ne: '`quoted`'\nf: x & y\n",
+        "d: |\n  if a != b {\n    *p = 1\n  }\ne: [a, '*', \"`b`\"]\n",
+        "d: plain text\n  that goes on, `x`\n  *and on*\n",
+    ],
+)
+def test_prose_with_indicator_characters_is_read_natively(text: str) -> None:
+    # `*`, `&`, `!` and backticks inside scalars are text: no need for the positional loader (Stripe's descriptions)
+    assert native_data(text) is not NOT_NATIVE
+    _same_or_aside(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\n&x b: 2\n",  # an anchor on a key at a line's start
+        "a: &x 1\nb: [1,\n  *x]\n",  # an alias after a flow separator on the line before
+        "a: &x 1\nb:\n  *x\n",  # an alias alone on the line after its key
+        "a: |\n  text\n&x b: 2\n",  # after a block scalar, a key again
+        "- *a - b\n",  # rapidyaml splits what libyaml refuses
+        "a: `x`\n",  # a reserved indicator starting a plain scalar
+        "a:\n  `x`\n",
+        "a: [`x`]\n",
+        "a: x\n? b\n: 1\n",
+    ],
+)
+def test_indicator_characters_where_a_node_starts_are_left_or_read_the_same(text: str) -> None:
+    _same_or_aside(text)
+    _same_places_or_aside(text)

@@ -226,15 +226,23 @@ def _candidates(text: str, candidates: tuple[str, ...]) -> set[str]:
 
 
 # What `_unambiguous_reading` looks for, looked for in the texts first (a node-by-node walk of the tree from
-# Python costs 2-3 us a node): a tag, anchor or alias token (`!`, `&`, `*` where a token starts), a plain
-# scalar starting with a reserved indicator or `<<`, and a plain scalar PyYAML reads as another type than
+# Python costs 2-3 us a node): a tag, anchor or alias token (`!`, `&`, `*` where a node starts), a scalar
+# starting with a reserved indicator (in the JSON) or `<<`, and a plain scalar PyYAML reads as another type than
 # JSON does. rapidyaml writes such a scalar into its JSON as that very string (an empty one as null), so the
 # JSON strings that PyYAML could read otherwise are looked up in the text: only one standing where a plain
 # scalar stands (not in quotes) sends the file to the walk, as do a JSON string holding ` #`, a bare null
 # and an empty key. Each check can only say "maybe": then the walk decides.
 _BOUNDARY = frozenset(" \t\r\n[{,:")
 _AFTER_PLAIN = frozenset("\r\n,]}#:")
-_TOKEN_CHARS = re.compile(r"[!&*@`%<?]")
+_TOKEN_CHARS = re.compile(r"[!&<?]")  # tags, anchors, merge and explicit keys: the JSON does not show them
+# A JSON string that starts with an alias (rapidyaml writes `*x` as "*x") or a reserved indicator: the
+# first characters of each, looked for in the text where a plain scalar would stand.
+_LEADING = re.compile(r'(?<!\\)"([*`@%][^"\\]{0,16})("?)')  # (up to an escape: a line break, a quote; or whole)
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")  # `key: |-`: the next lines are a block scalar's
+# After blanks on its line, what a node can start after: an indicator or a flow separator.
+_NODE_START = frozenset(":-[{,?")
+# A line whose end leaves the next line a value to start (`key:`, `-`, flow, `?`), and one with a comment.
+_OPENS_A_NODE = re.compile(r"[:\-\[{,?]\s*$|#")
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)  # `%YAML`, `%TAG`: PyYAML reads directives, rapidyaml another way
 # rapidyaml writes an empty plain scalar as null, also where PyYAML refuses the structure around it (`- :`)
 _BARE_NULL = re.compile(r"[\[:,]\s*null")
@@ -246,10 +254,90 @@ _SUSPECT_STRING = re.compile(r'"((?:True|TRUE|False|FALSE|~|Null|NULL|<<|!|&|\*|
 
 
 def _token_starts(text: str) -> bool:
+    """Whether a tag, anchor, explicit key or merge key may start a node: a tag or an anchor wherever a token
+    can begin (after a blank or an indicator), an explicit or merge key where a node starts, not inside prose
+    (a block scalar's lines). Each test can only say "maybe"; what it lets pass is text inside a scalar."""
     for m in _TOKEN_CHARS.finditer(text):
         i = m.start()
-        if (i == 0 or text[i - 1] in _BOUNDARY) and (m[0] != "<" or text.startswith("<<", i)):
+        if m[0] in "!&":  # a tag or an anchor (a name follows) wherever a token may begin: rare in prose (`a!`)
+            named = i + 1 < len(text) and text[i + 1] not in " \t\r\n"
+            if (i == 0 or text[i - 1] in _BOUNDARY) and (named or _node_start(text, i)):
+                return True
+        elif (m[0] != "<" or text.startswith("<<", i)) and _node_start(text, i):
             return True
+    return False
+
+
+def _after_indicator(text: str, i: int, j: int) -> bool:
+    """Whether text[j], the last character before the token at i on its line, is an indicator a node follows."""
+    c = text[j]
+    line_start = text.rfind("\n", 0, j) + 1
+    before = text[line_start:j].rstrip(" \t")
+    if c in "[{":
+        return True
+    if c == ",":  # a flow separator only in a flow collection: one opened on this line or the line before
+        above = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1 : line_start].rstrip()
+        return "[" in before or "{" in before or "[" in above or "{" in above or above.endswith(",")
+    if c == ":":  # the value indicator: blank after it, or right after a quoted key (`"a":*x`)
+        return j + 1 < i or before.endswith(("'", '"'))
+    # `-` and `?`: indicators when they stand alone, blank after them, first on the line or after another
+    return j + 1 < i and (not before or before.endswith(("-", "?", ":", ",", "[", "{")))
+
+
+def _at_line_start(text: str, i: int, j: int) -> bool:
+    """Whether the token at i, first on its line, may start a node. It goes on a scalar begun above only when
+    the line before is one of that scalar's (a block scalar's header or text, a plain scalar's text, not a
+    key's or an entry's) and this line is indented no less: then it is text, unless it may be a key itself
+    (`: ` on it). Each "may" here says maybe."""
+    previous = text[: j + 1].rstrip()  # the lines before, blank ones dropped
+    if not previous:
+        return True
+    last = previous[previous.rfind("\n") + 1 :]
+    indent = i - (j + 1)
+    last_indent = len(last) - len(last.lstrip(" "))
+    end = text.find("\n", i)
+    line = text[i : end if end != -1 else len(text)]
+    if ": " in line or line.rstrip().endswith(":"):
+        return True
+    if _BLOCK_HEADER.search(last) and "#" not in last:
+        return indent <= last_indent  # deeper: the block scalar's text
+    if indent < last_indent or _OPENS_A_NODE.search(last):
+        return True
+    body = last.lstrip(" ")
+    return indent == last_indent and (": " in body or body.startswith("- ") or body.endswith(":"))
+
+
+def _node_start(text: str, i: int) -> bool:
+    """Whether the character at i may start a node (see `_token_starts`)."""
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    if j < 0:
+        return True
+    if text[j] in "\r\n":
+        return _at_line_start(text, i, j)
+    if text[j] in "]}":  # after a flow collection: no scalar goes on there
+        return True
+    return text[j] in _NODE_START and _after_indicator(text, i, j)
+
+
+def _leading_plain(text: str, emitted: str) -> bool:
+    """Whether a scalar starting with `*` (an alias), `` ` ``, `@` or `%` may be a plain one: its first
+    characters stand somewhere in the text where a node starts, or nowhere as written (escaped, folded)."""
+    size = len(text)
+    for prefix, whole in {(m[1], bool(m[2])) for m in _LEADING.finditer(emitted)}:
+        i = text.find(prefix)
+        if i == -1:
+            return True
+        while i != -1:
+            end = i + len(prefix)
+            while whole and end < size and text[end] in " \t":
+                end += 1
+            # a whole value must end where a plain scalar does (or an indicator follows: rapidyaml splits
+            # `- *a - b` where libyaml refuses it); a beginning may go on
+            if (not whole or end == size or text[end] in _AFTER_PLAIN or text[end] in "-?") and _node_start(text, i):
+                return True
+            i = text.find(prefix, i + 1)
     return False
 
 
@@ -269,7 +357,9 @@ def _plain_somewhere(text: str, value: str) -> bool:
 
 
 def _may_be_ambiguous(text: str, emitted: str) -> bool:
-    if _token_starts(text) or _BARE_NULL.search(emitted) or " #" in emitted or '"":' in emitted:
+    if _token_starts(text) or _leading_plain(text, emitted) or _BARE_NULL.search(emitted):
+        return True
+    if " #" in emitted or '"":' in emitted:
         return True
     if _COLON_STRING.search(emitted):
         return True
