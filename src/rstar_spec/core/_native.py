@@ -120,14 +120,19 @@ def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _deeper_than(data: Any, limit: int) -> bool:
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
+    """Whether data nests containers deeper than limit: level by level, each a comprehension (a stack of
+    (node, depth) pairs cost three times as much on Stripe's description)."""
+    level = [data] if isinstance(data, (dict, list)) else []
+    for _ in range(limit + 1):
+        level = [
+            child
+            for node in level
+            for child in (node.values() if type(node) is dict else node)
+            if type(child) is dict or type(child) is list
+        ]
+        if not level:
+            return False
+    return True
 
 
 # Plain scalars that the core schema resolves and JSON writes the same way: a JSON number, true, false, null.
@@ -199,7 +204,8 @@ def _restore(text: str, emitted: str) -> str | None:
         if f'"{written}"' not in emitted:
             continue
         if unescaped is None:
-            unescaped = _unescaped(text) if "\\" in text else ""
+            escaped = _ESCAPED_CHAR.search(text) or _ESCAPED_BREAK.search(text)
+            unescaped = _unescaped(text) if escaped else ""
         found = _candidates(text, candidates) | _candidates(unescaped, candidates)
         if len(found) != 1 or "." in next(iter(found)):
             return None
@@ -237,20 +243,32 @@ _AFTER_PLAIN = frozenset("\r\n,]}#:")
 _TOKEN_CHARS = re.compile(r"[!&<?]")  # tags, anchors, merge and explicit keys: the JSON does not show them
 # A JSON string that starts with an alias (rapidyaml writes `*x` as "*x") or a reserved indicator: the
 # first characters of each, looked for in the text where a plain scalar would stand.
-_LEADING = re.compile(r'(?<!\\)"([*`@%][^"\\]{0,16})("?)')  # (up to an escape: a line break, a quote; or whole)
+_LEADING = re.compile(r'"([*`@%][^"\\]{0,16})("?)')  # (up to an escape: a line break, a quote; or whole)
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")  # `key: |-`: the next lines are a block scalar's
 # After blanks on its line, what a node can start after: an indicator or a flow separator.
 _NODE_START = frozenset(":-[{,?")
 # A line whose end leaves the next line a value to start (`key:`, `-`, flow, `?`), and one with a comment.
 _OPENS_A_NODE = re.compile(r"[:\-\[{,?]\s*$|#")
-_DIRECTIVE = re.compile(r"^%", re.MULTILINE)  # `%YAML`, `%TAG`: PyYAML reads directives, rapidyaml another way
 # rapidyaml writes an empty plain scalar as null, also where PyYAML refuses the structure around it (`- :`)
-_BARE_NULL = re.compile(r"[\[:,]\s*null")
-_COLON_STRING = re.compile(r'[\[{,:]\s*":')  # a JSON string that starts with `:` (and a few that do not)
+# A JSON string that starts with `:`: rapidyaml's JSON puts a blank after every key's colon, so `":` without
+# one is a string's opening quote (the pattern starts with a literal: `re` finds those fast).
+_COLON_STRING = re.compile(r'":(?! )')
+_NULL = re.compile(r"null(?=[\s,\]}])")
 # The JSON strings that _IMPLICIT can match and _AGREED_PLAIN does not (a superset: each is checked after). A
 # string's closing quote is never followed by a character these start with, so a match never starts there; one
 # that starts at an escaped quote only adds a candidate.
 _SUSPECT_STRING = re.compile(r'"((?:True|TRUE|False|FALSE|~|Null|NULL|<<|!|&|\*|[-+]?[0-9.][0-9a-zA-Z_:.+-]*))"')
+
+
+def _bare_null(emitted: str) -> bool:
+    """A null in the JSON (not in a string): after `[`, `:` or `,` and blanks."""
+    for m in _NULL.finditer(emitted):
+        j = m.start() - 1
+        while j >= 0 and emitted[j] in " \t\r\n":
+            j -= 1
+        if j >= 0 and emitted[j] in "[:,":
+            return True
+    return False
 
 
 def _token_starts(text: str) -> bool:
@@ -324,20 +342,22 @@ def _node_start(text: str, i: int) -> bool:
 def _leading_plain(text: str, emitted: str) -> bool:
     """Whether a scalar starting with `*` (an alias), `` ` ``, `@` or `%` may be a plain one: its first
     characters stand somewhere in the text where a node starts, or nowhere as written (escaped, folded)."""
-    size = len(text)
-    for prefix, whole in {(m[1], bool(m[2])) for m in _LEADING.finditer(emitted)}:
-        i = text.find(prefix)
-        if i == -1:
-            return True
+    found = set()
+    for start in ('"*', '"`', '"@', '"%'):  # `str.find` for the literal, then the pattern where it stands
+        i = emitted.find(start)
         while i != -1:
-            end = i + len(prefix)
-            while whole and end < size and text[end] in " \t":
-                end += 1
-            # a whole value must end where a plain scalar does (or an indicator follows: rapidyaml splits
-            # `- *a - b` where libyaml refuses it); a beginning may go on
-            if (not whole or end == size or text[end] in _AFTER_PLAIN or text[end] in "-?") and _node_start(text, i):
-                return True
-            i = text.find(prefix, i + 1)
+            m = _LEADING.match(emitted, i)
+            if m is not None and (i == 0 or emitted[i - 1] != "\\"):
+                found.add((m[1], bool(m[2])))
+            i = emitted.find(start, i + 1)
+    for prefix, whole in found:
+        if prefix not in text:
+            return True
+        # a whole value must end where a plain scalar does (or an indicator follows: rapidyaml splits
+        # `- *a - b` where libyaml refuses it); a beginning may go on
+        pattern = re.escape(prefix) + (r"[ \t]*(?:[\r\n,\]}#:?-]|\Z)" if whole else "")
+        if any(_node_start(text, m.start()) for m in re.finditer(pattern, text)):
+            return True
     return False
 
 
@@ -357,11 +377,9 @@ def _plain_somewhere(text: str, value: str) -> bool:
 
 
 def _may_be_ambiguous(text: str, emitted: str) -> bool:
-    if _token_starts(text) or _leading_plain(text, emitted) or _BARE_NULL.search(emitted):
+    if _token_starts(text) or _leading_plain(text, emitted) or _bare_null(emitted):
         return True
-    if " #" in emitted or '"":' in emitted:
-        return True
-    if _COLON_STRING.search(emitted):
+    if " #" in emitted or '"":' in emitted or _COLON_STRING.search(emitted):
         return True
     implicit, agreed = _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
     suspects = {m[1] for m in _SUSPECT_STRING.finditer(emitted) if implicit(m[1]) and not agreed(m[1])}
@@ -454,9 +472,9 @@ def quiet_stderr() -> Iterator[None]:
 
 def native_data(text: str) -> Any:
     """The data of text as the positional loader would build it, or NOT_NATIVE."""
-    if ryml is None or text.startswith("\ufeff") or not text.strip() or _YAML11_BREAKS.search(text):
-        return NOT_NATIVE
-    if _DIRECTIVE.search(text):
+    if ryml is None or text.startswith(("\ufeff", "%")) or not text.strip() or "\n%" in text or "\t" in text:
+        return NOT_NATIVE  # a directive (`%YAML`): PyYAML reads directives, rapidyaml another way
+    if not text.isascii() and _YAML11_BREAKS.search(text):
         return NOT_NATIVE
     try:
         with quiet_stderr():  # rapidyaml's parser and emitter both print their errors
@@ -482,7 +500,9 @@ def native_data(text: str) -> Any:
                         return NOT_NATIVE
                     emitted = restoring
             del tree  # its nodes and arena are a second copy of the text: freed before the data is built
-        if _SURROGATE.search(emitted):  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
+        if not emitted.isascii() and _SURROGATE.search(
+            emitted
+        ):  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
             return NOT_NATIVE
         with _no_cycle_collection():  # json makes no cycles: a collection per 700 dicts would only walk them
             data = json.loads(

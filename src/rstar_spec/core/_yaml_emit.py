@@ -24,6 +24,7 @@ loaders and rapidyaml.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -48,6 +49,7 @@ def _quoted(text: str) -> str:
     return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
+@functools.lru_cache(maxsize=8192)  # keys and short values repeat (`type`, `description`, `string`...)
 def _string(text: str) -> str:
     if _DOTTED.fullmatch(text):
         return text
