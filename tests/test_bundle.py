@@ -212,3 +212,52 @@ def test_a_discriminator_mapping_may_name_a_schema_by_reference(tmp_path: Path, 
                                 "component schemas/cat is never used"]  # fmt: skip
     loc = bundle(root).locate(("components", "schemas", "Dog", "required"))
     assert loc.file.name == "dogs.yaml" and loc.line == 3
+
+
+ONE_FILE = """\
+openapi: 3.1.0
+info: {title: One, version: 1.0.0}
+components:
+  responses:
+    Gone: {description: gone}
+  schemas:
+    A: {type: object, properties: {b: {$ref: '#/components/schemas/B'}}}
+    B: {type: string, example: x, x-note: {$ref: "#/components/responses/Gone"}}
+paths:
+  /a:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}
+        '410': {$ref: '#/components/responses/Gone'}
+"""
+
+
+def test_a_one_file_spec_is_its_own_bundle_as_the_copy_would_write_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rstar_spec.oas import bundle as bundling
+
+    root = tmp_path / "one.yaml"
+    root.write_text(ONE_FILE, encoding="utf-8")
+    fast = bundle(root)
+    assert list(fast.data["components"]) == ["schemas", "responses"]  # OpenAPI's order, as the copy writes
+    monkeypatch.setattr(bundling._Bundler, "one_file", lambda self, doc: None)
+    slow = bundle(root)
+    assert fast.dump() == slow.dump()
+    for pointer in [("paths", "/a", "get", "responses", "410"), ("components", "schemas", "B", "type")]:
+        assert fast.locate(pointer) == slow.locate(pointer)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ONE_FILE.replace("'#/components/schemas/B'", "'#/components/schemas/Nope'"),  # points nowhere
+        ONE_FILE.replace("'#/components/schemas/B'", "'other.yaml#/B'"),  # another file, not there
+    ],
+)
+def test_a_one_file_spec_with_a_bad_ref_is_refused_at_its_line(tmp_path: Path, text: str) -> None:
+    root = tmp_path / "one.yaml"
+    root.write_text(text, encoding="utf-8")
+    with pytest.raises(RefError) as info:
+        bundle(root)
+    assert info.value.location is not None and info.value.location.line == 7

@@ -472,44 +472,50 @@ def quiet_stderr() -> Iterator[None]:
 
 def native_data(text: str) -> Any:
     """The data of text as the positional loader would build it, or NOT_NATIVE."""
+    return native_reading(text)[0]
+
+
+def native_reading(text: str) -> tuple[Any, bool]:
+    """(native_data(text), whether the text holds aliases): a place is then looked up through them."""
+    data, aliases = NOT_NATIVE, False
     if ryml is None or text.startswith(("\ufeff", "%")) or not text.strip() or "\n%" in text or "\t" in text:
-        return NOT_NATIVE  # a directive (`%YAML`): PyYAML reads directives, rapidyaml another way
+        return data, aliases  # a directive (`%YAML`): PyYAML reads directives, rapidyaml another way
     if not text.isascii() and _YAML11_BREAKS.search(text):
-        return NOT_NATIVE
+        return data, aliases
     try:
         with quiet_stderr():  # rapidyaml's parser and emitter both print their errors
             tree = ryml.parse_in_arena(text.encode("utf-8"))
             root = tree.root_id()
             if tree.is_stream(root):  # more than one document, or explicit markers: keep PyYAML's reading
-                return NOT_NATIVE
+                return data, aliases
             emitted = ryml.emit_json_malloc(tree, root)
             restoring = _restore(text, emitted)
             if restoring is None:
-                return NOT_NATIVE
+                return data, aliases
             emitted = restoring
             if _may_be_ambiguous(text, emitted):
                 aliased = _unambiguous_reading(tree, hashes=" #" in emitted)
                 if aliased is None:
-                    return NOT_NATIVE
+                    return data, aliases
                 if aliased:
+                    aliases = True
                     if not _resolvable(tree, aliased):
-                        return NOT_NATIVE
+                        return data, aliases
                     tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
                     restoring = _restore(text, ryml.emit_json_malloc(tree, root))
                     if restoring is None:
-                        return NOT_NATIVE
+                        return data, aliases
                     emitted = restoring
             del tree  # its nodes and arena are a second copy of the text: freed before the data is built
-        if not emitted.isascii() and _SURROGATE.search(
-            emitted
-        ):  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
-            return NOT_NATIVE
+        # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
+        if not emitted.isascii() and _SURROGATE.search(emitted):
+            return data, aliases
         with _no_cycle_collection():  # json makes no cycles: a collection per 700 dicts would only walk them
-            data = json.loads(
+            read = json.loads(
                 emitted, parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_mapping
             )
     except (_Refuse, ValueError, RecursionError):
-        return NOT_NATIVE
+        return data, aliases
     except Exception:  # rapidyaml's parse errors (ryml.ExceptionParse and kin): the positional loader reports them
-        return NOT_NATIVE
-    return NOT_NATIVE if _deeper_than(data, MAX_DEPTH) else data
+        return data, aliases
+    return (data, aliases) if _deeper_than(read, MAX_DEPTH) else (read, aliases)

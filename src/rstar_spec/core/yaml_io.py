@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from ._native import NOT_NATIVE, native_data
+from ._native import NOT_NATIVE, native_reading
 from ._native_marks import NativeMarks, Unsure
 from ._yaml_emit import emit_yaml
 from .errors import Location, SpecLoadError, UsageError, display_path
@@ -52,6 +52,7 @@ class YamlDoc:
     _marks: dict[Pointer, tuple[int, int]] | None = field(default=None, repr=False)
     text: str | None = field(default=None, repr=False)
     _native_marks: NativeMarks | None = field(default=None, repr=False)
+    _aliases: bool = field(default=True, repr=False)  # False: the native reader saw none (places skip them)
 
     @property
     def marks(self) -> dict[Pointer, tuple[int, int]]:
@@ -67,7 +68,7 @@ class YamlDoc:
     def _mark(self, pointer: Pointer) -> tuple[int, int] | None:
         if self._marks is None and self.text is not None:
             if self._native_marks is None:
-                self._native_marks = NativeMarks(self.text)
+                self._native_marks = NativeMarks(self.text, aliases=self._aliases)
             try:
                 return self._native_marks.mark(pointer)
             except Unsure:
@@ -123,9 +124,9 @@ def load_bytes(raw: bytes, path: Path) -> YamlDoc:
 
 def parse_yaml(text: str, path: Path) -> YamlDoc:
     step(f"reading {path.name}")
-    data = native_data(text)
+    data, aliases = native_reading(text)
     if data is not NOT_NATIVE:
-        return YamlDoc(path, data, text=text)
+        return YamlDoc(path, data, text=text, _aliases=aliases)
     return _positional(text, path)
 
 

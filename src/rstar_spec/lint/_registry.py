@@ -25,7 +25,7 @@ from ..core.pointer import Pointer
 from ..core.progress import step
 from ..oas.bundle import Bundle
 from ..oas.openapi30 import version_of
-from ..oas.validate import shape_problems
+from ..oas.validate import Problem, shape_problems
 from ..oas.walk import resolve
 from ._visit import KINDS, Node, index_document
 
@@ -76,8 +76,9 @@ class Finding:
 class LintContext:
     """What rules look at: the bundled document and the index of its nodes by kind (one walk)."""
 
-    def __init__(self, bundle: Bundle) -> None:
+    def __init__(self, bundle: Bundle, shapes: list[Problem] | None = None) -> None:
         self.bundle = bundle
+        self.shapes = shapes  # the structure check's shape problems, when run_rules has them
         self.doc = bundle.data
         self.version = version_of(self.doc)  # "3.0" or "3.1": which words a schema speaks
         self.index: dict[str, list[Node]] = index_document(self.doc)
@@ -120,7 +121,7 @@ def run_rules(bundle: Bundle, rule_ids: Iterable[str] | None = None) -> list[Fin
     raw: list[tuple[Rule, Pointer, str]] = []
     tripped = False
     try:
-        ctx = LintContext(bundle)
+        ctx = LintContext(bundle, shapes)
     except Exception:
         if not shapes:
             raise
@@ -146,4 +147,7 @@ def run_rules(bundle: Bundle, rule_ids: Iterable[str] | None = None) -> list[Fin
         for lint_rule, pointer, message in raw
         if not _ignored(bundle.data, pointer, lint_rule.id)
     }
-    return sorted(findings)
+    # by place, rule, message (the dataclass's order), with the key built once per finding
+    return sorted(
+        findings, key=lambda f: (f.location.file, f.location.line, f.location.col, f.rule, f.message, f.severity)
+    )

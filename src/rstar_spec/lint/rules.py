@@ -25,7 +25,7 @@ from ..oas.structure import (
     path_parameters,
 )
 from ..oas.validate import validate_examples, validate_structure
-from ..oas.walk import WRITE_METHODS, effective_parameters, is_authenticated, item_operations, iter_refs
+from ..oas.walk import WRITE_METHODS, effective_parameters, is_authenticated, item_operations
 from ._registry import LintContext, rule
 from ._visit import Node
 
@@ -67,7 +67,8 @@ def _merged_object(ctx: LintContext, schema: Any, pointer: Pointer) -> tuple[Poi
 )
 def openapi_structure(ctx: LintContext, node: Node) -> Found:
     # the operation checks are reported by their own rules (operation-id-unique, ...), not twice
-    return _found(validate_structure(ctx.doc, operations=False))
+    # a bundle's internal $refs all point somewhere: the bundler refused any other
+    return _found(validate_structure(ctx.doc, operations=False, shapes=ctx.shapes, refs_resolved=True))
 
 
 @rule("example-valid", "Examples are documentation and mock answers: a wrong one misleads both.", on="document")
@@ -445,7 +446,7 @@ def no_unused_components(ctx: LintContext, node: Node) -> Found:
     used |= {("securitySchemes", name) for r in requirements if isinstance(r, dict) for name in r}
     while pending:
         current = pending.pop()
-        refs = [ref for _, ref in iter_refs(current)] + _mapping_refs(current)
+        refs = _references(current)
         for ref in refs:
             if not ref.startswith("#/components/"):
                 continue
@@ -463,21 +464,21 @@ def no_unused_components(ctx: LintContext, node: Node) -> Found:
                 yield ("components", kind, name), f"component {kind}/{name} is never used"
 
 
-def _mapping_refs(node: Any) -> list[str]:
-    """Discriminator mappings reference schemas without a $ref key."""
+def _references(node: Any) -> list[str]:
+    """Every $ref below node, and every schema a discriminator mapping names (without a $ref key), in one walk."""
     found: list[str] = []
     stack = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, dict):
-            mapping = (
-                current.get("discriminator", {}).get("mapping")
-                if isinstance(current.get("discriminator"), dict)
-                else None
-            )
+            ref = current.get("$ref")
+            if isinstance(ref, str):
+                found.append(ref)
+            discriminator = current.get("discriminator")
+            mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
             if isinstance(mapping, dict):
                 found += [v if "#" in v else f"{SCHEMA_REF_PREFIX}{v}" for v in mapping.values() if isinstance(v, str)]
-            stack.extend(current.values())
+            stack.extend(v for v in current.values() if isinstance(v, (dict, list)))
         elif isinstance(current, list):
-            stack.extend(current)
+            stack.extend(v for v in current if isinstance(v, (dict, list)))
     return found

@@ -48,6 +48,7 @@ COMPONENT_KINDS = (
 COMPONENTS_DIR = "components"
 _SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _NOWHERE = object()
+_MAPPING_KEY = re.compile(r"""^[ \t]*["']?mapping["']?[ \t]*:|[{,][ \t]*["']?mapping["']?[ \t]*:""", re.MULTILINE)
 _COMPONENT_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")  # a component name is ^[a-zA-Z0-9.\-_]+$
 
 
@@ -163,6 +164,9 @@ class _Bundler:
         if not isinstance(root.data, dict):
             raise SpecLoadError("the root of an OpenAPI document must be a mapping", Location(self.root_file))
         self.source_map.add((), self.root_file, ())
+        alone = self.one_file(root)
+        if alone is not None:
+            return Bundle(alone, self.root_file, self.source_map)
         out: dict[str, Any] = {}
         for key, value in root.data.items():
             if key == "components":
@@ -181,6 +185,34 @@ class _Bundler:
         for doc in self.source_map.docs.values():
             doc.data = None  # the bundle is a copy; the source map keeps only what places need (the text)
         return Bundle(out, self.root_file, self.source_map)
+
+    def one_file(self, root: YamlDoc) -> dict[str, Any] | None:
+        """The bundle of a spec that is one file with internal refs only, or None (then it is copied node by
+        node). Such a file is its own bundle: its data is taken as it is (components in OpenAPI's order), with
+        no copy, once its refs are known to be written as the copy would write them and to point somewhere."""
+        data: dict[str, Any] = root.data
+        if self.component_files() or self.hoisted or root.text is None or _MAPPING_KEY.search(root.text):
+            return None  # a discriminator mapping's references are translated by the copy
+        components = data.get("components")
+        if components is not None and not (
+            isinstance(components, dict)
+            and all(isinstance(entries, dict) for kind, entries in components.items() if kind in COMPONENT_KINDS)
+        ):
+            return None  # the copy says what is wrong, at its place
+        refs = list(iter_refs(data))
+        for ref in {ref for _, ref in refs}:
+            try:
+                if not ref.startswith("#") or to_ref(from_fragment(ref[1:])) != ref:
+                    return None
+            except ValueError:
+                return None
+        if components:
+            data["components"] = {kind: components[kind] for kind in sorted(components, key=_kind_order)}
+        else:
+            data.pop("components", None)
+        self.check_internal_refs(data, refs)
+        root.data = None  # the bundle holds it; the source map keeps only what places need (the text)
+        return data
 
     def build_components(self, root: YamlDoc) -> dict[str, Any]:
         local = root.data.get("components") or {}
@@ -362,15 +394,17 @@ class _Bundler:
             inlined.update(siblings)  # Reference Object siblings (summary, description) win
         return inlined
 
-    def check_internal_refs(self, out: dict[str, Any]) -> None:
-        """Every internal ref of the bundle points at something in it."""
-        for pointer, ref in iter_refs(out):
-            if not ref.startswith("#"):
+    def check_internal_refs(self, out: dict[str, Any], refs: list[tuple[Pointer, str]] | None = None) -> None:
+        """Every internal ref of the bundle points at something in it (each written ref looked up once)."""
+        found: set[str] = set()
+        for pointer, ref in iter_refs(out) if refs is None else refs:
+            if not ref.startswith("#") or ref in found:
                 continue
             try:
                 get(out, from_fragment(ref[1:]))
             except (KeyError, ValueError):
                 raise RefError(f"$ref {ref!r} points nowhere in the bundle", self.source_map.locate(pointer)) from None
+            found.add(ref)
 
 
 def _kind_order(kind: str) -> tuple[int, str]:

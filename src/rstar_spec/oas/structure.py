@@ -86,21 +86,32 @@ def _schema_object_validator(dialect: str) -> Any:
 
 
 def check_structure(
-    doc: Any, version: str | None = None, *, operations: bool = True, semantic: bool = True
+    doc: Any,
+    version: str | None = None,
+    *,
+    operations: bool = True,
+    semantic: bool = True,
+    shapes: list[Problem] | None = None,
+    refs_resolved: bool = False,
 ) -> list[Problem]:
     """Every structural problem of the document (an OpenAPI `version` of "3.1" or "3.0"; by default the one
     its `openapi` field names: 3.0.x is checked by the 3.0 rules, anything else by 3.1's). With
     operations=False, without the operation checks (duplicate_operation_ids, duplicate_parameters,
     path_parameter_problems): lint reports those under rules of their own. With semantic=False only its
-    shapes (the document and Schema Objects against their schemas): what a walk of it relies on."""
+    shapes (the document and Schema Objects against their schemas): what a walk of it relies on; `shapes`
+    gives those when the caller has them already (lint checks them first); refs_resolved says that every
+    internal $ref is known to point somewhere (a bundle's: the bundler refused any other)."""
     if not isinstance(doc, dict):
         return [Problem((), "an OpenAPI document is a mapping")]
     version = version or version_of(doc)
-    problems = list(_document_problems(doc, version))
-    if version == "3.1":  # 3.0's document schema describes Schema Objects itself
-        problems += _schema_object_problems(doc)
+    if shapes is not None:
+        problems = list(shapes)
+    else:
+        problems = list(_document_problems(doc, version))
+        if version == "3.1":  # 3.0's document schema describes Schema Objects itself
+            problems += _schema_object_problems(doc)
     if semantic:
-        problems += _semantic_problems(doc, operations, version)
+        problems += _semantic_problems(doc, operations, version, refs_resolved)
     return sorted(set(problems), key=lambda p: (p.pointer, p.message))
 
 
@@ -213,14 +224,15 @@ def _schema_object_problems(doc: dict[str, Any]) -> Iterator[Problem]:
 
 
 # -- 3. what no schema says --------------------------------------------------------------------------------
-def _semantic_problems(doc: dict[str, Any], operations: bool, version: str) -> list[Problem]:
+def _semantic_problems(doc: dict[str, Any], operations: bool, version: str, refs_resolved: bool) -> list[Problem]:
     problems: list[Problem] = []
     problems += _duplicate_tags(doc)
     if operations:
         problems += duplicate_operation_ids(doc)
         problems += duplicate_parameters(doc)
         problems += path_parameter_problems(doc)
-    problems += _unresolved_refs(doc)
+    if not refs_resolved:
+        problems += _unresolved_refs(doc)
     problems += _schema_value_problems(doc, version)
     return problems
 

@@ -31,10 +31,17 @@ __all__ = [
 ]
 
 
-def validate_structure(doc: dict[str, Any], version: str | None = None, *, operations: bool = True) -> list[Problem]:
+def validate_structure(
+    doc: dict[str, Any],
+    version: str | None = None,
+    *,
+    operations: bool = True,
+    shapes: list[Problem] | None = None,
+    refs_resolved: bool = False,
+) -> list[Problem]:
     """Every structural problem of the document, as OpenAPI `version` ("3.1" or "3.0"; by default the one its
-    `openapi` field names) says (operations: see ``check_structure``)."""
-    return check_structure(doc, version, operations=operations)
+    `openapi` field names) says (operations, shapes, refs_resolved: see ``check_structure``)."""
+    return check_structure(doc, version, operations=operations, shapes=shapes, refs_resolved=refs_resolved)
 
 
 def shape_problems(doc: dict[str, Any]) -> list[Problem]:
@@ -145,7 +152,8 @@ def validate_examples(doc: dict[str, Any]) -> list[Problem]:
     return [found[i] for i in sorted(found)]
 
 
-def validate(doc: dict[str, Any]) -> list[Problem]:
-    """Structure first; examples only when the structure is sound enough to walk."""
-    problems = validate_structure(doc)
+def validate(doc: dict[str, Any], *, refs_resolved: bool = False) -> list[Problem]:
+    """Structure first; examples only when the structure is sound enough to walk. refs_resolved: the document is
+    a bundle, whose internal $refs the bundler has resolved already."""
+    problems = validate_structure(doc, refs_resolved=refs_resolved)
     return problems or validate_examples(doc)
