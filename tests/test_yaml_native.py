@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import TRICKY, json_values
-from rstar_spec.core._native import NOT_NATIVE, native_data
+from rstar_spec.core._native import NOT_NATIVE, native_data, native_reading
 from rstar_spec.core._native_marks import NativeMarks, Unsure
 from rstar_spec.core.errors import SpecLoadError
 from rstar_spec.core.yaml_io import _positional, load_yaml, parse_yaml
+from rstar_spec.oas.walk import iter_refs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,7 @@ def _same_or_aside(text: str) -> None:
     if native is not NOT_NATIVE:
         assert json.dumps(native, sort_keys=True) == json.dumps(expected, sort_keys=True), text
         assert native == expected, text
+        assert native_reading(text).refs == {ref for _, ref in iter_refs(expected)}, text  # the bundler's, in C
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -170,6 +172,7 @@ def test_every_file_of_the_repository_reads_natively_and_the_same() -> None:
         native = native_data(text)
         assert native is not NOT_NATIVE, f"{path} fell back to the positional loader"
         assert native == _positional(text, path).data, path
+        assert native_reading(text).refs == {ref for _, ref in iter_refs(native)}, path
 
 
 def test_positions_are_computed_only_when_asked(tmp_path: Path) -> None:

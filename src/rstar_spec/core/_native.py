@@ -35,7 +35,7 @@ import math
 import os
 import re
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
 
@@ -472,50 +472,67 @@ def quiet_stderr() -> Iterator[None]:
 
 def native_data(text: str) -> Any:
     """The data of text as the positional loader would build it, or NOT_NATIVE."""
-    return native_reading(text)[0]
+    return native_reading(text).data
 
 
-def native_reading(text: str) -> tuple[Any, bool]:
-    """(native_data(text), whether the text holds aliases): a place is then looked up through them."""
+class Reading(NamedTuple):
+    """What the native reader read: the data (or NOT_NATIVE), whether the text held aliases (a place is then
+    looked up through them), and every $ref string in it (found in the JSON, in C: the bundler needs no walk)."""
+
+    data: Any
+    aliases: bool = False
+    refs: frozenset[str] = frozenset()
+
+
+# A `$ref` key with a string value in rapidyaml's JSON (a key's quote never follows a backslash)
+_REF_VALUE = re.compile(r'(?<!\\)"\$ref": "((?:[^"\\]|\\.)*)"')
+
+
+def native_reading(text: str) -> Reading:
+    """The data of text as the positional loader would build it (NOT_NATIVE when it cannot say), with what
+    the reading learnt on the way."""
     data, aliases = NOT_NATIVE, False
     if ryml is None or text.startswith(("\ufeff", "%")) or not text.strip() or "\n%" in text or "\t" in text:
-        return data, aliases  # a directive (`%YAML`): PyYAML reads directives, rapidyaml another way
+        return Reading(data, aliases)  # a directive (`%YAML`): PyYAML reads directives, rapidyaml another way
     if not text.isascii() and _YAML11_BREAKS.search(text):
-        return data, aliases
+        return Reading(data, aliases)
     try:
         with quiet_stderr():  # rapidyaml's parser and emitter both print their errors
             tree = ryml.parse_in_arena(text.encode("utf-8"))
             root = tree.root_id()
             if tree.is_stream(root):  # more than one document, or explicit markers: keep PyYAML's reading
-                return data, aliases
+                return Reading(data, aliases)
             emitted = ryml.emit_json_malloc(tree, root)
             restoring = _restore(text, emitted)
             if restoring is None:
-                return data, aliases
+                return Reading(data, aliases)
             emitted = restoring
             if _may_be_ambiguous(text, emitted):
                 aliased = _unambiguous_reading(tree, hashes=" #" in emitted)
                 if aliased is None:
-                    return data, aliases
+                    return Reading(data, aliases)
                 if aliased:
                     aliases = True
                     if not _resolvable(tree, aliased):
-                        return data, aliases
+                        return Reading(data, aliases)
                     tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
                     restoring = _restore(text, ryml.emit_json_malloc(tree, root))
                     if restoring is None:
-                        return data, aliases
+                        return Reading(data, aliases)
                     emitted = restoring
             del tree  # its nodes and arena are a second copy of the text: freed before the data is built
         # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
         if not emitted.isascii() and _SURROGATE.search(emitted):
-            return data, aliases
+            return Reading(data, aliases)
         with _no_cycle_collection():  # json makes no cycles: a collection per 700 dicts would only walk them
             read = json.loads(
                 emitted, parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_mapping
             )
     except (_Refuse, ValueError, RecursionError):
-        return data, aliases
+        return Reading(data, aliases)
     except Exception:  # rapidyaml's parse errors (ryml.ExceptionParse and kin): the positional loader reports them
-        return data, aliases
-    return (data, aliases) if _deeper_than(read, MAX_DEPTH) else (read, aliases)
+        return Reading(data, aliases)
+    if _deeper_than(read, MAX_DEPTH):
+        return Reading(data, aliases)
+    refs = {m[1] if "\\" not in m[1] else json.loads(f'"{m[1]}"') for m in _REF_VALUE.finditer(emitted)}
+    return Reading(read, aliases, frozenset(refs))

@@ -53,6 +53,7 @@ class YamlDoc:
     text: str | None = field(default=None, repr=False)
     _native_marks: NativeMarks | None = field(default=None, repr=False)
     _aliases: bool = field(default=True, repr=False)  # False: the native reader saw none (places skip them)
+    refs: frozenset[str] | None = field(default=None, repr=False)  # every $ref string, when the reader says
 
     @property
     def marks(self) -> dict[Pointer, tuple[int, int]]:
@@ -124,9 +125,9 @@ def load_bytes(raw: bytes, path: Path) -> YamlDoc:
 
 def parse_yaml(text: str, path: Path) -> YamlDoc:
     step(f"reading {path.name}")
-    data, aliases = native_reading(text)
-    if data is not NOT_NATIVE:
-        return YamlDoc(path, data, text=text, _aliases=aliases)
+    reading = native_reading(text)
+    if reading.data is not NOT_NATIVE:
+        return YamlDoc(path, reading.data, text=text, _aliases=reading.aliases, refs=reading.refs)
     return _positional(text, path)
 
 

@@ -58,12 +58,21 @@ class SourceMap:
 
     docs: dict[Path, YamlDoc] = field(default_factory=dict, repr=False)
     entries: dict[Pointer, tuple[Path, Pointer]] = field(default_factory=dict, repr=False)
+    _located: dict[tuple[bool, Pointer], Location] = field(default_factory=dict, repr=False)
 
     def add(self, bundle_pointer: Pointer, source: Path, source_pointer: Pointer) -> None:
         self.entries[bundle_pointer] = (source, source_pointer)
 
     def locate(self, pointer: Pointer) -> Location:
-        """The source location of the bundle node at pointer (or of its nearest ancestor)."""
+        """The source location of the bundle node at pointer (or of its nearest ancestor); each asked once
+        (a big spec's lint places thousands of findings, several at one operation)."""
+        key = (isinstance(pointer, KeyPointer), pointer)
+        found = self._located.get(key)
+        if found is None:
+            found = self._located[key] = self._locate(pointer)
+        return found
+
+    def _locate(self, pointer: Pointer) -> Location:
         longest = len(pointer) - 1 if isinstance(pointer, KeyPointer) and pointer else len(pointer)
         for end in range(longest, -1, -1):
             hit = self.entries.get(pointer[:end])
@@ -189,7 +198,8 @@ class _Bundler:
     def one_file(self, root: YamlDoc) -> dict[str, Any] | None:
         """The bundle of a spec that is one file with internal refs only, or None (then it is copied node by
         node). Such a file is its own bundle: its data is taken as it is (components in OpenAPI's order), with
-        no copy, once its refs are known to be written as the copy would write them and to point somewhere."""
+        no copy, once its refs (which the native reader found in C) are known to be written as the copy would
+        write them and to point somewhere."""
         data: dict[str, Any] = root.data
         if self.component_files() or self.hoisted or root.text is None or _MAPPING_KEY.search(root.text):
             return None  # a discriminator mapping's references are translated by the copy
@@ -199,18 +209,18 @@ class _Bundler:
             and all(isinstance(entries, dict) for kind, entries in components.items() if kind in COMPONENT_KINDS)
         ):
             return None  # the copy says what is wrong, at its place
-        refs = list(iter_refs(data))
-        for ref in {ref for _, ref in refs}:
+        refs = root.refs if root.refs is not None else {ref for _, ref in iter_refs(data)}
+        for ref in refs:
             try:
                 if not ref.startswith("#") or to_ref(from_fragment(ref[1:])) != ref:
                     return None
-            except ValueError:
-                return None
+                get(data, from_fragment(ref[1:]))
+            except (KeyError, ValueError):
+                return None  # the copy says where it points nowhere
         if components:
             data["components"] = {kind: components[kind] for kind in sorted(components, key=_kind_order)}
         else:
             data.pop("components", None)
-        self.check_internal_refs(data, refs)
         root.data = None  # the bundle holds it; the source map keeps only what places need (the text)
         return data
 
@@ -394,10 +404,10 @@ class _Bundler:
             inlined.update(siblings)  # Reference Object siblings (summary, description) win
         return inlined
 
-    def check_internal_refs(self, out: dict[str, Any], refs: list[tuple[Pointer, str]] | None = None) -> None:
+    def check_internal_refs(self, out: dict[str, Any]) -> None:
         """Every internal ref of the bundle points at something in it (each written ref looked up once)."""
         found: set[str] = set()
-        for pointer, ref in iter_refs(out) if refs is None else refs:
+        for pointer, ref in iter_refs(out):
             if not ref.startswith("#") or ref in found:
                 continue
             try:
