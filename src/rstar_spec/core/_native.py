@@ -89,10 +89,9 @@ def _unescaped(text: str) -> str:
     return _ESCAPED_CHAR.sub(char, _ESCAPED_BREAK.sub("", text))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-# NEL, LS and PS are line breaks to libyaml (YAML 1.1), ordinary characters to YAML 1.2 (rapidyaml).
-# Tabs: where they may stand, and what they mean in block scalars, PyYAML and rapidyaml disagree.
-_YAML11_BREAKS = re.compile("[\x85\u2028\u2029\t]")
+# (NEL, LS and PS are line breaks to libyaml, YAML 1.1, and ordinary characters to rapidyaml, YAML 1.2; tabs,
+# where they may stand and what they mean in block scalars, PyYAML and rapidyaml read differently: both are
+# looked for with `in` in native_reading.)
 
 
 def _int(text: str) -> int:
@@ -484,8 +483,8 @@ class Reading(NamedTuple):
     refs: frozenset[str] = frozenset()
 
 
-# A `$ref` key with a string value in rapidyaml's JSON (a key's quote never follows a backslash)
-_REF_VALUE = re.compile(r'(?<!\\)"\$ref": "((?:[^"\\]|\\.)*)"')
+# A `$ref` key with a string value in rapidyaml's JSON, found from its literal start
+_REF_VALUE = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')  # (escaped, a key in a string reads `\"$ref\"`)
 
 
 def native_reading(text: str) -> Reading:
@@ -494,8 +493,8 @@ def native_reading(text: str) -> Reading:
     data, aliases = NOT_NATIVE, False
     if ryml is None or text.startswith(("\ufeff", "%")) or not text.strip() or "\n%" in text or "\t" in text:
         return Reading(data, aliases)  # a directive (`%YAML`): PyYAML reads directives, rapidyaml another way
-    if not text.isascii() and _YAML11_BREAKS.search(text):
-        return Reading(data, aliases)
+    if not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text):
+        return Reading(data, aliases)  # NEL, LS, PS: line breaks to libyaml (YAML 1.1), not to rapidyaml
     try:
         with quiet_stderr():  # rapidyaml's parser and emitter both print their errors
             tree = ryml.parse_in_arena(text.encode("utf-8"))
@@ -521,9 +520,12 @@ def native_reading(text: str) -> Reading:
                         return Reading(data, aliases)
                     emitted = restoring
             del tree  # its nodes and arena are a second copy of the text: freed before the data is built
-        # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
-        if not emitted.isascii() and _SURROGATE.search(emitted):
-            return Reading(data, aliases)
+        # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes (UTF-8 cannot say a lone one)
+        if not emitted.isascii():
+            try:
+                emitted.encode("utf-8")
+            except UnicodeEncodeError:
+                return Reading(data, aliases)
         with _no_cycle_collection():  # json makes no cycles: a collection per 700 dicts would only walk them
             read = json.loads(
                 emitted, parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_mapping

@@ -48,7 +48,22 @@ COMPONENT_KINDS = (
 COMPONENTS_DIR = "components"
 _SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _NOWHERE = object()
-_MAPPING_KEY = re.compile(r"""^[ \t]*["']?mapping["']?[ \t]*:|[{,][ \t]*["']?mapping["']?[ \t]*:""", re.MULTILINE)
+_MAPPING_KEY = re.compile(r"""["']?[ \t]*:""")  # after the word: a key's colon
+
+
+def _has_mapping_key(text: str) -> bool:
+    """Whether a `mapping` key may stand in text (the word found in C, its place checked where it is)."""
+    i = text.find("mapping")
+    while i != -1:
+        j = i - 1
+        while j >= 0 and text[j] in " \t\"'":
+            j -= 1
+        if (j < 0 or text[j] in "\n{,-?") and _MAPPING_KEY.match(text, i + 7):
+            return True
+        i = text.find("mapping", i + 1)
+    return False
+
+
 _COMPONENT_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")  # a component name is ^[a-zA-Z0-9.\-_]+$
 
 
@@ -201,7 +216,7 @@ class _Bundler:
         no copy, once its refs (which the native reader found in C) are known to be written as the copy would
         write them and to point somewhere."""
         data: dict[str, Any] = root.data
-        if self.component_files() or self.hoisted or root.text is None or _MAPPING_KEY.search(root.text):
+        if self.component_files() or self.hoisted or root.text is None or _has_mapping_key(root.text):
             return None  # a discriminator mapping's references are translated by the copy
         components = data.get("components")
         if components is not None and not (
