@@ -10,6 +10,12 @@ Layout of a source spec (the directory of its root file is "spec/"):
   file becomes the internal ref to it: components stay components, nothing is
   dereferenced that a generator should see by name.
 
+A discriminator `mapping` value may be a schema name or a reference (OpenAPI 3.1, 4.8.25):
+a reference is rewritten like a `$ref`, and one to a schema outside components/ (a
+mapping cannot inline) makes that schema a component, named after its pointer or file,
+which every `$ref` to it then names too. A spec that is one file with internal refs
+only is its own bundle, taken without a copy.
+
 Only files inside spec/ may be referenced: a URL, a path that leaves spec/, a
 missing file or a pointer that finds nothing is a RefError naming the referring
 file and line. Key order is the source's, components keep the file's order, so
