@@ -293,6 +293,12 @@ def test_prose_with_indicator_characters_is_read_natively(text: str) -> None:
         "a:\n  `x`\n",
         "a: [`x`]\n",
         "a: x\n? b\n: 1\n",
+        "top: [\n  x\n  , !t y\n  ]\n",  # flow collections written one entry a line
+        "top: [\n  c, d\n  , *a\n  ]\n",
+        "k: {\n  x: a #b\n  }\n",  # a comment in a flow mapping over lines: rapidyaml keeps it in the scalar
+        'k: ["d\\": null", y]\n',  # a JSON key and null written inside a string
+        "- 'q' !t\n",  # a tag after a scalar
+        "- *a !t\n",
     ],
 )
 def test_indicator_characters_where_a_node_starts_are_left_or_read_the_same(text: str) -> None:

@@ -259,15 +259,29 @@ _NULL = re.compile(r"null(?=[\s,\]}])")
 _SUSPECT_STRING = re.compile(r'"((?:True|TRUE|False|FALSE|~|Null|NULL|<<|!|&|\*|[-+]?[0-9.][0-9a-zA-Z_:.+-]*))"')
 
 
+def _escaped(emitted: str, i: int) -> bool:
+    """Whether the quote at i is escaped (an odd run of backslashes before it): inside a string."""
+    j = i
+    while j > 0 and emitted[j - 1] == "\\":
+        j -= 1
+    return (i - j) % 2 == 1
+
+
 def _bare_null(emitted: str) -> bool:
-    """A null in the JSON (not in a string): after `[`, `:` or `,` and blanks."""
+    """A null in the JSON (not in a string): after `[`, `:` or `,` and blanks (not after `\\":`, a key
+    written inside a string)."""
     for m in _NULL.finditer(emitted):
         j = m.start() - 1
         while j >= 0 and emitted[j] in " \t\r\n":
             j -= 1
-        if j >= 0 and emitted[j] in "[:,":
+        if j >= 0 and emitted[j] in "[:," and not (emitted[j] == ":" and j > 0 and _escaped(emitted, j - 1)):
             return True
     return False
+
+
+def _colon_string(emitted: str) -> bool:
+    """A JSON string that starts with `:` (a quote that is not escaped, then `:` without a blank)."""
+    return any(not _escaped(emitted, m.start()) for m in _COLON_STRING.finditer(emitted))
 
 
 def _token_starts(text: str) -> bool:
@@ -276,13 +290,29 @@ def _token_starts(text: str) -> bool:
     (a block scalar's lines). Each test can only say "maybe"; what it lets pass is text inside a scalar."""
     for m in _TOKEN_CHARS.finditer(text):
         i = m.start()
-        if m[0] in "!&":  # a tag or an anchor (a name follows) wherever a token may begin: rare in prose (`a!`)
-            named = i + 1 < len(text) and text[i + 1] not in " \t\r\n"
-            if (i == 0 or text[i - 1] in _BOUNDARY) and (named or _node_start(text, i)):
+        if m[0] in "!&":  # a tag or an anchor where a node starts, or right after one (`'q' !t`, `*a !t`)
+            if _node_start(text, i) or _after_a_node(text, i):
                 return True
         elif (m[0] != "<" or text.startswith("<<", i)) and _node_start(text, i):
             return True
     return False
+
+
+def _after_a_node(text: str, i: int) -> bool:
+    """Whether the token at i follows, after blanks, what ends a node (a quoted scalar or a flow collection)
+    or a token (an alias, an anchor, a tag): there libyaml refuses what rapidyaml takes. Not after prose
+    (`err != nil`, `R & D`)."""
+    if i > 0 and text[i - 1] not in _BOUNDARY:
+        return False
+    j = i - 1
+    while j >= 0 and text[j] in " \t\r\n":
+        j -= 1
+    if j < 0:
+        return False
+    start = j
+    while start > 0 and text[start - 1] not in " \t\r\n[{,":
+        start -= 1
+    return text[j] in "'\"]}" or text[start] in "*&!"
 
 
 def _after_indicator(text: str, i: int, j: int) -> bool:
@@ -292,13 +322,16 @@ def _after_indicator(text: str, i: int, j: int) -> bool:
     before = text[line_start:j].rstrip(" \t")
     if c in "[{":
         return True
-    if c == ",":  # a flow separator only in a flow collection: one opened on this line or the line before
+    if c == ",":  # a flow separator only in a flow collection: one opened on this line or the line before,
+        # or a line that starts with the separator (a flow collection written one entry a line)
         above = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1 : line_start].rstrip()
-        return "[" in before or "{" in before or "[" in above or "{" in above or above.endswith(",")
+        return (
+            not before.strip() or "[" in before or "{" in before or "[" in above or "{" in above or above.endswith(",")
+        )
     if c == ":":  # the value indicator: blank after it, or right after a quoted key (`"a":*x`)
         return j + 1 < i or before.endswith(("'", '"'))
     # `-` and `?`: indicators when they stand alone, blank after them, first on the line or after another
-    return j + 1 < i and (not before or before.endswith(("-", "?", ":", ",", "[", "{")))
+    return j + 1 < i and (not before or before.endswith(("-", "?", ":", ",", "[", "{", "'", '"', "]", "}")))
 
 
 def _at_line_start(text: str, i: int, j: int) -> bool:
@@ -350,13 +383,16 @@ def _leading_plain(text: str, emitted: str) -> bool:
                 found.add((m[1], bool(m[2])))
             i = emitted.find(start, i + 1)
     for prefix, whole in found:
-        if prefix not in text:
-            return True
         # a whole value must end where a plain scalar does (or an indicator follows: rapidyaml splits
         # `- *a - b` where libyaml refuses it); a beginning may go on
         pattern = re.escape(prefix) + (r"[ \t]*(?:[\r\n,\]}#:?-]|\Z)" if whole else "")
-        if any(_node_start(text, m.start()) for m in re.finditer(pattern, text)):
-            return True
+        seen = False
+        for m in re.finditer(pattern, text):
+            if _node_start(text, m.start()):
+                return True
+            seen = True
+        if not seen and (not whole or prefix not in text):
+            return True  # not written as it reads (escaped, folded): the walk decides
     return False
 
 
@@ -378,7 +414,7 @@ def _plain_somewhere(text: str, value: str) -> bool:
 def _may_be_ambiguous(text: str, emitted: str) -> bool:
     if _token_starts(text) or _leading_plain(text, emitted) or _bare_null(emitted):
         return True
-    if " #" in emitted or '"":' in emitted or _COLON_STRING.search(emitted):
+    if " #" in emitted or '"":' in emitted or _colon_string(emitted):
         return True
     implicit, agreed = _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
     suspects = {m[1] for m in _SUSPECT_STRING.finditer(emitted) if implicit(m[1]) and not agreed(m[1])}
