@@ -293,6 +293,8 @@ def _token_starts(text: str) -> bool:
         if m[0] in "!&":  # a tag or an anchor where a node starts, or right after one (`'q' !t`, `*a !t`)
             if _node_start(text, i) or _after_a_node(text, i):
                 return True
+        elif m[0] == "?" and i + 1 < len(text) and text[i + 1] not in " \t\r\n,]}":
+            continue  # an explicit key's `?` has a blank or a flow indicator after it (`/a?b=1` is text)
         elif (m[0] != "<" or text.startswith("<<", i)) and _node_start(text, i):
             return True
     return False
