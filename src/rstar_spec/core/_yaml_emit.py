@@ -113,16 +113,20 @@ def _inline(value: Any, indent: int) -> str:
 
 
 def _block(
-    value: dict[str, Any] | list[Any], indent: int, out: list[str], seen: dict[tuple[int, int], list[str]]
+    value: dict[str, Any] | list[Any], indent: int, out: list[str], seen: dict[tuple[int, int], tuple[int, int, str]]
 ) -> None:
     """A non-empty mapping or sequence, its first line at `indent`.
 
-    `seen` keeps the lines of each container written at an indentation: a dereferenced document shares
-    one tree wherever a $ref named it, and it is written once, then repeated."""
+    `seen` keeps where the lines of each container written at an indentation are in `out` (which only grows):
+    a dereferenced document shares one tree wherever a $ref named it, and it is written once, then repeated
+    (copying each container's lines as they were written cost a copy per level of nesting)."""
     key = (id(value), indent)
     done = seen.get(key)
     if done is not None:
-        out.extend(done)
+        begin, end, first_line = done
+        at = len(out)
+        out.extend(out[begin:end])
+        out[at] = first_line  # as written, before a sequence put its `- ` on it
         return
     start = len(out)
     pad = " " * indent
@@ -145,7 +149,7 @@ def _block(
                 out[first] = f"{pad}- {out[first][indent + 2 :]}"
             else:
                 out.append(f"{pad}- {_inline(item, indent + 2)}\n")
-    seen[key] = out[start:]
+    seen[key] = (start, len(out), out[start])
 
 
 def emit_yaml(data: Any) -> str:
