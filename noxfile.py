@@ -7,7 +7,9 @@ by uv when it is installed (`pip install "nox[uv]"`), by virtualenv otherwise.
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 
 import nox
 
@@ -47,8 +49,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def drift(session: nox.Session) -> None:
-    """Fail when generated/ no longer matches spec/, overlays/ and templates/ (nox -s publish, nox -s generate),
-    or the client runtime's sync flows no longer match its async ones (rstar-spec unasync)."""
+    """Fail when generated/ is stale: run `nox -s generate` after a spec edit.
+
+    Compares generated/ with what spec/, overlays/ and templates/ make (publish --check, generate --check), and
+    the client runtime's sync flows with its async ones (unasync --check)."""
     _install(session)
     session.run("rstar-spec", "unasync", "--check")
     session.run("rstar-spec", "publish", "--check")
@@ -57,11 +61,15 @@ def drift(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def generate(session: nox.Session) -> None:
-    """Write the Python client into generated/python/ (commit it); `-- --check` only compares."""
+    """Rewrite everything that derives from the spec (client, published files); `-- --check` compares.
+
+    After a spec edit and a new info.version: the client in generated/python/, the published files in
+    generated/openapi/ (earlier releases kept as they are), the runtime's sync flows. Commit them with spec/."""
     _install(session)
     if "--check" not in session.posargs:
         session.run("rstar-spec", "unasync")  # the runtime's sync flows, from the async ones
     session.run("rstar-spec", "generate", *session.posargs)
+    session.run("rstar-spec", "publish", *session.posargs)  # refuses to change a committed release: bump first
 
 
 @nox.session(python=PYTHON)
@@ -96,20 +104,36 @@ def _npm_tools(session: nox.Session) -> None:
     session.run("npm", "ci", "--prefix", NPM_TOOLS, "--silent", external=True)
 
 
+def _check_written(session: nox.Session, path: str, looks_right: Callable[[str], bool], what: str) -> None:
+    """A tool's output exists and is what it should be; else the session fails naming it (tools exit 0 on
+    errors they only print)."""
+    try:
+        with open(path, encoding="utf-8") as written:
+            ok = looks_right(written.read())
+    except (OSError, ValueError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        session.error(f"{path}: {what} was not written (see the tool's output above)")
+    session.log(f"wrote {path} ({what}, {os.path.getsize(path):,} bytes)")
+
+
 RENDERINGS = (PUBLISHED, PUBLISHED.replace(".yaml", ".dereferenced.yaml"), PUBLISHED.replace(".yaml", ".3.0.yaml"))
 
 
 @nox.session(python=PYTHON, name="other-languages")
 def other_languages(session: nox.Session) -> None:
-    """The published spec as other teams use it (needs Node and npm): a TypeScript client (openapi-typescript +
-    openapi-fetch) that runs against the mock, zero Redocly `recommended` and Spectral `oas` warnings on every
-    rendering, a Postman collection in dist/postman/."""
-    import json
+    """The published spec as other teams use it: TypeScript client, Redocly, Spectral, Postman (needs npm).
 
+    A TypeScript client (openapi-typescript + openapi-fetch) that runs against the mock, zero Redocly
+    `recommended` and Spectral `oas` warnings on every rendering, a Postman collection in dist/postman/."""
     _install(session, "test")
     session.run("rstar-spec", "publish", "--check")
     _npm_tools(session)
-    session.run(f"{NPM_BIN}/openapi-typescript", PUBLISHED, "-o", "dist/ts/reception-star.d.ts", external=True)
+    typings = "dist/ts/reception-star.d.ts"
+    if os.path.exists(typings):
+        os.remove(typings)
+    session.run(f"{NPM_BIN}/openapi-typescript", PUBLISHED, "-o", typings, external=True)
+    _check_written(session, typings, lambda text: "export interface paths" in text, "TypeScript types")
     session.run(f"{NPM_BIN}/tsc", "-p", "tests/typescript/tsconfig.json", external=True)
     for rendering in RENDERINGS:
         # Redocly exits 0 on warnings: count them (tools/lint/redocly.yaml says what is off, and why)
@@ -128,11 +152,16 @@ def other_languages(session: nox.Session) -> None:
         )  # fmt: skip
     # The TypeScript program against the mock (both profiles), and against broken variants that must fail it.
     session.run("pytest", "-m", "other_languages", "-n", "0", "tests/typescript", *session.posargs)
+    postman = "dist/postman/reception-star.postman_collection.json"
+    os.makedirs(os.path.dirname(postman), exist_ok=True)  # openapi2postmanv2 makes no folder, and exits 0 then
+    if os.path.exists(postman):
+        os.remove(postman)  # so that a file found after the run is this run's
     session.run(
-        f"{NPM_BIN}/openapi2postmanv2", "-s", PUBLISHED, "-o", "dist/postman/reception-star.postman_collection.json",
-        "-p", "-O", "folderStrategy=Tags", external=True, silent=True,
+        f"{NPM_BIN}/openapi2postmanv2", "-s", PUBLISHED, "-o", postman, "-p", "-O", "folderStrategy=Tags",
+        external=True, silent=True,
     )  # fmt: skip
-    session.log("Postman collection: dist/postman/reception-star.postman_collection.json")
+    # The converter exits 0 on errors it only prints: judge by what it wrote.
+    _check_written(session, postman, lambda text: len(json.loads(text)["item"]) > 0, "a Postman collection")
 
 
 @nox.session(python=PYTHON)
@@ -177,9 +206,10 @@ def stress(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def dist(session: nox.Session) -> None:
-    """The Python client as a release (needs PyPI; not in .ci/run): wheel and sdist of generated/python/
-    (version = the spec's info.version), twine check, the wheel alone in a fresh venv running the README's
-    quick start against the mock."""
+    """Build the Python client's wheel and sdist, check them, run the quick start from the wheel (needs PyPI).
+
+    Wheel and sdist of generated/python/ (version = the spec's info.version), twine check, the wheel alone in a
+    fresh venv running the README's quick start against the mock. Not in .ci/run."""
     import glob
     import shutil
     import tomllib
@@ -232,15 +262,18 @@ def lock(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def oracle(session: nox.Session) -> None:
-    """The traffic checker against openapi-core 0.23 on the same exchanges (an environment of its own:
-    openapi-core needs openapi-spec-validator < 0.9, the test extra pins 0.9.0)."""
+    """The traffic checker against openapi-core 0.23 on the same exchanges (its own environment).
+
+    openapi-core needs openapi-spec-validator < 0.9, the test extra pins 0.9.0; so not in `nox -s tests`."""
     session.install("-r", "requirements/oracle.txt")
     session.run("pytest", "-n", "0", "tests/test_traffic_oracle.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)
 def soak(session: nox.Session) -> None:
-    """Guarded contract runs, 20 seeds in a row, against correct servers on 127.0.0.1 (the liberal mock, and one
-    that gives deleted ids again); any failure fails it. Minutes long: not in CI (`-- --seeds 3` to try it)."""
+    """Guarded contract runs, 20 seeds in a row, against correct servers; any failure fails it (minutes).
+
+    The servers run on 127.0.0.1: the liberal mock, and one that gives deleted ids again. Not in CI
+    (`-- --seeds 3` to try it)."""
     _install(session)
     session.run("python", "tests/soak/contract_soak.py", *session.posargs)

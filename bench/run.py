@@ -12,7 +12,8 @@ as long as Redocly, cost growing no worse than linearly with the number of
 operations; an overlay of 1,000 actions applied to a
 5 MB spec in under 1 s, growing linearly (bench/overlay_entry.py); the generated
 Python client's generation time, per-request overhead and iteration memory
-(bench/client_entry.py).
+(bench/client_entry.py); `traffic check` on 100k and 300k entries in flat memory (bench/traffic_entry.py);
+`diff` on Stripe's description pair within `redocly diff`'s time and 1 GiB (bench/diff_entry.py).
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import client_entry
+import diff_entry
 import lint_scale_entry
 import mock_entry
 import overlay_entry
 import proxy_entry
 import publish_entry
 import realworld_entry
+import traffic_entry
 from synth import write_synthetic_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +88,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--only",
-        choices=("spec", "lint-scale", "overlay", "publish", "mock", "client", "proxy", "realworld"),
+        choices=("spec", "lint-scale", "overlay", "publish", "mock", "client", "proxy", "traffic", "diff", "realworld"),
         help="run one entry",
     )
     parser.add_argument("--huge", action="store_true", help="also 200,000 operations in one file (Redocly: minutes)")
@@ -113,6 +116,10 @@ def main() -> int:
             *verdicts,
             "",
         ]
+    if args.only in (None, "traffic"):
+        with tempfile.TemporaryDirectory() as tmp:
+            lines, verdicts = traffic_entry.run(measure, Path(tmp), args.quick)
+        sections += ["## traffic check on large recordings (streamed)", "", *lines, "", *verdicts, ""]
     if args.only in (None, "client"):
         lines, verdicts = client_entry.run(measure, args.quick)
         sections += ["## Generated Python client", "", *lines, *verdicts, ""]
@@ -129,6 +136,9 @@ def main() -> int:
     if args.only in (None, "publish"):
         lines, verdicts = publish_entry.run(measure, args.quick)
         sections += ["## publish and diff", "", *lines, "", *verdicts, ""]
+    if args.only in (None, "diff"):
+        lines, verdicts = diff_entry.run(measure, args.quick)
+        sections += ["## diff on real descriptions, beside redocly diff", "", *lines, "", *verdicts, ""]
     report = "\n".join(
         [
             "# Benchmark results",

@@ -42,13 +42,33 @@ def target_doc(target: str) -> dict[str, Any]:
     return build_target(SPEC_DIR / "openapi.yaml", target, ROOT / "overlays")
 
 
+def write_operations_of(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """(operationId, `METHOD /path`) of every operation of doc that may change data: all but the reads (safe
+    methods, a POST the spec places as a read) and the token request. Read from the spec it runs against,
+    as it grows (an action below an item is a write)."""
+    from rstar_spec.oas.view import DocumentView
+
+    view = DocumentView.of(doc)
+    found = []
+    for operation in view.operations:
+        placement = view.resources.placement(operation)
+        if operation.method not in ("get", "head", "options") and (
+            placement is None or placement.role not in ("read", "token")
+        ):
+            found.append((str(operation.operation_id), operation.label))
+    return found
+
+
 class SpecCopy:
-    """A copy of the project spec in a temporary folder, to break on purpose."""
+    """A copy of the project spec in a temporary folder, to break on purpose, with the contract page its
+    promises quote where the root file names it (../docs/)."""
 
     def __init__(self, base: Path) -> None:
         self.dir = base / "spec"
         shutil.copytree(SPEC_DIR, self.dir)
         self.root = self.dir / "openapi.yaml"
+        (base / "docs").mkdir()
+        shutil.copy2(ROOT / "docs" / "reception-star-api.md", base / "docs")
 
     def path(self, name: str) -> Path:
         return self.dir / name

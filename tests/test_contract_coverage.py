@@ -497,10 +497,48 @@ def test_a_guarded_run_counts_the_suite_and_keeps_the_guard_and_the_cleanup_apar
 
 
 def test_operations_the_run_left_out_are_not_listed_nor_required() -> None:
-    left_out = frozenset({"create_client", "replace_client"})
+    left_out = {"POST /clients": "--read-only sends no write", "PUT /clients/{client_id}": "--read-only sends no write"}
     coverage = count(VIEW, [ex("GET", "/clients/5", 200), ex("PUT", "/clients/5", 200)], {}, None, left_out)
     data = coverage.to_json()
     listed = {op["operationId"] for op in data["operations"]}
     assert "create_client" not in listed and "replace_client" in listed  # answered: it was tested after all
-    assert data["leftOut"] == ["create_client"]
+    assert data["leftOut"] == [{"operation": "POST /clients", "reason": "--read-only sends no write"}]
     assert not [line for line in never_observed(coverage, ()) if "create_client" in line]
+
+
+def test_exempt_responses_show_as_exempt_with_their_reason_and_the_gate_says_its_verdict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 27 A4: with --require-coverage passing, the step summary showed a ❌ row for every exempt response
+    and the HTML a red cell, "exempt" nowhere, no line said the gate passed, and the HTML named no target,
+    seed or date."""
+    exemptions = tmp_path / "exemptions.yaml"
+    exemptions.write_text("exemptions:\n  - {status: 404, reason: no absent id in this fake}\n", encoding="utf-8")
+    summary, page = tmp_path / "summary.md", tmp_path / "coverage.html"
+    options = coverage_options(None, page, True, exemptions, {"GITHUB_STEP_SUMMARY": str(summary)})
+    with RunCoverage(HOSTILE, options) as coverage:
+        coverage.describe(target="http://127.0.0.1:9/v1", seed=42)
+        coverage.recorder.add(Exchange("GET", "/v1/a|b/1", 200))
+        code = coverage.finish(0)
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "coverage gate (--require-coverage): passed" in err and "1 exempt" in out
+    markdown = summary.read_text(encoding="utf-8")
+    assert "❌" not in markdown and "➖ 404 exempt: no absent id in this fake" in markdown
+    assert "**coverage gate (--require-coverage): passed" in markdown
+    html = page.read_text(encoding="utf-8")
+    assert 'class="missing"' not in html.split("<table>", 1)[1]
+    assert 'class="exempt" title="exempt: no absent id in this fake"' in html
+    assert "target: http://127.0.0.1:9/v1; seed: 42; date: 20" in html and "passed" in html
+
+
+def test_the_gate_s_verdict_names_how_many_are_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    summary = tmp_path / "summary.md"
+    options = coverage_options(None, None, True, None, {"GITHUB_STEP_SUMMARY": str(summary)})
+    with RunCoverage(HOSTILE, options) as coverage:
+        coverage.recorder.add(Exchange("GET", "/v1/a|b/1", 200))
+        assert coverage.finish(0) == 1
+    assert (
+        "coverage gate (--require-coverage): failed: 1 documented responses never observed" in capsys.readouterr().err
+    )
+    assert "❌ 404" in summary.read_text(encoding="utf-8")

@@ -20,10 +20,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from conftest import project_doc
-from rstar_spec.contract._account import FIXTURE_FIRST_NAME, Account
+from conftest import project_doc, write_operations_of
+from rstar_spec.contract._account import Account
+from rstar_spec.contract._fixtures import FIXTURE_MARK
 from rstar_spec.contract._guard import Guard, Ledger, Routes, absent_shaped, shape_value, write_operations
 from rstar_spec.contract._proxy import running_proxy
+from rstar_spec.contract._spec import suite_spec
 from rstar_spec.core.serve import in_background
 
 ABSENT = "9007199254740123"
@@ -34,15 +36,13 @@ OWNED = "51"
 def guard(tmp_path: Path) -> Guard:
     ledger = Ledger(tmp_path / "ledger.jsonl")
     ledger.write("created", "/clients", OWNED)
-    return Guard(Routes.from_doc(project_doc(), "/api/v3"), ledger, ABSENT)
+    return Guard(Routes.from_doc(project_doc(), "/api/v3"), ledger, {"/clients": ABSENT})
 
 
 def test_routes_come_from_the_spec() -> None:
     routes = Routes.from_doc(project_doc(), "/api/v3")
-    assert routes.creating == {"/clients"} and routes.other_posts == {"/auth"}
-    assert [(collection, template) for _, collection, template in routes.items] == [
-        ("/clients", "/clients/{client_id}")
-    ]
+    assert routes.creating == {"/clients"} and routes.never_created == {}
+    assert routes.spec.token is not None and (routes.spec.token.method, routes.spec.token.path) == ("post", "/auth")
 
 
 @pytest.mark.parametrize(
@@ -98,21 +98,20 @@ def test_read_only_refuses_every_write_but_the_token(guard: Guard) -> None:
 
 
 def test_read_only_leaves_out_every_write_operation_but_the_token() -> None:
-    assert sorted(write_operations(project_doc(), Routes.from_doc(project_doc(), "/api/v3"))) == [
-        "create_client",
-        "delete_client",
-        "replace_client",
-    ]
+    writes = sorted(op_id for op_id, _ in write_operations_of(project_doc()))
+    assert {"create_client", "delete_client", "replace_client"} <= set(writes)  # and any the spec grew
+    assert sorted(write_operations(project_doc(), Routes.from_doc(project_doc(), "/api/v3"))) == writes
 
 
 def test_the_ledger_records_what_answers_created_and_deleted(guard: Guard) -> None:
     create = guard.judge("POST", "/api/v3/clients")
-    guard.record(create, "POST", "/api/v3/clients", 201, b'{"id": 52, "first_name": "A"}')
+    guard.record(create, "POST", "/api/v3/clients", 201, b'{"id": 52, "first_name": "A", "created_at": "s52"}')
     guard.record(create, "POST", "/api/v3/clients", 400, b'{"code": "bad_request"}')
     guard.record(create, "POST", "/api/v3/clients", None, b"")  # no answer: may have created
     delete = guard.judge("DELETE", "/api/v3/clients/52")
     guard.record(delete, "DELETE", "/api/v3/clients/52", 204, b"")
     assert guard.ledger.owned("/clients") == [OWNED, "52"]
+    assert guard.ledger.fingerprint("/clients", "52") == {"created_at": "s52"}  # its read-only date-times
     assert guard.ledger.marked("deleted") == {("/clients", "52")}
     assert guard.uncertain == ["POST /api/v3/clients answered nothing"]
 
@@ -147,8 +146,8 @@ def test_every_shaped_value_passes_the_guard_and_names_no_client_but_the_run_s(v
     shaped = shape_value(value, [OWNED], ABSENT, prefer_owned=True)
     assert shaped == OWNED or absent_shaped(shaped, ABSENT)
     routes = Routes.from_doc(project_doc(), "/api/v3")
-    item = routes.item("/api/v3/clients/" + quote(shaped, safe=""))
-    assert item == ("/clients", shaped)
+    match = routes.spec.view.router.match("DELETE", "/clients/" + quote(shaped, safe=""))
+    assert match is not None and list(match.path_params.values()) == [shaped]  # one segment, read back as sent
     digits = "".join(c if c.isdigit() else " " for c in shaped).split()
     assert shaped == OWNED or all(run == ABSENT for run in digits)
 
@@ -189,7 +188,7 @@ def test_the_proxy_forwards_faithfully_records_creations_and_never_sends_what_it
     assert guard.ledger.owned("/clients") == [OWNED, "77"]
     assert refused.status_code == 418 and refused.headers["x-rstar-guard"] == "refused"
     assert [s[:2] for s in seen] == [("GET", "/api/v3/clients/7"), ("POST", "/api/v3/clients")]  # DELETE never left
-    assert guard.refused == ["DELETE /api/v3/clients/7: /clients/7 is not a client this run created"]
+    assert guard.refused == ["DELETE /api/v3/clients/7: /clients/7 is not an item this run created"]
 
 
 def test_a_creation_is_in_the_ledger_before_its_answer_is_passed_on(
@@ -244,9 +243,14 @@ class _Meta:
         self.phase = _Phase(phase)
 
 
+class _Schema:
+    raw_schema = project_doc()
+
+
 class _Case:
     def __init__(self, method: str, path: str, phase: str = "fuzzing", **path_parameters: object) -> None:
         self.operation = _Operation(method, path)
+        self.operation.schema = _Schema()  # type: ignore[attr-defined]
         self.path_parameters = path_parameters
         self.meta = _Meta(phase)
 
@@ -256,7 +260,9 @@ def hook(guard: Guard, monkeypatch: pytest.MonkeyPatch) -> object:
     from rstar_spec.contract import checks
 
     monkeypatch.setattr(
-        checks, "_GUARD", {"ledger": str(guard.ledger.path), "absent": ABSENT, "keep": {"/clients": [OWNED]}}
+        checks,
+        "_GUARD",
+        {"ledger": str(guard.ledger.path), "absent": {"/clients": ABSENT}, "keep": {"/clients": [OWNED]}},
     )
     return checks.before_call
 
@@ -388,7 +394,8 @@ class FakeAccount:
         return _json(self.clients[client_id])
 
     def named(self, run_id: str) -> list[int]:
-        return [i for i, c in self.clients.items() if str(c.get("last_name", "")).startswith(f"run {run_id}")]
+        mark = f"{FIXTURE_MARK} run {run_id}"
+        return [i for i, c in self.clients.items() if any(str(v).startswith(mark) for v in c.values())]
 
 
 def _json(body: object, status: int = 200) -> Response:
@@ -403,7 +410,12 @@ def fake() -> Iterator[tuple[FakeAccount, str]]:
 
 
 def _account(base_url: str, **kwargs: object) -> Account:
-    return Account(base_url, "key", sleep=lambda s: None, **kwargs)  # type: ignore[arg-type]
+    return Account(base_url, "key", suite_spec(project_doc()), sleep=lambda s: None, **kwargs)  # type: ignore[arg-type]
+
+
+def _create_fixture(account: Account, run_id: str, ledger: Ledger) -> str:
+    (clients,) = account.spec.resources
+    return account.create_fixture(clients, "/clients", run_id, ledger, 1)
 
 
 @pytest.mark.parametrize("fault", ["500 after", "drop after", "500 before"])
@@ -416,7 +428,7 @@ def test_a_fixture_whose_creation_failed_is_found_not_created_twice(
     server.create_faults = [fault]
     ledger = Ledger(tmp_path / "ledger.jsonl")
     account = _account(base_url)
-    made = account.create_fixture("R1", ledger, 1)
+    made = _create_fixture(account, "R1", ledger)
     account.close()
     assert server.named("R1") == [int(made)]  # exactly one client, and it is the one the run knows
     events = [e["event"] for e in ledger.events()]
@@ -430,8 +442,9 @@ def test_the_cleanup_finds_a_fixture_whose_creation_it_never_heard_of(
     server, base_url = fake
     ledger = Ledger(tmp_path / "ledger.jsonl")
     account = _account(base_url)
-    ledger.write("creating", "/clients", "", name="run R2 #1")  # the run stopped before it knew the outcome
-    server.clients[5] = {"id": 5, "first_name": FIXTURE_FIRST_NAME, "last_name": "run R2 #1", "created_at": "x"}
+    mark = {"first_name": f"{FIXTURE_MARK} run R2 #1"}
+    ledger.write("creating", "/clients", "", name="run R2 #1", mark=mark)  # the run stopped before it knew the outcome
+    server.clients[5] = {"id": 5, **mark, "last_name": "x", "created_at": "x"}
     left = account.delete_all(ledger)
     account.close()
     assert left == [] and server.named("R2") == [] and 7 in server.clients
@@ -445,7 +458,7 @@ def test_the_cleanup_report_agrees_with_the_ledger(fake: tuple[FakeAccount, str]
     ledger = Ledger(tmp_path / "ledger.jsonl")
     for i in (100, 101, 102):
         server.clients[i] = {"id": i, "first_name": "A", "last_name": "B", "created_at": f"s{i}"}
-        ledger.write("created", "/clients", str(i), created_at=f"s{i}")
+        ledger.write("created", "/clients", str(i), stamps={"created_at": f"s{i}"})
     del server.clients[101]
     ledger.write("deleted", "/clients", "101")
     server.item_status = 500
@@ -467,7 +480,7 @@ def test_the_cleanup_deletes_only_what_is_still_the_run_s(fake: tuple[FakeAccoun
     server.clients[100] = {"id": 100, "first_name": "Someone", "last_name": "Else", "created_at": "later"}
     server.clients[101] = {"id": 101, "first_name": "A", "last_name": "B", "created_at": "s101"}
     for i in ("100", "101"):
-        ledger.write("created", "/clients", i, created_at=f"s{i}")
+        ledger.write("created", "/clients", i, stamps={"created_at": f"s{i}"})
         ledger.write("deleted", "/clients", i)
     account = _account(base_url)
     assert account.delete_all(ledger) == []
@@ -496,7 +509,7 @@ def test_the_cleanup_of_a_dead_server_gives_up_within_its_bound(tmp_path: Path) 
     for i in range(100, 124):
         ledger.write("created", "/clients", str(i), created_at="s")
     clock = FakeClock()
-    account = Account(origin + "/api/v3", "key", sleep=clock.sleep, clock=clock)
+    account = Account(origin + "/api/v3", "key", suite_spec(project_doc()), sleep=clock.sleep, clock=clock)
     account._reached, account._token = True, "t"  # the run had reached it before it died
     left = account.delete_all(ledger, budget=60.0)
     account.close()
@@ -553,7 +566,7 @@ def test_a_delete_replayed_with_the_read_only_key_may_meet_a_client_already_gone
 def test_without_an_absent_id_a_write_on_a_deleted_client_meets_no_client(guard: Guard) -> None:
     """No id answered 404 when the run began (a server that refuses large ids): the write goes to a segment
     that names no client, as the negative cases' do, rather than being refused (a 418 fails the run)."""
-    guard.absent = None
+    guard.absent = {}
     guard.ledger.write("created", "/clients", "60")
     guard.ledger.write("deleted", "/clients", "60")
     verdict = guard.judge("DELETE", "/api/v3/clients/60")

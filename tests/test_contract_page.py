@@ -1,20 +1,26 @@
 """The spec says what shared/reception-star-api.md says: operations, statuses, fields, decisions,
-and requires nothing that page does not promise (every requirement traced to a row of it)."""
+and requires nothing that page does not promise: every requirement of a response names its row in
+`x-promise`, which lint's `promise-traced` checks (tested here on small documents and pages)."""
 
 from __future__ import annotations
 
+import os
+import re
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import ROOT, SPEC_DIR, project_doc
-from rstar_spec import bundle
+from conftest import ROOT, SPEC_DIR, SpecCopy, project_doc
+from rstar_spec import bundle, run_rules
 from rstar_spec.oas.walk import iter_operations, resolve
 
 # The contract page, kept in the repository so that a clone is whole; shared/ holds the original.
 PAGE = ROOT / "docs" / "reception-star-api.md"
 SHARED_PAGE = ROOT.parent / "shared" / "reception-star-api.md"
 ERRORS = ["400", "401", "429", "500", "502", "503"]
+# The statuses of the operations the page had first; the page's rules for every operation are tested below
 EXPECTED_STATUSES = {
     ("get", "/heart"): ["200", "429", "500", "502", "503"],
     ("post", "/auth"): ["200", *ERRORS],
@@ -42,8 +48,20 @@ def json_schema(method: str, path: str, status: str) -> dict[str, Any]:
     return deref(response(method, path, status)["content"]["application/json"]["schema"])
 
 
+def operations() -> list[tuple[str, str]]:
+    """(method, path) of every operation of the spec, as it is now (it grows)."""
+    return sorted((method, path) for _, path, method, _ in iter_operations(project_doc()))
+
+
+def documented() -> set[tuple[str, str]]:
+    """(method, path) of every operation the page names as `METHOD /path`."""
+    found = re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`\s]*)`", PAGE.read_text(encoding="utf-8"))
+    return {(method.lower(), path) for method, path in found}
+
+
 def test_every_documented_operation_and_no_other() -> None:
-    assert {(m, p) for _, p, m, _ in iter_operations(project_doc())} == set(EXPECTED_STATUSES)
+    assert set(EXPECTED_STATUSES) <= documented()
+    assert set(operations()) == documented()
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(EXPECTED_STATUSES))
@@ -62,7 +80,7 @@ def test_bearer_everywhere_but_heart_and_auth() -> None:
         project_doc()["components"]["securitySchemes"]["bearerAuth"].items()
         >= {"type": "http", "scheme": "bearer"}.items()
     )
-    for method, path in EXPECTED_STATUSES:
+    for method, path in operations():
         assert ("security" in op(method, path)) == (path in ("/heart", "/auth"))
         if path in ("/heart", "/auth"):
             assert op(method, path)["security"] == []
@@ -98,7 +116,7 @@ def test_error_codes_are_open_and_the_known_ones_listed() -> None:
                    "invalid_refresh_token", "missing_token", "invalid_token"}  # fmt: skip
     generic = {"bad_request", "unauthorized", "forbidden", "not_found", "rate_limited", "internal_error",
                "bad_gateway", "service_unavailable"}  # fmt: skip
-    for method, path in EXPECTED_STATUSES:
+    for method, path in operations():
         for status in op(method, path)["responses"]:
             if int(status) < 400:
                 continue
@@ -118,7 +136,7 @@ def test_error_body_and_field_errors() -> None:
 
 
 def test_retry_after_on_429_always_and_503_sometimes() -> None:
-    for method, path in EXPECTED_STATUSES:
+    for method, path in operations():
         statuses = op(method, path)["responses"]
         if "429" in statuses:
             assert deref(response(method, path, "429")["headers"]["Retry-After"])["required"] is True
@@ -195,129 +213,239 @@ STATUS_SOURCES = {
     "503": "any request may be answered 429 or 5xx, `/heart` and `/auth` included",
 }
 
-# Everything a response of the spec *requires* of a server (a required header or property, a closed
-# enum, a bound, a format, a pattern), each with the words of the contract page that promise it.
-# A new requirement without a row here fails test_every_requirement_traces_to_the_page.
-TRACE = {
-    "every 429: header Retry-After": "429 | carries `Retry-After` (whole seconds)",
-    "header Retry-After: minimum": "429 | carries `Retry-After` (whole seconds)",
-    "GET /clients/{client_id} 200: header ETag": "`GET /clients/{client_id}` returns an `ETag`",
-    "POST /clients 201: header Location": "`POST /clients` (201, `Location` header, body is the new client)",
-    "header Location: format": "`POST /clients` (201, `Location` header, body is the new client)",
-    "GET /heart 200 text/plain: minLength": "200 with a quotation as plain text",
-    "Client.id: required": "`id` integer, read-only",
-    "Client.id: format": "`id` integer, read-only",
-    "Client.first_name: required": "`first_name` string 1..100, required",
-    "Client.first_name: minLength": "`first_name` string 1..100, required",
-    "Client.first_name: maxLength": "`first_name` string 1..100, required",
-    "Client.last_name: required": "`last_name` string 0..100, required",
-    "Client.last_name: minLength": "`last_name` string 0..100, required",
-    "Client.last_name: maxLength": "`last_name` string 0..100, required",
-    "Client.email: format": "`email` string (email), optional",
-    "Client.notes: maxLength": "`notes` string up to 2000, optional",
-    "Client.created_at: required": "`created_at`, `updated_at` timestamps, read-only",
-    "Client.updated_at: required": "`created_at`, `updated_at` timestamps, read-only",
-    "Date: format": "`date_of_birth` date `YYYY-MM-DD`, optional",
-    "Date: pattern": "`date_of_birth` date `YYYY-MM-DD`, optional",
-    "Timestamp: format": "ISO 8601, UTC, zero offset: `YYYY-MM-DDTHH:MM:SSZ`",
-    "Timestamp: pattern": "ISO 8601, UTC, zero offset: `YYYY-MM-DDTHH:MM:SSZ`",
-    "ClientPage.data: required": 'a page is `{"data": [...], "offset": int, "limit": int, "total": int}`',
-    "ClientPage.offset: required": 'a page is `{"data": [...], "offset": int, "limit": int, "total": int}`',
-    "ClientPage.limit: required": 'a page is `{"data": [...], "offset": int, "limit": int, "total": int}`',
-    "ClientPage.total: required": 'a page is `{"data": [...], "offset": int, "limit": int, "total": int}`',
-    "ClientPage.data: maxItems": "`limit` integer 1..100, default 20",
-    "ClientPage.limit: minimum": "`limit` integer 1..100, default 20",
-    "ClientPage.limit: maximum": "`limit` integer 1..100, default 20",
-    "ClientPage.offset: minimum": "`offset` integer >= 0, default 0",
-    "ClientPage.total: minimum": 'a page is `{"data": [...], "offset": int, "limit": int, "total": int}`',
-    "Token.token: required": '200 `{"token": str, "refresh_token": str, "expires_in": int (seconds, 10800), "token_type": "Bearer"}`',
-    "Token.refresh_token: required": '200 `{"token": str, "refresh_token": str, "expires_in": int (seconds, 10800), "token_type": "Bearer"}`',
-    "Token.expires_in: required": '200 `{"token": str, "refresh_token": str, "expires_in": int (seconds, 10800), "token_type": "Bearer"}`',
-    "Token.token_type: required": '200 `{"token": str, "refresh_token": str, "expires_in": int (seconds, 10800), "token_type": "Bearer"}`',
-    "Token.token_type: const": '"token_type": "Bearer"',
-    "Error.code: required": 'every 4xx/5xx that has a body: `{"code": str, "message": str}`',
-    "Error.message: required": 'every 4xx/5xx that has a body: `{"code": str, "message": str}`',
-    "FieldError.field: required": 'a 400 may add `"errors": [{"field": str, "message": str}]`',
-    "FieldError.message: required": 'a 400 may add `"errors": [{"field": str, "message": str}]`',
-}  # fmt: skip
 
-CONSTRAINTS = ("enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",
-               "maxLength", "pattern", "format", "minItems", "maxItems", "uniqueItems", "minProperties",
-               "maxProperties", "contains", "dependentRequired", "not")  # fmt: skip
-
-
-def response_requirements() -> set[str]:
-    """What the responses of the spec require of a server, as TRACE keys: named by component schema
-    (`Client.first_name: minLength`), or by operation where the schema is inline."""
-    found: set[str] = set()
-
-    def walk(node: Any, where: str, seen: frozenset[str]) -> None:
-        if isinstance(node, dict) and "$ref" in node:
-            where = node["$ref"].rsplit("/", 1)[-1]
-            if where in seen:
-                return
-            seen, node = seen | {where}, deref(node)
-        if not isinstance(node, dict):
-            return
-        found.update(f"{where}.{name}: required" for name in node.get("required", []))
-        found.update(f"{where}: {keyword}" for keyword in CONSTRAINTS if keyword in node)
-        if node.get("additionalProperties") is False or node.get("unevaluatedProperties") is False:
-            found.add(f"{where}: closed")  # a response may gain properties: never closed
-        for name, sub in (node.get("properties") or {}).items():
-            walk(sub, f"{where}.{name}", seen)
-        for keyword in ("items", "additionalProperties", "prefixItems"):
-            for sub in node.get(keyword) if isinstance(node.get(keyword), list) else [node.get(keyword)]:
-                walk(sub, f"{where}[]", seen)
-        for keyword in ("oneOf", "anyOf", "allOf"):
-            for sub in node.get(keyword) or []:
-                walk(sub, where, seen)
-
-    for _, path, method, operation in iter_operations(project_doc()):
-        for status, answer in operation["responses"].items():
-            answer = deref(answer)
-            for name, header in (answer.get("headers") or {}).items():
-                header = deref(header)
-                if header.get("required"):
-                    found.add(
-                        f"{'every 429' if status == '429' else f'{method.upper()} {path} {status}'}: header {name}"
-                    )
-                walk(header.get("schema"), f"header {name}", frozenset())
-            for media_type, media in (answer.get("content") or {}).items():
-                walk(media.get("schema"), f"{method.upper()} {path} {status} {media_type}", frozenset())
-    return found
-
-
-def test_the_page_in_the_repository_is_the_shared_one() -> None:
+def test_the_page_in_the_repository_is_the_shared_one_and_what_the_spec_grew() -> None:
+    """Every line of shared/'s page, in its order, unchanged; the repository's page may add rows (a new
+    resource, a new field: the spec grows with its page), never change or drop one."""
     if not SHARED_PAGE.exists():
         pytest.skip("no shared/ beside this clone: docs/reception-star-api.md is the page")
-    assert PAGE.read_text(encoding="utf-8") == SHARED_PAGE.read_text(encoding="utf-8"), (
-        "docs/reception-star-api.md differs from shared/: copy the page again"
-    )
-
-
-def test_every_requirement_traces_to_the_page() -> None:
-    found = response_requirements()
-    unsourced = sorted(found - set(TRACE))
-    assert not unsourced, f"required by the spec, promised by no row of the contract page: {unsourced}"
-    stale = sorted(set(TRACE) - found)
-    assert not stale, f"traced here, no longer required by the spec: {stale}"
-    page = PAGE.read_text(encoding="utf-8")
-    for key, words in (TRACE | STATUS_SOURCES).items():
-        assert words in page, f"{key}: {words!r} is not on the contract page"
-
-
-def test_the_trace_catches_a_requirement_the_page_does_not_make(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Requiring the ETag on the PUT's 200 again (the defect this trace was written for) fails the trace."""
-    put_200 = op("put", "/clients/{client_id}")["responses"]["200"]
-    monkeypatch.setitem(put_200, "headers", {"ETag": {"required": True, "schema": {"type": "string"}}})
-    monkeypatch.setitem(
-        project_doc()["components"]["schemas"]["Client"]["properties"]["mobile"], "pattern", "^[+0-9 ]+$"
-    )
-    assert {"PUT /clients/{client_id} 200: header ETag", "Client.mobile: pattern"} <= response_requirements() - set(
-        TRACE
-    )
+    ours = iter(PAGE.read_text(encoding="utf-8").splitlines())
+    lost = [line for line in SHARED_PAGE.read_text(encoding="utf-8").splitlines() if line not in ours]
+    assert lost == [], "docs/reception-star-api.md changed or lost lines of shared/'s page: copy them again"
 
 
 def test_every_operation_may_answer_429_and_5xx() -> None:
-    for method, path in EXPECTED_STATUSES:
+    page = PAGE.read_text(encoding="utf-8")
+    for method, path in operations():
         assert set(STATUS_SOURCES) <= set(op(method, path)["responses"]), f"{method.upper()} {path}"
+    assert all(words in page for words in STATUS_SOURCES.values())
+
+
+def test_the_spec_traces_its_promises_to_this_page() -> None:
+    """The spec names the page (so lint checks every promise against it), and names this one."""
+    named = project_doc()["info"]["x-rstar-contract-page"]
+    assert (SPEC_DIR / named).resolve() == PAGE.resolve()
+    assert run_rules(bundle(SPEC_DIR / "openapi.yaml"), ["promise-traced"]) == []
+
+
+def test_a_requirement_the_page_does_not_make_fails_lint(spec_copy: SpecCopy) -> None:
+    """Requiring the ETag on the PUT's 200 (the defect the trace was first written for), or a pattern of
+    `mobile` that the page does not give, is found at its line; a shared header component's promise does
+    not carry its being required to another answer."""
+    spec_copy.edit(
+        "paths/client.yaml", "$ref: ../components/headers.yaml#/ETagOptional", "$ref: ../components/headers.yaml#/ETag"
+    )
+    spec_copy.edit(
+        "components/schemas.yaml",
+        "    mobile:\n      type: string\n",
+        "    mobile:\n      type: string\n      pattern: ^[+0-9 ]+$\n",
+    )
+    found = {(f.location.file, f.location.line) for f in run_rules(bundle(spec_copy.root), ["promise-traced"])}
+    assert found == {
+        (spec_copy.path("paths/client.yaml"), spec_copy.line_of("paths/client.yaml", "$ref: ../components/headers.yaml#/ETag", after="put:") - 1),
+        (spec_copy.path("components/schemas.yaml"), spec_copy.line_of("components/schemas.yaml", "pattern: ^[+0-9 ]+$")),
+    }  # fmt: skip
+
+
+# -- promise-traced, on small documents ---------------------------------------------------------------------
+
+SMALL_PAGE = """\
+# Things
+
+| topic | what we promise |
+|---|---|
+| things | a thing has a `name` of at most 10 characters |
+| owners | an owner has an `id` |
+| lists | a list answers a `Total` header |
+
+- a list item that
+  wraps over two lines
+
+A paragraph of its own.
+"""
+
+SMALL_SPEC = """\
+openapi: 3.1.0
+info:
+  title: Things
+  version: 1.0.0
+  x-rstar-contract-page: ../page.md
+paths:
+  /things:
+    get:
+      responses:
+        '200':
+          description: A thing.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Thing'
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [label]
+              properties:
+                label: {type: string, maxLength: 3}
+      responses:
+        '204':
+          description: Done.
+components:
+  schemas:
+    Thing:
+      type: object
+      x-promise: a thing has a `name`
+      required: [name]
+      properties:
+        name:
+          type: string
+          maxLength: 10
+"""
+
+
+def small(tmp_path: Path, spec: str = SMALL_SPEC, page: str | None = SMALL_PAGE) -> list[tuple[int, str]]:
+    """(line, message) of every promise-traced finding on a one-file spec in spec/, the page beside spec/."""
+    root = tmp_path / "spec" / "openapi.yaml"
+    root.parent.mkdir(exist_ok=True)
+    root.write_text(textwrap.dedent(spec), encoding="utf-8")
+    if page is not None:
+        (tmp_path / "page.md").write_text(page, encoding="utf-8")
+    findings = run_rules(bundle(root), ["promise-traced"])
+    assert all(f.location.file == root.resolve() and f.rule == "promise-traced" for f in findings)
+    return [(f.location.line, f.message) for f in findings]
+
+
+def line(text: str, start: str, after: str | None = None) -> int:
+    """1-based line of the first line starting (stripped) with start, after the one starting with after."""
+    lines = [row.strip() for row in text.splitlines()]
+    first = lines.index(next(row for row in lines if row.startswith(after))) + 1 if after else 0
+    return next(i for i in range(first, len(lines)) if lines[i].startswith(start)) + 1
+
+
+def test_small_spec_is_traced(tmp_path: Path) -> None:
+    """The parent's promise covers its inline subschemas (`name`'s maxLength); the request body's
+    requirements (required, maxLength) are ours to make and need none."""
+    assert small(tmp_path) == []
+
+
+def test_a_requirement_without_a_promise_is_found_at_its_line(tmp_path: Path) -> None:
+    spec = SMALL_SPEC.replace("      x-promise: a thing has a `name`\n", "")
+    found = small(tmp_path, spec)
+    assert [at for at, _ in found] == [line(spec, "required: [name]", after="Thing:"), line(spec, "maxLength: 10")]
+    assert "required property 'name' in a response: no x-promise names the row of ../page.md" in found[0][1]
+    assert found[1][1].startswith("`maxLength` in a response")
+
+
+def test_a_property_promise_covers_the_property_and_its_being_required(tmp_path: Path) -> None:
+    spec = SMALL_SPEC.replace("      x-promise: a thing has a `name`\n", "").replace(
+        "        name:\n", "        name:\n          x-promise: a `name` of at most 10 characters\n"
+    )
+    assert small(tmp_path, spec) == []
+
+
+def test_a_referenced_component_needs_its_own_promise(tmp_path: Path) -> None:
+    """Thing's promise does not reach Owner through its $ref, not even with a promise beside the $ref."""
+    spec = SMALL_SPEC + textwrap.indent(
+        "Owner:\n  type: object\n  required: [id]\n  properties:\n    id: {type: integer}\n", "    "
+    )
+    spec = spec.replace(
+        "          maxLength: 10\n",
+        "          maxLength: 10\n        owner:\n          $ref: '#/components/schemas/Owner'\n"
+        "          x-promise: a thing has a `name`\n",
+    )
+    assert [at for at, _ in small(tmp_path, spec)] == [line(spec, "required: [id]")]
+    promised = spec.replace(
+        "    Owner:\n      type: object\n", "    Owner:\n      type: object\n      x-promise: an owner has an `id`\n"
+    )
+    assert small(tmp_path, promised) == []
+
+
+def test_a_promise_whose_words_are_not_on_the_page_is_found(tmp_path: Path) -> None:
+    for words in (
+        "a thing has a `title`",  # not on the page
+        "a thing has a name",  # not as written: the backticks are part of the row
+        "10 characters | | owners",  # across two rows of the table
+        "two lines A paragraph",  # across a list item and a paragraph
+        "'   '",  # empty
+        "[a thing has a `name`]",  # not a string
+    ):
+        spec = SMALL_SPEC.replace("x-promise: a thing has a `name`", f"x-promise: {words}")
+        found = small(tmp_path, spec)
+        assert [at for at, _ in found] == [line(spec, "x-promise:")], words
+        assert "x-promise" in found[0][1] and (
+            "no row of ../page.md" in found[0][1] or "string" in found[0][1] or "empty" in found[0][1]
+        )
+
+
+def test_a_promise_is_compared_with_whitespace_folded(tmp_path: Path) -> None:
+    """Part of a row is enough, and a line break or a run of spaces in the page or the promise is one space."""
+    for words in ("'a  list item that wraps over'", "'has a `name` of at most'", "A paragraph of its own."):
+        assert small(tmp_path, SMALL_SPEC.replace("x-promise: a thing has a `name`", f"x-promise: {words}")) == []
+
+
+def test_a_required_header_is_promised_on_its_response(tmp_path: Path) -> None:
+    headers = (
+        "          headers:\n            Total:\n              $ref: '#/components/headers/Total'\n          content:\n"
+    )
+    spec = SMALL_SPEC.replace(
+        "          description: A thing.\n          content:\n", "          description: A thing.\n" + headers, 1
+    )
+    spec += "  headers:\n    Total:\n      x-promise: a list answers a `Total` header\n      required: true\n      schema: {type: integer, minimum: 0}\n"
+    assert [at for at, _ in small(tmp_path, spec)] == [line(spec, "Total:")]
+    on_response = spec.replace(
+        "          description: A thing.\n",
+        "          description: A thing.\n          x-promise: a list answers a `Total` header\n",
+    )
+    assert small(tmp_path, on_response) == []
+    unpromised_value = on_response.replace(
+        "      x-promise: a list answers a `Total` header\n      required", "      required"
+    )
+    assert [at for at, _ in small(tmp_path, unpromised_value)] == [
+        line(unpromised_value, "schema: {type: integer, minimum: 0}")
+    ]
+
+
+def test_no_page_named_no_finding(tmp_path: Path) -> None:
+    """A spec that names no contract page is not traced, however much its responses require."""
+    spec = SMALL_SPEC.replace("  x-rstar-contract-page: ../page.md\n", "").replace(
+        "      x-promise: a thing has a `name`\n", ""
+    )
+    assert small(tmp_path, spec, page=None) == []
+
+
+def test_a_page_that_cannot_be_read_is_one_finding_at_its_name(tmp_path: Path) -> None:
+    at = line(SMALL_SPEC, "x-rstar-contract-page:")
+    assert small(tmp_path, page=None) == [(at, "../page.md: no such file")]
+    (tmp_path / "page.md").mkdir()
+    assert small(tmp_path, page=None) == [(at, "../page.md: not a regular file")]
+    os.rmdir(tmp_path / "page.md")
+    (tmp_path / "page.md").write_bytes(b"\xff\xfe not text")
+    assert small(tmp_path, page=None) == [(at, "../page.md: not UTF-8")]
+    found = small(tmp_path, SMALL_SPEC.replace("../page.md", "[]"), page=None)
+    assert found == [(at, "must name the contract page: a path relative to the root file")]
+
+
+def test_a_promise_where_none_is_read_is_found(tmp_path: Path) -> None:
+    spec = SMALL_SPEC.replace(
+        "            application/json:\n              schema:\n                $ref",
+        "            application/json:\n              x-promise: a thing has a `name`\n              schema:\n                $ref",
+    )
+    found = small(tmp_path, spec)
+    assert found == [
+        (
+            line(spec, "x-promise:"),
+            "x-promise on a media type is not read: put it on a Schema, Response or Header Object",
+        )
+    ]

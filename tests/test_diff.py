@@ -87,6 +87,11 @@ def with_required_location(doc: Doc) -> None:
     }
 
 
+# Two shapes of one type (objects that differ by what they require): a oneOf of them changes by its branches.
+SHAPE_A = {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}
+SHAPE_B = {"type": "object", "required": ["b"], "properties": {"b": {"type": "integer"}}}
+
+
 @dataclass(frozen=True)
 class Case:
     rule: str
@@ -147,7 +152,13 @@ CASES = [
     Case(
         "request-type-changed",
         True,
-        "GET /things/{thing_id}",
+        "POST /things",
+        new=lambda d: thing_input(d)["properties"]["name"].update(type="integer"),
+    ),
+    Case(
+        "request-type-changed",
+        False,
+        "GET /things/{thing_id}",  # a path parameter travels as text: a string takes every integer
         new=lambda d: d["paths"]["/things/{thing_id}"]["parameters"][0].update(schema={"type": "string"}),
     ),
     Case(
@@ -285,8 +296,8 @@ CASES = [
         "response-variant-added",
         True,
         "GET /things",
-        old=lambda d: thing(d)["properties"].update(v={"oneOf": [{"type": "string"}]}),
-        new=lambda d: thing(d)["properties"].update(v={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+        old=lambda d: thing(d)["properties"].update(v={"oneOf": [SHAPE_A]}),
+        new=lambda d: thing(d)["properties"].update(v={"oneOf": [SHAPE_A, SHAPE_B]}),
     ),
     Case("response-enum-removed", True, "GET /things", new=lambda d: thing(d)["properties"]["kind"].pop("enum")),
     Case(
@@ -354,22 +365,185 @@ CASES = [
         "request-variant-removed",
         True,
         "POST /things",
-        old=lambda d: thing_input(d)["properties"].update(v={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
-        new=lambda d: thing_input(d)["properties"].update(v={"oneOf": [{"type": "string"}]}),
+        old=lambda d: thing_input(d)["properties"].update(v={"oneOf": [SHAPE_A, SHAPE_B]}),
+        new=lambda d: thing_input(d)["properties"].update(v={"oneOf": [SHAPE_A]}),
     ),
     Case(
         "request-variant-added",
         False,
         "POST /things",
-        old=lambda d: thing_input(d)["properties"].update(v={"oneOf": [{"type": "string"}]}),
-        new=lambda d: thing_input(d)["properties"].update(v={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+        old=lambda d: thing_input(d)["properties"].update(v={"oneOf": [SHAPE_A]}),
+        new=lambda d: thing_input(d)["properties"].update(v={"oneOf": [SHAPE_A, SHAPE_B]}),
+    ),
+    Case(
+        "parameter-default-changed",
+        True,
+        "GET /things",
+        old=lambda d: op(d, "/things", "get")["parameters"][0]["schema"].update(default=0),
+        new=lambda d: op(d, "/things", "get")["parameters"][0]["schema"].update(default=10),
+    ),
+    Case(
+        "parameter-default-added",
+        False,
+        "GET /things",
+        new=lambda d: op(d, "/things", "get")["parameters"][0]["schema"].update(default=0),
+    ),
+    Case(
+        "request-pattern-changed",
+        False,
+        "POST /things",
+        old=lambda d: thing_input(d)["properties"]["tag"].update(pattern="^[a-z]+$"),
+        new=lambda d: thing_input(d)["properties"]["tag"].update(pattern="^[a-z0-9]+$"),
+    ),
+    Case(
+        "response-pattern-changed",
+        False,
+        "GET /things",
+        old=lambda d: thing(d)["properties"]["name"].update(pattern="^[a-z]+$"),
+        new=lambda d: thing(d)["properties"]["name"].pop("pattern"),
+    ),
+    Case(
+        "request-additional-properties-narrowed",
+        True,
+        "POST /things",
+        old=lambda d: thing_input(d).pop("additionalProperties"),
+        new=lambda d: thing_input(d).update(additionalProperties=False),
+    ),
+    Case(
+        "request-additional-properties-widened",
+        False,
+        "POST /things",
+        new=lambda d: thing_input(d).pop("additionalProperties"),
+    ),
+    Case(
+        "response-additional-properties-widened",
+        True,
+        "GET /things",
+        old=lambda d: thing(d).update(additionalProperties={"type": "string"}),
+        new=lambda d: thing(d).pop("additionalProperties"),
+    ),
+    Case(
+        "response-additional-properties-added",
+        False,
+        "GET /things",
+        old=lambda d: thing(d).update(additionalProperties=False),
+        new=lambda d: thing(d).pop("additionalProperties"),
+    ),
+    Case(
+        "response-additional-properties-narrowed",
+        False,
+        "GET /things",
+        new=lambda d: thing(d).update(additionalProperties=False),
+    ),
+    Case(
+        "request-oneof-ambiguous",
+        True,
+        "POST /things",
+        new=lambda d: thing_input(d)["properties"]["level"].update(
+            oneOf=[{"type": "string"}, {"type": ["string", "null"]}]  # every old value matches both
+        ),
+    ),
+    Case(
+        "request-read-only-property-became-required",
+        False,
+        "POST /things",
+        old=lambda d: thing_input(d)["properties"]["tag"].update(readOnly=True),
+        new=lambda d: thing_input(d)["required"].append("tag"),
+    ),
+    Case(
+        "response-write-only-property-removed",
+        False,
+        "GET /things",
+        old=lambda d: thing(d)["properties"]["name"].update(writeOnly=True),
+        new=lambda d: thing(d)["properties"].pop("name"),
+    ),
+    Case(
+        "request-constraint-added",
+        True,
+        "POST /things",
+        new=lambda d: thing_input(d).update({"not": {"required": ["tag", "level"]}}),
+    ),
+    Case(
+        "request-constraint-removed",
+        False,
+        "POST /things",
+        old=lambda d: thing_input(d).update(dependentRequired={"tag": ["level"]}),
+        new=lambda d: thing_input(d).pop("dependentRequired"),
+    ),
+    Case(
+        "request-constraint-changed",
+        True,
+        "POST /things",
+        old=lambda d: thing_input(d)["properties"]["tag"].update(contentMediaType="text/csv"),
+        new=lambda d: thing_input(d)["properties"]["tag"].update(contentMediaType="text/tab-separated-values"),
+    ),
+    Case(
+        "response-constraint-added",
+        False,
+        "GET /things",
+        new=lambda d: thing(d).update(propertyNames={"pattern": "^[a-z_]+$"}),
+    ),
+    Case(
+        "response-constraint-removed",
+        True,
+        "GET /things",
+        old=lambda d: thing(d).update(propertyNames={"pattern": "^[a-z_]+$"}),
+        new=lambda d: thing(d).pop("propertyNames"),
+    ),
+    Case(
+        "response-constraint-changed",
+        True,
+        "GET /things",
+        old=lambda d: thing(d)["properties"]["name"].update(contentEncoding="base64"),
+        new=lambda d: thing(d)["properties"]["name"].update(contentEncoding="base32"),
+    ),
+    Case(
+        "request-extensible-enum-value-added",
+        False,
+        "POST /things",
+        old=lambda d: thing_input(d)["properties"]["tag"].update({"x-extensible-enum": ["x"]}),
+        new=lambda d: thing_input(d)["properties"]["tag"].update({"x-extensible-enum": ["x", "y"]}),
+    ),
+    Case(
+        "request-extensible-enum-value-removed",
+        True,
+        "POST /things",
+        old=lambda d: thing_input(d)["properties"]["tag"].update({"x-extensible-enum": ["x", "y"]}),
+        new=lambda d: thing_input(d)["properties"]["tag"].update({"x-extensible-enum": ["x"]}),
+    ),
+    Case(
+        "response-extensible-enum-value-added",
+        False,
+        "GET /things",
+        old=lambda d: thing(d)["properties"]["name"].update({"x-extensible-enum": ["x"]}),
+        new=lambda d: thing(d)["properties"]["name"].update({"x-extensible-enum": ["x", "y"]}),
+    ),
+    Case(
+        "response-extensible-enum-value-removed",
+        False,
+        "GET /things",
+        old=lambda d: thing(d)["properties"]["name"].update({"x-extensible-enum": ["x", "y"]}),
+        new=lambda d: thing(d)["properties"]["name"].update({"x-extensible-enum": ["x"]}),
+    ),
+    Case(
+        "webhook-removed",
+        True,
+        "WEBHOOK thing-created POST",
+        old=lambda d: d.update(webhooks={"thing-created": {"post": {"responses": {"200": {"description": "ok"}}}}}),
+        new=lambda d: d.pop("webhooks"),
+    ),
+    Case(
+        "webhook-added",
+        False,
+        "WEBHOOK thing-created POST",
+        new=lambda d: d.update(webhooks={"thing-created": {"post": {"responses": {"200": {"description": "ok"}}}}}),
     ),
     Case(
         "response-variant-removed",
         False,
         "GET /things",
-        old=lambda d: thing(d)["properties"].update(v={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
-        new=lambda d: thing(d)["properties"].update(v={"oneOf": [{"type": "string"}]}),
+        old=lambda d: thing(d)["properties"].update(v={"oneOf": [SHAPE_A, SHAPE_B]}),
+        new=lambda d: thing(d)["properties"].update(v={"oneOf": [SHAPE_A]}),
     ),
 ]
 
@@ -479,8 +653,8 @@ def edit(repo: Path, change: Callable[[Doc], None], version: str | None = None) 
 def test_gate_refuses_a_breaking_change_without_a_new_major(repo: Path, run_cli: RunCli) -> None:
     edit(repo, lambda d: d["paths"].pop("/public"), version="1.1.0")
     code, out, err = run_cli("breaking", cwd=repo)
-    assert code == 2 and "BREAKING operation-removed" in out
-    assert "error: 1 breaking changes need a new major info.version (it is 1.1.0, was 1.0.0)" in err
+    assert code == 1 and "BREAKING operation-removed" in out  # 1: breaking changes found; 2 is for bad input
+    assert "1 breaking changes need a new major info.version (it is 1.1.0, was 1.0.0)" in err
 
 
 def test_gate_accepts_a_breaking_change_with_a_new_major_and_writes_the_changelog(repo: Path, run_cli: RunCli) -> None:
@@ -505,7 +679,7 @@ def test_gate_checks_the_last_spec_commit_when_the_tree_is_clean(repo: Path, run
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "docs")
     code, out, _ = run_cli("breaking", cwd=repo)
-    assert code == 2 and "operation-removed" in out  # compared with the commit before the spec change
+    assert code == 1 and "operation-removed" in out  # compared with the commit before the spec change
     code, _, err = run_cli("breaking", "--ref", "HEAD", cwd=repo)
     assert code == 0 and "0 changes" in err
 
@@ -537,10 +711,10 @@ def test_gate_refuses_a_change_to_a_published_release(repo: Path, run_cli: RunCl
     edit(repo, lambda d: op(d, "/things", "get")["responses"].update({"429": {"description": "slow"}}))
     released.write_text("openapi: 3.1.0\n# rendered again, same version\n")
     code, _, err = run_cli("breaking", cwd=repo)
-    assert code == 2 and "released reception-star.1.0.0.openapi.yaml would change" in err
+    assert code == 1 and "released reception-star.1.0.0.openapi.yaml would change" in err
     released.unlink()  # gone is changed too
     code, _, err = run_cli("breaking", cwd=repo)
-    assert code == 2 and "released reception-star.1.0.0.openapi.yaml" in err
+    assert code == 1 and "released reception-star.1.0.0.openapi.yaml" in err
 
 
 def test_gate_accepts_a_new_release_beside_the_old_one(repo: Path, run_cli: RunCli) -> None:
@@ -551,3 +725,37 @@ def test_gate_accepts_a_new_release_beside_the_old_one(repo: Path, run_cli: RunC
     _release(repo, "1.1.0", "openapi: 3.1.0\n# the new one\n")
     code, _, err = run_cli("breaking", cwd=repo)
     assert code == 0, err
+
+
+def test_gate_exits_2_on_bad_input_not_1(repo: Path, run_cli: RunCli) -> None:
+    (repo / "spec" / "openapi.yaml").write_text("openapi: 3.1.0\ninfo: [unclosed\n")
+    code, _, err = run_cli("breaking", cwd=repo)
+    assert code == 2 and "openapi.yaml:" in err
+    code, _, err = run_cli("breaking", "--ref", "no-such-ref", cwd=repo)
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_gate_locations_name_the_ref_and_the_file_not_a_temporary_folder(repo: Path, run_cli: RunCli) -> None:
+    line = next(i for i, text in enumerate((repo / "spec" / "openapi.yaml").read_text().splitlines(), 1)
+                if text.startswith("  /public:"))  # fmt: skip
+    edit(repo, lambda d: d["paths"].pop("/public"))
+    code, out, _ = run_cli("breaking", "--ref", "main", cwd=repo)
+    assert code == 1 and f"(main:spec/openapi.yaml:{line + 1}:" in out, out  # the operation, under its path
+    assert "/tmp" not in out and "at-ref" not in out
+    code, out, _ = run_cli("breaking", cwd=repo)  # the baseline found in the history: named by its commit
+    commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    assert f"({commit[:12]}:spec/openapi.yaml:{line + 1}:" in out, out
+
+
+def test_the_readme_rules_table_and_diff_list_are_the_rules_table(run_cli: RunCli) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| rule | verdict | why |") :].split("\n\n", 1)[0].splitlines()[2:]
+    rows = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in table]
+    assert [(name.split("`")[1], verdict, why) for name, verdict, why in rows] == [
+        (r.id, r.severity, r.reason) for r in RULES.values()
+    ]
+    code, out, _ = run_cli("diff", "--list")
+    assert code == 0 and len(out.splitlines()) == len(RULES)
+    assert "response-property-removed" in out and "warning" in out
+    code, _, err = run_cli("diff")
+    assert code == 2 and "diff needs the old spec" in err

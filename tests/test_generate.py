@@ -182,6 +182,9 @@ def test_the_status_to_exception_map_is_the_runtime_s_alone() -> None:
     assert set(facts.error_names) >= {"BY_STATUS", "NotFoundError", "ReceptionStarError", "from_response"}
 
 
+PAGE_HINT = {"items": "data", "offset": "offset", "limit": "limit", "total": "total"}
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
@@ -191,15 +194,15 @@ def test_the_status_to_exception_map_is_the_runtime_s_alone() -> None:
             "#/paths/~1clients/post/x-rstar-etag-cache: only a GET can be answered from the cache",
         ),
         (
-            lambda d: d["paths"]["/clients/{client_id}"]["get"].update(parameters=[]),
+            lambda d: d["paths"]["/clients/{client_id}"]["get"].update({"parameters": [], "x-rstar-etag-cache": True}),
             "x-rstar-etag-cache: the operation has no If-None-Match header parameter",
         ),
         (
-            lambda d: d["paths"]["/clients"]["get"]["x-rstar-pagination"].update(offset="start"),
+            lambda d: d["paths"]["/clients"]["get"].update({"x-rstar-pagination": {**PAGE_HINT, "offset": "start"}}),
             "#/paths/~1clients/get/x-rstar-pagination/offset: the operation has no query parameter 'start'",
         ),
         (
-            lambda d: d["paths"]["/clients"]["get"]["x-rstar-pagination"].update(items="items"),
+            lambda d: d["paths"]["/clients"]["get"].update({"x-rstar-pagination": {**PAGE_HINT, "items": "items"}}),
             "x-rstar-pagination/items: the 200 answer has no required property 'items'",
         ),
         (
@@ -246,7 +249,11 @@ def test_a_bad_overlay_hint_is_one_line_through_the_cli(run_cli: RunCli, tmp_pat
     overlays = tmp_path / "overlays"
     shutil.copytree(ROOT / "overlays", overlays)
     path = overlays / "python-client.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("items: data", "items: rows"), encoding="utf-8")
+    hint = (
+        "  - target: $.paths['/clients'].get\n    update:\n"
+        "      x-rstar-pagination: {items: rows, offset: offset, limit: limit, total: total}\n"
+    )
+    path.write_text(path.read_text(encoding="utf-8") + hint, encoding="utf-8")
     code, out, err = run_cli("--overlays", str(overlays), "generate", "--check")
     assert (code, out) == (2, "")
     assert err == (

@@ -293,6 +293,32 @@ def test_headers_that_do_not_come_in_time_close_the_connection(mock: str) -> Non
     assert httpx.get(f"{mock}/heart", timeout=5).status_code == 200  # and the mock still answers
 
 
+@pytest.mark.parametrize("http", ["h11", "httptools"])
+def test_request_headers_past_the_bound_are_a_400_and_the_connection_closes(http: str) -> None:
+    """A header line after another, fast, never ending: each parser stops at MAX_HEADER_BYTES (h11 has the
+    bound of itself; llhttp, the mock's, has none, so the server counts)."""
+    from rstar_spec.core.limits import MAX_HEADER_BYTES
+    from rstar_spec.core.serve import in_background
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    with in_background(app, "server", http=http) as origin:
+        url = httpx.URL(origin)
+        with socket.create_connection((url.host, url.port), timeout=10) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            answer = b""
+            with contextlib.suppress(OSError):  # the server may close while we still send
+                for i in range(MAX_HEADER_BYTES // 100 * 4):
+                    sock.sendall(f"X-Filler-{i}: {'y' * 90}\r\n".encode())
+            with contextlib.suppress(OSError):
+                while chunk := sock.recv(65536):
+                    answer += chunk
+        assert answer.startswith(b"HTTP/1.1 4"), answer[:200]  # 400 (httptools) or 431 (h11), then closed
+        assert httpx.get(origin, timeout=5).text == "ok"  # and a request of sane size is served
+
+
 def test_connections_past_the_cap_close_the_ones_waiting_longest(mock: str) -> None:
     url = httpx.URL(mock)
     held = [socket.create_connection((url.host, url.port), timeout=5) for _ in range(25)]
@@ -312,16 +338,16 @@ def test_connections_past_the_cap_close_the_ones_waiting_longest(mock: str) -> N
 
 
 def test_secrets_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch, api: httpx.Client) -> None:
-    from rstar_spec.mock import _app
+    from rstar_spec.mock import _behaviour
 
     calls: list[tuple[Any, Any]] = []
-    real = _app.hmac.compare_digest
+    real = _behaviour.hmac.compare_digest
 
     def spy(a: Any, b: Any) -> bool:
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(_app.hmac, "compare_digest", spy)
+    monkeypatch.setattr(_behaviour.hmac, "compare_digest", spy)
     assert api.post("/auth", json={"grant_type": "api_key", "api_key": "wrong"}).status_code == 401
     assert (
         api.post("/auth", json={"grant_type": "password", "username": CREDS.username, "password": "no"}).status_code

@@ -28,6 +28,14 @@ class Breaks:
 
 CASES = [
     Breaks(
+        "operation-placed",
+        "components/securitySchemes.yaml",
+        "    operationId: create_token\n",
+        "    operationId: no_such_operation\n",
+        "post:",
+        at_file="paths/auth.yaml",
+    ),
+    Breaks(
         "openapi-structure",
         "paths/client.yaml",
         "  summary: Delete a client\n",
@@ -221,6 +229,20 @@ CASES = [
         "description: Public;",
         "description: <script>x()</script> Public;",
         "description: <script>",
+    ),
+    Breaks(
+        "promise-traced",
+        "components/schemas.yaml",
+        "      x-promise: '`notes` string up to 2000, optional'\n",
+        "",
+        "maxLength: 2000",
+    ),
+    Breaks(
+        "promise-traced",
+        "components/schemas.yaml",
+        "`notes` string up to 2000, optional",
+        "`notes` string up to 200, optional",
+        "x-promise: '`notes` string up to 200, optional'",
     ),
     Breaks(
         "no-unused-components",

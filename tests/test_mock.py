@@ -217,10 +217,8 @@ def test_concurrent_creates_get_distinct_ids() -> None:
 
 def test_response_validation_reports_a_wrong_answer() -> None:
     mock = MockApp(target_doc("mock"), MockSettings(credentials=CREDS))
-    operation = type("Op", (), {})()
-    operation.op = target_doc("mock")["paths"]["/clients/{client_id}"]["get"]
-    operation.pointer = ("paths", "/clients/{client_id}", "get")
-    operation.op_id = "get_client"
+    operation = mock.view.by_id("get_client")
+    assert operation is not None
     ok = {
         "id": 1,
         "first_name": "A",
@@ -262,6 +260,44 @@ def test_listening_socket_says_tcp_so_answers_are_not_delayed() -> None:
         assert sock.proto == socket.IPPROTO_TCP
     finally:
         sock.close()
+
+
+def test_an_answer_leaves_in_one_send_and_before_a_close() -> None:
+    """uvicorn writes an answer's head and body apart: the server's transport joins what one turn of the loop
+    writes (one system call, not two), and sends it before it closes."""
+    from rstar_spec.core.serve import _CoalescedWrites
+
+    class Transport:
+        def __init__(self) -> None:
+            self.sent: list[bytes] = []
+            self.closed = False
+
+        def write(self, data: bytes) -> None:
+            self.sent.append(data)
+
+        def is_closing(self) -> bool:
+            return self.closed
+
+        def close(self) -> None:
+            self.closed = True
+
+        def get_extra_info(self, name: str) -> str:
+            return f"info {name}"
+
+    async def answer() -> tuple[list[bytes], list[bytes], str]:
+        transport = Transport()
+        joined = _CoalescedWrites(transport, asyncio.get_running_loop())  # type: ignore[arg-type]
+        joined.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        joined.write(b"{}")
+        joined.write(b"")
+        await asyncio.sleep(0)  # the turn ends
+        first = list(transport.sent)
+        joined.write(b"last")
+        joined.close()
+        return first, transport.sent[len(first) :], joined.get_extra_info("peername")
+
+    first, closing, info = asyncio.run(answer())
+    assert first == [b"HTTP/1.1 200 OK\r\n\r\n{}"] and closing == [b"last"] and info == "info peername"
 
 
 # -- hostile requests (issue 22) ----------------------------------------------------------------------------

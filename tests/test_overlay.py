@@ -485,7 +485,7 @@ def test_overlay_lint_catches_a_renamed_path(tmp_path: Path, run_cli: RunCli) ->
     overlays.mkdir()
     text = (ROOT / "overlays/python-client.yaml").read_text(encoding="utf-8")
     (overlays / "python-client.yaml").write_text(
-        text.replace("/clients/{client_id}", "/customers/{id}"), encoding="utf-8"
+        text.replace("$.paths.*.post", "$.paths['/customers'].post"), encoding="utf-8"
     )
     code, out, _ = run_cli("--overlays", str(overlays), "overlay", "lint")
     assert code == 1
@@ -499,10 +499,7 @@ def test_targets(run_cli: RunCli, tmp_path: Path) -> None:
         assert run_cli("bundle", "--target", target, "-o", str(out_path))[0] == 0
         built[target] = json.loads(out_path.read_text(encoding="utf-8"))
     client = built["python-client"]
-    paginated = [(p, m) for p, item in client["paths"].items() for m, op in item.items() if "x-rstar-pagination" in op]
-    assert paginated == [("/clients", "get")]
     assert client["paths"]["/clients"]["post"]["x-rstar-idempotent"] is False
-    assert client["paths"]["/clients/{client_id}"]["delete"]["x-rstar-idempotent"] is True
     assert client["components"]["securitySchemes"]["bearerAuth"]["x-rstar-token"]["operationId"] == "create_token"
     assert built["publish"]["info"]["contact"]["name"] and built["publish"]["externalDocs"]["url"].startswith(
         "https://"
@@ -511,7 +508,7 @@ def test_targets(run_cli: RunCli, tmp_path: Path) -> None:
         {"url": "http://127.0.0.1:8080/api/v3", "description": "Local mock (rstar-spec mock)"}
     ]
     code, _, err = run_cli("bundle", "--target", "nope")
-    assert code == 2 and "unknown target 'nope' (known: mock, publish, python-client)" in err
+    assert code == 2 and "unknown target 'nope' (known: mock, publish, python-client; looked in " in err
 
 
 def test_publish_strips_lint_switches(tmp_path: Path, run_cli: RunCli) -> None:

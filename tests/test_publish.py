@@ -10,6 +10,9 @@ import yaml
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from conftest import ROOT, SPEC_DIR, RunCli, SpecCopy
+from rstar_spec import bundle
+from rstar_spec.core.outputs import MANIFEST
+from rstar_spec.oas.view import DocumentView
 from rstar_spec.oas.walk import iter_refs
 from rstar_spec.publish.render import (
     BASENAME,
@@ -18,6 +21,7 @@ from rstar_spec.publish.render import (
     carry_releases,
     check,
     dereference,
+    publication_for,
     render,
     versioned_stem,
 )
@@ -27,8 +31,17 @@ PUBLISHED = ROOT / "generated" / "openapi"
 
 
 def test_generated_openapi_matches_the_spec() -> None:
-    """The drift check CI runs: regenerate with `nox -s publish`."""
-    assert check(render(SPEC_DIR / "openapi.yaml", OVERLAYS), PUBLISHED) == []
+    """The drift check CI runs: regenerate with `nox -s publish` (earlier releases carried over, as it does)."""
+    assert check(publication_for(SPEC_DIR / "openapi.yaml", OVERLAYS, PUBLISHED), PUBLISHED) == []
+
+
+def test_promises_and_the_page_they_quote_are_not_published() -> None:
+    """x-promise and info.x-rstar-contract-page point into this repository; kept, an edit of a promise would
+    change a released file, which the breaking gate keeps byte for byte."""
+    source = bundle(SPEC_DIR / "openapi.yaml").dump()
+    assert "x-promise:" in source and "x-rstar-contract-page:" in source
+    for name, text in render(SPEC_DIR / "openapi.yaml", OVERLAYS).files.items():
+        assert "x-promise" not in text and "x-rstar-contract-page" not in text, name
 
 
 def test_renderings_are_deterministic_and_valid() -> None:
@@ -86,7 +99,11 @@ def test_check_lists_stale_missing_and_extra_files(tmp_path: Path) -> None:
 def test_cli_publish_and_check(tmp_path: Path, run_cli: RunCli) -> None:
     out = tmp_path / "openapi"
     code, _, err = run_cli("publish", "-o", str(out))
-    assert code == 0 and "wrote 26 files" in err
+    written = [p for p in out.rglob("*") if p.is_file() and p.name != MANIFEST]
+    models = json.loads((out / f"{BASENAME}.json").read_text(encoding="utf-8"))["components"]["schemas"]
+    # each rendering in JSON and YAML, unversioned and as its release; a JSON Schema per model; README, CHANGELOG
+    assert len(written) == 2 * 2 * len(RENDERING_SUFFIXES) + len(models) + 2
+    assert code == 0 and f"wrote {len(written)} files" in err
     assert run_cli("publish", "--check", "-o", str(out))[0] == 0
     (out / "README.md").write_text("edited by hand\n", encoding="utf-8")
     code, stdout, _ = run_cli("publish", "--check", "-o", str(out))
@@ -144,7 +161,21 @@ def test_the_published_spec_carries_the_sdk_hints_of_the_python_client() -> None
     assert retry_get["statusCodes"] == [429, 502, 503] and retry_get["retryConnectionErrors"] is True
     assert retry_post["statusCodes"] == [429] and retry_post["retryConnectionErrors"] is False  # never twice
     assert "x-rstar-token" in doc["components"]["securitySchemes"]["bearerAuth"]
-    assert all("x-speakeasy-pagination" not in op for op_id, op in ops.items() if op_id != "list_clients")
+    # every resource's list with a page, and nothing else, is paginated (today list_clients alone)
+    model = DocumentView.of(bundle(SPEC_DIR / "openapi.yaml").data).resources
+    lists = {r.operations["list"].operation_id for r in model.resources if r.page and "list" in r.operations}
+    assert "list_clients" in lists
+    assert {op_id for op_id, op in ops.items() if "x-speakeasy-pagination" in op} == lists
+    for resource in model.resources:
+        if resource.page is not None and "list" in resource.operations:
+            assert ops[str(resource.operations["list"].operation_id)]["x-speakeasy-pagination"] == {
+                "type": "offsetLimit",
+                "inputs": [
+                    {"name": resource.page.offset_param, "in": "parameters", "type": "offset"},
+                    {"name": resource.page.limit_param, "in": "parameters", "type": "limit"},
+                ],
+                "outputs": {"results": f"$.{resource.page.items}"},
+            }
 
 
 def test_each_model_is_a_json_schema_that_validates_the_spec_examples() -> None:

@@ -1,8 +1,9 @@
 """The `rstar-spec` command: a thin layer of argument parsing over the modules.
 
-Exit codes: 0 fine; 1 the spec has problems (lint findings, invalid examples);
-2 bad input that stopped the command (a wrong flag, a broken file, a bad $ref),
-reported as one line that names the place.
+Exit codes, one meaning each for every command: 0 fine; 1 findings (lint errors,
+invalid examples, breaking changes, stale files, traffic findings); 2 bad input that
+stopped the command (a wrong flag, a broken file, a bad $ref), reported as one line
+that names the place.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import __version__
-from .core.errors import Location, RstarError, display_path
+from .core.errors import Location, PublishError, RstarError, UsageError, display_path
 from .core.limits import HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS
 from .core.outputs import check_output_folder
 from .core.progress import showing_progress, step
@@ -39,6 +40,7 @@ class _Parser(argparse.ArgumentParser):
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rstar-spec", description="Tooling for the Reception Star API v3 spec.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also say what needs no attention")
     parser.add_argument(
         "--spec",
         metavar="FILE",
@@ -71,6 +73,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=_lint)
 
     cmd = commands.add_parser("publish", help="write the published renderings (3.1, dereferenced, 3.0.3)")
+    cmd.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="say everything")
     cmd.add_argument(
         "-o", "--output", type=Path, default=Path("generated/openapi"), help="folder (default: %(default)s)"
     )
@@ -78,6 +81,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=_publish)
 
     cmd = commands.add_parser("generate", help="generate the Python client (openapi-python-client with templates/)")
+    cmd.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="say everything")
     cmd.add_argument(
         "-o", "--output", type=Path, default=Path("generated/python"), help="folder (default: %(default)s)"
     )
@@ -92,16 +96,18 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=_generate)
 
     cmd = commands.add_parser("unasync", help="make the client runtime's sync flows from its async ones")
+    cmd.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="say everything")
     cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the files that are stale")
-    cmd.set_defaults(run=_unasync)
+    cmd.set_defaults(run=_unasync, uses_spec=False)
 
     cmd = commands.add_parser("diff", help="classify every change between two specs as breaking or not")
-    cmd.add_argument("old", type=Path, help="the old spec: a document or the root of a split spec")
+    cmd.add_argument("old", type=Path, nargs="?", help="the old spec: a document or the root of a split spec")
     cmd.add_argument("new", type=Path, nargs="?", help="the new spec (default: --spec)")
     cmd.add_argument("--format", choices=("text", "markdown"), default="text")
     cmd.add_argument(
         "--changelog", type=Path, metavar="FILE", help="write the section of the new info.version into FILE"
     )
+    cmd.add_argument("--list", action="store_true", help="list the rules with their verdicts and reasons and exit")
     cmd.set_defaults(run=_diff)
 
     cmd = commands.add_parser("breaking", help="gate: breaking changes since a git ref need a new major info.version")
@@ -129,7 +135,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--no-validate-responses to serve unchecked)",
     )
     cmd.add_argument(
-        "--seed", type=int, default=36, metavar="N", help="clients in the store at start (default: %(default)s)"
+        "--seed", type=int, default=36, metavar="N", help="items in every collection at start (default: %(default)s)"
     )
     cmd.add_argument("--access-log", action="store_true", help="log every request")
     cmd.add_argument(
@@ -176,7 +182,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--seed", type=int, help="reproduce a run")
     cmd.add_argument(
-        "--read-only", action="store_true", help="with --base-url: only reads and POST /auth (production smoke tests)"
+        "--read-only",
+        action="store_true",
+        help="with --base-url: only reads and the token request (production smoke tests)",
     )
     cmd.add_argument(
         "--mock-profile", choices=("reference", "liberal"), default="reference",
@@ -184,11 +192,15 @@ def _build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     cmd.add_argument(
         "--ledger", type=Path, metavar="FILE",
-        help="with --base-url: keep the run's record of the clients it created here (default: a temporary file)",
+        help="with --base-url: keep the run's record of the items it created here (default: a temporary file)",
     )  # fmt: skip
     cmd.add_argument(
         "--cleanup", type=Path, metavar="LEDGER",
         help="with --base-url: run nothing, finish an earlier run's cleanup from its ledger (RSTAR_API_KEY from the environment)",
+    )  # fmt: skip
+    cmd.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+        help="schemathesis's whole report and the whole coverage table (default: what needs attention)",
     )  # fmt: skip
     _coverage_arguments(cmd)
     cmd.set_defaults(run=_contract)
@@ -202,7 +214,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("overlays", type=Path, nargs="+", metavar="OVERLAY", help="overlay documents, applied in order")
     cmd.add_argument("-o", "--output", type=Path, help="write here (.json for JSON, else YAML) instead of stdout")
     cmd.add_argument("--strict", action="store_true", help="a target that selects nothing is an error")
-    cmd.set_defaults(run=_overlay_apply)
+    cmd.set_defaults(run=_overlay_apply, uses_spec=False)
     cmd = overlay_commands.add_parser("lint", help="check overlays: schema-valid, and every action selects something")
     cmd.add_argument("overlays", type=Path, nargs="*", metavar="OVERLAY", help="default: every overlay in --overlays")
     cmd.set_defaults(run=_overlay_lint)
@@ -227,13 +239,14 @@ def _add_traffic_commands(commands: argparse._SubParsersAction[_Parser]) -> None
     cmd.add_argument(
         "--base-url", help="check only entries under this origin and path (default: the spec's server path on any host)"
     )
-    cmd.add_argument("--format", choices=("text", "json", "github"), default="text")
+    cmd.add_argument("--format", choices=("text", "json", "github"), default="text",
+                     help="a line per finding, as found; json: JSON Lines, the summary last (default: %(default)s)")  # fmt: skip
     cmd.add_argument("--rule", action="append", metavar="ID", help="run only this rule (repeatable)")
     cmd.add_argument("--window", type=_positive_seconds, default=5.0, metavar="SECONDS",
                      help="two exchanges closer than this leave no room for another writer (default: %(default)s)")  # fmt: skip
-    cmd.set_defaults(run=_traffic_check)
+    cmd.set_defaults(run=_traffic_check, uses_spec=False)
     cmd = traffic_commands.add_parser("rules", help="list the traffic rules with their reasons")
-    cmd.set_defaults(run=_traffic_rules)
+    cmd.set_defaults(run=_traffic_rules, uses_spec=False)
 
     cmd = commands.add_parser("proxy", help="forward to a server on loopback, checking each exchange as it passes")
     cmd.add_argument("--upstream", required=True, metavar="URL", help="the server's origin, e.g. http://127.0.0.1:9000")
@@ -245,7 +258,7 @@ def _add_traffic_commands(commands: argparse._SubParsersAction[_Parser]) -> None
     cmd.add_argument("--spec", dest="traffic_spec", type=Path, metavar="FILE", help=spec_help)
     cmd.add_argument("--window", type=_positive_seconds, default=5.0, metavar="SECONDS",
                      help="as for `traffic check` (default: %(default)s)")  # fmt: skip
-    cmd.set_defaults(run=_proxy)
+    cmd.set_defaults(run=_proxy, uses_spec=False)
 
 
 def _positive_seconds(text: str) -> float:
@@ -264,13 +277,12 @@ def _traffic_spec(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _traffic_check(args: argparse.Namespace) -> int:
-    from .traffic import Checker, Spec, check_recordings, render
+    from .traffic import Checker, FindingWriter, Spec, check_files
 
     checker = Checker(Spec.of(_traffic_spec(args)), args.base_url, args.window, args.rule)
-    findings, counts = check_recordings(checker, args.files)
-    output = render(findings, counts, args.format)
-    if output:
-        print(output)
+    writer = FindingWriter(args.format, sys.stdout)  # each finding written as found: nothing is kept
+    counts = check_files(checker, args.files, writer.write)
+    writer.finish(counts)
     print(counts.line(), file=sys.stderr)
     return 1 if counts.findings else 0
 
@@ -344,12 +356,13 @@ def _publish(args: argparse.Namespace) -> int:
 
     if not args.check:
         check_output_folder(args.output)  # before any work: refused outputs are refused at once
-    publication = publish.render(args.spec, args.overlays_dir)
-    publish.carry_releases(publication, args.output)  # earlier releases stay as they were published
+    publication = publish.publication_for(args.spec, args.overlays_dir, args.output)  # earlier releases kept
+    _refuse_changed_releases(publication, args.output, args.spec)
     if not args.check:
         publish.write(publication, args.output)  # first: a refused folder is one line
-    for loss in publication.losses:
-        print(f"publish: 3.0.3 rendering: {loss}", file=sys.stderr)
+    if args.verbose:  # the same every run, and said in the published README: not news
+        for loss in publication.losses:
+            print(f"publish: 3.0.3 rendering: {loss}", file=sys.stderr)
     if args.check:
         stale = publish.check(publication, args.output)
         for line in stale:
@@ -364,6 +377,17 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_changed_releases(publication: Any, output: Path, spec: Path) -> None:
+    """A committed release never changes: refuse before anything is written (publish) or compared (breaking)."""
+    from .diff import released
+
+    changed = released.changed_releases(publication, output)
+    if changed:
+        from .publish.releases import release_version
+
+        raise released.refusal(changed, output, release_version(changed[0]) or "", spec)
+
+
 def _unasync(args: argparse.Namespace) -> int:
     from .python_client import unasync as runtime_sync
 
@@ -376,7 +400,8 @@ def _unasync(args: argparse.Namespace) -> int:
         print(f"unasync: {where}/ matches _async/", file=sys.stderr)
         return 0
     written = runtime_sync.write()
-    print(f"unasync: wrote {len(written)} files to {where}/", file=sys.stderr)
+    if written or args.verbose:
+        print(f"unasync: wrote {len(written)} files to {where}/", file=sys.stderr)
     return 0
 
 
@@ -409,6 +434,15 @@ def _diff(args: argparse.Namespace) -> int:
     from .diff.changelog import format_markdown, format_text
     from .diff.changes import diff
 
+    if args.list:
+        from .diff.rules import RULES
+
+        width = max(map(len, RULES))
+        for rule_id, rule in RULES.items():
+            print(f"{rule_id:<{width}}  {rule.severity:<10}  {rule.reason}")
+        return 0
+    if args.old is None:
+        raise RstarError("diff needs the old spec: rstar-spec diff OLD [NEW]")
     old, new = bundle(args.old), bundle(args.new or args.spec)
     changes = diff(old, new)
     versions = (str(old.data.get("info", {}).get("version")), str(new.data.get("info", {}).get("version")))
@@ -420,27 +454,43 @@ def _diff(args: argparse.Namespace) -> int:
         from .diff.gate import write_changelog
 
         write_changelog(args.changelog, versions[0], versions[1], changes)
-    breaking = sum(c.breaking for c in changes)
-    print(f"diff: {len(changes)} changes, {breaking} breaking ({versions[0]} -> {versions[1]})", file=sys.stderr)
+    breaking, warnings = sum(c.breaking for c in changes), sum(c.warning for c in changes)
+    also = f", {warnings} warnings" if warnings else ""
+    print(f"diff: {len(changes)} changes, {breaking} breaking{also} ({versions[0]} -> {versions[1]})", file=sys.stderr)
     return 1 if breaking else 0
 
 
 def _breaking(args: argparse.Namespace) -> int:
-    from .diff import gate
+    from .diff import gate, released
     from .diff.changelog import format_text
+    from .publish import render as publish
+    from .publish.releases import DEFAULT_OUTPUT, release_version
 
     result = gate.check(args.spec, args.ref)
     if result.ref is None:
         print("breaking: no earlier spec in git history: nothing to compare", file=sys.stderr)
         return 0
     sys.stdout.write(format_text(list(result.changes)))
-    print(f"breaking: {len(result.changes)} changes since {result.ref[:12]}, {result.breaking} breaking "
-          f"({result.old_version} -> {result.new_version})", file=sys.stderr)  # fmt: skip
+    warnings = sum(c.warning for c in result.changes)
+    print(f"breaking: {len(result.changes)} changes since {result.ref[:12]}, {result.breaking} breaking"
+          f"{f', {warnings} warnings' if warnings else ''} ({result.old_version} -> {result.new_version})",
+          file=sys.stderr)  # fmt: skip
     if result.old_version != result.new_version:
         gate.write_changelog(args.changelog, result.old_version, result.new_version, list(result.changes))
         print(f"breaking: {display_path(args.changelog)} has a section for {result.new_version}", file=sys.stderr)
-    if not result.passes:
-        raise gate.refusal(result)
+    if not result.passes:  # a finding, not bad input: exit 1, as diff does for the same changes
+        print(f"breaking: {gate.refusal(result)}", file=sys.stderr)
+        return 1
+    # The committed release of this very version would change (an edit without a new info.version): say so
+    # now, not at publish time. Only that version's files can: earlier ones are carried over byte for byte.
+    output = args.spec.resolve().parent.parent / DEFAULT_OUTPUT
+    committed = released.committed_releases(output) or {}
+    if any(release_version(name) == result.new_version for name in committed):
+        try:
+            _refuse_changed_releases(publish.publication_for(args.spec, args.overlays_dir, output), output, args.spec)
+        except PublishError as exc:  # what publish refuses to write is what the gate finds: exit 1, not bad input
+            print(f"breaking: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 
@@ -462,13 +512,19 @@ def _mock(args: argparse.Namespace) -> int:
         token_ttl=args.token_ttl, rate_limit=args.rate_limit, fail_every=args.fail_every,
         validate_responses=args.validate_responses, seed=args.seed, profile=args.profile, max_body=args.max_body,
     )  # fmt: skip
-    doc = build_target(args.spec, "mock", args.overlays_dir)
+    if args.overlays_dir.is_dir() or args.overlays_dir != DEFAULT_OVERLAYS_DIR:
+        doc = build_target(args.spec, "mock", args.overlays_dir)
+    else:  # a spec of someone else's, outside a checkout of ours: served as it is written
+        doc = bundle(args.spec).data
+        print(f"mock: no {display_path(args.overlays_dir)}/ here: serving {display_path(args.spec)} without an overlay",
+              file=sys.stderr)  # fmt: skip
     recorder = None
     if args.record is not None:
+        from .oas.secret_fields import secret_property_names
         from .traffic import HarRecorder
         from .traffic.recording import RecordingMiddleware
 
-        recorder = HarRecorder(args.record, __version__)
+        recorder = HarRecorder(args.record, __version__, secret_names=secret_property_names(doc))
     try:
         serve(doc, settings, args.host, args.port, args.access_log, header_timeout=args.header_timeout,
               max_connections=args.max_connections,
@@ -492,7 +548,7 @@ def _contract(args: argparse.Namespace) -> int:
     options = ContractOptions(
         base_url=args.base_url, max_examples=args.max_examples, max_time=args.max_time,
         rate_limit=args.rate_limit, junit=args.junit, phases=phases, seed=args.seed, read_only=args.read_only,
-        mock_profile=args.mock_profile, ledger=args.ledger, cleanup=args.cleanup,
+        mock_profile=args.mock_profile, ledger=args.ledger, cleanup=args.cleanup, verbose=args.verbose,
         coverage=coverage_options(
             args.coverage, args.coverage_html, args.require_coverage, args.coverage_exemptions, os.environ
         ),
@@ -518,6 +574,7 @@ def _overlay_lint(args: argparse.Namespace) -> int:
     paths = args.overlays or overlay_files(args.overlays_dir)
     if not paths:
         raise RstarError(f"no overlays to check in {display_path(args.overlays_dir)}/")
+    bundle(args.spec)  # a broken spec is bad input (exit 2), not a finding of every overlay checked against it
     failed = 0
     for check in check_overlays(args.spec, paths):
         if check.error is None:
@@ -595,6 +652,11 @@ _LONG_ON_A_BIG_SPEC = {_bundle, _validate, _lint, _publish, _diff, _breaking, _o
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
+        if args.spec == DEFAULT_SPEC and not args.spec.exists() and getattr(args, "uses_spec", True):
+            raise UsageError(
+                f"no spec at {display_path(args.spec)} (looked for {args.spec.resolve()}): run from the repository "
+                "root, or pass --spec FILE (and --overlays DIR where the command reads overlays)"
+            )
         if args.run in _LONG_ON_A_BIG_SPEC:
             with showing_progress(args.run.__name__.strip("_").replace("_", " ")), _few_collections():
                 return int(args.run(args))

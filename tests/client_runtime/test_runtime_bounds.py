@@ -11,11 +11,15 @@ import httpx
 import pytest
 from attrs import define
 
+from rstar_spec.core.redaction import SECRET_NAME_ENDINGS, SECRET_NAMES, is_secret_name
 from rstar_spec.python_client.runtime._body import CallBounds, call_seconds
 from rstar_spec.python_client.runtime._carriable import bearer_problem, body_problem, header_problem
 from rstar_spec.python_client.runtime._errors import ConfigurationError, PaginationError
-from rstar_spec.python_client.runtime._har import HarRecorder, secret_name
+from rstar_spec.python_client.runtime._har import HarRecorder
 from rstar_spec.python_client.runtime._pagination import PageTrail
+from rstar_spec.python_client.runtime._spec import SecretNames
+
+NAMES = SecretNames(SECRET_NAMES, SECRET_NAME_ENDINGS)  # the toolkit's one list, as generate hands it over
 
 
 @pytest.mark.parametrize(
@@ -65,22 +69,29 @@ def test_the_page_trail() -> None:
     trail.after(Page([5], 4, 10_005), 4)  # the bound: the first total plus max(itself, 10,000)
 
 
-def test_secret_names() -> None:
-    assert all(map(secret_name, ["Authorization", "api_key", "X-Api-Key", "refresh_token", "password", "Cookie"]))
-    assert not any(map(secret_name, ["token_type", "expires_in", "first_name", "Content-Type"]))
+SECRET = ["Authorization", "api_key", "X-Api-Key", "refresh_token", "refreshToken", "Refresh-Token", "password",
+          "Cookie", "X-Auth-Token", "Api-Key", "X-Access-Token", "accessToken", "clientSecret", "passwd",
+          "private_key", "pwd", "key", "api-key", "sig", "auth", "id_token", "X-Amz-Signature"]  # fmt: skip
+NOT_SECRET = ["token_type", "expires_in", "first_name", "Content-Type", "Idempotency-Key", "grant_type", "keyword",
+              "authors", "signed_at"]  # fmt: skip
+
+
+def test_secret_names_are_one_list_in_every_spelling() -> None:
+    assert all(map(NAMES, SECRET)) and not any(map(NAMES, NOT_SECRET))
+    assert [is_secret_name(n) for n in SECRET + NOT_SECRET] == [NAMES(n) for n in SECRET + NOT_SECRET]
 
 
 def test_the_recorder_refuses_what_it_did_not_write_and_writes_nothing_until_an_exchange(tmp_path: Path) -> None:
     fresh = tmp_path / "new.har"
-    HarRecorder(fresh)
+    HarRecorder(fresh, secret_names=NAMES)
     assert not fresh.exists()  # nothing until the first exchange
     for refused in (tmp_path, tmp_path / "missing" / "x.har"):
         with pytest.raises(ConfigurationError):
-            HarRecorder(refused)
+            HarRecorder(refused, secret_names=NAMES)
     foreign = tmp_path / "foreign.har"
     foreign.write_text(json.dumps({"log": {"version": "1.2", "creator": {"name": "browser"}, "entries": []}}))
     with pytest.raises(ConfigurationError) as caught:
-        HarRecorder(foreign)
+        HarRecorder(foreign, secret_names=NAMES)
     assert "not a recording of this client" in str(caught.value)
     with pytest.raises(ConfigurationError):
-        HarRecorder(fresh, max_bytes=100)
+        HarRecorder(fresh, secret_names=NAMES, max_bytes=100)

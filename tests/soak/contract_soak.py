@@ -26,19 +26,17 @@ SERVERS = ("liberal", "liberal-reusing-ids")
 API_KEY, READONLY_API_KEY = "soak-api-key", "soak-readonly-api-key"
 
 
-def insert_reusing_ids(self: Any, fields: dict[str, Any], stamp: str) -> dict[str, Any]:
-    """The mock's State._insert, giving the largest id in use plus one: a deleted newest client's id comes back."""
-    client_id = max(self._clients, default=0) + 1
-    self._clients[client_id] = {"id": client_id, **fields, "created_at": stamp, "updated_at": stamp}
-    self._versions[client_id] = 1
-    return dict(self._clients[client_id])
+def next_number_reusing_ids(self: Any) -> int:
+    """The mock's Collection.next_number, giving the largest id in use plus one: a deleted newest item's id
+    comes back."""
+    return max(self.items, default=0) + 1
 
 
 def serve_reusing_ids() -> int:
     from rstar_spec import cli
     from rstar_spec.mock import _state
 
-    _state.State._insert = insert_reusing_ids  # type: ignore[method-assign]
+    _state.Collection.next_number = next_number_reusing_ids  # type: ignore[method-assign]
     return cli.main(["mock", "--profile", "liberal", "--port", "0"])
 
 

@@ -42,7 +42,7 @@ def test_thousands_of_slow_connections_do_not_stop_the_mock(more_file_descriptor
             except OSError:
                 break
             if i % 500 == 0:  # the mock keeps answering while the flood goes on
-                assert httpx.get(f"{origin}/api/v3/heart", timeout=10).status_code in (200, 503)
+                assert httpx.get(f"{origin}/api/v3/heart", timeout=10).status_code == 200  # never starved (issue 27 B4)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             time.sleep(0.5)

@@ -22,6 +22,7 @@ from ._runtime import (
     Pagination,
     Password,
     RetryPolicy,
+    SecretNames,
     StaticToken,
     TokenEndpoint,
 )
@@ -80,6 +81,47 @@ OPERATIONS: dict[str, Operation] = {
 }
 """What each operation allows: sent again after a 502/503 or a broken connection, a token, the ETag cache, pages."""
 
+SECRET_NAMES = SecretNames(
+    names=frozenset(
+        {
+            "apikey",
+            "auth",
+            "authorization",
+            "cookie",
+            "jsessionid",
+            "jwt",
+            "key",
+            "otp",
+            "passphrase",
+            "passwd",
+            "password",
+            "phpsessid",
+            "privatekey",
+            "proxyauthorization",
+            "pwd",
+            "secret",
+            "sessionid",
+            "setcookie",
+            "sig",
+            "signature",
+            "token",
+        }
+    ),
+    endings=(
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "apikey",
+        "privatekey",
+        "accesskey",
+        "secretkey",
+        "signature",
+    ),
+)
+"""What a recording (record=) redacts by name: headers, query parameters and fields so named, compared lower
+case without - and _ (rstar-spec's one list, with the spec's writeOnly and password properties)."""
+
 TOKEN_ENDPOINT = TokenEndpoint(
     path="/auth",
     method="POST",
@@ -113,6 +155,7 @@ class Client(_Client):
     __doc__ = _Client.__doc__
     default_base_url = DEFAULT_BASE_URL
     user_agent = USER_AGENT
+    secret_names = SECRET_NAMES
 
 
 class AuthenticatedClient(_AuthenticatedClient, Client):
@@ -127,6 +170,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "OPERATIONS",
+    "SECRET_NAMES",
     "TOKEN_ENDPOINT",
     "USER_AGENT",
     "ApiKey",

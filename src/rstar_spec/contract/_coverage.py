@@ -27,18 +27,20 @@ import stat
 import sys
 import tempfile
 import threading
+import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ..core.errors import Location, RstarError, UsageError, display_path
 from ..core.outputs import output_file
 from ..core.yaml_io import load_yaml, write_atomic
 from ..oas.view import DocumentView
-from ._coverage_check import LINKS_ENV
+from ._coverage_check import CHECKS_ENV, LINKS_ENV
 from ._guard import GUARD_HEADER
 
 CASE_HEADER = b"x-schemathesis-testcaseid"
@@ -175,14 +177,26 @@ class OperationCount:
     responses: dict[str, ResponseCount]
 
     @property
+    def key(self) -> str:
+        """`GET /things/{thing_id}`: how the run and the exemptions name an operation."""
+        return f"{self.method} {self.path}"
+
+    @property
     def label(self) -> str:
-        return f"{self.method} {self.path}" + (f" ({self.operation_id})" if self.operation_id else "")
+        return self.key + (f" ({self.operation_id})" if self.operation_id else "")
 
     def to_json(self) -> dict[str, Any]:
         return {
             "method": self.method, "path": self.path, "operationId": self.operation_id,
             "responses": [r.to_json() for r in self.responses.values()],
         }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CheckCount:
+    check: str  # one of our checks (checks.py)
+    operation: str  # `METHOD /path`
+    ran: int  # answers it judged
 
 
 @dataclass
@@ -194,7 +208,21 @@ class Coverage:
     unanswered: int  # requests the server never answered
     undocumented_links: Counter[str]  # transitions followed that no documented link names (inferred)
     requests: int  # the suite's requests the server answered
-    left_out: tuple[str, ...] = ()  # operationIds the run did not test (--read-only leaves out the writes)
+    left_out: tuple[tuple[str, str], ...] = ()  # (operation, why) the run did not test (--read-only: the writes)
+    exempt: dict[tuple[str, str], str] = field(default_factory=dict)  # (operation, status) -> the exemption's reason
+    checks: tuple[CheckCount, ...] = ()  # our checks (checks.py), each on the operations it judges
+
+    def exempt_by(self, exemptions: tuple[Exemption, ...]) -> Coverage:
+        """Each documented response never observed that an exemption covers, with its reason."""
+        for op, response in self.documented():
+            found = next((e for e in exemptions if e.covers(op, response)), None)
+            if found is not None and not response.observed:
+                self.exempt[(op.key, response.status)] = found.reason
+        return self
+
+    def missing(self) -> list[tuple[OperationCount, ResponseCount]]:
+        """Documented responses never observed and not exempt."""
+        return [(op, r) for op, r in self.documented() if not r.observed and (op.key, r.status) not in self.exempt]
 
     def documented(self) -> Iterator[tuple[OperationCount, ResponseCount]]:
         for op in self.operations:
@@ -212,7 +240,9 @@ class Coverage:
         documented = list(self.documented())
         return {
             "operations": [op.to_json() for op in self.operations],
-            "leftOut": list(self.left_out),
+            "leftOut": [{"operation": key, "reason": why} for key, why in self.left_out],
+            "exempt": [{"operation": op, "status": st, "reason": why} for (op, st), why in self.exempt.items()],
+            "checks": [{"check": c.check, "operation": c.operation, "ran": c.ran} for c in self.checks],
             "unmatched": [
                 {"method": m, "path": p, "status": s, "observed": n} for (m, p, s), n in sorted(self.unmatched.items())
             ],
@@ -225,6 +255,7 @@ class Coverage:
                 "requests": self.requests,
                 "documentedResponses": len(documented),
                 "documentedObserved": sum(1 for _, r in documented if r.observed),
+                "documentedExempt": len(self.exempt),
                 "undocumentedStatuses": sum(r.observed for _, r in self.undocumented()),
                 "unmatched": sum(self.unmatched.values()),
                 "refusedByGuard": self.refused,
@@ -239,10 +270,13 @@ def _status(status: int | None) -> str:
 
 def count(
     view: DocumentView, exchanges: list[Exchange], links: Mapping[str, str], base_path: str | None = None,
-    left_out: frozenset[str] = frozenset(),
+    left_out: Mapping[str, str] | None = None, checks: Mapping[tuple[str, str], int] | None = None,
+    expected_checks: tuple[tuple[str, str], ...] = (),
 ) -> Coverage:  # fmt: skip
     """The coverage of the suite's exchanges (the others counted apart), base_path the path of the URL under
-    test; the operations of left_out are not listed (unless answered: then they were tested after all)."""
+    test; the operations of left_out (`METHOD /path` -> why) are not listed (unless answered: then they were
+    tested after all); checks: how often each of our checks judged an operation, next to the ones expected."""
+    left_out = left_out or {}
     operations: dict[tuple[str, str], OperationCount] = {}
     for op in view.operations:
         responses = {}
@@ -301,11 +335,15 @@ def count(
         op_count.responses = {**first, **{r.status: r for r in others}}
     listed = [
         op for op in operations.values()
-        if op.operation_id not in left_out or any(r.observed for r in op.responses.values())
+        if op.key not in left_out or any(r.observed for r in op.responses.values())
     ]  # fmt: skip
+    ran = dict(checks or {})
+    judged = [CheckCount(c, o, ran.pop((c, o), 0)) for c, o in expected_checks if o not in left_out]
+    judged += [CheckCount(c, o, n) for (c, o), n in sorted(ran.items())]
     return Coverage(
         listed, unmatched, apart, refused, unanswered, undocumented_links, requests,
-        tuple(sorted(left_out - {op.operation_id for op in listed})),
+        tuple(sorted((k, why) for k, why in left_out.items() if k not in {op.key for op in listed})),
+        checks=tuple(judged),
     )  # fmt: skip
 
 
@@ -337,7 +375,7 @@ class Exemption:
     def covers(self, op: OperationCount, response: ResponseCount) -> bool:
         if response.status != self.status:
             return False
-        return self.operation is None or self.operation in (op.operation_id, f"{op.method} {op.path}")
+        return self.operation is None or self.operation in (op.operation_id, op.key)
 
 
 _EXEMPTION_KEYS = frozenset({"status", "operation", "reason"})
@@ -382,6 +420,23 @@ def never_observed(coverage: Coverage, exemptions: tuple[Exemption, ...]) -> lis
         for op, response in coverage.documented()
         if not response.observed and not any(e.covers(op, response) for e in exemptions)
     ]
+
+
+def read_checks(path: Path) -> Counter[tuple[str, str]]:
+    """(check, operation) -> answers judged, from the notes of the schemathesis process (_coverage_check.py)."""
+    found: Counter[tuple[str, str]] = Counter()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return found
+    for line in text.splitlines():
+        try:
+            note = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(note, dict) and isinstance(note.get("ran"), int):
+            found[(str(note.get("check")), str(note.get("operation")))] += note["ran"]
+    return found
 
 
 # -- output paths -------------------------------------------------------------------------------------------
@@ -451,25 +506,80 @@ def _apart_text(coverage: Coverage) -> str:
     return ", ".join(parts)
 
 
-def _rows(coverage: Coverage) -> Iterator[tuple[str, str, str, str, str]]:
+def _status_text(coverage: Coverage, op: OperationCount, response: ResponseCount) -> str:
+    if not response.documented:
+        return f"{response.status} (undocumented)"
+    if (op.key, response.status) in coverage.exempt:
+        return f"{response.status} (exempt)"
+    return response.status
+
+
+def _rows(coverage: Coverage, probes: bool = True) -> Iterator[tuple[str, str, str, str, str]]:
     for op in coverage.operations:
         for response in op.responses.values():
-            status = response.status if response.documented else f"{response.status} (undocumented)"
+            status = _status_text(coverage, op, response)
             yield op.label, status, str(response.observed), _headers_text(response), _links_text(response)
-    for (method, path, status), n in sorted(coverage.unmatched.items()):
+    for (method, path, status), n in sorted(coverage.unmatched.items()) if probes else ():
         yield f"{method} {path}", f"{status} (no such operation)", str(n), "", ""
 
 
 def headline(coverage: Coverage) -> str:
     totals = coverage.to_json()["totals"]
+    missing = len(coverage.missing())
     return (
-        f"coverage: {totals['documentedObserved']} of {totals['documentedResponses']} documented responses observed "
-        f"in {coverage.requests} answers to the suite; {totals['undocumentedStatuses']} with an undocumented "
-        f"status; {totals['unmatched']} to requests no operation documents; apart: {_apart_text(coverage)}"
+        f"coverage: {totals['documentedObserved']} of {totals['documentedResponses']} documented responses observed, "
+        f"{totals['documentedExempt']} exempt, {missing} missing, in {coverage.requests} answers to the suite; "
+        f"{totals['undocumentedStatuses']} with an undocumented status; {totals['unmatched']} to requests no "
+        f"operation documents; apart: {_apart_text(coverage)}"
     )
 
 
+def verdict(coverage: Coverage, require: bool) -> str:
+    """The coverage gate's verdict, in one line."""
+    if not require:
+        return "coverage gate: off (--require-coverage fails a run for each documented response never observed)"
+    missing = len(coverage.missing())
+    if missing:
+        return f"coverage gate (--require-coverage): failed: {missing} documented responses never observed"
+    return (
+        f"coverage gate (--require-coverage): passed: every documented response observed or exempt "
+        f"({len(coverage.exempt)} exempt, each with its reason)"
+    )
+
+
+def checks_line(coverage: Coverage) -> str:
+    """Our checks: how often they judged an answer, and where one that applies never did."""
+    ran = [c for c in coverage.checks if c.ran]
+    never = [c for c in coverage.checks if not c.ran]
+    text = (
+        f"checks: {len({c.check for c in ran})} of the page's checks judged {sum(c.ran for c in ran)} answers "
+        f"on {len({c.operation for c in ran})} operations"
+    )
+    if never:
+        text += "; never ran: " + ", ".join(f"{c.check} on {c.operation}" for c in never)
+    return text
+
+
+def _reasons(coverage: Coverage) -> list[str]:
+    """The exemptions' reasons, once each: `429, 500 on 7 operations: why`."""
+    by_reason: dict[str, tuple[set[str], set[str]]] = {}
+    for (op, status), why in coverage.exempt.items():
+        statuses, ops = by_reason.setdefault(why, (set(), set()))
+        statuses.add(status)
+        ops.add(op)
+    return [f"{', '.join(sorted(st))} on {len(ops)} operations: {why}" for why, (st, ops) in by_reason.items()]
+
+
+def _probes_text(coverage: Coverage) -> str:
+    by_status = Counter[str]()
+    for (_, _, status), n in coverage.unmatched.items():
+        by_status[status] += n
+    return ", ".join(f"{n} answered {status}" for status, n in sorted(by_status.items()))
+
+
 def render_table(coverage: Coverage) -> str:
+    """The whole table (-v): every documented response, every undocumented status, every probe; the exemptions'
+    reasons and our checks after it."""
     rows = [("OPERATION", "RESPONSE", "SEEN", "HEADERS", "LINKS"), *_rows(coverage)]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines, previous = [], None
@@ -484,7 +594,22 @@ def render_table(coverage: Coverage) -> str:
             row[4],
         ]
         lines.append("  ".join(cells).rstrip())
+    lines += [f"exempt: {line}" for line in _reasons(coverage)]
+    lines += [f"left out: {key}: {why}" for key, why in coverage.left_out]
+    lines += [f"check {c.check} on {c.operation}: {c.ran}" for c in coverage.checks]
     return "\n".join([headline(coverage), *lines]) + "\n"
+
+
+def render_brief(coverage: Coverage, require: bool) -> str:
+    """What needs a person's attention (the default): the headline, the responses missing (unless the gate
+    names them), undocumented statuses, what the run left out and why, our checks in one line."""
+    lines = [headline(coverage)]
+    if not require:
+        lines += [f"  missing: {op.label} {r.status}: documented, never observed" for op, r in coverage.missing()]
+    lines += [f"  undocumented: {op.label} answered {r.status} {r.observed} times" for op, r in coverage.undocumented()]
+    lines += [f"  left out: {key}: {why}" for key, why in coverage.left_out]
+    lines += [checks_line(coverage), "(the whole table, the exemptions' reasons and the probes: -v)"]
+    return "\n".join(lines) + "\n"
 
 
 def _md(text: str) -> str:
@@ -493,14 +618,31 @@ def _md(text: str) -> str:
     return re.sub(r"([`*_\[\]])", r"\\\1", " ".join(escaped.split()))
 
 
-def render_markdown(coverage: Coverage, missing: list[str] | None = None) -> str:
-    lines = ["### Contract coverage", "", _md(headline(coverage)), "",
+def render_markdown(coverage: Coverage, missing: list[str] | None = None, require: bool = False) -> str:
+    lines = ["### Contract coverage", "", f"**{_md(verdict(coverage, require or bool(missing)))}**", "",
+             _md(headline(coverage)), "",
              "| Operation | Response | Observed | Headers | Links |", "|---|---|--:|---|---|"]  # fmt: skip
     previous = None
-    for label, status, observed, headers, links in _rows(coverage):
-        mark = "❌ " if observed == "0" else ""
-        shown, previous = ("" if label == previous else _md(label)), label
-        lines.append(f"| {shown} | {mark}{_md(status)} | {observed} | {_md(headers)} | {_md(links)} |")
+    for op in coverage.operations:
+        for response in op.responses.values():
+            why = coverage.exempt.get((op.key, response.status))
+            if why is not None:
+                status = f"➖ {_md(response.status)} exempt: {_md(why)}"
+            elif response.documented and not response.observed:
+                status = f"❌ {_md(response.status)}"
+            else:
+                status = _md(_status_text(coverage, op, response))
+            shown, previous = ("" if op.label == previous else _md(op.label)), op.label
+            lines.append(
+                f"| {shown} | {status} | {response.observed} | {_md(_headers_text(response))} | "
+                f"{_md(_links_text(response))} |"
+            )
+    if coverage.unmatched:
+        lines += ["", _md(f"{sum(coverage.unmatched.values())} requests to no documented operation "
+                          f"(probes of undocumented methods and paths): {_probes_text(coverage)}")]  # fmt: skip
+    if coverage.left_out:
+        lines += ["", "Left out of the run:", ""] + [f"- {_md(key)}: {_md(why)}" for key, why in coverage.left_out]
+    lines += ["", _md(checks_line(coverage))]
     if missing:
         lines += ["", f"**--require-coverage: {len(missing)} documented responses never observed**", ""]
         lines += [f"- {_md(line)}" for line in missing]
@@ -514,61 +656,94 @@ def _say(message: str) -> None:
     print(f"contract: {message}", file=sys.stderr, flush=True)
 
 
+@dataclass
+class RunInfo:
+    """What the HTML names: the server tested, the seed that replays the run, when it ran."""
+
+    target: str | None = None
+    seed: int | None = None
+    date: str | None = None
+
+
 class RunCoverage:
     """The coverage of one contract run: observes it, then reports (`finish`). A context manager: the
-    file the link notes are written to is removed after."""
+    files the link and check notes are written to are removed after."""
 
     def __init__(self, doc: dict[str, Any], options: CoverageOptions | None, base_path: str | None = None) -> None:
         self.view = DocumentView.of(doc)
+        self.doc = doc
         self.base_path = base_path
-        self.options = options or CoverageOptions()
+        # without options (a run from code, not the CLI): the shipped exemptions, as the CLI's default
+        self.options = options or CoverageOptions(exemptions=load_exemptions(default_exemptions_path()))
         self.recorder = Recorder()
-        fd, name = tempfile.mkstemp(prefix="rstar-contract-links-", suffix=".jsonl")
-        os.close(fd)
-        self.links_file = Path(name)
-        self.env = {LINKS_ENV: name}
+        self.links_file, self.checks_file = _note_file("links"), _note_file("checks")
+        self.env = {LINKS_ENV: str(self.links_file), CHECKS_ENV: str(self.checks_file)}
         self.observe, self.watch, self.suite = self.recorder.observe, self.recorder.watch, self.recorder.suite
-        self.left_out: frozenset[str] = frozenset()  # operationIds the run does not test
+        self.left_out: dict[str, str] = {}  # `METHOD /path` -> why the run does not test it
+        self.info = RunInfo()
+        self.mask: Callable[[str], str] = str  # what the reports pass through: the run's secrets masked (_masking.py)
 
-    def leave_out(self, operation_ids: list[str]) -> None:
-        self.left_out |= frozenset(operation_ids)
+    def leave_out(self, operations: Mapping[str, str]) -> None:
+        self.left_out.update(operations)
+
+    def describe(self, target: str | None = None, seed: int | None = None) -> None:
+        if target is not None and "@" in urlsplit(target).netloc:  # user:password@host: never in a report
+            url = urlsplit(target)
+            target = urlunsplit(url._replace(netloc=url.netloc.rsplit("@", 1)[1]))
+        self.info.target = target or self.info.target
+        self.info.seed = seed if seed is not None else self.info.seed
 
     def __enter__(self) -> RunCoverage:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.links_file.unlink(missing_ok=True)
+        self.checks_file.unlink(missing_ok=True)
 
     def coverage(self) -> Coverage:
+        from ._spec import page_checks, suite_spec
+
         with self.recorder._lock:
             exchanges = list(self.recorder.exchanges)
-        return count(self.view, exchanges, read_links(self.links_file), self.base_path, self.left_out)
+        return count(
+            self.view, exchanges, read_links(self.links_file), self.base_path, self.left_out,
+            read_checks(self.checks_file), page_checks(suite_spec(self.doc)),
+        ).exempt_by(self.options.exemptions)  # fmt: skip
 
-    def finish(self, code: int) -> int:
-        """Print the table, write the files; with --require-coverage, exit 1 for what was never observed."""
+    def finish(self, code: int, verbose: bool = False) -> int:
+        """Print what needs attention (all with verbose), write the files; with --require-coverage, exit 1 for
+        what was never observed and is not exempt."""
         coverage = self.coverage()
         options = self.options
+        self.info.date = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
         missing = never_observed(coverage, options.exemptions) if options.require else []
-        sys.stdout.write(render_table(coverage))
+        mask = self.mask
+        sys.stdout.write(mask(render_table(coverage) if verbose else render_brief(coverage, options.require)))
         sys.stdout.flush()
         if options.json:
-            write_atomic(options.json, json.dumps(coverage.to_json(), indent=2, sort_keys=False) + "\n")
+            write_atomic(options.json, mask(json.dumps(coverage.to_json(), indent=2, sort_keys=False) + "\n"))
             _say(f"coverage written to {display_path(options.json)}")
         if options.html:
             from ._coverage_html import render_html
 
-            write_atomic(options.html, render_html(coverage))
+            write_atomic(options.html, mask(render_html(coverage, self.info, options.require)))
             _say(f"coverage matrix written to {display_path(options.html)}")
         if options.summary:
             try:
                 with options.summary.open("a", encoding="utf-8") as out:
-                    out.write(render_markdown(coverage, missing))
+                    out.write(mask(render_markdown(coverage, missing, options.require)))
             except OSError as exc:
                 raise UsageError(f"GITHUB_STEP_SUMMARY {display_path(options.summary)}: {exc.strerror}") from None
         for line in missing:
             _say(f"not covered: {line}")
+        if options.require:
+            _say(verdict(coverage, True))
         if missing:
-            _say(f"--require-coverage: {len(missing)} documented responses never observed (exemptions: "
-                 f"{len(options.exemptions)}, each with its reason)")  # fmt: skip
             return code or 1
         return code
+
+
+def _note_file(kind: str) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f"rstar-contract-{kind}-", suffix=".jsonl")
+    os.close(fd)
+    return Path(name)

@@ -37,6 +37,10 @@ MAX_INT_DIGITS = 4300
 MAX_BODY_BYTES = 1024 * 1024
 """A request body the mock reads: past it, 413 without reading the rest."""
 
+MAX_HEADER_BYTES = 16 * 1024
+"""Bytes of a request's line and headers the servers (the mock, the proxies) read: past it, 400 and the
+connection closes. h11's own bound (uvicorn's default); the mock's httptools parser has none of its own."""
+
 HEADER_TIMEOUT = 10.0
 """Seconds the mock waits for a request's headers once a connection is open (slowloris)."""
 

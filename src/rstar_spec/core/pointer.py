@@ -10,7 +10,7 @@ Pointer = tuple[str, ...]
 
 class KeyPointer(tuple[str, ...]):
     """A pointer that means the key naming the node, not the node: for a path item
-    inlined from paths/x.yaml, the key `/clients:` is in the root file."""
+    inlined from paths/x.yaml, the key `/things:` is in the root file."""
 
     __slots__ = ()
 

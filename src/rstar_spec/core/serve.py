@@ -1,5 +1,9 @@
 """Serving an ASGI app with uvicorn on loopback: a listening socket, and a background thread
-that the caller stops (the mock in tests and the contract suite, the contract guard's proxy)."""
+that the caller stops (the mock in tests and the contract suite, the contract guard's proxy).
+
+HTTP/1.1 is read by h11 (pure Python, the default) or by httptools (llhttp, in C: the mock's, where
+the parsing was half of a request's time); either way with the same bounds (header time, header
+size, connections), an answer's writes sent as one, and a lingering close."""
 
 from __future__ import annotations
 
@@ -8,15 +12,16 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, cast
 
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .errors import RstarError
-from .limits import HEADER_TIMEOUT, MAX_CONNECTIONS
+from .limits import HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -33,36 +38,120 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+ABORT = "rstar.abort"
+"""The key, in an HTTP scope's `extensions`, of a function that closes the connection inside an answer
+(a proxy whose upstream broke off after the head was sent): the client sees the answer cut short, and
+uvicorn logs nothing of an answer it was not let finish."""
+
+
+LINGER_SECONDS = 5.0
+"""How long a connection closed while its client is still sending is read (and the bytes dropped) before the
+socket closes, as nginx's lingering_timeout (5 s)."""
+
+
+class _LingeringTransport:
+    """A connection's transport, closed as nginx's `lingering_close` does. When the answer goes while the
+    client is still sending its request (an early 413, Connection: close), a socket closed at once holds
+    unread bytes, so the kernel resets the connection, and a client still writing may lose the answer it had
+    not read yet. Here the answer is followed by FIN, and what the client still sends is read and dropped
+    until it closes its side (uvicorn's eof_received closes the socket) or LINGER_SECONDS pass."""
+
+    def __init__(
+        self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop, still_sending: Callable[[], bool]
+    ) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._still_sending = still_sending  # the client has not sent its whole request yet
+        self.lingering = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+    def is_closing(self) -> bool:
+        return self.lingering or self._transport.is_closing()
+
+    def close(self) -> None:
+        transport = self._transport
+        if self.lingering or not self._still_sending() or not transport.can_write_eof():
+            transport.close()
+            return
+        self.lingering = True
+        transport.write_eof()  # after what is buffered: the answer goes whole
+        transport.resume_reading()
+        self._loop.call_later(LINGER_SECONDS, transport.close)
+
+
+class _CoalescedWrites:
+    """A transport whose writes within one turn of the event loop leave as one send(): uvicorn writes an
+    answer's head and its body apart, two system calls where one will do (on a busy machine each send of a
+    small answer cost as much as the answer took to make). Sent at the end of the turn, or before a close."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not data:
+            return
+        if not self._parts:
+            self._loop.call_soon(self._flush)
+        self._parts.append(data)
+
+    def _flush(self) -> None:
+        parts, self._parts = self._parts, []
+        if parts and not self._transport.is_closing():
+            self._transport.write(b"".join(parts))
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 class _BoundedH11Protocol(H11Protocol):
     """uvicorn's HTTP/1.1 protocol, with two bounds it does not have: past `max_connections`, the
     connection that has waited longest for its headers is closed to make room (or the new one, when
     all are being served), and one whose request headers have not all arrived `header_timeout`
     seconds after it opened or its last request began (slowloris) is closed. Subclassed, as
-    uvicorn's `http=` option allows."""
+    uvicorn's `http=` option allows. uvicorn's own limit (503 at `limit_concurrency`) is set one
+    above ours, so that a slow head is evicted before a well-behaved request is refused."""
 
     header_timeout: float = HEADER_TIMEOUT
     max_connections: int = MAX_CONNECTIONS
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        app = self.app
+
+        async def with_abort(scope: Any, receive: Any, send: Any) -> None:
+            scope.setdefault("extensions", {})[ABORT] = self._abort
+            await app(scope, receive, send)
+
+        self.app = with_abort
+
+    def _abort(self) -> None:
+        if self.cycle is not None:
+            self.cycle.disconnected = True
+        self.transport.close()
+
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._header_timer: asyncio.TimerHandle | None = None
         self._waiting_since = time.monotonic()
-        super().connection_made(transport)
-        if len(self.connections) > self.max_connections and not self._evict_the_slowest():
+        self._lingering = _LingeringTransport(transport, self.loop, lambda: self.conn.their_state is h11.SEND_BODY)
+        super().connection_made(
+            cast(asyncio.Transport, _CoalescedWrites(cast(asyncio.Transport, self._lingering), self.loop))
+        )
+        if len(self.connections) > self.max_connections and not _evict_the_slowest(self):
             transport.close()
             return
         self._arm()
 
-    def _evict_the_slowest(self) -> bool:
-        """At the cap, the connection that has waited longest for its headers makes room (a slowloris
-        holds many such); one that is being served is never cut. False when none is waiting."""
-        waiting = [c for c in self.connections if isinstance(c, _BoundedH11Protocol) and c is not self
-                   and c._header_timer is not None and not c.transport.is_closing()]  # fmt: skip
-        if not waiting:
-            return False
-        min(waiting, key=lambda c: c._waiting_since).transport.close()
-        return True
-
     def data_received(self, data: bytes) -> None:
+        if self._lingering.lingering:
+            return  # the rest of a request already answered: dropped
         if self._header_timer is None and self.conn.their_state is h11.IDLE:
             self._arm()  # the next request of a kept-alive connection has begun
         super().data_received(data)
@@ -83,6 +172,86 @@ class _BoundedH11Protocol(H11Protocol):
     def _headers_too_slow(self) -> None:
         self._header_timer = None
         if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+
+def _evict_the_slowest(protocol: Any) -> bool:
+    """At the cap, the connection that has waited longest for its headers makes room (a slowloris holds
+    many such); one that is being served is never cut. False when none is waiting."""
+    waiting = [c for c in protocol.connections if getattr(c, "_header_timer", None) is not None
+               and c is not protocol and not c.transport.is_closing()]  # fmt: skip
+    if not waiting:
+        return False
+    oldest = min(waiting, key=lambda c: c._waiting_since)
+    oldest.transport.close()
+    protocol.connections.discard(oldest)  # now, not when the loop gets to its connection_lost
+    return True
+
+
+class _BoundedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the bounds of _BoundedH11Protocol, and one h11 has of itself:
+    request headers (the request line included) past `max_header_bytes` are a 400 and the connection
+    closes (llhttp reads headers of any length)."""
+
+    header_timeout: float = HEADER_TIMEOUT
+    max_connections: int = MAX_CONNECTIONS
+    max_header_bytes: int = MAX_HEADER_BYTES
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._waiting_since = time.monotonic()
+        self._header_bytes = 0
+        self._in_body = False  # between the end of a request's headers and the end of its body
+        self._lingering = _LingeringTransport(transport, self.loop, lambda: self._in_body)
+        super().connection_made(
+            cast(asyncio.Transport, _CoalescedWrites(cast(asyncio.Transport, self._lingering), self.loop))
+        )
+        if len(self.connections) > self.max_connections and not _evict_the_slowest(self):
+            transport.close()
+            return
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        if self._lingering.lingering:
+            return  # the rest of a request already answered: dropped
+        super().data_received(data)  # the parser's callbacks arm (a request begins) and disarm (its headers end)
+        if self._header_timer is not None:
+            self._header_bytes += len(data)
+            if self._header_bytes > self.max_header_bytes and not self.transport.is_closing():
+                self._disarm()
+                self.send_400_response("Request headers too large.")
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if self._header_timer is None:
+            self._arm()  # the next request of a kept-alive connection has begun
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        self._in_body = True
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._in_body = False
+        super().on_message_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._waiting_since = time.monotonic()
+        self._header_bytes = 0
+        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if not self.transport.is_closing():
             self.transport.close()
 
 
@@ -131,20 +300,26 @@ def server(
     *,
     header_timeout: float = HEADER_TIMEOUT,
     max_connections: int = MAX_CONNECTIONS,
+    own_headers: bool = True,
+    http: str = "h11",
 ) -> _Server:
-    protocol = type("BoundedH11Protocol", (_BoundedH11Protocol,),
+    """A server of app with the bounds; http: `h11` or `httptools` (the parser of requests); `own_headers`:
+    uvicorn adds its Date and Server to every answer (a proxy passes its upstream's)."""
+    base: type[Any] = _BoundedHttpToolsProtocol if http == "httptools" else _BoundedH11Protocol
+    protocol = type(base.__name__.lstrip("_"), (base,),
                     {"header_timeout": header_timeout, "max_connections": max_connections})  # fmt: skip
     config = uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan="off", http=protocol,
-                            limit_concurrency=max_connections)  # fmt: skip
+                            limit_concurrency=max_connections + 1, date_header=own_headers,
+                            server_header=own_headers, h11_max_incomplete_event_size=MAX_HEADER_BYTES)  # fmt: skip
     return _Server(config)
 
 
 @contextlib.contextmanager
-def in_background(app: Any, what: str, timeout: float = 15.0, **bounds: Any) -> Iterator[str]:
+def in_background(app: Any, what: str, timeout: float = 15.0, **options: Any) -> Iterator[str]:
     """app on a free 127.0.0.1 port in a daemon thread; yields `http://127.0.0.1:PORT`, stops it after.
-    `bounds` are server()'s header_timeout and max_connections."""
+    `options` are server()'s header_timeout, max_connections, own_headers and http."""
     sock = listen("127.0.0.1", 0)
-    uv = server(app, **bounds)
+    uv = server(app, **options)
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True, name=what)
     thread.start()
     try:

@@ -13,15 +13,16 @@ TITLE = "# Changelog"
 INTRO = "One section per `info.version` of the spec, generated from `rstar-spec diff` (`nox -s breaking`)."
 
 
-def _where(change: Change) -> str:
-    return str(change.location) if change.location else ""
-
-
 def format_text(changes: list[Change]) -> str:
     lines = []
+    files: dict[Path, str] = {}  # display_path once per file: a big diff names a few files many times
     for change in changes:
-        kind = "BREAKING" if change.breaking else "ok"
-        place = f"  ({_where(change)})" if change.location else ""
+        kind = "BREAKING" if change.breaking else "warning" if change.warning else "ok"
+        place = ""
+        if change.location is not None:
+            loc = change.location
+            name = files.get(loc.file) or files.setdefault(loc.file, display_path(loc.file))
+            place = f"  ({name}:{loc.line}:{loc.col})"
         lines.append(f"{kind:<8} {change.rule:<36} {change.where}: {change.message}{place}")
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -32,9 +33,11 @@ def _escape(text: str) -> str:
 
 def format_markdown(changes: list[Change], old_version: str, new_version: str) -> str:
     breaking = [c for c in changes if c.breaking]
-    other = [c for c in changes if not c.breaking]
-    lines = [f"Changes from {old_version} to {new_version}: {len(breaking)} breaking, {len(other)} other.", ""]
-    for title, group in (("Breaking", breaking), ("Other", other)):
+    warnings = [c for c in changes if c.warning and not c.breaking]
+    other = [c for c in changes if not c.breaking and not c.warning]
+    counts = f"{len(breaking)} breaking, " + (f"{len(warnings)} warnings (may break a client), " if warnings else "")
+    lines = [f"Changes from {old_version} to {new_version}: {counts}{len(other)} other.", ""]
+    for title, group in (("Breaking", breaking), ("Warnings", warnings), ("Other", other)):
         if not group:
             continue
         lines += [f"### {title}", "", "| rule | operation | change | where |", "|---|---|---|---|"]

@@ -1,12 +1,13 @@
 """What changed between two versions of the spec, and whether it breaks a client.
 
-Operations are matched by method and path shape (``/clients/{}``: a renamed path
+Operations are matched by method and path shape (``/things/{}``: a renamed path
 parameter is not a new operation); parameters by location and name (path
 parameters by position); schemas are compared in the direction they travel:
 what a client sends (request) may only get more permissive, what it receives
-(response) may only get more constrained. Each change has a rule id, says
-whether it breaks existing clients, and where it is (the source file and line
-when the spec is a split source).
+(response) may only get more constrained (``_pairs.py``: each pair of schemas
+once). Each change has a rule id, says whether it breaks existing clients (or
+may: a warning), and where it is (the source file and line when the spec is a
+split source). OpenAPI 3.0 and 3.1 documents compare by meaning (``_schemas.py``).
 """
 
 from __future__ import annotations
@@ -15,36 +16,44 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.errors import Location
-from ..core.pointer import Pointer
+from ..core.errors import Location, RstarError, shorten
+from ..core.pointer import Pointer, to_string
 from ..oas.bundle import Bundle
 from ..oas.paths import path_shape, template_names
-from ..oas.schemas import merged_object
-from ..oas.validate import require_structure
-from ..oas.walk import effective_parameters, effective_security, iter_operations, resolve
-from .rules import RULES
+from ..oas.structure import check_structure
+from ..oas.walk import effective_parameters, effective_security, item_operations, iter_operations, resolve
+from ._pairs import PARAMETER, Key, PairGraph
+from ._schemas import Schemas
+from .rules import BREAKING, COMPATIBLE, RULES, WARNING
 
 Node = dict[str, Any]  # an OpenAPI object as written: an operation, a body, a response, a schema
-Seen = set[tuple[Pointer, Pointer]]  # the (old, new) schema pairs compared on this path: $ref cycles stop
-
-_LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
-_UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
-_SHAPES = ("pattern", "format")
+# Bodies whose values travel as text, as parameters do: form fields, XML, plain text.
+_TEXT_MEDIA = re.compile(r"^(application/x-www-form-urlencoded|multipart/form-data|text/|[^;]*[/+]xml\b)", re.I)
 
 
 @dataclass(frozen=True, order=True)
 class Change:
     breaking: bool
     rule: str
-    where: str  # the operation, e.g. "POST /clients"
+    where: str  # the operation, e.g. "POST /things"
     message: str
     location: Location | None = field(default=None, compare=False)
     pointer: Pointer = field(default=(), compare=False)
+    warning: bool = field(default=False, compare=False)  # may break a client: shown, does not fail the gate
+
+    @property
+    def severity(self) -> str:
+        return BREAKING if self.breaking else WARNING if self.warning else COMPATIBLE
 
 
 @dataclass
 class _Side:
     bundle: Bundle
+    version: str  # "3.0" or "3.1"
+
+    def __post_init__(self) -> None:
+        self.schemas = Schemas(self.bundle.data, self.version)
+        self._located: dict[Pointer, Location | None] = {}  # a shared schema's change is reported at every use
 
     @property
     def doc(self) -> Node:
@@ -54,10 +63,23 @@ class _Side:
         return resolve(self.doc, node, pointer)
 
     def locate(self, pointer: Pointer) -> Location | None:
-        try:
-            return self.bundle.locate(pointer)
-        except LookupError:
-            return None
+        if pointer not in self._located:
+            self._located[pointer] = _locate(self.bundle, pointer)
+        return self._located[pointer]
+
+
+def _webhooks(side: _Side) -> dict[tuple[str, str], tuple[Pointer, Node]]:
+    """(method, name) -> (pointer, operation) of the document's webhooks (OpenAPI 3.1)."""
+    found: dict[tuple[str, str], tuple[Pointer, Node]] = {}
+    for name, item in _mapping(side.doc.get("webhooks")).items():
+        item_pointer, resolved = side.resolve(item, ("webhooks", name))
+        for method, op in item_operations(resolved):
+            found[(method, str(name))] = ((*item_pointer, method), op)
+    return found
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _operations(side: _Side) -> dict[tuple[str, str], tuple[str, Pointer, Node]]:
@@ -69,13 +91,17 @@ def _operations(side: _Side) -> dict[tuple[str, str], tuple[str, Pointer, Node]]
 
 class _Differ:
     def __init__(self, old: Bundle, new: Bundle) -> None:
-        self.old, self.new = _Side(old), _Side(new)
+        self.old, self.new = _Side(old, _version(old, "the old spec")), _Side(new, _version(new, "the new spec"))
+        self.graph = PairGraph(self.old.schemas, self.new.schemas)
+        self.uses: list[tuple[str, str, Key]] = []  # (operation, label, pair) of every schema compared
         self.changes: list[Change] = []
 
     def add(self, rule_id: str, where: str, message: str, side: _Side, pointer: Pointer) -> None:
         """A change under rule_id; the rules table (rules.py) says whether it breaks, and its name."""
         rule = RULES[rule_id]
-        self.changes.append(Change(rule.breaking, rule.name, where, message, side.locate(pointer), pointer))
+        self.changes.append(
+            Change(rule.breaking, rule.name, where, message, side.locate(pointer), pointer, rule.severity == WARNING)
+        )
 
     def run(self) -> list[Change]:
         old_ops, new_ops = _operations(self.old), _operations(self.new)
@@ -88,55 +114,90 @@ class _Differ:
                 self.add("operation-added", where, "operation added", self.new, pointer)
                 continue
             old_path, old_pointer, old_op = old_ops[key]
-            self.parameters(where, old_path, old_pointer, old_op, path, pointer, op)
+            self.parameters(where, old_path, old_pointer, path, pointer)
             self.request_body(where, old_pointer, old_op, pointer, op)
             self.responses(where, old_pointer, old_op, pointer, op)
             self.security(where, old_op, pointer, op)
-        return sorted(self.changes, key=lambda c: (not c.breaking, c.where, c.rule, c.message))
+        self.webhooks()
+        self.finish()
+        return sorted(self.changes, key=lambda c: (not c.breaking, not c.warning, c.where, c.rule, c.message))
+
+    # -- webhooks ---------------------------------------------------------------------------------
+    def webhooks(self) -> None:
+        """A webhook is a call the API makes to the consumer's server: what it sends is what the consumer
+        receives (compared as a response), the consumer's answer is what it sends (compared as a request)."""
+        old_hooks, new_hooks = _webhooks(self.old), _webhooks(self.new)
+        for key, (pointer, _) in old_hooks.items():
+            if key not in new_hooks:
+                self.add("webhook-removed", f"WEBHOOK {key[1]} {key[0].upper()}", "webhook removed", self.old, pointer)
+        for key, (pointer, op) in new_hooks.items():
+            where = f"WEBHOOK {key[1]} {key[0].upper()}"
+            if key not in old_hooks:
+                self.add("webhook-added", where, "webhook added", self.new, pointer)
+                continue
+            old_pointer, old_op = old_hooks[key]
+            old_bpointer, old_body = self.old.resolve(old_op.get("requestBody"), (*old_pointer, "requestBody"))
+            bpointer, body = self.new.resolve(op.get("requestBody"), (*pointer, "requestBody"))
+            if isinstance(old_body, dict) and isinstance(body, dict):
+                self.content(where, "response", old_body, old_bpointer, body, bpointer, name="webhook request")
+            old_answers, answers = _mapping(old_op.get("responses")), _mapping(op.get("responses"))
+            for status in old_answers.keys() & answers.keys():
+                opointer, old_answer = self.old.resolve(old_answers[status], (*old_pointer, "responses", status))
+                npointer, answer = self.new.resolve(answers[status], (*pointer, "responses", status))
+                if isinstance(old_answer, dict) and isinstance(answer, dict):
+                    self.content(where, "request", old_answer, opointer, answer, npointer, f" {status}",
+                                 name="webhook answer")  # fmt: skip
 
     # -- parameters -------------------------------------------------------------------------------
-    def _params(
-        self, side: _Side, path: str, pointer: Pointer, op: Node
-    ) -> dict[tuple[str, str], tuple[Pointer, Node]]:
+    def _params(self, side: _Side, path: str, pointer: Pointer) -> dict[tuple[str, str], tuple[Pointer, Pointer, Node]]:
+        """(where the list holds it, where it is written, the parameter) by (in, name)."""
         templates = list(template_names(path))
-        found: dict[tuple[str, str], tuple[Pointer, Node]] = {}
+        found: dict[tuple[str, str], tuple[Pointer, Pointer, Node]] = {}
         for parameter in effective_parameters(side.doc, pointer):
             name, where = str(parameter.param.get("name")), str(parameter.param.get("in"))
             # path parameters match by position: a renamed one is no change
             key = ("path", str(templates.index(name))) if where == "path" and name in templates else parameter.key
-            found[key] = (parameter.written, parameter.param)
+            found[key] = (parameter.written, parameter.pointer, parameter.param)
         return found
 
-    def parameters(
-        self, where: str, old_path: str, old_pointer: Pointer, old_op: Node, path: str, pointer: Pointer, op: Node
-    ) -> None:
-        old_params = self._params(self.old, old_path, old_pointer, old_op)
-        new_params = self._params(self.new, path, pointer, op)
-        for key, (ppointer, param) in new_params.items():
+    def parameters(self, where: str, old_path: str, old_pointer: Pointer, path: str, pointer: Pointer) -> None:
+        old_params = self._params(self.old, old_path, old_pointer)
+        new_params = self._params(self.new, path, pointer)
+        for key, (written, ppointer, param) in new_params.items():
             label = f"{param.get('in')} parameter {param.get('name')!r}"
             if key not in old_params:
                 if param.get("required"):
-                    self.add("parameter-added-required", where, f"new required {label}", self.new, ppointer)
+                    self.add("parameter-added-required", where, f"new required {label}", self.new, written)
                 else:
-                    self.add("parameter-added", where, f"new optional {label}", self.new, ppointer)
+                    self.add("parameter-added", where, f"new optional {label}", self.new, written)
                 continue
-            old_ppointer, old_param = old_params[key]
+            _, old_ppointer, old_param = old_params[key]
             if param.get("required") and not old_param.get("required"):
-                self.add("parameter-became-required", where, f"{label} became required", self.new, ppointer)
+                self.add("parameter-became-required", where, f"{label} became required", self.new, written)
+            old_schema, new_schema = old_param.get("schema"), param.get("schema")
+            self.default(where, label, old_schema, (*old_ppointer, "schema"), new_schema, (*ppointer, "schema"))
             self.schema(
-                where,
-                label,
-                "request",
-                old_param.get("schema"),
-                (*old_ppointer, "schema"),
-                param.get("schema"),
-                (*ppointer, "schema"),
-                set(),
+                where, label, PARAMETER, old_schema, (*old_ppointer, "schema"), new_schema, (*ppointer, "schema")
             )
-        for key, (ppointer, param) in old_params.items():
+        for key, (written, _, param) in old_params.items():
             if key not in new_params:
                 label = f"{param.get('in')} parameter {param.get('name')!r}"
-                self.add("parameter-removed", where, f"{label} removed", self.old, ppointer)
+                self.add("parameter-removed", where, f"{label} removed", self.old, written)
+
+    def default(self, where: str, label: str, old: Any, old_pointer: Pointer, new: Any, pointer: Pointer) -> None:
+        """What the server does for a call that leaves the parameter out."""
+        old_view, new_view = self.old.schemas.view(old, old_pointer), self.new.schemas.view(new, pointer)
+        if old_view is None or new_view is None:
+            return
+        before, after = old_view.schema.get("default"), new_view.schema.get("default")
+        if before == after:
+            return
+        message = f"{label}: default {before!r} -> {after!r}"
+        if before is None:
+            self.add("parameter-default-added", where, message, self.new, (*new_view.pointer, "default"))
+        else:
+            self.add("parameter-default-changed", where, message, self.new, (*new_view.pointer, "default")
+                     if after is not None else new_view.pointer)  # fmt: skip
 
     # -- bodies ------------------------------------------------------------------------------------
     def request_body(self, where: str, old_pointer: Pointer, old_op: Node, pointer: Pointer, op: Node) -> None:
@@ -161,15 +222,25 @@ class _Differ:
         self.content(where, "request", old_body, old_bpointer, body, bpointer)
 
     def content(
-        self, where: str, direction: str, old: Node, old_pointer: Pointer, new: Node, pointer: Pointer, label: str = ""
+        self,
+        where: str,
+        direction: str,
+        old: Node,
+        old_pointer: Pointer,
+        new: Node,
+        pointer: Pointer,
+        label: str = "",
+        name: str = "",
     ) -> None:
+        """The bodies of a request or response; name: what the label calls it (default: its direction)."""
         old_content, content = old.get("content") or {}, new.get("content") or {}
+        said = f"{name or direction}{label}"  # "request", "response 200", "webhook request"
         for media_type in old_content:
             if media_type not in content:
                 self.add(
                     "media-type-removed",
                     where,
-                    f"{direction}{label} media type {media_type} removed",
+                    f"{said} media type {media_type} removed",
                     self.old,
                     (*old_pointer, "content", media_type),
                 )
@@ -178,20 +249,19 @@ class _Differ:
                 self.add(
                     "media-type-added",
                     where,
-                    f"{direction}{label} media type {media_type} added",
+                    f"{said} media type {media_type} added",
                     self.new,
                     (*pointer, "content", media_type),
                 )
                 continue
             self.schema(
                 where,
-                f"{direction}{label} body",
-                direction,
+                f"{said} body",
+                f"{direction}-text" if _TEXT_MEDIA.search(media_type) else direction,
                 old_content[media_type].get("schema"),
                 (*old_pointer, "content", media_type, "schema"),
                 media.get("schema"),
                 (*pointer, "content", media_type, "schema"),
-                set(),
             )
 
     def responses(self, where: str, old_pointer: Pointer, old_op: Node, pointer: Pointer, op: Node) -> None:
@@ -217,6 +287,13 @@ class _Differ:
         """A header a response promised (required) that it no longer promises breaks the readers that relied on it."""
         old_headers = {name.lower(): (name, h) for name, h in (old.get("headers") or {}).items()}
         new_headers = {name.lower(): (name, h) for name, h in (new.get("headers") or {}).items()}
+        for key in old_headers.keys() & new_headers.keys():  # what its readers parse: text, as a parameter's
+            (old_name, old_header), (new_name, new_header) = old_headers[key], new_headers[key]
+            opointer, old_h = self.old.resolve(old_header, (*old_pointer, "headers", old_name))
+            npointer, new_h = self.new.resolve(new_header, (*pointer, "headers", new_name))
+            if isinstance(old_h, dict) and isinstance(new_h, dict):
+                self.schema(where, f"response {status} header {new_name}", "response-text", old_h.get("schema"),
+                            (*opointer, "schema"), new_h.get("schema"), (*npointer, "schema"))  # fmt: skip
         for key, (name, header) in old_headers.items():
             hpointer = (*old_pointer, "headers", name)
             if not (self.old.resolve(header, hpointer)[1] or {}).get("required"):
@@ -258,229 +335,57 @@ class _Differ:
 
     # -- schemas -----------------------------------------------------------------------------------
     def schema(
-        self,
-        where: str,
-        label: str,
-        direction: str,
-        old: Any,
-        old_pointer: Pointer,
-        new: Any,
-        pointer: Pointer,
-        seen: Seen,
+        self, where: str, label: str, context: str, old: Any, old_pointer: Pointer, new: Any, pointer: Pointer
     ) -> None:
+        """A use of a pair of schemas: compared now (once, whatever else uses it), reported by finish()."""
         if old is None or new is None:
             return
-        old_pointer, old_s = merged_object(self.old.doc, old, old_pointer)
-        pointer, new_s = merged_object(self.new.doc, new, pointer)
-        if (old_pointer, pointer) in seen:
-            return
-        seen = seen | {(old_pointer, pointer)}
-        old_types, new_types = _types(old_s), _types(new_s)
-        if old_types and new_types and old_types != new_types:
-            widened = new_types > old_types or ("number" in new_types and old_types <= {"integer", "number"})
-            narrowed = new_types < old_types or ("number" in old_types and new_types <= {"integer", "number"})
-            harmless = {"request": ("request-type-widened", widened), "response": ("response-type-narrowed", narrowed)}
-            rule, is_harmless = harmless[direction]
-            message = f"{label}: type {'/'.join(sorted(old_types))} -> {'/'.join(sorted(new_types))}"
-            self.add(rule if is_harmless else f"{direction}-type-changed", where, message, self.new, pointer)
-            return
-        self.enums(where, label, direction, old_s, new_s, pointer)
-        self.bounds(where, label, direction, old_s, new_s, pointer)
-        self.properties(where, label, direction, old_s, old_pointer, new_s, pointer, seen)
-        if "items" in old_s and "items" in new_s:
-            self.schema(
-                where,
-                f"{label}[]",
-                direction,
-                old_s["items"],
-                (*old_pointer, "items"),
-                new_s["items"],
-                (*pointer, "items"),
-                seen,
-            )
-        for key in ("oneOf", "anyOf"):
-            old_n, new_n = len(old_s.get(key) or []), len(new_s.get(key) or [])
-            if old_n and new_n and new_n > old_n:
-                self.add(
-                    f"{direction}-variant-added",
-                    where,
-                    f"{label}: {key} gained {new_n - old_n} variants",
-                    self.new,
-                    pointer,
-                )
-            elif old_n and new_n and new_n < old_n:
-                self.add(
-                    f"{direction}-variant-removed",
-                    where,
-                    f"{label}: {key} lost {old_n - new_n} variants",
-                    self.new,
-                    pointer,
-                )
-            for i in range(min(old_n, new_n)):
-                self.schema(
-                    where,
-                    label,
-                    direction,
-                    old_s[key][i],
-                    (*old_pointer, key, str(i)),
-                    new_s[key][i],
-                    (*pointer, key, str(i)),
-                    seen,
-                )
+        key = self.graph.root(old, old_pointer, new, pointer, context)
+        if key is not None:
+            self.uses.append((where, label, key))
 
-    def enums(self, where: str, label: str, direction: str, old_s: Node, new_s: Node, pointer: Pointer) -> None:
-        old_values, new_values = _enum(old_s), _enum(new_s)
-        if old_values is not None and new_values is None:  # any value now: a response's readers meet new ones
-            self.add(
-                f"{direction}-enum-removed", where, f"{label}: no longer limited to {old_values!r}", self.new, pointer
-            )
-        if old_values is None and new_values is not None:  # limited now: requests that were valid are refused
-            self.add(f"{direction}-enum-added", where, f"{label}: now limited to {new_values!r}", self.new, pointer)
-        if old_values is None or new_values is None:
-            return
-        for value in [v for v in new_values if v not in old_values]:
-            self.add(f"{direction}-enum-value-added", where, f"{label}: enum value {value!r} added", self.new, pointer)
-        for value in [v for v in old_values if v not in new_values]:
-            self.add(
-                f"{direction}-enum-value-removed", where, f"{label}: enum value {value!r} removed", self.new, pointer
-            )
-
-    def bounds(self, where: str, label: str, direction: str, old_s: Node, new_s: Node, pointer: Pointer) -> None:
-        """A bound (minimum, maxLength, pattern, format, ...) that lets more values through: harmless in a
-        request, breaking in a response (its readers meet values they were told would not come); and
-        the other way round for one that lets fewer through."""
-        for key in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, *_SHAPES):
-            old, new = old_s.get(key), new_s.get(key)
-            if old == new:
-                continue
-            if old is not None and new is None:
-                wider = True
-            elif old is None:
-                wider = False
-            elif key in _SHAPES or not isinstance(old, int | float) or not isinstance(new, int | float):
-                wider = None  # another pattern or format: neither wider nor narrower, so both ways
-            else:
-                wider = new < old if key in _LOWER_BOUNDS else new > old
-            message = f"{label}: {key} {old!r} -> {new!r}"
-            if wider is not False and direction == "response":
-                self.add("response-bound-relaxed", where, message, self.new, pointer)
-            if wider is not True and direction == "request":
-                self.add("request-bound-tightened", where, message, self.new, pointer)
-            if (wider is True and direction == "request") or (wider is False and direction == "response"):
-                self.add(f"{direction}-bound-changed", where, message, self.new, pointer)
-
-    def properties(
-        self,
-        where: str,
-        label: str,
-        direction: str,
-        old_s: Node,
-        old_pointer: Pointer,
-        new_s: Node,
-        pointer: Pointer,
-        seen: Seen,
-    ) -> None:
-        old_props, new_props = old_s.get("properties") or {}, new_s.get("properties") or {}
-        old_req, new_req = set(old_s.get("required") or []), set(new_s.get("required") or [])
-        for name in new_props:
-            ppointer = (*pointer, "properties", name)
-            if name not in old_props:
-                if direction == "request" and name in new_req:
-                    self.add(
-                        "request-property-added-required",
-                        where,
-                        f"{label}: new required property {name!r}",
-                        self.new,
-                        ppointer,
-                    )
-                else:
-                    self.add(
-                        f"{direction}-property-added",
-                        where,
-                        f"{label}: new property {name!r}",
-                        self.new,
-                        ppointer,
-                    )
-                continue
-            if direction == "request" and name in new_req and name not in old_req:
-                self.add(
-                    "request-property-became-required",
-                    where,
-                    f"{label}: property {name!r} became required",
-                    self.new,
-                    ppointer,
-                )
-            if direction == "response" and name in old_req and name not in new_req:
-                self.add(
-                    "response-property-became-optional",
-                    where,
-                    f"{label}: property {name!r} may now be absent",
-                    self.new,
-                    ppointer,
-                )
-            self.schema(
-                where,
-                f"{label}.{name}",
-                direction,
-                old_props[name],
-                (*old_pointer, "properties", name),
-                new_props[name],
-                ppointer,
-                seen,
-            )
-        for name in old_props:
-            if name in new_props:
-                continue
-            opointer = (*old_pointer, "properties", name)
-            if direction == "response" and name in old_req:
-                self.add(
-                    "response-required-property-removed",
-                    where,
-                    f"{label}: required property {name!r} removed",
-                    self.old,
-                    opointer,
-                )
-            elif direction == "request" and new_s.get("additionalProperties") is False:
-                self.add(
-                    "request-property-removed-closed",
-                    where,
-                    f"{label}: property {name!r} removed, and unknown properties are refused",
-                    self.old,
-                    opointer,
-                )
-            else:
-                self.add(
-                    f"{direction}-property-removed",
-                    where,
-                    f"{label}: property {name!r} removed",
-                    self.old,
-                    opointer,
-                )
-
-
-def _types(schema: Node) -> set[str]:
-    kind = schema.get("type")
-    if isinstance(kind, str):
-        return {kind}
-    if isinstance(kind, list):
-        return {str(k) for k in kind}
-    return set()
-
-
-def _enum(schema: Node) -> list[Any] | None:
-    if isinstance(schema.get("enum"), list):
-        return list(schema["enum"])
-    if "const" in schema:
-        return [schema["const"]]
-    return None
+    def finish(self) -> None:
+        for where, label, key in self.uses:
+            for step, found in self.graph.report(key):
+                side = self.new if found.new_side else self.old
+                self.add(found.rule, where, f"{label}{step}: {found.message}", side, found.pointer)
 
 
 def diff(old: Bundle, new: Bundle) -> list[Change]:
-    """Every change from old to new, breaking ones first. Both must be valid OpenAPI (RstarError if not):
-    the comparison walks the shapes the structure check holds a document to."""
-    require_structure(old, "the old spec")
-    require_structure(new, "the new spec")
+    """Every change from old to new, breaking ones first. Both must be valid OpenAPI 3.0 or 3.1 (RstarError
+    if not): the comparison walks the shapes the structure check holds a document to."""
     return _Differ(old, new).run()
+
+
+def _version(bundle: Bundle, label: str) -> str:
+    """The document's OpenAPI version ("3.0" or "3.1"), once its shapes are what that version's schema says:
+    the comparison walks them. Anything else is refused in one line."""
+    data = bundle.data
+    written = data.get("openapi", data.get("swagger")) if isinstance(data, dict) else None
+    match = re.match(r"^3\.([01])\.\d+", written) if isinstance(written, str) else None
+    if match is None:
+        name = "Swagger" if isinstance(data, dict) and "swagger" in data else "OpenAPI"
+        raise RstarError(
+            f"{label} is {name} {written!r}: diff compares OpenAPI 3.0 and 3.1 documents"
+            + (" (convert it first, e.g. with swagger2openapi)" if name == "Swagger" else ""),
+            _locate(bundle, ("swagger",) if name == "Swagger" else ("openapi",)),
+        )
+    version = f"3.{match.group(1)}"
+    problems = check_structure(data, version, semantic=False)
+    if problems:
+        first = problems[0]
+        raise RstarError(
+            f"{label} is not valid OpenAPI {version} at {to_string(first.pointer) or '/'}: {shorten(first.message)}",
+            _locate(bundle, first.pointer),
+        )
+    return version
+
+
+def _locate(bundle: Bundle, pointer: Pointer) -> Location | None:
+    try:
+        return bundle.locate(pointer)
+    except LookupError:
+        return None
 
 
 def major(version: Any) -> int | None:

@@ -14,12 +14,13 @@ be there still, byte for byte. A change to what a release says needs a new info.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import RstarError
+from ..core.errors import Location, RstarError
 from ..oas.bundle import Bundle, bundle
 from . import gitref
 from .changelog import changelog_section, update_changelog
@@ -61,17 +62,38 @@ def check(root_file: Path, ref: str | None = None) -> GateResult:
     spec_dir = str(root_file.resolve().parent.relative_to(repo))
     with tempfile.TemporaryDirectory() as tmp:
         base = ref or gitref.last_spec_commit(repo, spec_dir)
-        old_dir = gitref.extract(repo, base, spec_dir, Path(tmp) / "at-ref") if base else None
+        extracted = Path(tmp) / "at-ref"
+        old_dir = gitref.extract(repo, base, spec_dir, extracted) if base else None
         if base and old_dir is not None and ref is None and bundle(old_dir / root_file.name).dump() == new.dump():
             base = gitref.parent(repo, base)  # the working spec is that commit's: judge that commit's change
-            old_dir = gitref.extract(repo, base, spec_dir, Path(tmp) / "before") if base else None
-        if old_dir is None:
+            extracted = Path(tmp) / "before"
+            old_dir = gitref.extract(repo, base, spec_dir, extracted) if base else None
+        if base is None or old_dir is None:
             return GateResult(None)
-        old = bundle(old_dir / root_file.name)
+        label = ref or base[:12]  # what the user named, else the commit: `git show LABEL:PATH` opens the file
+        try:
+            old = bundle(old_dir / root_file.name)
+            changes = tuple(_at_ref(change, extracted, label) for change in diff(old, new))
+        except RstarError as exc:
+            exc.location = _location_at_ref(exc.location, extracted, label)
+            raise
         # Releases as the baseline had them (the change judged) and as HEAD has them (edits in progress).
         refs = {ref for ref in (base, "HEAD") if ref}
         changed = tuple(sorted({name for at in refs for name in _changed_releases(repo, at, Path(tmp) / f"r-{at}")}))
-    return GateResult(base, tuple(diff(old, new)), _version(old), _version(new), changed)
+    return GateResult(base, changes, _version(old), _version(new), changed)
+
+
+def _location_at_ref(location: Location | None, extracted: Path, label: str) -> Location | None:
+    """A place in the baseline's files, named `LABEL:path/in/repo:line:col` rather than by the temporary folder
+    they were read from (deleted when the gate returns)."""
+    for folder in (extracted, extracted.resolve()):
+        if location is not None and location.file.is_relative_to(folder):
+            return dataclasses.replace(location, file=Path(f"{label}:{location.file.relative_to(folder).as_posix()}"))
+    return location
+
+
+def _at_ref(change: Change, extracted: Path, label: str) -> Change:
+    return dataclasses.replace(change, location=_location_at_ref(change.location, extracted, label))
 
 
 def _changed_releases(repo: Path, base: str, into: Path) -> tuple[str, ...]:
@@ -90,13 +112,14 @@ def _changed_releases(repo: Path, base: str, into: Path) -> tuple[str, ...]:
     return tuple(sorted(changed))
 
 
-def refusal(result: GateResult) -> RstarError:
+def refusal(result: GateResult) -> str:
+    """Why the gate refuses the change: a finding (exit 1), not bad input."""
     if result.changed_releases:
-        return RstarError(
+        return (
             f"released {result.changed_releases[0]} would change (or go): a release never changes once "
             f"published; give the spec a new info.version (it is {result.new_version})"
         )
-    return RstarError(
+    return (
         f"{result.breaking} breaking changes need a new major info.version "
         f"(it is {result.new_version}, was {result.old_version})"
     )

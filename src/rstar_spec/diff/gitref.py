@@ -52,5 +52,13 @@ def extract(repo: Path, ref: str, spec_dir: str, into: Path) -> Path | None:
             return None
         raise
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-        archive.extractall(into, filter="data")
+        archive.extractall(into, filter=tarfile.data_filter)
     return into / spec_dir
+
+
+def has_ref(repo: Path, ref: str) -> bool:
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except GitError:
+        return False
+    return True

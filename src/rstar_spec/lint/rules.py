@@ -25,7 +25,9 @@ from ..oas.structure import (
     path_parameters,
 )
 from ..oas.validate import validate_examples, validate_structure
+from ..oas.view import DocumentView
 from ..oas.walk import WRITE_METHODS, effective_parameters, is_authenticated, item_operations
+from ._promises import PAGE_KEY, PROMISE_KEY, Page, read_page, response_requirements
 from ._registry import LintContext, rule
 from ._visit import Node
 
@@ -33,7 +35,6 @@ Found = Iterator[tuple[Pointer, str]]
 
 _SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _JSON = re.compile(r"^application/(.+\+)?json$")
-PAGE_FIELDS = ("data", "offset", "limit", "total")
 
 
 def _json_media(content: Any) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -221,7 +222,7 @@ def path_params(ctx: LintContext, node: Node) -> Found:
                 yield param_pointer, f"path parameter {name!r} must be required: true"
 
 
-@rule("path-no-trailing-slash", "/clients and /clients/ would be two paths to one resource.", on="path_item")
+@rule("path-no-trailing-slash", "/things and /things/ would be two paths to one resource.", on="path_item")
 def path_no_trailing_slash(ctx: LintContext, node: Node) -> Found:
     if len(node.path) > 1 and node.path.endswith("/"):
         yield KeyPointer(node.pointer), f"path {node.path} ends with a slash"
@@ -276,31 +277,49 @@ def _is_list_operation(path: str, method: str, op: dict[str, Any], ctx: LintCont
     return False
 
 
-@rule("list-pagination", "Lists take the shared offset/limit parameters and answer the page envelope.", on="operation")
+@rule(
+    "list-pagination",
+    "Lists take shared offset/limit parameters and answer a page every tool can walk (the resource model's envelope).",
+    on="operation",
+)
 def list_pagination(ctx: LintContext, node: Node) -> Found:
     pointer, path, method, op = node.pointer, node.path, node.method, node.value
-    if _is_list_operation(path, method, op, ctx):
+    if not _is_list_operation(path, method, op, ctx):
+        return
+    view = DocumentView.of(ctx.doc)
+    listing = next((o for o in view.operations if o.pointer == pointer), None)
+    resource = view.resources.resource_of(listing) if listing is not None else None
+    page = resource.page if resource is not None and resource.op("list") is listing else None
+    if page is not None:
         params = {p.key: p for p in effective_parameters(ctx.doc, pointer)}
-        for name in ("offset", "limit"):
+        for name in (page.offset_param, page.limit_param):
             found = params.get(("query", name))
             if found is None or not (found.ref or "").startswith("#/components/parameters/"):
                 yield (
                     pointer,
                     f"list operation {path} must take the shared {name!r} query parameter ($ref to #/components/parameters)",
                 )
-        for code, response in (op.get("responses") or {}).items():
-            if not str(code).startswith("2"):
-                continue
+        return
+    integers = [
+        p for p in effective_parameters(ctx.doc, pointer)
+        if p.param.get("in") == "query" and (ctx.resolve(p.param.get("schema"), ())[1] or {}).get("type") == "integer"
+    ]  # fmt: skip
+    if len(integers) < 2:
+        yield pointer, f"list operation {path} must take shared offset and limit query parameters (integers, $ref)"
+        return
+    where = pointer
+    for code, response in (op.get("responses") or {}).items():
+        if str(code).startswith("2"):
             rpointer, resolved = ctx.resolve(response, (*pointer, "responses", code))
             for media_type, media in _json_media(resolved.get("content") if isinstance(resolved, dict) else None):
-                spointer = (*rpointer, "content", media_type, "schema")
-                spointer, required, properties = _merged_object(ctx, media.get("schema"), spointer)
-                data = ctx.resolve(properties.get("data"), ())[1]
-                if not set(PAGE_FIELDS) <= required or not (isinstance(data, dict) and data.get("type") == "array"):
-                    yield (
-                        spointer,
-                        f"list operation {path} must answer the page envelope (required {', '.join(PAGE_FIELDS)}; data an array)",
-                    )
+                where = _merged_object(ctx, media.get("schema"), (*rpointer, "content", media_type, "schema"))[0]
+                break
+            break
+    yield (
+        where,
+        f"list operation {path} must answer a page the tools can walk: a required array of items, a required integer "
+        "total, and its offset and limit query parameters echoed as integers (or name them in x-rstar-pagination)",
+    )
 
 
 @rule("error-schema", "Every 4xx/5xx body is the Error object {code, message} that clients parse.", on="operation")
@@ -422,6 +441,59 @@ def enum_typed(ctx: LintContext, node: Node) -> Found:
                 seen_objects.append(value)
 
 
+# -- the contract page ----------------------------------------------------------------------------
+_PROMISE_KINDS = ("schema", "response", "header")  # where an x-promise is read
+_NO_PROMISE_KINDS = ("path_item", "operation", "parameter", "request_body", "media_type")
+
+
+@rule(
+    "promise-traced",
+    "A response requires only what the contract page promises: each requirement names its row (x-promise).",
+    on="document",
+)
+def promise_traced(ctx: LintContext, node: Node) -> Found:
+    """Silent unless `info.x-rstar-contract-page` names the page (lint/_promises.py says what a row, a
+    requirement and a covering promise are). Reported: a requirement of a response no x-promise covers; an
+    x-promise that is not a string, is empty, or whose words lie in no row of the page; an x-promise where
+    none is read; a page that cannot be read."""
+    info = ctx.doc.get("info")
+    if not isinstance(info, dict) or PAGE_KEY not in info:
+        return
+    page = read_page(ctx.bundle.root, info[PAGE_KEY])
+    if isinstance(page, str):
+        yield ("info", PAGE_KEY), page
+    name = page.name if isinstance(page, Page) else str(info[PAGE_KEY])
+    responses = ((n.pointer, n.value) for n in ctx.nodes("response"))
+    for requirement in response_requirements(ctx.doc, responses):
+        if not requirement.promised:
+            yield (
+                requirement.pointer,
+                f"{requirement.what} in a response: no x-promise names the row of {name} that promises it "
+                "(put one here, or on an object holding this inline)",
+            )
+    for kind in _PROMISE_KINDS:
+        for holder in ctx.nodes(kind):
+            if PROMISE_KEY in holder.value:
+                yield from _promise_problems(holder.value[PROMISE_KEY], (*holder.pointer, PROMISE_KEY), page)
+    for kind in _NO_PROMISE_KINDS:
+        for holder in ctx.nodes(kind):
+            if isinstance(holder.value, dict) and PROMISE_KEY in holder.value:
+                yield (
+                    (*holder.pointer, PROMISE_KEY),
+                    f"x-promise on a {kind.replace('_', ' ')} is not read: put it on a Schema, Response or Header Object",
+                )
+
+
+def _promise_problems(promise: Any, pointer: Pointer, page: Page | str) -> Found:
+    if not isinstance(promise, str):
+        yield pointer, "x-promise must be a string: the words of one row of the contract page"
+    elif not promise.strip():
+        yield pointer, "x-promise is empty: quote the words of one row of the contract page"
+    elif isinstance(page, Page) and not page.holds(promise):
+        quoted = promise if len(promise) <= 60 else f"{promise[:57]}..."
+        yield pointer, f"x-promise {quoted!r}: these words are in no row of {page.name}"
+
+
 _REFERENCE_KEYS = ("$ref", "summary", "description")
 
 
@@ -491,3 +563,14 @@ def _references(node: Any) -> list[str]:
         if type(mapping) is dict:
             found += [v if "#" in v else f"{SCHEMA_REF_PREFIX}{v}" for v in mapping.values() if isinstance(v, str)]
     return found
+
+
+@rule(
+    "operation-placed",
+    "Every tool drives an operation by its role (list, create, retrieve, replace, update, delete, action, "
+    "token, read): a write no shape places gets no behaviour; x-rstar-resource says what it is.",
+    on="document",
+)
+def operation_placed(ctx: LintContext, node: Node) -> Found:
+    for unplaced in DocumentView.of(ctx.doc).resources.unplaced:
+        yield unplaced.pointer, unplaced.reason

@@ -1,6 +1,6 @@
 """`rstar-spec mock`: the API, served from the spec, with the behaviour of the contract page.
 
-create_app(doc, MockSettings(...)) -> Starlette app
+create_app(doc, MockSettings(...)) -> ASGI app
 serve(...)                          -> uvicorn on loopback (mock/_server.py)
 """
 

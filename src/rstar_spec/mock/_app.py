@@ -1,5 +1,5 @@
-"""The mock's ASGI app: the spec decides routes, parameters, bodies and security;
-handlers implement the behaviour of docs/reception-star-api.md.
+"""The mock's ASGI app: the spec decides routes, parameters, bodies and security; each operation's place in
+the resource model decides its behaviour (_behaviour.py), the one of docs/reception-star-api.md.
 
 A request goes: route (404/405) -> fault knobs (503) -> security (401) -> rate
 limit (429) -> read-only writes (403) -> parameters and body (400) -> handler ->
@@ -10,29 +10,27 @@ JSON error, never a 500.
 
 from __future__ import annotations
 
-import hmac
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import orjson
-from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response
-from starlette.routing import Mount
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..core.limits import MAX_BODY_BYTES, MAX_DEPTH, MAX_INT_DIGITS, too_deep
 from ..core.pointer import Pointer
-from ..oas.schema_engine import BundleSchemas, SchemaError
-from ..oas.view import DocumentView, Operation
+from ..oas.schema_engine import BundleSchemas, SchemaError, SchemaRefError
+from ..oas.view import DocumentView, MediaType, Operation, media_type_essence
 from ..oas.walk import WRITE_METHODS, resolve
-from ._breakages import BREAKAGES, Answer, Breakage, Call
+from ._behaviour import Behaviour, Handler, Placed, error
+from ._breakages import BREAKAGES, Breakage, Call
+from ._examples import Answer, Examples, Media
 from ._profiles import EXTRA_PROPERTIES, PROFILES, Profile
-from ._state import Credentials, State
+from ._resources import MockResource, link_parents
+from ._state import Credentials, State, Where
 
 
 @dataclass
@@ -42,7 +40,7 @@ class MockSettings:
     rate_limit: int | None = None  # requests per token per second
     fail_every: int | None = None  # every Nth request answers 503
     validate_responses: bool = True  # cheap with the Rust engine: on unless asked (--no-validate-responses)
-    seed: int = 36
+    seed: int = 36  # items in every collection at start, made from the spec's examples (_resources.py)
     breakage: str | None = None  # a deliberately broken variant, to prove the contract suite (_breakages.py)
     profile: str = "reference"  # what the mock does where the contract page leaves a choice (_profiles.py)
     max_body: int = MAX_BODY_BYTES  # a longer request body is answered 413, unread
@@ -54,25 +52,67 @@ class _BadRequest(Exception):
         self.message, self.errors = message, errors
 
 
-def _error(status: int, code: str, message: str, **extra: Any) -> Answer:
-    headers = extra.pop("headers", {})
-    return status, {"code": code, "message": message, **extra}, headers
+@dataclass(frozen=True)
+class _Expected:
+    """What one documented response requires of an answer, worked out once."""
+
+    required_headers: tuple[tuple[str, str], ...]  # (as written, lower case)
+    json: Any  # the compiled validator of its JSON body's schema, or None
+    json_pointer: Pointer | None  # None: no JSON body is documented
+    others: dict[str, Pointer | None]  # every other media type (essence) -> its schema, if it has one
+
+
+class _Written:
+    """An answer as it goes out: the two ASGI messages Starlette's Response would send, made in one step."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None,
+                 media_type: str | None = None) -> None:  # fmt: skip
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in (headers or {}).items()]
+        if media_type is not None:
+            if media_type.startswith("text/") and "charset=" not in media_type:
+                media_type += "; charset=utf-8"
+            raw.append((b"content-type", media_type.encode("latin-1", "replace")))
+        if status >= 200 and status not in (204, 304):
+            raw.append((b"content-length", str(len(body)).encode()))
+        self.status, self.headers, self.body = status, raw, body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+
+@dataclass(frozen=True)
+class _Param:
+    """A parameter as the mock reads it, worked out once."""
+
+    name: str
+    where: str  # path, query, header, cookie
+    required: bool
+    schema: dict[str, Any]  # resolved
+    items: dict[str, Any]  # an array's items schema, resolved
+    schema_pointer: Pointer | None  # None: no schema to check
+    validator: Any
 
 
 @dataclass
-class _Operation:
-    path: str
-    method: str
-    op_id: str
-    pointer: Pointer
-    op: dict[str, Any]
-    params: list[tuple[Pointer, dict[str, Any]]]
-    authenticated: bool
+class _Served:
+    """An operation as the mock serves it."""
 
-    @classmethod
-    def of(cls, op: Operation) -> _Operation:
-        params = [(p.pointer, p.param) for p in op.parameters]
-        return cls(op.template, op.method, op.raw["operationId"], op.pointer, op.raw, params, op.authenticated)
+    op: Operation
+    placed: Placed
+    handler: Handler
+    params: list[_Param]
+    expected: dict[str, _Expected] = field(default_factory=dict)  # by status as documented
+
+    @property
+    def authenticated(self) -> bool:
+        return self.op.authenticated
+
+    @property
+    def method(self) -> str:
+        return self.op.method
 
 
 class MockApp:
@@ -85,27 +125,90 @@ class MockApp:
         self.settings = settings
         self.profile: Profile = PROFILES[settings.profile]
         self.breakage: Breakage | None = BREAKAGES[settings.breakage] if settings.breakage is not None else None
-        self.state = State(
-            settings.credentials, settings.token_ttl, settings.seed,
-            reusable_refresh_tokens=self.profile.reusable_refresh_tokens, weak_etags=self.profile.weak_etags,
-        )  # fmt: skip
         self.schemas = BundleSchemas(doc)
         self.view = DocumentView.of(doc)  # routes: the view's Router, which OpenAPI's path matching decides
         self.base_path = self.view.base_path
-        self.handlers: dict[str, Callable[..., Answer]] = {
-            "get_heart": self.get_heart, "create_token": self.create_token, "list_clients": self.list_clients,
-            "create_client": self.create_client, "get_client": self.get_client, "replace_client": self.replace_client,
-            "delete_client": self.delete_client,
-        }  # fmt: skip
-        self.operations = {op.pointer: _Operation.of(op) for op in self.view.operations}
-        self.app = Starlette(routes=[Mount("", app=self._asgi)])  # every path and method: _route decides
+        self.model = self.view.resources
+        self.examples = Examples(doc, self.schemas)
+        resources = [MockResource(r, self.examples, self.base_path) for r in self.model.resources]
+        link_parents(resources)
+        self.resources = {r.collection: r for r in resources}
+        self.state = State(
+            settings.credentials, settings.token_ttl, settings.seed,
+            reusable_refresh_tokens=self.profile.reusable_refresh_tokens, weak_etags=self.profile.weak_etags,
+            seeder=self._seed,
+        )  # fmt: skip
+        self.behaviour = Behaviour(self.model, self.resources, self.examples, self.state, settings.credentials,
+                                   self.profile)  # fmt: skip
+        self.operations = {op.pointer: self._served(op) for op in self.view.operations}
+        # Every path and method: _route decides. The app is this object (an ASGI 3 callable), not a Starlette
+        # app: its middleware and router would only pass each request on (a fifth of the app's time per request).
+        self.app: ASGIApp = self
 
-    async def _asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await self._endpoint(Request(scope, receive))
-        await response(scope, receive, send)
+    def _served(self, op: Operation) -> _Served:
+        placed = self.behaviour.placed(op)
+        params = []
+        for p in op.parameters:
+            schema = _schema_of(self.doc, p.param)
+            pointer = (*p.pointer, "schema") if "schema" in p.param else None
+            params.append(_Param(
+                str(p.param.get("name")), str(p.param.get("in")), p.param.get("required") is True, schema,
+                _items_schema(self.doc, schema), pointer, self._compiled(pointer),
+            ))  # fmt: skip
+        served = _Served(op, placed, self.behaviour.handler(placed), params)
+        for status, response in op.responses.items():
+            content = response.content
+            json_media = next((m for m in content.values() if m.is_json), None)
+            served.expected[status] = _Expected(
+                tuple((h.name, h.name.lower()) for h in response.headers if h.required),
+                self._validator(json_media), (json_media.schema_pointer or ()) if json_media else None,
+                {media_type_essence(name): m.schema_pointer for name, m in content.items() if not m.is_json},
+            )  # fmt: skip
+        return served
+
+    def _validator(self, media: MediaType | None) -> Any:
+        return self._compiled(media.schema_pointer) if media is not None else None
+
+    def _compiled(self, pointer: Pointer | None) -> Any:
+        """The schema's validator, compiled at start; None for none, or for one no engine compiles (a pattern
+        jsonschema-rs cannot read: `rstar-spec validate` reports it; the mock serves, unchecked there)."""
+        try:
+            return self.schemas.compiled(pointer) if pointer else None
+        except SchemaRefError:
+            return None
+
+    def readiness_path(self) -> str | None:
+        """Where to ask whether the mock answers: the first GET that needs no token, parameter nor body
+        (a health check, as a rule); None when there is none."""
+        for op in self.view.operations:
+            needs = any(p.param.get("required") for p in op.parameters) or op.request_body is not None
+            if op.method == "get" and not op.authenticated and not needs and not op.path.is_templated:
+                return op.path.template
+        return None
+
+    def _seed(self, where: Where) -> list[tuple[Any, dict[str, Any]]]:
+        """The seed of a collection: N items in every top-level one, and in a nested one under a seeded item."""
+        resource = self.resources.get(where[0])
+        if resource is None:
+            return []
+        parent = resource.parent_item(dict(zip(resource.resource.parent_params, where[1], strict=True)))
+        if parent is not None and not self.state.was_seeded(parent[1], parent[2]):
+            return []
+        return resource.seed_items(self.state.seed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            response = await self._endpoint(Request(scope, receive))
+            await response(scope, receive, send)
+        elif scope["type"] == "lifespan":  # nothing to start or stop
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+        else:  # a websocket: not an API of this document
+            await send({"type": "websocket.close", "code": 1000})
 
     # -- plumbing ------------------------------------------------------------------------------
-    def _route(self, request: Request) -> tuple[_Operation, dict[str, str]] | Response:
+    def _route(self, request: Request) -> tuple[_Served, dict[str, str]] | _Written:
         """The operation a request names and its path values; else the 404 or 405 answer."""
         raw = request.scope.get("raw_path")
         sent = raw.decode("latin-1").split("?", 1)[0] if raw else quote(request.url.path)
@@ -115,22 +218,22 @@ class MockApp:
             return self.operations[match.operation.pointer], match.path_params
         allowed = self.view.router.allowed(under) if under is not None else ()
         if allowed:
-            refusal = _error(405, "method_not_allowed", f"{request.method} is not allowed here",
+            refusal = error(405, "method_not_allowed", f"{request.method} is not allowed here",
                              headers={"Allow": ", ".join(allowed)})  # fmt: skip
             return self._render(*refusal)
-        # `/clients/1/` (or `/clients/1%2f`) is no path of the API: 404, not an undocumented 307 to another
-        return self._render(*_error(404, "not_found", f"no such path: {request.url.path}"))
+        # `/items/1/` (or `/items/1%2f`) is no path of the API: 404, not an undocumented 307 to another
+        return self._render(*error(404, "not_found", f"no such path: {request.url.path}"))
 
-    async def _endpoint(self, request: Request) -> Response:
+    async def _endpoint(self, request: Request) -> _Written:
         routed = self._route(request)
-        if isinstance(routed, Response):
+        if isinstance(routed, _Written):
             return routed
         operation, path_values = routed
         request.scope["path_params"] = path_values
         try:
             body = await _read_body(request, self.settings.max_body)
         except ClientDisconnect:  # gone before its body was read: no one to answer, nothing to log
-            return Response(status_code=400)
+            return _Written(400)
         if body is None:  # not an answer of the API: the transport refuses before the API sees it
             refusal = {"code": "payload_too_large", "message": f"The body is over {self.settings.max_body} bytes."}
             return self._render(413, refusal, {"Connection": "close"})
@@ -138,28 +241,28 @@ class MockApp:
         if self.settings.validate_responses and self.breakage is None:
             problem = self.check_answer(operation, answer)
             if problem:
-                answer = _error(500, "internal_error", f"the mock's answer does not match the spec: {problem}")
+                answer = error(500, "internal_error", f"the mock's answer does not match the spec: {problem}")
         return self._render(*answer)
 
-    def _render(self, status: int, body: Any, headers: dict[str, str]) -> Response:
+    def _render(self, status: int, body: Any, headers: dict[str, str]) -> _Written:
         if self.breakage is not None and self.breakage.written is not None:
             status, body, headers = self.breakage.written((status, body, headers))
         if body is None:
-            return Response(status_code=status, headers=headers)
-        if isinstance(body, str):
-            return Response(body, status_code=status, headers=headers, media_type="text/plain; charset=utf-8")
+            return _Written(status, b"", headers)
+        if isinstance(body, Media):
+            return _Written(status, body.content.encode("utf-8"), headers, body.media_type)
         try:  # orjson writes the same compact UTF-8 JSON in Rust (json's encoder was a quarter of a page's time)
-            text: bytes | str = orjson.dumps(body)
+            text = orjson.dumps(body)
         except (orjson.JSONEncodeError, TypeError):  # an integer past 64 bits
-            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         media_type = "application/json; charset=utf-8" if self.profile.json_charset else "application/json"
-        return Response(text, status_code=status, headers=headers, media_type=media_type)
+        return _Written(status, text, headers, media_type)
 
-    def with_freedoms(self, operation: _Operation, request: Request, answer: Answer) -> Answer:
+    def with_freedoms(self, operation: _Served, request: Request, answer: Answer) -> Answer:
         """The handler's answer as the profile shapes it where the contract page leaves a choice."""
         status, body, headers = answer
         profile = self.profile
-        if not profile.etag_beyond_get and not (operation.op_id == "get_client" and status == 200):
+        if not profile.etag_beyond_get and not (operation.placed.role == "retrieve" and status == 200):
             headers = {k: v for k, v in headers.items() if k.lower() != "etag"}
         if not profile.retry_after_on_503 and status == 503:
             headers = {k: v for k, v in headers.items() if k.lower() != "retry-after"}
@@ -173,10 +276,10 @@ class MockApp:
         return status, body, headers
 
     # -- the request's way through ------------------------------------------------------------------
-    def handle(self, operation: _Operation, request: Request, body: bytes) -> Answer:
+    def handle(self, operation: _Served, request: Request, body: bytes) -> Answer:
         settings = self.settings
         if settings.fail_every and self.state.count_request() % settings.fail_every == 0:
-            return _error(503, "service_unavailable", "Please resend your request.", headers={"Retry-After": "1"})
+            return error(503, "service_unavailable", "Please resend your request.", headers={"Retry-After": "1"})
         if settings.rate_limit and self.profile.rate_limit_every_request:
             bearer = self._bearer(request)[0]
             if self.state.over_rate(
@@ -187,7 +290,7 @@ class MockApp:
         read_only = False
         if operation.authenticated and len(request.headers.getlist("authorization")) > 1:
             # which one would count? Proxies and servers disagree (the first, the last, both joined): refuse
-            return _error(400, "bad_request", "Send one Authorization header.",
+            return error(400, "bad_request", "Send one Authorization header.",
                           errors=[{"field": "Authorization", "message": "is sent more than once"}])  # fmt: skip
         if operation.authenticated and (broken is None or broken.authenticates):
             token, problem = self._bearer(request)
@@ -204,25 +307,24 @@ class MockApp:
                 return self._rate_limited()
             refuses = broken is None or broken.refuses_read_only_writes
             if read_only and operation.method in WRITE_METHODS and refuses:
-                return _error(403, "forbidden", "This API key is read-only.")
+                return error(403, "forbidden", "This API key is read-only.")
         try:
             values = self._parameters(operation, request)
             payload = self._body(operation, request, body)
         except _BadRequest as exc:
-            return _error(400, "bad_request", exc.message, errors=exc.errors)
-        handler = self.handlers[operation.op_id]
+            return error(400, "bad_request", exc.message, errors=exc.errors)
         if self.breakage is not None:
-            return self.breakage.around(Call(operation.op_id, values, payload, self.state), handler)
-        return handler(values, payload)
+            return self.breakage.around(Call(operation.placed, values, payload, self.state), operation.handler)
+        return operation.handler(values, payload)
 
     def _rate_limited(self) -> Answer:
-        return _error(429, "rate_limited", "Too many requests; retry after 1 second.", headers={"Retry-After": "1"})
+        return error(429, "rate_limited", "Too many requests; retry after 1 second.", headers={"Retry-After": "1"})
 
     def _token_problem(self, reason: str) -> Answer:
         message = {"missing_token": "The Authorization header is missing.", "token_expired": "The token has expired."}
         if self.profile.generic_token_code:
-            return _error(401, "unauthorized", "Not authorized.")
-        return _error(401, reason, message.get(reason, "The token is not valid."))
+            return error(401, "unauthorized", "Not authorized.")
+        return error(401, reason, message.get(reason, "The token is not valid."))
 
     def _bearer(self, request: Request) -> tuple[str, str | None]:
         header = request.headers.get("authorization")
@@ -233,43 +335,55 @@ class MockApp:
             return "", "invalid_token"
         return token.strip(), None
 
-    def _parameters(self, operation: _Operation, request: Request) -> dict[str, Any]:
+    def _parameters(self, operation: _Served, request: Request) -> dict[str, Any]:
         values: dict[str, Any] = {}
         errors = []
-        sources = {"path": request.path_params, "query": request.query_params, "header": request.headers}
-        for pointer, param in operation.params:
-            name, where = param["name"], param["in"]
-            raw = sources[where].get(name.lower() if where == "header" else name)
+        for param in operation.params:
+            name, where = param.name, param.where
+            if where == "path":
+                raw: Any = request.path_params.get(name)
+            elif where == "header":
+                raw = request.headers.get(name.lower())
+            elif where == "query":
+                query = request.query_params
+                raw = (query.getlist(name) or None) if param.schema.get("type") == "array" else query.get(name)
+            else:
+                raw = request.cookies.get(name) if where == "cookie" else None
             if raw is None:
-                if param.get("required"):
+                if param.required:
                     errors.append({"field": name, "message": "is required"})
                 continue
-            value = _coerce(raw, param.get("schema", {}))
-            problem = self.schemas.first_error((*pointer, "schema"), value)
-            if problem is not None:
-                errors.append({"field": name, "message": problem.message[:200]})
+            value = [_coerce(v, param.items) for v in raw] if isinstance(raw, list) else _coerce(raw, param.schema)
+            if param.validator is not None and not param.validator.is_valid(value):
+                problem = self.schemas.first_error(param.schema_pointer or (), value)
+                errors.append({"field": name, "message": problem.message[:200] if problem else "is not valid"})
             else:
                 values[name] = value
         if errors:
             raise _BadRequest("A parameter is invalid.", errors)
+        for name, raw in request.path_params.items():  # a template name no parameter declares: as sent
+            values.setdefault(name, raw)
         return values
 
-    def _body(self, operation: _Operation, request: Request, body: bytes) -> Any:
-        spec_body = operation.op.get("requestBody")
+    def _body(self, operation: _Served, request: Request, body: bytes) -> Any:
+        spec_body = operation.op.request_body
         if spec_body is None:
             return None
-        pointer, spec_body = resolve(self.doc, spec_body, (*operation.pointer, "requestBody"))
         if not body:
-            if spec_body.get("required"):
+            if spec_body.required:
                 raise _BadRequest("The request body is missing.", [{"field": "body", "message": "is required"}])
             return None
-        media_type, *parameters = request.headers.get("content-type", "").split(";")
-        if media_type.strip().lower() != "application/json":
+        content_type = request.headers.get("content-type", "")
+        media = spec_body.media_for(content_type) if content_type else None
+        if media is None:
+            documented = " or ".join(spec_body.content) or "no body"
             raise _BadRequest(
-                "The request body must be application/json.",
-                [{"field": "Content-Type", "message": "must be application/json"}],
+                f"The request body must be {documented}.",
+                [{"field": "Content-Type", "message": f"must be {documented}"}],
             )
-        charset = _charset(parameters)
+        if not media.is_json:  # a body the mock does not read: taken as text, as sent
+            return body.decode("utf-8", errors="replace")
+        charset = _charset(content_type.split(";")[1:])
         if charset is not None and charset not in ("utf-8", "utf8"):
             raise _BadRequest(
                 "The request body must be UTF-8 JSON.",
@@ -291,95 +405,45 @@ class MockApp:
             raise _BadRequest(_SURROGATE, [{"field": "body", "message": _SURROGATE}])
         if self.breakage is not None and not self.breakage.validates_bodies:
             return payload if isinstance(payload, dict) else {}
-        errors = sorted(
-            self.schemas.errors((*pointer, "content", "application/json", "schema"), payload),
-            key=lambda e: (e.path, e.message),
-        )
+        if self._compiled(media.schema_pointer) is None:
+            return payload
+        errors = sorted(self.schemas.errors(media.schema_pointer or (), payload), key=lambda e: (e.path, e.message))
         if errors:
             raise _BadRequest("The request body is invalid.", [_field_error(e) for e in errors[:10]])
         return payload
 
     # -- response validation -----------------------------------------------------------------------
-    def check_answer(self, operation: _Operation, answer: Answer) -> str | None:
+    def check_answer(self, operation: Operation | _Served, answer: Answer) -> str | None:
+        """What is wrong with an answer to operation, by its documented response; None when nothing."""
+        served = self.operations[operation.pointer] if isinstance(operation, Operation) else operation
         status, body, headers = answer
-        responses = operation.op.get("responses", {})
-        if str(status) not in responses:
-            return f"status {status} is not documented for {operation.op_id}"
-        rpointer, response = resolve(self.doc, responses[str(status)], (*operation.pointer, "responses", str(status)))
-        for name, header in (response.get("headers") or {}).items():
-            _, header = resolve(self.doc, header, ())
-            if header.get("required") and name.lower() not in {h.lower() for h in headers}:
-                return f"header {name} is missing on {status}"
-        content = response.get("content") or {}
+        code = str(status)
+        documented = served.expected
+        expected = next(
+            (documented[k] for k in (code, f"{code[0]}XX", f"{code[0]}xx", "default") if k in documented), None
+        )
+        if expected is None:
+            return f"status {status} is not documented for {served.op.label}"
+        if expected.required_headers:
+            sent = {h.lower() for h in headers}
+            for name, lowered in expected.required_headers:
+                if lowered not in sent:
+                    return f"header {name} is missing on {status}"
         if body is None:
-            return f"{status} needs a body" if content else None
-        media_type = "text/plain" if isinstance(body, str) else "application/json"
-        if media_type not in content:
-            return f"{media_type} is not documented for {status}"
-        problem = self.schemas.first_error((*rpointer, "content", media_type, "schema"), body)
+            return f"{status} needs a body" if expected.json_pointer is not None or expected.others else None
+        if isinstance(body, Media):
+            essence = media_type_essence(body.media_type)
+            if essence not in expected.others:
+                return f"{essence} is not documented for {status}"
+            pointer = expected.others[essence]
+            problem = self.schemas.first_error(pointer, body.content) if pointer and self._compiled(pointer) else None
+        elif expected.json_pointer is None:
+            return f"application/json is not documented for {status}"
+        elif expected.json is None or expected.json.is_valid(body):  # one call for the whole answer, in Rust
+            return None
+        else:
+            problem = self.schemas.first_error(expected.json_pointer, body)
         return f"{'/'.join(problem.path)}: {problem.message[:200]}" if problem else None
-
-    # -- the operations --------------------------------------------------------------------------------
-    def get_heart(self, values: dict[str, Any], payload: Any) -> Answer:
-        return 200, "The only true wisdom is in knowing you know nothing. ― Socrates", {}
-
-    def create_token(self, values: dict[str, Any], grant: dict[str, Any]) -> Answer:
-        creds = self.settings.credentials
-        grant = {k: v for k, v in grant.items() if isinstance(v, str)}  # validated already, unless a breakage skips it
-        kind = grant.get("grant_type")
-        if kind == "api_key":
-            if _same(grant.get("api_key"), creds.api_key):
-                return 200, self.state.issue(read_only=False), {}
-            if _same(grant.get("api_key"), creds.readonly_api_key):
-                return 200, self.state.issue(read_only=True), {}
-            if self.profile.unlisted_auth_reasons:
-                return _error(401, "api_key_not_recognised", "This key is not known here.")
-            return _error(401, "invalid_api_key", "The API key is not valid.")
-        if kind == "password":
-            if not _same(grant.get("username"), creds.username):
-                return _error(401, "user_not_found", "No such user.")
-            if _same(grant.get("password"), creds.pwned_password):
-                return _error(
-                    401, "password_pwned", "The password has been reported as pwned; change it in the browser."
-                )
-            if not _same(grant.get("password"), creds.password):
-                return _error(401, "password_incorrect", "The password is incorrect.")
-            return 200, self.state.issue(read_only=False), {}
-        issued = self.state.refresh(grant.get("refresh_token", ""))
-        if issued:
-            return 200, issued, {}
-        if self.profile.unlisted_auth_reasons:
-            return _error(401, "unauthorized", "Not authorized.")
-        return _error(401, "invalid_refresh_token", "The refresh token is not valid.")
-
-    def list_clients(self, values: dict[str, Any], payload: Any) -> Answer:
-        offset, limit = values.get("offset", 0), values.get("limit", 20)
-        data, total = self.state.page(offset, limit)
-        return 200, {"data": data, "offset": offset, "limit": limit, "total": total}, {}
-
-    def create_client(self, values: dict[str, Any], fields: dict[str, Any]) -> Answer:
-        client = self.state.create(fields)
-        return 201, client, {"Location": f"{self.base_path}/clients/{client['id']}"}
-
-    def get_client(self, values: dict[str, Any], payload: Any) -> Answer:
-        found = self.state.get(values["client_id"])
-        if found is None:
-            return _error(404, "not_found", f"No client has id {values['client_id']}.")
-        client, etag = found
-        if _etag_matches(values.get("If-None-Match"), etag):
-            return 304, None, {"ETag": etag}
-        return 200, client, {"ETag": etag}
-
-    def replace_client(self, values: dict[str, Any], fields: dict[str, Any]) -> Answer:
-        found = self.state.replace(values["client_id"], fields)
-        if found is None:
-            return _error(404, "not_found", f"No client has id {values['client_id']}.")
-        client, etag = found
-        return 200, client, {"ETag": etag}
-
-    def delete_client(self, values: dict[str, Any], payload: Any) -> Answer:
-        found = self.state.delete(values["client_id"])
-        return (204, None, {}) if found else _error(404, "not_found", f"No client has id {values['client_id']}.")
 
 
 # ASCII digits only (\d would take Arabic-Indic or fullwidth ones), the whole text (not up to a newline).
@@ -415,6 +479,16 @@ def _charset(parameters: list[str]) -> str | None:
     return None
 
 
+def _schema_of(doc: dict[str, Any], param: dict[str, Any]) -> dict[str, Any]:
+    schema = resolve(doc, param.get("schema"), ())[1]
+    return schema if isinstance(schema, dict) else {}
+
+
+def _items_schema(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    items = resolve(doc, schema.get("items"), ())[1]
+    return items if isinstance(items, dict) else {}
+
+
 def _coerce(raw: str, schema: dict[str, Any]) -> Any:
     """A parameter's text as the type its schema says, when it reads as one (else left as text, which
     the schema then refuses: 400)."""
@@ -426,16 +500,6 @@ def _coerce(raw: str, schema: dict[str, Any]) -> Any:
     if kind == "boolean" and raw in ("true", "false"):
         return raw == "true"
     return raw
-
-
-def _etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """If-None-Match against the current ETag: `*`, or a list of entity tags compared weakly (RFC 9110 13.1.2)."""
-    if not if_none_match:
-        return False
-    if if_none_match.strip() == "*":
-        return True
-    opaque = etag.removeprefix("W/")
-    return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
 
 
 def _with_extra_properties(body: Any) -> Any:
@@ -451,6 +515,8 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
     """The body, or None past limit bytes: said by Content-Length before anything is read, else found
     while reading, and nothing more is read."""
     declared = request.headers.get("content-length", "")
+    if not declared and "transfer-encoding" not in request.headers:
+        return b""  # a request with neither has no body (RFC 9112, 6.3): nothing to wait for
     if declared.isascii() and declared.isdigit() and len(declared) < 20 and int(declared) > limit:
         return None
     chunks, size = [], 0
@@ -468,11 +534,6 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
-def _same(given: Any, secret: str) -> bool:
-    """Compared in constant time: how long a wrong key takes must not tell how much of it was right."""
-    return isinstance(given, str) and hmac.compare_digest(given.encode(), secret.encode())
-
-
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -481,5 +542,5 @@ def _field_error(error: SchemaError) -> dict[str, str]:
     return {"field": error.field or "body", "message": error.message[:200]}
 
 
-def create_app(doc: dict[str, Any], settings: MockSettings | None = None) -> Starlette:
+def create_app(doc: dict[str, Any], settings: MockSettings | None = None) -> ASGIApp:
     return MockApp(doc, settings or MockSettings()).app

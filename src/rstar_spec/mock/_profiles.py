@@ -1,7 +1,7 @@
 """What the mock does where the contract page leaves the server a choice.
 
 `reference` is the server our decisions describe: specific 401 reasons, an ETag
-on every answer that shows a client, one-use refresh tokens. `liberal` does only
+on every answer that shows an item, one-use refresh tokens. `liberal` does only
 what docs/reception-star-api.md promises and takes every freedom it leaves, so
 that the contract suite and the generated client are proven against a server we
 did not write to suit them. Each freedom is one field, exercised by a test
@@ -17,17 +17,18 @@ from dataclasses import dataclass
 class Profile:
     name: str
     etag_beyond_get: bool
-    """An ETag on a PUT's 200 and on a 304 too (the page promises it on GET's 200 only)."""
+    """An ETag on a PUT's (or PATCH's) 200 and on a 304 too (the page promises it on an item GET's 200 only)."""
     generic_token_code: bool
     """Token problems (missing, invalid, expired) answer the generic `unauthorized`, not the reason."""
     unlisted_auth_reasons: bool
     """A refused API key or password answers a reason the page does not list (codes are open)."""
     extra_properties: bool
-    """Every JSON object answered (client, page, token, error, field error) gains properties the spec does not name."""
+    """Every JSON object answered (item, page, token, error, field error) gains properties the spec does not name."""
     reusable_refresh_tokens: bool
     """A refresh token works more than once (not promised either way)."""
     rate_limit_every_request: bool
-    """--rate-limit counts every request, /heart and /auth included, by token or else by peer."""
+    """--rate-limit counts every request, those that need no token included (a health check, the token
+    operation), by token or else by peer."""
     absolute_location: bool
     """`Location` is an absolute URL rather than a path (both are URI references)."""
     weak_etags: bool

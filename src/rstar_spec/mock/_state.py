@@ -1,50 +1,31 @@
-"""The mock's state: clients, tokens, and the fault knobs' counters.
+"""The mock's state: the items of every collection, tokens, and the fault knobs' counters.
 
-Every method takes the lock, so the state stays consistent when requests run
-concurrently (uvicorn's event loop, or threads in tests).
+Items are stored per collection: a resource's collection path, with the values of the path's parameters
+above it for a nested resource (`Where`). Each item is a dict that is never changed in place (a change
+stores a new one), so an answer may show the stored dict itself. Its revision, which its ETag names, is
+one counter for the whole state: no two versions of any item share an ETag.
+
+Every method takes the lock, so the state stays consistent when requests run concurrently (uvicorn's
+event loop, or threads in tests). A collection is made on first use, with the items its seeder gives.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
 import secrets
 import threading
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from ..core.limits import MAX_TOKENS
 
-WRITABLE = ("first_name", "last_name", "email", "mobile", "date_of_birth", "notes")
-_FIRST = [
-    "Ada",
-    "Alan",
-    "Grace",
-    "Edsger",
-    "Barbara",
-    "Donald",
-    "Frances",
-    "John",
-    "Margaret",
-    "Dennis",
-    "Radia",
-    "Ken",
-]
-_LAST = [
-    "Lovelace",
-    "Turing",
-    "Hopper",
-    "Dijkstra",
-    "Liskov",
-    "Knuth",
-    "Allen",
-    "Backus",
-    "Hamilton",
-    "Ritchie",
-    "Perlman",
-    "Thompson",
-]
+Key = Any  # an item's id as the store keys it: int or str, of one kind within a collection
+Where = tuple[str, tuple[Any, ...]]  # (collection path template, values of the parameters above it)
+Seeder = Callable[[Where], list[tuple[Key, dict[str, Any]]]]
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -83,81 +64,116 @@ class _Token:
     read_only: bool
 
 
+@dataclass
+class Collection:
+    """The items of one collection by id, in ascending id order, each with its revision."""
+
+    items: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    order: list[Key] = field(default_factory=list)
+    revisions: dict[Key, int] = field(default_factory=dict)
+    numbers_given: int = 0
+    seeded: frozenset[Key] = frozenset()
+
+    def next_number(self) -> int:
+        """What the next id is made from: one more than the last one given, so an id is never given again
+        (the contract page does not promise that; a test replaces this to give deleted ids again)."""
+        self.numbers_given += 1
+        return self.numbers_given
+
+    def put(self, key: Key, item: dict[str, Any], revision: int) -> None:
+        if key not in self.items:
+            bisect.insort(self.order, key)
+        self.items[key] = item
+        self.revisions[key] = revision
+
+
 class State:
     def __init__(
         self, credentials: Credentials, token_ttl: int, seed: int = 36, *,
         reusable_refresh_tokens: bool = False, weak_etags: bool = False, max_tokens: int = MAX_TOKENS,
+        seeder: Seeder | None = None,
     ) -> None:  # fmt: skip
         self.credentials = credentials
         self.token_ttl = token_ttl
+        self.seed = seed
         self.reusable_refresh_tokens = reusable_refresh_tokens
         self.weak_etags = weak_etags
         self.max_tokens = max_tokens
-        self._lock = threading.Lock()
-        self._clients: dict[int, dict[str, Any]] = {}
-        self._versions: dict[int, int] = {}
-        self._next_id = 1
+        self._seeder = seeder
+        self._lock = threading.RLock()  # a seeder asks whether a parent item was seeded, under the lock
+        self._collections: dict[Where, Collection] = {}
+        self._revision = 0
         self._tokens: dict[str, _Token] = {}
         self._refresh: dict[str, bool] = {}  # refresh token -> read_only
         self._requests = 0
         self._rate: dict[str, list[float]] = {}
-        base = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
-        for i in range(seed):
-            stamp = utc_stamp(base + timedelta(hours=i))
-            client = {"first_name": _FIRST[i % len(_FIRST)], "last_name": _LAST[(i * 5) % len(_LAST)]}
-            if i % 3 == 0:
-                client["email"] = f"{client['first_name'].lower()}{i}@example.com"
-            if i % 4 == 1:
-                client["mobile"] = f"+44 7700 9{i:05d}"
-            if i % 5 == 2:
-                client["date_of_birth"] = f"19{50 + i % 50:02d}-0{1 + i % 9}-1{i % 10}"
-            self._insert(client, stamp)
 
-    # -- clients ---------------------------------------------------------------------------
-    def _insert(self, fields: dict[str, Any], stamp: str) -> dict[str, Any]:
-        client_id = self._next_id
-        self._next_id += 1
-        self._clients[client_id] = {"id": client_id, **fields, "created_at": stamp, "updated_at": stamp}
-        self._versions[client_id] = 1
-        return dict(self._clients[client_id])
+    # -- items ---------------------------------------------------------------------------------
+    def _collection(self, where: Where) -> Collection:
+        """The collection at where, made (and seeded) on first use; called with the lock held."""
+        found = self._collections.get(where)
+        if found is None:
+            found = self._collections[where] = Collection()
+            seeds = self._seeder(where) if self._seeder is not None else []
+            for key, item in seeds:
+                self._revision += 1
+                found.put(key, item, self._revision)
+            found.numbers_given = len(seeds)
+            found.seeded = frozenset(key for key, _ in seeds)
+        return found
 
-    def create(self, fields: dict[str, Any]) -> dict[str, Any]:
+    def _etag(self, collection: Collection, key: Key) -> str:
+        tag = f'"r{collection.revisions[key]}"'
+        return f"W/{tag}" if self.weak_etags else tag
+
+    def create(
+        self, where: Where, make: Callable[[int], tuple[Key, dict[str, Any]]]
+    ) -> tuple[Key, dict[str, Any], str]:
+        """A new item: make turns the collection's next number into its key and the item. (key, item, ETag)."""
         with self._lock:
-            return self._insert({k: fields[k] for k in WRITABLE if k in fields}, utc_stamp(datetime.now(UTC)))
+            collection = self._collection(where)
+            key, item = make(collection.next_number())
+            self._revision += 1
+            collection.put(key, item, self._revision)
+            return key, item, self._etag(collection, key)
 
-    def page(self, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    def page(self, where: Where, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         with self._lock:
-            ids = sorted(self._clients)
-            return [dict(self._clients[i]) for i in ids[offset : offset + limit]], len(ids)
+            collection = self._collection(where)
+            items = collection.items
+            return [items[k] for k in collection.order[offset : offset + limit]], len(collection.order)
 
-    def get(self, client_id: int) -> tuple[dict[str, Any], str] | None:
+    def get(self, where: Where, key: Key) -> tuple[dict[str, Any], str] | None:
         with self._lock:
-            client = self._clients.get(client_id)
-            return (dict(client), self._etag(client_id)) if client else None
+            collection = self._collection(where)
+            item = collection.items.get(key)
+            return (item, self._etag(collection, key)) if item is not None else None
 
-    def replace(self, client_id: int, fields: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
-        """PUT: every writable field is replaced; one left out is removed."""
+    def change(
+        self, where: Where, key: Key, change: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> tuple[dict[str, Any], str] | None:
+        """The item as change makes it from the stored one (a new dict), stored with a new revision."""
         with self._lock:
-            old = self._clients.get(client_id)
+            collection = self._collection(where)
+            old = collection.items.get(key)
             if old is None:
                 return None
-            kept = {"id": client_id, **{k: fields[k] for k in WRITABLE if k in fields}}
-            self._clients[client_id] = {
-                **kept,
-                "created_at": old["created_at"],
-                "updated_at": utc_stamp(datetime.now(UTC)),
-            }
-            self._versions[client_id] += 1
-            return dict(self._clients[client_id]), self._etag(client_id)
+            self._revision += 1
+            collection.put(key, change(old), self._revision)
+            return collection.items[key], self._etag(collection, key)
 
-    def delete(self, client_id: int) -> bool:
+    def delete(self, where: Where, key: Key) -> bool:
         with self._lock:
-            self._versions.pop(client_id, None)
-            return self._clients.pop(client_id, None) is not None
+            collection = self._collection(where)
+            if collection.items.pop(key, None) is None:
+                return False
+            collection.revisions.pop(key, None)
+            collection.order.remove(key)
+            return True
 
-    def _etag(self, client_id: int) -> str:
-        tag = f'"c{client_id}-v{self._versions[client_id]}"'
-        return f"W/{tag}" if self.weak_etags else tag
+    def was_seeded(self, where: Where, key: Key) -> bool:
+        with self._lock:
+            return key in self._collection(where).seeded
 
     # -- tokens --------------------------------------------------------------------------------
     def issue(self, read_only: bool) -> dict[str, Any]:
@@ -167,7 +183,8 @@ class State:
                 self._forget_tokens()
             self._tokens[token] = _Token(time.monotonic() + self.token_ttl, read_only)
             self._refresh[refresh] = read_only
-        return {"token": token, "refresh_token": refresh, "expires_in": self.token_ttl, "token_type": "Bearer"}
+        # in the words of x-rstar-token's `response` (the answer's names come from it: _behaviour.py)
+        return {"token": token, "refresh_token": refresh, "expires_in": self.token_ttl}
 
     def _forget_tokens(self) -> None:
         """Expired tokens go; if that is not enough, the oldest quarter, and the oldest refresh tokens, and

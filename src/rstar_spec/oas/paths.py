@@ -1,7 +1,7 @@
-"""Path templates (`/clients/{client_id}`), parsed once: their names, their shape, a compiled matcher.
+"""Path templates (`/things/{thing_id}`), parsed once: their names, their shape, a compiled matcher.
 
 Every tool that reads a path key asks this module: structure (names against path parameters), lint,
-diff (operations compare by shape, `/clients/{}`), and the router that maps a URL path to an operation.
+diff (operations compare by shape, `/things/{}`), and the router that maps a URL path to an operation.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ _FIELD = re.compile(r"\{([^{}]*)\}")
 
 
 class TemplateError(ValueError):
-    """A path key whose braces do not pair up: `/clients/{id`, `/a/{b}}`."""
+    """A path key whose braces do not pair up: `/things/{id`, `/a/{b}}`."""
 
 
 @dataclass(frozen=True)
 class PathTemplate:
-    """One path key. `names` in order of appearance; `shape` with every name blanked (`/clients/{}`)."""
+    """One path key. `names` in order of appearance; `shape` with every name blanked (`/things/{}`)."""
 
     template: str
     names: tuple[str, ...]
@@ -69,5 +69,5 @@ def template_names(template: str) -> tuple[str, ...]:
 
 
 def path_shape(template: str) -> str:
-    """`/clients/{client_id}` -> `/clients/{}`: two keys of one shape are the same path to a client."""
+    """`/things/{thing_id}` -> `/things/{}`: two keys of one shape are the same path to a thing."""
     return _FIELD.sub("{}", template)

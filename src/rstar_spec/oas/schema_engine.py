@@ -15,6 +15,7 @@ callers never parse a message.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -36,6 +37,7 @@ class SchemaError:
     message: str
     keyword: str  # the schema keyword that failed: type, required, additionalProperties, format...
     names: tuple[str, ...] = ()  # the property a `required` misses, or those `additionalProperties` refuses
+    expected: Any = None  # what the keyword asks, from the schema (never the value): ["integer"], "email", 100
 
     @property
     def field(self) -> str:
@@ -67,8 +69,34 @@ def _names(error: jsonschema_rs.ValidationError) -> tuple[str, ...]:
     return ()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    """value with each lone surrogate in its strings and keys replaced by U+FFFD (one character for one)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
+_EXPECTING = frozenset({
+    "type", "format", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+    "minLength", "maxLength", "pattern", "minItems", "maxItems", "minProperties", "maxProperties",
+})  # fmt: skip
+
+
+def _expected(error: jsonschema_rs.ValidationError) -> Any:
+    kind = error.kind
+    return kind.value if kind.name in _EXPECTING else None
+
+
 def _to_schema_error(error: jsonschema_rs.ValidationError) -> SchemaError:
-    return SchemaError(tuple(str(p) for p in error.instance_path), error.message, _keyword(error), _names(error))
+    return SchemaError(tuple(str(p) for p in error.instance_path), error.message, _keyword(error), _names(error),
+                       _expected(error))  # fmt: skip
 
 
 def _error_order(error: SchemaError) -> tuple[int, tuple[str, ...], str]:
@@ -94,7 +122,7 @@ class BundleSchemas:
     def compiled(self, schema_pointer: Pointer) -> Any:
         validator = self._compiled.get(schema_pointer)
         if validator is None:
-            # A JSON Pointer in a URI fragment: `{client_id}` in a path key is percent-encoded (RFC 6901, 6)
+            # A JSON Pointer in a URI fragment: `{thing_id}` in a path key is percent-encoded (RFC 6901, 6)
             ref = BUNDLE_URI + "#" + "".join("/" + quote(escape_token(t), safe=_FRAGMENT_SAFE) for t in schema_pointer)
             try:
                 validator = jsonschema_rs.validator_for({"$ref": ref}, registry=self.registry, validate_formats=True)
@@ -112,7 +140,11 @@ class BundleSchemas:
         validator = self.compiled(schema_pointer)
         if validator.is_valid(value):
             return []
-        return sorted((_to_schema_error(e) for e in validator.iter_errors(value)), key=_error_order)
+        try:
+            found = [_to_schema_error(e) for e in validator.iter_errors(value)]
+        except UnicodeEncodeError:  # a lone surrogate (JSON can escape one): the engine's messages are UTF-8
+            found = [_to_schema_error(e) for e in validator.iter_errors(_without_surrogates(value))]
+        return sorted(found, key=_error_order)
 
     def first_error(self, schema_pointer: Pointer, value: Any) -> SchemaError | None:
         found = self.errors(schema_pointer, value)

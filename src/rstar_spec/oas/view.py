@@ -16,12 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..core.pointer import Pointer
 from .paths import PathTemplate, TemplateError
 from .walk import Parameter, effective_parameters, is_authenticated, iter_operations, resolve
+
+if TYPE_CHECKING:
+    from .resources import ResourceModel
 
 JSON_MEDIA_SUFFIX = "+json"
 
@@ -132,7 +136,7 @@ class Operation:
 
     @property
     def label(self) -> str:
-        """`GET /clients/{client_id}`: how people name an operation."""
+        """`GET /things/{thing_id}`: how people name an operation."""
         return f"{self.method.upper()} {self.path.template}"
 
     def response_for(self, status: int) -> Response | None:
@@ -282,11 +286,18 @@ class DocumentView:
         ops = tuple(operations)
         return cls(doc, server_base_path(doc), ops, Router(ops))
 
+    @cached_property
+    def resources(self) -> ResourceModel:
+        """The collections, items and actions of the document, and every operation's role (oas/resources.py)."""
+        from .resources import ResourceModel
+
+        return ResourceModel.of(self)
+
     def by_id(self, operation_id: str) -> Operation | None:
         return next((op for op in self.operations if op.operation_id == operation_id), None)
 
     def under_base(self, raw_path: str, base_path: str | None = None) -> str | None:
-        """raw_path without the base path (`/api/v3/clients` -> `/clients`); None when it is not under it."""
+        """raw_path without the base path (`/api/v3/things` -> `/things`); None when it is not under it."""
         base = self.base_path if base_path is None else base_path.rstrip("/")
         if not base:
             return raw_path

@@ -181,6 +181,19 @@ _SCHEMA_ONES = (
 )
 
 
+def child_schemas(schema: Any, pointer: Pointer) -> Walk:
+    """The schemas written directly inside a schema (properties, items, allOf branches...), not deeper."""
+    if not isinstance(schema, dict):
+        return
+    for key in _SCHEMA_MAPS:
+        yield from _map_items(schema.get(key), (*pointer, key))
+    for key in _SCHEMA_LISTS:
+        yield from _list_items(schema.get(key), (*pointer, key))
+    for key in _SCHEMA_ONES:
+        if isinstance(schema.get(key), dict):
+            yield (*pointer, key), schema[key]
+
+
 _SUBSCHEMA_KEYS = frozenset((*_SCHEMA_MAPS, *_SCHEMA_LISTS, *_SCHEMA_ONES))
 
 

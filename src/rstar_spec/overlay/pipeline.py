@@ -32,8 +32,13 @@ def overlay_for(target: str, overlays_dir: Path) -> Path:
     for path in overlay_files(overlays_dir):
         if path.stem == target:
             return path
+    if not overlays_dir.is_dir():
+        raise UsageError(
+            f"target {target!r}: no overlays folder {display_path(overlays_dir)}/ here (looked in "
+            f"{overlays_dir.resolve()}): run from the repository root, or pass --overlays DIR (and --spec FILE)"
+        )
     known = ", ".join(target_names(overlays_dir)) or f"none: {display_path(overlays_dir)}/ has no overlays"
-    raise UsageError(f"unknown target {target!r} (known: {known})")
+    raise UsageError(f"unknown target {target!r} (known: {known}; looked in {overlays_dir.resolve()})")
 
 
 def build_target(root_file: Path, target: str, overlays_dir: Path, *, needs_31: str | None = None) -> Any:

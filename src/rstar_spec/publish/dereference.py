@@ -17,7 +17,7 @@ def dereference(doc: dict[str, Any]) -> dict[str, Any]:
     but securitySchemes (named by security requirements), and so are discriminators:
     a discriminator selects among named schemas, and there are none left (Redocly's
     no-illogical-composition-keywords says so). Each inlined branch still says its
-    own value (our grants carry a `const grant_type`), so oneOf alone tells them apart.
+    own value (a grant carries a `const` discriminating property), so oneOf alone tells them apart.
     """
 
     # A ref resolves to the same tree wherever it stands: resolved once, the tree is shared by every place

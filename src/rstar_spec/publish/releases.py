@@ -25,6 +25,12 @@ def versioned_stem(version: str, suffix: str = "") -> str:
     return f"{API_NAME}.{version}.openapi{suffix}"
 
 
+def release_version(name: str) -> str | None:
+    """The version a release file's name carries: reception-star.4.0.0.openapi.yaml -> 4.0.0."""
+    found = _RELEASED.fullmatch(name)
+    return found.group("version") if found else None
+
+
 def released_versions(output: Path) -> dict[str, dict[str, bytes]]:
     """The files of each release already in the output folder, by version."""
     releases: dict[str, dict[str, bytes]] = {}

@@ -133,6 +133,14 @@ def render(root_file: Path, overlays_dir: Path) -> Publication:
     return publication
 
 
+def publication_for(root_file: Path, overlays_dir: Path, output: Path) -> Publication:
+    """What `publish` writes into output: every rendering of the spec, and the earlier releases output holds,
+    carried over byte for byte. The drift check and the tests compare with this, never with render() alone."""
+    publication = render(root_file, overlays_dir)
+    carry_releases(publication, output)
+    return publication
+
+
 def _changelog(root_file: Path) -> str | None:
     """The description's changelog: the repository's CHANGELOG.md beside spec/ (rstar-spec breaking writes it)."""
     path = root_file.resolve().parent.parent / "CHANGELOG.md"

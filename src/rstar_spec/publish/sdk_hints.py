@@ -22,7 +22,7 @@ from ..oas.walk import iter_operations
 from ..python_client.runtime._retry import RetryPolicy
 from ..sdk import OperationFacts, sdk_facts
 
-# The hints the python-client overlay puts on operations and security schemes, carried over as they are.
+# The hints on operations (written from the facts) and on security schemes (carried over as they are).
 OPERATION_HINTS = ("x-rstar-pagination", "x-rstar-idempotent", "x-rstar-etag-cache", "x-rstar-sdk-name")
 SCHEME_HINTS = ("x-rstar-token",)
 
@@ -60,6 +60,25 @@ def speakeasy_pagination(facts: OperationFacts) -> dict[str, Any] | None:
     }
 
 
+def rstar_hints(facts: OperationFacts) -> dict[str, Any]:
+    """Our hints as the Python generator reads them, written from the facts: what an overlay said, and what the
+    resource model decided where it said nothing (pagination of a list, the ETag cache, the method's name)."""
+    hints: dict[str, Any] = {}
+    if facts.pagination is not None:
+        page = facts.pagination
+        hints["x-rstar-pagination"] = {
+            "items": page.items,
+            "offset": page.offset,
+            "limit": page.limit,
+            "total": page.total,
+        }
+    hints["x-rstar-idempotent"] = facts.idempotent
+    if facts.etag_cache:
+        hints["x-rstar-etag-cache"] = True
+    hints["x-rstar-sdk-name"] = facts.sdk_name
+    return hints
+
+
 def with_sdk_hints(published: dict[str, Any], client_doc: dict[str, Any]) -> dict[str, Any]:
     """The published document with the hints of the client document, operations matched by operationId."""
     facts = sdk_facts(client_doc)  # the same checks and facts as the Python generator's
@@ -71,7 +90,7 @@ def with_sdk_hints(published: dict[str, Any], client_doc: dict[str, Any]) -> dic
         source, op_facts = client_ops.get(op_id), facts.operations.get(op_id) if isinstance(op_id, str) else None
         if source is None or op_facts is None:
             continue
-        op.update({key: copy.deepcopy(source[key]) for key in OPERATION_HINTS if key in source})
+        op.update(rstar_hints(op_facts))
         pagination = speakeasy_pagination(op_facts)
         if pagination is not None:
             op["x-speakeasy-pagination"] = pagination

@@ -5,7 +5,8 @@ openapi-python-client's model keeps no `x-` extensions and no `servers`; the SDK
 Here they get the names the generator gives to models and attributes (its own naming functions and
 the config's class_overrides), and the templates get what they render without deciding: the models
 and imports of each resource module, the runtime's exception of each error status and its exception
-tree, the properties whose values stay out of repr. Templates only render these.
+tree, the properties whose values stay out of repr, the names a recording redacts. Templates only
+render these.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import GenerateError, shorten
+from ..core.redaction import SECRET_NAME_ENDINGS, SECRET_NAMES, is_secret_name, normalized
+from ..oas.secret_fields import secret_property_names
 from ..oas.walk import Parameter, effective_parameters, iter_operations, resolve
 from ..sdk import facts as sdk
 from .runtime import _errors
@@ -79,6 +82,8 @@ class Facts:
     resources: dict[str, ResourceFacts]  # by the generator's name of the tag
     token: TokenFacts | None
     secret_properties: dict[str, list[str]]  # model class -> JSON properties that must stay out of repr
+    secret_names: tuple[str, ...]  # what a recording redacts by name (normalized): the one list, and the spec's own
+    secret_name_endings: tuple[str, ...]
     error_names: tuple[str, ...]  # what the package's `errors` module re-exports: the runtime's exceptions
     error_tree: str = field(repr=False)
 
@@ -181,9 +186,17 @@ def generator_facts(doc: dict[str, Any], config: Path) -> Facts:
             error_bodies={status: naming.model(name) for status, name in token.error_components.items()},
         ),
         secret_properties={naming.model(name).name: props for name, props in sorted(neutral.secret_properties.items())},
+        secret_names=_secret_names(doc, neutral),
+        secret_name_endings=SECRET_NAME_ENDINGS,
         error_names=tuple(sorted(_errors.__all__)),
         error_tree=_error_tree(),
     )
+
+
+def _secret_names(doc: dict[str, Any], neutral: sdk.SdkFacts) -> tuple[str, ...]:
+    """The names the client's recording redacts: the toolkit's one list, with the spec's own secrets."""
+    spec_own = secret_property_names(doc) | {p for props in neutral.secret_properties.values() for p in props}
+    return tuple(sorted(SECRET_NAMES | {normalized(name) for name in spec_own if not is_secret_name(name)}))
 
 
 def _pagination(facts: sdk.PaginationFacts | None, naming: _Naming) -> PaginationFacts | None:

@@ -60,12 +60,17 @@ def stale(runtime: Path = RUNTIME) -> list[str]:
 
 
 def write(runtime: Path = RUNTIME) -> list[str]:
-    """Write `_sync/`; the names written."""
+    """Write the files of `_sync/` that differ from what `_async/` makes; the names written or removed."""
     wanted = render_sync(runtime)
     target = runtime / "_sync"
     target.mkdir(exist_ok=True)
+    changed = []
     for extra in set(p.name for p in target.glob("*.py")) - set(wanted):
         (target / extra).unlink()
+        changed.append(extra)
     for name, text in wanted.items():
-        (target / name).write_text(text, encoding="utf-8")
-    return sorted(wanted)
+        path = target / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(name)
+    return sorted(changed)

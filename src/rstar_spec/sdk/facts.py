@@ -18,7 +18,10 @@ from typing import Any
 
 from ..core.errors import GenerateError, shorten
 from ..core.pointer import Pointer, to_string
+from ..oas.resources import Placement, ResourceModel
 from ..oas.schema_engine import BundleSchemas
+from ..oas.secret_fields import holds_secret
+from ..oas.view import DocumentView
 from ..oas.walk import Parameter, effective_parameters, is_authenticated, iter_operations, resolve
 
 IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete"})
@@ -85,6 +88,12 @@ def sdk_facts(doc: dict[str, Any]) -> SdkFacts:
         raise GenerateError("#/servers/0/url: the client's default base_url comes from it, and there is none")
     operations: dict[str, OperationFacts] = {}
     taken: dict[tuple[str, str], str] = {}  # (resource, sdk name) -> the operation that has it
+    model = DocumentView.of(doc).resources  # roles decide what no hint says: names, pagination, the ETag cache
+    # Names the overlay gives are claimed first: a derived name never takes one away (it falls back instead).
+    for pointer, _path, _method, op in iter_operations(doc):
+        op_id = op.get("operationId")
+        if isinstance(op_id, str) and "x-rstar-sdk-name" in op:
+            _sdk_name(pointer, op, op_id, str((op.get("tags") or ["default"])[0]), taken)
     for pointer, _path, method, op in iter_operations(doc):
         op_id = op.get("operationId")
         if not isinstance(op_id, str):
@@ -93,7 +102,8 @@ def sdk_facts(doc: dict[str, Any]) -> SdkFacts:
         if not isinstance(idempotent, bool):
             raise GenerateError(f"#{to_string(pointer)}/x-rstar-idempotent: must be true or false")
         params = {p.key: p for p in effective_parameters(doc, pointer)}
-        etag_cache = _etag_cache(pointer, op, params)
+        placement = model.placements.get(pointer)
+        etag_cache = _etag_cache(pointer, op, params, placement)
         resource = str((op.get("tags") or ["default"])[0])
         operations[op_id] = OperationFacts(
             # openapi-python-client sees only an operation's own `security`, not the document's
@@ -105,8 +115,8 @@ def sdk_facts(doc: dict[str, Any]) -> SdkFacts:
                 for k, p in params.items()
                 if etag_cache and k == ("header", CLIENT_HEADERS["etag_cache"])
             ),
-            pagination=_pagination(doc, pointer, op, params),
-            sdk_name=_sdk_name(pointer, op, op_id, resource, taken),
+            pagination=_pagination(doc, pointer, op, params, placement),
+            sdk_name=_sdk_name(pointer, op, op_id, resource, taken, _derived_name(placement, _path, model)),
             resource=resource,
         )
     token = _token(doc)
@@ -118,9 +128,49 @@ def sdk_facts(doc: dict[str, Any]) -> SdkFacts:
     )
 
 
+# A role's method name in every SDK: api.<tag>.list(), .create(), .retrieve(), .update(), .delete().
+ROLE_NAMES = {"list": "list", "create": "create", "retrieve": "retrieve", "update": "update", "delete": "delete"}
+
+
+def _derived_name(placement: Placement | None, path: str, model: ResourceModel) -> str | None:
+    """The method name an operation's role gives it, when the overlay names none; None: its operationId.
+
+    PUT replaces: it is `update` unless the resource also has a PATCH (then `replace`, and PATCH is `update`).
+    An action is named by its path segment (`cancel`), a read by its path's last literal segment (`heart`),
+    the token operation `token`."""
+    if placement is None:
+        return None
+    if placement.role in ROLE_NAMES:
+        return ROLE_NAMES[placement.role]
+    if placement.role == "replace":
+        has_patch = placement.resource is not None and "update" in placement.resource.operations
+        return "replace" if has_patch else "update"
+    if placement.role == "action" and placement.action:
+        return _identifier(placement.action)
+    if placement.role == "token":
+        return "token"
+    if placement.role == "read":
+        segments = [s for s in path.split("/") if s and "{" not in s]
+        return _identifier(segments[-1]) if segments else None
+    return None
+
+
+def _identifier(segment: str) -> str | None:
+    name = re.sub(r"[^0-9a-zA-Z_]", "_", segment).lower()
+    return name if name.isidentifier() and not name.startswith("_") and name not in RESERVED_SDK_NAMES else None
+
+
 def _sdk_name(
-    pointer: Pointer, op: dict[str, Any], op_id: str, resource: str, taken: dict[tuple[str, str], str]
+    pointer: Pointer,
+    op: dict[str, Any],
+    op_id: str,
+    resource: str,
+    taken: dict[tuple[str, str], str],
+    derived: str | None = None,
 ) -> str:
+    if "x-rstar-sdk-name" not in op and derived is not None and taken.get((resource, derived), op_id) == op_id:
+        taken[(resource, derived)] = op_id
+        return derived  # a derived name already taken (two lists under one tag) falls back to the operationId
     name = op.get("x-rstar-sdk-name", op_id)
     where = f"#{to_string(pointer)}/x-rstar-sdk-name"
     if not isinstance(name, str) or not name.isidentifier() or name.startswith("_") or name in RESERVED_SDK_NAMES:
@@ -131,7 +181,13 @@ def _sdk_name(
     return name
 
 
-def _etag_cache(pointer: Pointer, op: dict[str, Any], params: dict[tuple[str, str], Parameter]) -> bool:
+def _etag_cache(
+    pointer: Pointer, op: dict[str, Any], params: dict[tuple[str, str], Parameter], placement: Placement | None
+) -> bool:
+    """x-rstar-etag-cache when the overlay says; else the item GET of a resource that promises ETag and 304."""
+    if "x-rstar-etag-cache" not in op:
+        resource = placement.resource if placement is not None else None
+        return placement is not None and placement.role == "retrieve" and resource is not None and resource.etag
     wanted = op.get("x-rstar-etag-cache", False)
     if wanted is not True:
         return False
@@ -146,11 +202,19 @@ def _etag_cache(pointer: Pointer, op: dict[str, Any], params: dict[tuple[str, st
 
 
 def _pagination(
-    doc: dict[str, Any], pointer: Pointer, op: dict[str, Any], params: dict[tuple[str, str], Parameter]
+    doc: dict[str, Any],
+    pointer: Pointer,
+    op: dict[str, Any],
+    params: dict[tuple[str, str], Parameter],
+    placement: Placement | None,
 ) -> PaginationFacts | None:
+    """x-rstar-pagination when the overlay says; else the page envelope of a resource's list."""
     hint = op.get("x-rstar-pagination")
     if hint is None:
-        return None
+        page = placement.resource.page if placement is not None and placement.resource is not None else None
+        if placement is None or placement.role != "list" or page is None:
+            return None
+        hint = {"items": page.items, "offset": page.offset_param, "limit": page.limit_param, "total": page.total}
     where = f"#{to_string(pointer)}/x-rstar-pagination"
     if not isinstance(hint, dict) or any(not isinstance(hint.get(k), str) for k in PAGINATION_KEYS):
         raise GenerateError(f"{where}: must name {', '.join(PAGINATION_KEYS)}")
@@ -275,7 +339,7 @@ def _secret_properties(doc: dict[str, Any], token: TokenFacts | None) -> dict[st
     schemas = (doc.get("components") or {}).get("schemas") or {}
     for name, schema in schemas.items():
         for prop, sub in ((schema or {}).get("properties") or {}).items() if isinstance(schema, dict) else ():
-            if isinstance(sub, dict) and (sub.get("writeOnly") is True or sub.get("format") == "password"):
+            if holds_secret(sub):
                 secrets.setdefault(name, set()).add(prop)
     if token is not None:
         op = next(op for _, path, m, op in iter_operations(doc) if path == token.path and m == token.method)

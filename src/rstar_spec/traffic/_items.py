@@ -1,22 +1,47 @@
-"""What a recording has shown of each item (a client, by its path), in recorded order: the cross-exchange
-rules read it, the checker writes it after every exchange. And the one judgement those rules share: does
-the recording leave room for another writer between two exchanges (docs/reception-star-api.md,
-"Recorded traffic")?"""
+"""What a recording has shown of each item (of any resource, by its item path), in recorded order: the
+cross-exchange rules read it, the checker writes it after every exchange. And the one judgement those rules
+share: does the recording leave room for another writer between two exchanges (docs/reception-star-api.md,
+"Recorded traffic")?
+
+Every exchange is read by its operation's role in the resource model (oas/resources.py): a create names a new
+item, a retrieve shows one, a replace or an update or an action writes one, a delete removes it. An operation
+the model does not place on a resource is read by its method, on a templated path, as before."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ..core.pointer import from_fragment, get
+from ..oas.resources import Placement, Resource
 from ..oas.view import Response
 from ._context import ExchangeContext
 from .har import Exchange
 
 ItemKey = tuple[
     str, tuple[tuple[str, str], ...]
-]  # (path template, its values): ("/clients/{client_id}", (("client_id", "21"),))
+]  # (the item path template, its values): ("/things/{thing_id}", (("thing_id", "21"),))
+
+_METHOD_ROLES = {"get": "retrieve", "put": "replace", "patch": "update", "delete": "delete", "post": "create"}
+
+
+def placement(ctx: ExchangeContext) -> Placement | None:
+    return ctx.spec.view.resources.placement(ctx.operation)
+
+
+def resource(ctx: ExchangeContext) -> Resource | None:
+    found = placement(ctx)
+    return found.resource if found is not None else None
+
+
+def role(ctx: ExchangeContext) -> str | None:
+    """The operation's role; on a templated path no resource holds, its method's (GET retrieves...)."""
+    found = placement(ctx)
+    if found is not None and found.resource is not None:
+        return found.role
+    return _METHOD_ROLES.get(ctx.operation.method) if ctx.path_params or ctx.operation.method == "post" else None
 
 
 def opaque(etag: str) -> str:
@@ -34,7 +59,9 @@ class Seen:
 
     exchange: Exchange
     etag: str | None  # opaque
-    updated_at: Any  # the body's `updated_at`, when it has one
+    stamps: dict[
+        str, Any
+    ]  # the body's read-only fields but the id (the server's marks of a change: a modification time...)
     body: dict[str, Any] | None
 
 
@@ -47,7 +74,8 @@ class Item:
     put_body: dict[str, Any] | None = None  # the body of our last PUT answered 2xx, while it is the last write
     put_answer: Seen | None = None
     put_changed: bool | None = None  # whether our last PUT changed what the item showed before (None: unknown)
-    etags: dict[str, Exchange] = field(default_factory=dict)  # every ETag it answered -> where last seen
+    etags: dict[str, Exchange] = field(default_factory=dict)  # the MAX_ETAGS last it answered -> where last seen
+    touched: datetime | None = None  # when the recording last showed it
 
 
 def room_for_another_writer(earlier: Exchange, later: Exchange, window: float) -> str | None:
@@ -87,13 +115,16 @@ def evaluate(expression: Any, ctx: ExchangeContext) -> Any:
     return None
 
 
-def location_target(ctx: ExchangeContext) -> tuple[str, str] | None:
+def location_target(ctx: ExchangeContext) -> tuple[str, str | None] | None:
     """(the Location header, the path it names under the base path); None without one. The path is ''
-    when Location leads outside the API's base path."""
+    when Location leads outside the API's base path, None when Location is not a URI reference."""
     location = ctx.exchange.response_header("location")
     if not location:
         return None
-    path = urlsplit(urljoin(ctx.exchange.url, location.strip())).path
+    try:
+        path = urlsplit(urljoin(ctx.exchange.url, location.strip())).path
+    except ValueError:  # `http://[::1`: no URI reference (RFC 3986)
+        return location, None
     under = ctx.spec.view.under_base(path)
     return location, under if under is not None else ""
 
@@ -107,71 +138,121 @@ def created_key(ctx: ExchangeContext, response: Response) -> ItemKey | None:
             continue
         values = {name: evaluate(link.parameters.get(name), ctx) for name in target.path.names}
         if all(v is not None and not isinstance(v, dict | list) for v in values.values()):
-            return target.template, tuple(sorted((k, str(v)) for k, v in values.items()))
+            return _key_of(view.resources.resource_of(target), target.template, values)
     found = location_target(ctx)
     if found and found[1]:
         match = view.router.match("GET", found[1])
         if match is not None and match.path_params:
-            return match.operation.template, tuple(sorted(match.path_params.items()))
+            return _key_of(view.resources.resource_of(match.operation), match.operation.template, match.path_params)
     return None
+
+
+def _key_of(owner: Resource | None, template: str, values: dict[str, Any]) -> ItemKey:
+    """An item's key by its resource's item path (an action's path names the same item), else by the path."""
+    if owner is not None and owner.item is not None and all(n in values for n in owner.item.names):
+        return owner.item.template, tuple(sorted((n, str(values[n])) for n in owner.item.names))
+    return template, tuple(sorted((k, str(v)) for k, v in values.items()))
 
 
 def item_key(ctx: ExchangeContext) -> ItemKey | None:
     if not ctx.path_params:
         return None
-    return ctx.operation.template, tuple(sorted(ctx.path_params.items()))
+    return _key_of(resource(ctx), ctx.operation.template, ctx.path_params)
 
 
 def seen(ctx: ExchangeContext) -> Seen:
     ok, body = ctx.response_json
     body = body if ok and isinstance(body, dict) else None
     etag = ctx.exchange.response_header("etag")
-    return Seen(ctx.exchange, opaque(etag) if etag else None, body.get("updated_at") if body else None, body)
+    return Seen(_slim(ctx.exchange), opaque(etag) if etag else None, _stamps(ctx, body), body)
+
+
+def _stamps(ctx: ExchangeContext, body: dict[str, Any] | None) -> dict[str, Any]:
+    owner = resource(ctx)
+    if body is None or owner is None:
+        return {}
+    return {name: body[name] for name in owner.read_only if name != owner.id_field and name in body}
+
+
+def _slim(exchange: Exchange) -> Exchange:
+    """The exchange as the item's history keeps it: its place, time, method and headers, not its bodies
+    (up to a MiB each; the rules read what they need of a body when it passes)."""
+    if exchange.request_body is None and exchange.response_body is None:
+        return exchange
+    return replace(exchange, request_body=None, response_body=None)
 
 
 MAX_ITEMS = 20_000
 """Items remembered at once (a proxy runs for days): past it, the one touched longest ago is forgotten, and
 a promise about it is no longer checked."""
 
+MAX_ETAGS = 16
+"""ETags remembered per item, the last shown: a 304 for one older than that gets no verdict. Every PUT
+makes a new one, and a proxy in front of a busy item for a week would otherwise keep them all."""
+
+HISTORY_SECONDS = 3600.0
+"""Recorded time after which an item the recording no longer touches is forgotten, and an ETag not shown
+again: a promise is checked within the `--window` (5 s by default); past it a breach is only a warning, and
+an hour of those is plenty. Never less than the window."""
+
 
 class Items:
-    """Every item the recording touched (the MAX_ITEMS last), updated after the rules saw each exchange."""
+    """Every item the recording touched (the MAX_ITEMS last, within HISTORY_SECONDS of the latest exchange),
+    updated after the rules saw each exchange. Memory is flat in the recording's length."""
 
-    def __init__(self, max_items: int = MAX_ITEMS) -> None:
+    def __init__(self, max_items: int = MAX_ITEMS, max_age: float = HISTORY_SECONDS) -> None:
         self.by_key: dict[ItemKey, Item] = {}
         self.max_items = max_items
+        self.max_age = max_age
 
-    def _touch(self, key: ItemKey, item: Item | None = None) -> Item:
+    def _touch(self, key: ItemKey, now: datetime | None, item: Item | None = None) -> Item:
         found = self.by_key.pop(key, None)  # and put back last: the dict's order is the order of touch
-        self.by_key[key] = item if item is not None else found if found is not None else Item()
+        touched = self.by_key[key] = item if item is not None else found if found is not None else Item()
+        touched.touched = now
         while len(self.by_key) > self.max_items:
             del self.by_key[next(iter(self.by_key))]
-        return self.by_key[key]
+        while now is not None:  # the oldest first; a recording out of time order is aged as far as it is in order
+            oldest = self.by_key[next(iter(self.by_key))]
+            if oldest.touched is None or (now - oldest.touched).total_seconds() <= self.max_age:
+                break
+            del self.by_key[next(iter(self.by_key))]
+        return touched
 
     def get(self, key: ItemKey | None) -> Item | None:
         return self.by_key.get(key) if key is not None else None
 
     def update(self, ctx: ExchangeContext) -> None:
-        status, method = ctx.status, ctx.operation.method
+        status, method = ctx.status, role(ctx)
         success = 200 <= status < 300
-        if method == "post" and success and ctx.response is not None:
+        now, exchange = ctx.exchange.started, _slim(ctx.exchange)
+        if method == "create" and success and ctx.response is not None:
             key = created_key(ctx, ctx.response)
             if key is not None:
-                item = self._touch(key, Item(created=ctx.exchange, last_write=ctx.exchange))
+                item = self._touch(key, now, Item(created=exchange, last_write=exchange))
                 self._show(item, seen(ctx))
             return
         key = item_key(ctx)
         if key is None:
             return
-        item = self._touch(key)
-        if method == "get" and status == 200:
+        item = self._touch(key, now)
+        if method == "retrieve" and status == 200:
             self._show(item, seen(ctx))
-        elif method == "get" and status == 304:
+        elif method == "retrieve" and status == 304:
             etag = ctx.exchange.response_header("etag")
             if etag:
-                item.etags[opaque(etag)] = ctx.exchange
-        elif method == "put" and success:
-            item.last_write = ctx.exchange
+                self._remember(item, opaque(etag), exchange)
+        elif method in ("update", "action") and success:
+            # A partial write: what it leaves out stays. Its answer shows the item when it is the item's schema.
+            item.last_write = exchange
+            answer = seen(ctx) if _is_item_answer(ctx) else None
+            before = item.last_seen.body if item.last_seen else None
+            unknown = before is None or answer is None or answer.body is None
+            item.put_changed = None if unknown else before != answer.body  # type: ignore[union-attr]
+            item.put_body, item.put_answer = None, answer
+            if answer is not None:
+                self._show(item, answer)
+        elif method == "replace" and success:
+            item.last_write = exchange
             answer = seen(ctx)
             before = item.last_seen.body if item.last_seen else None
             item.put_changed = None if before is None or answer.body is None else before != answer.body
@@ -181,11 +262,31 @@ class Items:
             item.deleted = None
             self._show(item, answer)
         elif method == "delete" and success:
-            item.deleted = item.last_write = ctx.exchange
+            item.deleted = item.last_write = exchange
             item.put_body = item.put_answer = None
 
-    @staticmethod
-    def _show(item: Item, shown: Seen) -> None:
+    def _show(self, item: Item, shown: Seen) -> None:
         item.last_seen = shown
         if shown.etag:
-            item.etags[shown.etag] = shown.exchange
+            self._remember(item, shown.etag, shown.exchange)
+
+    def _remember(self, item: Item, etag: str, where: Exchange) -> None:
+        """etag shown at where: the last MAX_ETAGS, none older than max_age."""
+        item.etags.pop(etag, None)  # and put back last: the dict's order is the order shown
+        item.etags[etag] = where
+        while len(item.etags) > MAX_ETAGS:
+            del item.etags[next(iter(item.etags))]
+        now = where.started
+        while now is not None:
+            first = item.etags[next(iter(item.etags))]
+            if first.started is None or (now - first.started).total_seconds() <= self.max_age:
+                break
+            del item.etags[next(iter(item.etags))]
+
+
+def _is_item_answer(ctx: ExchangeContext) -> bool:
+    owner, response = resource(ctx), ctx.response
+    if owner is None or owner.item_schema is None or response is None:
+        return False
+    media = response.media_for(ctx.exchange.response_header("content-type") or "application/json")
+    return media is not None and media.schema_pointer == owner.item_schema

@@ -2,23 +2,27 @@
 router, the single-exchange rules run on it, then the cross-exchange rules in recorded order.
 
 ``TrafficSession`` is the state of one recording (or of one proxy run): feed it exchanges in order, get
-findings back. ``check_recordings`` reads HAR files and checks each as its own session.
+findings back. ``check_files`` reads HAR files one after the other, entry by entry, each as its own
+session, and hands every finding to a report function as it is found: memory holds one entry and the
+bounded state across exchanges (traffic/_items.py), never the file or the findings (they are counted).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from ..core.errors import RstarError, display_path
+from ..core.errors import RstarError
 from . import rules as _rules  # noqa: F401  (registers the rules)
 from ._context import ExchangeContext, Spec
 from ._items import Items
+from ._printable import printable
 from ._registry import ERROR, RULES, WARNING, CrossRule, Verdict
-from .har import Exchange, read_har
+from .har import Exchange, HarEntries
 
 DEFAULT_WINDOW = 5.0
 """Seconds between two exchanges within which the recording leaves no room for another writer."""
@@ -34,6 +38,14 @@ class Finding:
     rule: str
     severity: str
     message: str
+
+    def __post_init__(self) -> None:
+        # Every text of a finding may hold a value of the traffic: escaped here, once, whoever prints it
+        for name in ("source", "method", "path", "rule", "message"):
+            object.__setattr__(self, name, printable(getattr(self, name)))
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
 
     def line(self) -> str:
         label = "" if self.severity == ERROR else "warning: "
@@ -88,7 +100,10 @@ class Checker:
 
     def context(self, source: str, exchange: Exchange) -> ExchangeContext | None:
         """The exchange matched to its operation; None when the spec does not speak for it."""
-        parts = urlsplit(exchange.url)
+        try:
+            parts = urlsplit(exchange.url)
+        except ValueError:  # not a URL (`http://[::1`): a HAR reader refuses it; a proxy may pass one on
+            return None
         if self.origin is not None and (parts.scheme.lower(), parts.netloc.lower()) != self.origin:
             return None
         under = self.spec.view.under_base(parts.path or "/", self.base_path)
@@ -112,6 +127,7 @@ class TrafficSession:
     cross: list[tuple[str, CrossRule]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.items.max_age = max(self.items.max_age, self.checker.window)  # history outlives the window
         for rule in self.checker.across:
             assert rule.factory is not None
             instance = rule.factory()
@@ -134,6 +150,13 @@ class TrafficSession:
         self.items.update(ctx)
         return found
 
+    def check(self, exchanges: Iterable[Exchange], report: Callable[[Finding], None]) -> Counts:
+        """Check exchanges as they come (a generator is read one at a time), each finding reported at once."""
+        for exchange in exchanges:
+            for found in self.observe(exchange):
+                report(found)
+        return self.counts
+
     def _findings(self, ctx: ExchangeContext, rule_id: str, verdicts: Iterable[Verdict]) -> list[Finding]:
         found = []
         exchange = ctx.exchange
@@ -148,23 +171,45 @@ class TrafficSession:
         return found
 
 
-def check_recordings(checker: Checker, paths: Sequence[Path]) -> tuple[list[Finding], Counts]:
-    """Every file read before any is checked: one that cannot be read stops the run (HarError)."""
-    recordings = [read_har(path) for path in paths]
-    findings: list[Finding] = []
+def check_files(checker: Checker, paths: Sequence[Path], report: Callable[[Finding], None]) -> Counts:
+    """Each file read and checked entry by entry, one after the other, every finding reported as it is
+    found. A file that cannot be read stops the run at the entry at fault (HarError); what came before it
+    has been reported."""
     total = Counts()
-    for recording in recordings:
-        session = checker.session(display_path(recording.path))
-        session.counts.skipped += recording.unanswered + recording.cached
-        for exchange in recording.exchanges:
-            findings += session.observe(exchange)
+    for path in paths:
+        entries = HarEntries(path)
+        session = checker.session(entries.where)
+        session.check(entries, report)
+        session.counts.skipped += entries.unanswered + entries.cached
         total.add(session.counts)
-    return findings, total
+    return total
 
 
-def render(findings: Sequence[Finding], counts: Counts, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps({"findings": [asdict(f) for f in findings], "summary": asdict(counts)}, indent=2)
-    if fmt == "github":
-        return "\n".join(f.github() for f in findings)
-    return "\n".join(f.line() for f in findings)
+def check_recordings(checker: Checker, paths: Sequence[Path]) -> tuple[list[Finding], Counts]:
+    """check_files, its findings gathered in a list: for tests and small recordings, not for the CLI."""
+    findings: list[Finding] = []
+    counts = check_files(checker, paths, findings.append)
+    return findings, counts
+
+
+class FindingWriter:
+    """Findings written as they come: `text` (a line each), `github` (a workflow annotation each) or
+    `json` (JSON Lines: an object a finding, then `{"summary": {...}}` as the last line)."""
+
+    def __init__(self, fmt: str, out: TextIO) -> None:
+        self.fmt = fmt
+        self.out = out
+
+    def write(self, found: Finding) -> None:
+        if self.fmt == "json":
+            text = json.dumps(found.as_json(), ensure_ascii=False)
+        elif self.fmt == "github":
+            text = found.github()
+        else:
+            text = found.line()
+        self.out.write(text + "\n")
+
+    def finish(self, counts: Counts) -> None:
+        if self.fmt == "json":
+            self.out.write(json.dumps({"summary": asdict(counts)}) + "\n")
+        self.out.flush()

@@ -8,34 +8,45 @@ HAR dump (`content.encoding: base64` for bodies that are not text), schemathesis
 every other field may be missing. A file that is not HAR is one line and exit 2, never a traceback.
 
 Written: `HarRecorder` appends entries to a file that is a valid HAR after every entry (the closing
-brackets are rewritten behind each one), so a recording stopped by Ctrl-C or a crash still reads.
+brackets are rewritten behind each one), so a recording stopped by Ctrl-C, a crash or a full disk still
+reads; secrets are redacted by the one list of names (core/redaction.py) and the spec's own.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import functools
 import hashlib
 import hmac
 import json
+import math
 import os
+import re
 import secrets
 import stat
+import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote_plus, urlencode, urlsplit, urlunsplit
+
+import orjson
 
 from ..core.errors import RstarError, display_path
-from ..core.limits import too_deep
+from ..core.limits import MAX_DEPTH
+from ..core.redaction import REDACTED, Masker, SecretNames, is_secret_name
+from ._json_stream import JsonStream, JsonStreamError
 
-MAX_HAR_BYTES = 200 * 1024 * 1024
-"""A HAR file is read whole (parsed JSON takes several times its size in memory): past this, refused with
-one line."""
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+"""A HAR file is read entry by entry (memory holds one entry, whatever the file's size): one entry, or any
+other value of the file, past this is refused with one line. A browser keeps a whole download's body."""
 
 MAX_RECORDED_BODY = 1024 * 1024
 """Bytes of one body a recorder keeps; the rest is cut, and the entry says so (as schemathesis does)."""
@@ -43,15 +54,8 @@ MAX_RECORDED_BODY = 1024 * 1024
 MAX_RECORDING_BYTES = 256 * 1024 * 1024
 """Bytes a recording may grow to; past it, entries are counted and dropped, and the file says how many."""
 
-REDACTED = "[redacted]"
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
-SECRET_FIELDS = frozenset({
-    "token", "refresh_token", "access_token", "id_token", "api_key", "apikey", "password", "secret",
-    "client_secret",
-})  # fmt: skip
-"""Names of query parameters and JSON properties whose values are secrets, wherever they appear."""
-
 TRUNCATED_MARK = "Body truncated"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class HarError(RstarError):
@@ -98,7 +102,13 @@ class Exchange:
     def finished(self) -> datetime | None:
         if self.started is None:
             return None
-        return self.started + timedelta(milliseconds=max(self.elapsed_ms or 0.0, 0.0))
+        elapsed = self.elapsed_ms or 0.0  # none recorded: taken as instant, as HAR's -1 (unknown) below
+        if not math.isfinite(elapsed):
+            return None  # NaN or Infinity: the recording does not say when it ended
+        try:
+            return self.started + timedelta(milliseconds=max(elapsed, 0.0))
+        except OverflowError:  # past the year 9999: nor here
+            return None
 
 
 @dataclass(frozen=True)
@@ -110,49 +120,112 @@ class Recording:
 
 
 def read_har(path: Path) -> Recording:
-    """Every entry of a HAR file with an answer from the server, in recorded order. Raises HarError."""
-    where = display_path(path)
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise HarError(f"{where}: not a regular file")
-        size = os.path.getsize(path)
-        if size > MAX_HAR_BYTES:
-            raise HarError(f"{where}: {size} bytes, over the {MAX_HAR_BYTES} a HAR file may have")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise HarError(f"{where}: cannot read: {exc.strerror}") from None
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise HarError(f"{where}: not UTF-8, so not HAR") from None
-    except RecursionError:
-        raise HarError(f"{where}: nests too deep to be HAR") from None
-    except ValueError as exc:
-        raise HarError(f"{where}: not JSON, so not HAR ({str(exc).splitlines()[0][:120]})") from None
-    log = data.get("log") if isinstance(data, dict) else None
-    if not isinstance(log, dict):
-        raise HarError(f"{where}: no `log` object: not a HAR file")
-    entries = log.get("entries")
-    if not isinstance(entries, list):
-        raise HarError(f"{where}: `log.entries` is not a list")
-    exchanges, unanswered, cached = [], 0, 0
-    for index, entry in enumerate(entries):
-        place = f"{where}: log.entries[{index}]"
-        exchange = _exchange(index, entry, place)
-        if exchange is None:
-            unanswered += 1
-        elif isinstance(entry, dict) and entry.get("_fromCache"):
-            cached += 1
-        else:
-            exchanges.append(exchange)
-    return Recording(path, tuple(exchanges), unanswered, cached)
+    """Every exchange of a HAR file at once (a small file: tests, tools). Raises HarError."""
+    entries = HarEntries(path)
+    exchanges = tuple(entries)
+    return Recording(path, exchanges, entries.unanswered, entries.cached)
+
+
+class HarEntries:
+    """The exchanges of a HAR file with an answer from the server, in recorded order, read entry by entry
+    as they are iterated: memory holds one entry, whatever the file's size. Iterating raises HarError at
+    the first thing that is not HAR, naming the file and the entry (`FILE#N`); entries before it have been
+    given already. `unanswered` and `cached` count the entries read so far that are not exchanges."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.where = display_path(path)
+        self.unanswered = 0
+        self.cached = 0
+
+    def __iter__(self) -> Iterator[Exchange]:
+        where = self.where
+        try:
+            if not stat.S_ISREG(os.stat(self.path).st_mode):
+                raise HarError(f"{where}: not a regular file")
+            handle = open(self.path, "rb")  # noqa: SIM115  (closed below, also when the caller stops early)
+        except OSError as exc:
+            raise HarError(f"{where}: cannot read: {exc.strerror}") from None
+        with handle:
+            stream = JsonStream(handle, MAX_ENTRY_BYTES)
+            try:
+                yield from self._entries(stream)
+            except UnicodeDecodeError:
+                raise HarError(f"{where}: not UTF-8, so not HAR") from None
+            except OSError as exc:
+                raise HarError(f"{where}: cannot read: {exc.strerror}") from None
+            except JsonStreamError as exc:
+                raise HarError(f"{where}: {_unreadable(exc)}") from None
+
+    def _entries(self, stream: JsonStream) -> Iterator[Exchange]:
+        where, seen_log = self.where, False
+        if stream.peek() != "{":
+            stream.value()  # JSON or not: the one line says which
+            raise HarError(f"{where}: no `log` object: not a HAR file")
+        for key in stream.members():
+            if key != "log":
+                stream.value()  # read, so that what is not JSON is refused wherever it is
+                continue
+            if seen_log:
+                raise HarError(f"{where}: `log` twice: not a HAR file")
+            seen_log = True
+            if stream.peek() != "{":
+                stream.value()
+                raise HarError(f"{where}: no `log` object: not a HAR file")
+            yield from self._log(stream)
+        stream.end()
+        if not seen_log:
+            raise HarError(f"{where}: no `log` object: not a HAR file")
+
+    def _log(self, stream: JsonStream) -> Iterator[Exchange]:
+        where, seen_entries = self.where, False
+        for key in stream.members():
+            if key != "entries":
+                stream.value()
+                continue
+            if seen_entries:
+                raise HarError(f"{where}: `log.entries` twice: not a HAR file")
+            seen_entries = True
+            if stream.peek() != "[":
+                stream.value()
+                raise HarError(f"{where}: `log.entries` is not a list")
+            for index in stream.items():
+                try:
+                    entry = stream.value()
+                except JsonStreamError as exc:
+                    raise HarError(f"{where}#{index}: {_unreadable(exc, entry=True)}") from None
+                exchange = _exchange(index, entry, f"{where}#{index}")
+                if exchange is None:
+                    self.unanswered += 1
+                elif entry.get("_fromCache"):
+                    self.cached += 1
+                else:
+                    yield exchange
+        if not seen_entries:
+            raise HarError(f"{where}: `log.entries` is not a list")
+
+
+def _unreadable(exc: JsonStreamError, entry: bool = False) -> str:
+    if exc.kind == "too-large":
+        what = "" if entry else f"a value at line {exc.line}, column {exc.col} is "
+        return f"{what}over {MAX_ENTRY_BYTES} bytes, the most one entry may have"
+    if exc.kind == "too-deep":
+        return f"nests too deep to be HAR (line {exc.line}, column {exc.col})"
+    return f"not JSON ({exc})" if entry else f"not JSON, so not HAR ({exc})"
 
 
 def _obj(value: Any, place: str, name: str, *, required: bool = False) -> dict[str, Any]:
     if value is None and not required:
         return {}
     if not isinstance(value, dict):
-        raise HarError(f"{place}.{name}: {'missing' if value is None else 'not an object'}")
+        raise HarError(f"{place}{name}: {'missing' if value is None else 'not an object'}")
+    return value
+
+
+def _text(value: str, place: str) -> str:
+    """value, which the wire held as bytes: a lone surrogate (a JSON escape no byte sequence gives) is not."""
+    if _LONE_SURROGATE.search(value):
+        raise HarError(f"{place}: holds a lone surrogate, which no bytes on the wire give")
     return value
 
 
@@ -166,7 +239,8 @@ def _records(value: Any, place: str) -> tuple[tuple[str, str], ...]:
         if not isinstance(record, dict) or not isinstance(record.get("name"), str):
             raise HarError(f"{place}[{i}]: not a {{name, value}} record")
         record_value = record.get("value")
-        found.append((record["name"], "" if record_value is None else str(record_value)))
+        text = "" if record_value is None else str(record_value)
+        found.append((_text(record["name"], f"{place}[{i}]"), _text(text, f"{place}[{i}]")))
     return tuple(found)
 
 
@@ -182,96 +256,177 @@ def _body(content: dict[str, Any], place: str) -> tuple[bytes | None, bool]:
         except (binascii.Error, ValueError):
             raise HarError(f"{place}.text: `encoding` says base64 but it is not") from None
     else:
-        body = text.encode("utf-8", "surrogatepass")
+        body = text.encode("utf-8", "surrogatepass")  # a lone surrogate: bytes that are not UTF-8, as sent
     comment = content.get("comment")
     truncated = isinstance(comment, str) and comment.startswith(TRUNCATED_MARK)
     return body, truncated
 
 
+def _started(text: Any) -> datetime | None:
+    """startedDateTime, when it is an ISO 8601 time with an offset (else the recording does not say when)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        started = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return started if started.tzinfo is not None else None  # without an offset: not comparable with another
+
+
+def _elapsed(value: Any) -> float | None:
+    """entry.time in milliseconds; None when missing. NaN and Infinity (not JSON, but written by some tools)
+    stay as they are: Exchange.finished reads them as unknown."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # an integer past any float
+        return math.inf
+
+
 def _exchange(index: int, entry: Any, place: str) -> Exchange | None:
-    entry = _obj(entry, place.rsplit(".", 1)[0], place.rsplit(".", 1)[1], required=True)
-    request = _obj(entry.get("request"), place, "request", required=True)
-    response = _obj(entry.get("response"), place, "response", required=True)
+    """One entry as an exchange; None when it has no answer. place is `FILE#N`."""
+    if not isinstance(entry, dict):
+        raise HarError(f"{place}: not an object")
+    request = _obj(entry.get("request"), f"{place}: ", "request", required=True)
+    response = _obj(entry.get("response"), f"{place}: ", "response", required=True)
     method, url = request.get("method"), request.get("url")
     if not isinstance(method, str) or not method:
-        raise HarError(f"{place}.request.method: missing or not a string")
+        raise HarError(f"{place}: request.method: missing or not a string")
     if not isinstance(url, str) or not url:
-        raise HarError(f"{place}.request.url: missing or not a string")
+        raise HarError(f"{place}: request.url: missing or not a string")
+    _text(method, f"{place}: request.method")
+    _text(url, f"{place}: request.url")
+    try:
+        urlsplit(url)
+    except ValueError as exc:
+        raise HarError(f"{place}: request.url: not a URL ({exc})") from None
     status = response.get("status")
-    if isinstance(status, bool) or not isinstance(status, int):
-        raise HarError(f"{place}.response.status: missing or not a whole number")
+    if isinstance(status, bool) or not isinstance(status, int) or not -1 <= status <= 999:
+        raise HarError(f"{place}: response.status: missing or not a status code")
     if status < 100:  # 0 or -1: no answer (blocked, failed, cancelled, schemathesis' "no response")
         return None
-    post = _obj(request.get("postData"), f"{place}.request", "postData")
-    request_body, request_truncated = _body(post, f"{place}.request.postData")
-    content = _obj(response.get("content"), f"{place}.response", "content")
-    response_body, response_truncated = _body(content, f"{place}.response.content")
-    started = None
-    started_text = entry.get("startedDateTime")
-    if isinstance(started_text, str):
-        try:
-            started = datetime.fromisoformat(started_text.replace("Z", "+00:00"))
-            if started.tzinfo is None:
-                started = None  # a time without an offset cannot be compared with another
-        except ValueError:
-            started = None
-    elapsed = entry.get("time")
+    post = _obj(request.get("postData"), f"{place}: request.", "postData")
+    request_body, request_truncated = _body(post, f"{place}: request.postData")
+    content = _obj(response.get("content"), f"{place}: response.", "content")
+    response_body, response_truncated = _body(content, f"{place}: response.content")
     return Exchange(
-        index, method.upper(), url, _records(request.get("headers"), f"{place}.request.headers"),
-        request_body, request_truncated, status, _records(response.get("headers"), f"{place}.response.headers"),
-        response_body, response_truncated, started,
-        float(elapsed) if isinstance(elapsed, int | float) and not isinstance(elapsed, bool) else None,
+        index, method.upper(), url, _records(request.get("headers"), f"{place}: request.headers"),
+        request_body, request_truncated, status, _records(response.get("headers"), f"{place}: response.headers"),
+        response_body, response_truncated, _started(entry.get("startedDateTime")), _elapsed(entry.get("time")),
     )  # fmt: skip
 
 
 # -- redaction --------------------------------------------------------------------------------------
 
+_WORD = re.compile(rb"[A-Za-z][A-Za-z0-9_-]*")
 
-def redact_url(url: str) -> str:
-    """url with the values of query parameters that carry secrets replaced."""
+
+def redact_url(url: str, secret: SecretNames = is_secret_name) -> str:
+    """url with the values of query parameters that carry secrets replaced; the rest byte for byte."""
     parts = urlsplit(url)
     if not parts.query:
         return url
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    if not any(name.lower() in SECRET_FIELDS for name, _ in pairs):
-        return url
-    query = urlencode([(n, REDACTED if n.lower() in SECRET_FIELDS else v) for n, v in pairs])
-    return urlunsplit(parts._replace(query=query))
+    pieces = parts.query.split("&")
+    kept = [
+        f"{piece.partition('=')[0]}={quote(REDACTED)}" if secret(unquote_plus(piece.partition("=")[0])) else piece
+        for piece in pieces
+    ]
+    return url if kept == pieces else urlunsplit(parts._replace(query="&".join(kept)))
 
 
-def redact_json(value: Any) -> Any:
+def redact_json(value: Any, secret: SecretNames = is_secret_name, found: list[str] | None = None) -> Any:
+    """value with the values of properties named like secrets replaced, at any depth; the strings replaced
+    are added to `found`."""
+    return _redact_json(value, secret, [] if found is None else found)[0]
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _redact_json(value: Any, secret: SecretNames, found: list[str], depth: int = 0) -> tuple[Any, bool]:
+    """(value redacted, whether anything was); _TooDeep past MAX_DEPTH levels."""
     if isinstance(value, dict):
-        return {k: (REDACTED if k.lower() in SECRET_FIELDS else redact_json(v)) for k, v in value.items()}
+        if depth >= MAX_DEPTH:
+            raise _TooDeep
+        secrets = secret.among(value)
+        inner = {k: _redact_json(v, secret, found, depth + 1) for k, v in value.items()
+                 if k not in secrets and type(v) in (dict, list)}  # fmt: skip
+        changed = {k: v for k, (v, c) in inner.items() if c}
+        if not secrets and not changed:
+            return value, False
+        for k in secrets:
+            found.extend(_strings(value[k]))
+        return {k: REDACTED if k in secrets else changed.get(k, v) for k, v in value.items()}, True
     if isinstance(value, list):
-        return [redact_json(v) for v in value]
-    return value
+        if depth >= MAX_DEPTH:
+            raise _TooDeep
+        items = [_redact_json(v, secret, found, depth + 1) if type(v) in (dict, list) else (v, False) for v in value]
+        return ([v for v, _ in items], True) if any(c for _, c in items) else (value, False)
+    return value, False
 
 
-def redact_body(body: bytes, content_type: str) -> tuple[bytes, bool]:
-    """(body with secret values replaced, whether it could be read to do so). A body that cannot be
-    read (not JSON, not a form) is not kept at all by the caller when it may hold secrets."""
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def redact_body(
+    body: bytes, content_type: str, secret: SecretNames = is_secret_name, found: list[str] | None = None
+) -> tuple[bytes, bool]:
+    """(body with secret values replaced, whether it could be read to do so); the values replaced are
+    added to `found`. A body that cannot be read (not JSON, not a form) is not kept at all by the caller
+    when it may hold secrets."""
     essence = content_type.split(";", 1)[0].strip().lower()
     if essence == "application/x-www-form-urlencoded":
         try:
             pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
         except UnicodeDecodeError:
             return b"", False
-        return urlencode([(n, REDACTED if n.lower() in SECRET_FIELDS else v) for n, v in pairs]).encode(), True
+        if found is not None:
+            found.extend(v for n, v in pairs if secret(n))
+        return urlencode([(n, REDACTED if secret(n) else v) for n, v in pairs]).encode(), True
     try:
-        value = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, RecursionError, ValueError):
+        value = orjson.loads(body)  # in Rust: every JSON body a recorder keeps is read
+        redacted, changed = _redact_json(value, secret, [] if found is None else found)
+    except (orjson.JSONDecodeError, _TooDeep):  # not JSON, not UTF-8, a lone surrogate, too deep
         return b"", False
-    if too_deep(value):
-        return b"", False
-    redacted = redact_json(value)
-    if redacted == value:
+    if not changed:
         return body, True  # untouched: the bytes as sent
-    return json.dumps(redacted, ensure_ascii=False, separators=(",", ":")).encode(), True
+    return json.dumps(redacted, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "backslashreplace"), True
 
 
-def _may_hold_secrets(body: bytes) -> bool:
-    lowered = body[:MAX_RECORDED_BODY].lower()
-    return any(name.encode() in lowered for name in SECRET_FIELDS)
+def _names_a_secret(body: bytes, secret: SecretNames) -> bool:
+    """Whether a word of the body names a secret."""
+    return bool(secret.among(word.decode("ascii") for word in _WORD.findall(body)))
+
+
+_DECODERS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
+
+def decoded_body(body: bytes, coding: str, limit: int = MAX_RECORDED_BODY) -> tuple[bytes, bool] | None:
+    """body with its Content-Encoding (gzip or deflate) undone, up to `limit` bytes, and whether that is
+    all of it; None when it cannot be undone (another coding, more than one, or a broken stream)."""
+    codings = [c for c in (part.strip().lower() for part in coding.split(",")) if c and c != "identity"]
+    if not codings:
+        return body, True
+    if len(codings) != 1 or codings[0] not in _DECODERS:
+        return None
+    # deflate: zlib-wrapped as RFC 9110 says, or raw as some senders write it
+    for wbits in (_DECODERS[codings[0]], *((-zlib.MAX_WBITS,) if codings[0] == "deflate" else ())):
+        decoder = zlib.decompressobj(wbits)
+        try:
+            out = decoder.decompress(body, limit + 1)  # bounded: a small bomb never grows past the bound
+        except zlib.error:
+            continue
+        return out[:limit], decoder.eof and len(out) <= limit
+    return None
 
 
 # -- writing -----------------------------------------------------------------------------------------
@@ -285,7 +440,7 @@ class RecordedExchange:
     url: str
     http_version: str
     request_headers: Sequence[tuple[str, str]]
-    request_body: bytes
+    request_body: bytes  # as sent (Content-Encoding not undone), possibly cut short
     request_body_size: int  # bytes sent (the body may be cut short)
     status: int
     reason: str
@@ -296,8 +451,8 @@ class RecordedExchange:
     elapsed_ms: float
 
 
-def _har_headers(headers: Iterable[tuple[str, str]], key: bytes = b"") -> list[dict[str, str]]:
-    return [{"name": n, "value": _redacted_header(n, v, key) if n.lower() in SECRET_HEADERS else v} for n, v in headers]
+def _har_headers(headers: Iterable[tuple[str, str]], secret: SecretNames, key: bytes = b"") -> list[dict[str, str]]:
+    return [{"name": n, "value": _redacted_header(n, v, key) if secret(n) else v} for n, v in headers]
 
 
 def _redacted_header(name: str, value: str, key: bytes) -> str:
@@ -308,107 +463,242 @@ def _redacted_header(name: str, value: str, key: bytes) -> str:
     return f"{REDACTED} {hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:12]}"
 
 
-def _content(body: bytes, size: int, mime: str) -> dict[str, Any]:
-    truncated = len(body) < size
-    body, readable = redact_body(body, mime) if _may_hold_secrets(body) else (body, True)
+def _content(
+    body: bytes, size: int, mime: str, secret: SecretNames, found: list[str], coding: str = ""
+) -> dict[str, Any]:
+    """HAR's content: the body decoded (a request's Content-Encoding undone, bounded), redacted, and a
+    comment when it was cut, decoded, or left out."""
     content: dict[str, Any] = {"size": size, "mimeType": mime}
-    if not readable:
-        content["comment"] = "body not recorded: it may hold a secret and could not be read to redact it"
-        return content
+    whole, notes = len(body) >= size, []
+    if coding.strip() and coding.strip().lower() != "identity":
+        decoded = decoded_body(body, coding)
+        if decoded is None:
+            content["comment"] = f"body not recorded: its Content-Encoding ({coding}) cannot be undone to redact it"
+            return content
+        body, complete = decoded
+        whole = whole and complete
+        notes.append(f"decoded from Content-Encoding: {coding}")
+    # JSON is read whatever it holds (a walk in Rust and C is as quick as a search); any other body when a
+    # word of it names a secret, and left out when it cannot be read to redact it
+    if body.lstrip()[:1] in (b"{", b"[") or _names_a_secret(body, secret):
+        redacted, readable = redact_body(body, mime, secret, found)
+        if readable:
+            body = redacted
+        elif _names_a_secret(body, secret):
+            content["comment"] = "body not recorded: it may hold a secret and could not be read to redact it"
+            return content
     try:
         content["text"] = body.decode("utf-8")
     except UnicodeDecodeError:
         content["text"], content["encoding"] = base64.b64encode(body).decode("ascii"), "base64"
-    if truncated:
-        content["comment"] = f"{TRUNCATED_MARK}: {len(body)} of {size} bytes recorded"
+    if not whole:
+        notes.insert(0, f"{TRUNCATED_MARK}: {len(body)} of {size} bytes recorded" if not notes else
+                     f"{TRUNCATED_MARK}: the first {len(body)} decoded bytes recorded")  # fmt: skip
+    if notes:
+        content["comment"] = "; ".join(notes)
     return content
 
 
-def har_entry(exchange: RecordedExchange, key: bytes = b"") -> dict[str, Any]:
-    """One HAR 1.2 entry, secrets redacted: Authorization and cookies, query parameters and JSON
-    properties named like secrets (token, refresh_token, api_key, password...)."""
+def har_entry(exchange: RecordedExchange, key: bytes = b"", secret: SecretNames = is_secret_name) -> dict[str, Any]:
+    """One HAR 1.2 entry, secrets redacted (core/redaction.py): Authorization (as a fingerprint), and
+    every header, query parameter, JSON property at any depth and form field named like a secret, in the
+    body as sent or, when it was sent gzip- or deflate-encoded, decoded."""
     request_mime = next((v for n, v in exchange.request_headers if n.lower() == "content-type"), "")
+    request_coding = ", ".join(v for n, v in exchange.request_headers if n.lower() == "content-encoding")
     response_mime = next((v for n, v in exchange.response_headers if n.lower() == "content-type"), "")
-    url = redact_url(exchange.url)
+    found = _header_secrets(exchange.request_headers, secret) + _header_secrets(exchange.response_headers, secret)
+    found += [v for n, v in parse_qsl(urlsplit(exchange.url).query, keep_blank_values=True) if secret(n)]
+    url = redact_url(exchange.url, secret)
     request: dict[str, Any] = {
         "method": exchange.method, "url": url, "httpVersion": exchange.http_version, "cookies": [],
-        "headers": _har_headers(exchange.request_headers, key),
+        "headers": _har_headers(exchange.request_headers, secret, key),
         "queryString": [{"name": n, "value": v} for n, v in parse_qsl(urlsplit(url).query, keep_blank_values=True)],
         "headersSize": -1, "bodySize": exchange.request_body_size,
     }  # fmt: skip
     if exchange.request_body_size:
-        post = _content(exchange.request_body, exchange.request_body_size, request_mime)
+        post = _content(exchange.request_body, exchange.request_body_size, request_mime, secret, found, request_coding)
         request["postData"] = {k: v for k, v in post.items() if k != "size"}
     location = next((v for n, v in exchange.response_headers if n.lower() == "location"), "")
     response = {
         "status": exchange.status, "statusText": exchange.reason, "httpVersion": exchange.http_version,
-        "cookies": [], "headers": _har_headers(exchange.response_headers),
-        "content": _content(exchange.response_body, exchange.response_body_size, response_mime),
-        "redirectURL": location, "headersSize": -1, "bodySize": exchange.response_body_size,
+        "cookies": [], "headers": _har_headers(exchange.response_headers, secret),
+        "content": _content(exchange.response_body, exchange.response_body_size, response_mime, secret, found),
+        "redirectURL": redact_url(location, secret), "headersSize": -1, "bodySize": exchange.response_body_size,
     }  # fmt: skip
-    return {
+    entry = {
         "startedDateTime": exchange.started.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "time": round(exchange.elapsed_ms, 3), "request": request, "response": response, "cache": {},
         "timings": {"send": 0, "wait": round(exchange.elapsed_ms, 3), "receive": 0},
     }  # fmt: skip
+    masker = _masker_of(tuple(sorted(set(found))))  # a value redacted by its name, masked wherever else it is
+    return _masked(entry, masker) if masker and _holds(entry, masker) else entry
+
+
+def _holds(entry: dict[str, Any], masker: Masker) -> bool:
+    """Whether a value masker knows is in the entry (in its text, or in a base64 body: looked into then)."""
+    contents = (entry["request"].get("postData") or {}, entry["response"]["content"])
+    return any(c.get("encoding") == "base64" for c in contents) or masker.found_in("\0".join(_all_strings(entry)))
+
+
+def _all_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _all_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _all_strings(item)
+
+
+@functools.lru_cache(maxsize=256)
+def _masker_of(values: tuple[str, ...]) -> Masker:
+    """One per set of values: a caller's token comes back on each of its requests."""
+    return Masker(values)
+
+
+def _header_secrets(headers: Iterable[tuple[str, str]], secret: SecretNames) -> list[str]:
+    """The values of secret headers, and their parts (`Bearer TOKEN`, `a=SESSION; b=...`)."""
+    values = []
+    for name, value in headers:
+        if secret(name):
+            values += [value, *(part for part in re.split(r"[\s;,=]+", value) if len(part) >= 8)]
+    return values
+
+
+def _masked(value: Any, masker: Masker) -> Any:
+    if isinstance(value, str):
+        return value if value == REDACTED else masker.mask(value)
+    if isinstance(value, dict):
+        if value.get("encoding") == "base64" and isinstance(value.get("text"), str):  # masked in the bytes
+            text = base64.b64encode(masker.mask_bytes(base64.b64decode(value["text"]))).decode("ascii")
+            return {**{k: _masked(v, masker) for k, v in value.items()}, "text": text}
+        return {k: _masked(v, masker) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, masker) for v in value]
+    return value
 
 
 CREATOR = "rstar-spec"
 
 
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 class HarRecorder:
     """Appends entries to a HAR file, valid after each one. Replaces only a recording of its own: any
-    other existing path (a file of the user's, a folder, a device, a link) is refused with one line."""
+    other existing path (a file of the user's, a folder, a device, a link) is refused with one line.
 
-    def __init__(self, path: Path, version: str, max_bytes: int = MAX_RECORDING_BYTES) -> None:
+    A write that fails (the disk full) puts the file back as it was before it, every entry so far kept; the
+    recorder says so in one line, once, and records no more, while the traffic goes on. A file deleted or
+    replaced meanwhile is noticed the same way, and never recreated or touched."""
+
+    def __init__(
+        self, path: Path, version: str, max_bytes: int = MAX_RECORDING_BYTES, *, secret_names: Iterable[str] = (),
+        say: Callable[[str], None] = _to_stderr,
+    ) -> None:  # fmt: skip
         self.path = path
         self.max_bytes = max_bytes
         self.entries = 0
         self.dropped = 0
+        self.stopped: str | None = None  # why the recording stopped, once it has
+        self._secret = is_secret_name.adding(secret_names)
+        self._say = say
         self._lock = threading.Lock()
         self._key = secrets.token_bytes(32)  # for the callers' fingerprints; never written
         _check_target(path)
         head = json.dumps({"log": {"version": "1.2", "creator": {"name": CREATOR, "version": version}}})
-        # `{"log": {..., "entries": [` + entries + `]}}`; the tail is rewritten after every entry
-        self._head = head[:-2] + ', "entries": [\n'
-        self._tail_fresh = "]}}\n"
+        # `{"log": {..., "entries": [` + entries + `]}}`; the closing bytes are rewritten after every entry
+        head_bytes = (head[:-2] + ', "entries": [\n').encode()
+        self._tail_fresh = b"]}}\n"
+        self._suffix = self._tail_fresh  # what follows the entries in the file now
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             os.fchmod(fd, 0o600)  # a recording may hold personal data even with secrets redacted
-            self._file = os.fdopen(fd, "w+b")
-            self._file.write(self._head.encode() + self._tail_fresh.encode())
-            self._file.flush()
+            _write_all(fd, head_bytes + self._suffix, 0)
             os.replace(tmp, path)
         except BaseException:
+            os.close(fd)
             Path(tmp).unlink(missing_ok=True)
             raise
-        self._end = len(self._head.encode())  # where the next entry goes
+        self._fd: int | None = fd
+        self._end = len(head_bytes)  # where the next entry goes
 
     def record(self, exchange: RecordedExchange) -> None:
-        text = json.dumps(har_entry(exchange, self._key), ensure_ascii=False).encode()
+        """Never raises: a recording that cannot go on stops, and says why once."""
+        if self.stopped is not None or self._fd is None:
+            return
+        try:
+            entry = har_entry(exchange, self._key, self._secret)
+            text = json.dumps(entry, ensure_ascii=False).encode("utf-8", "backslashreplace")
+        except (ValueError, TypeError, RecursionError) as exc:
+            with self._lock:
+                self._stop(f"an exchange could not be written as HAR ({type(exc).__name__})")
+            return
         with self._lock:
-            if self._file.closed:
+            if self.stopped is not None or self._fd is None or not self._still_ours():
                 return
             if self._end + len(text) > self.max_bytes:
                 self.dropped += 1
                 tail = f'], "comment": "{self.dropped} entries dropped: the recording reached {self.max_bytes} bytes"}}}}\n'
                 self._write_at_end(b"", tail.encode())
                 return
-            chunk = (b",\n" if self.entries else b"") + text
-            self._write_at_end(chunk, self._tail_fresh.encode())
-            self._end += len(chunk)
-            self.entries += 1
+            if self._write_at_end((b",\n" if self.entries else b"") + text, self._tail_fresh):
+                self.entries += 1
 
-    def _write_at_end(self, chunk: bytes, tail: bytes) -> None:
-        self._file.seek(self._end)
-        self._file.write(chunk + b"\n" + tail)
-        self._file.truncate()
-        self._file.flush()
+    def _write_at_end(self, chunk: bytes, tail: bytes) -> bool:
+        """chunk and the closing bytes after the entries; a write that fails leaves the file as it was."""
+        assert self._fd is not None
+        suffix = b"\n" + tail
+        try:
+            _write_all(self._fd, chunk + suffix, self._end)
+            os.ftruncate(self._fd, self._end + len(chunk) + len(suffix))
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # back to the last valid state: it fitted before
+                os.ftruncate(self._fd, self._end)
+                _write_all(self._fd, self._suffix, self._end)
+            self._stop(f"cannot write to it ({exc.strerror or type(exc).__name__}); the {self.entries} entries "
+                       "recorded so far are kept")  # fmt: skip
+            return False
+        self._end += len(chunk)
+        self._suffix = suffix
+        return True
+
+    def _still_ours(self) -> bool:
+        assert self._fd is not None
+        try:
+            now, ours = os.lstat(self.path), os.fstat(self._fd)
+        except FileNotFoundError:
+            self._stop("the file was deleted; it is not recreated")
+            return False
+        except OSError as exc:
+            self._stop(f"cannot see it ({exc.strerror or type(exc).__name__})")
+            return False
+        if (now.st_dev, now.st_ino) != (ours.st_dev, ours.st_ino):
+            self._stop("the file was replaced by another; that one is left as it is")
+            return False
+        return True
+
+    def _stop(self, why: str) -> None:
+        if self.stopped is None:
+            self.stopped = why
+            self._say(f"recording to {display_path(self.path)} stopped: {why}; the traffic goes on unrecorded")
 
     def close(self) -> None:
         with self._lock:
-            if not self._file.closed:
-                self._file.close()
+            if self._fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(self._fd)
+                self._fd = None
+
+
+def _write_all(fd: int, data: bytes, offset: int) -> None:
+    """All of data at offset, or OSError (a write may be partial: the rest is written, or its error raised)."""
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written
 
 
 def _check_target(path: Path) -> None:

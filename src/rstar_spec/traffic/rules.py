@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..oas.view import Header, media_type_essence
-from ._context import ExchangeContext, _Unsure, coerce, describe
+from ._context import NOT_I_JSON, ExchangeContext, Problem, _Unsure, coerce, describe, listing
 from ._items import (
     Item,
     Items,
@@ -22,6 +22,8 @@ from ._items import (
     item_key,
     location_target,
     opaque,
+    resource,
+    role,
     room_for_another_writer,
     seen,
 )  # fmt: skip
@@ -82,8 +84,10 @@ def _header_value_error(ctx: ExchangeContext, header: Header, raw: str) -> str |
         value = coerce(raw.strip(), schema)
     except _Unsure:
         return None
-    error = ctx.spec.schemas.first_error(header.schema_pointer, value)
-    return describe(error, f"header {header.name}") if error else None
+    problems: list[Problem] = []
+    for error in ctx.spec.schemas.errors(header.schema_pointer, value):
+        problems += describe(error, f"header {header.name}", value)
+    return listing(problems) if problems else None
 
 
 @single("response-headers", "the headers a response requires are there, and every documented header matches its schema")
@@ -125,6 +129,9 @@ def response_body_schema(ctx: ExchangeContext) -> Iterable[Verdict]:
         if kind == "not-json":
             yield finding(f"the {ctx.status} answer says {media.name} and its body is not JSON")
             return
+        if kind == "not-i-json":
+            yield finding(f"the {ctx.status} body {NOT_I_JSON}")
+            return
         if kind == "unsure":
             return
     else:
@@ -133,9 +140,11 @@ def response_body_schema(ctx: ExchangeContext) -> Iterable[Verdict]:
         except UnicodeDecodeError:
             yield finding(f"the {ctx.status} answer's {media.name} body is not UTF-8")
             return
-    error = ctx.spec.schemas.first_error(media.schema_pointer, value)
-    if error is not None:
-        yield finding(describe(error, f"the {ctx.status} body"))
+    problems: list[Problem] = []
+    for error in ctx.spec.schemas.errors(media.schema_pointer, value):
+        problems += describe(error, f"the {ctx.status} body", value)
+    if problems:
+        yield finding(listing(problems))
 
 
 @single("invalid-request-accepted", "a request that breaks its schema (parameters, body) is not answered 2xx")
@@ -144,12 +153,10 @@ def invalid_request_accepted(ctx: ExchangeContext) -> Iterable[Verdict]:
         return
     problems = ctx.request_problems
     if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        message = f"answered {ctx.status} to a request the spec refuses: {problems[0]}{more}"
-        if all(getattr(p, "keyword", "") == "format" for p in problems) and ctx.loose_formats:
-            yield warning(
-                f"{message}; not a finding: servers read `{'`, `'.join(sorted(ctx.loose_formats))}` in different ways"
-            )
+        message = f"answered {ctx.status} to a request the spec refuses: {listing(problems)}"
+        doubts = sorted({p.doubt for p in problems if p.doubt})
+        if all(p.doubt for p in problems):  # every problem is one a server may rightly not see
+            yield warning(f"{message}; not a finding: {'; '.join(doubts)}")
         else:
             yield finding(message)
 
@@ -158,10 +165,9 @@ def invalid_request_accepted(ctx: ExchangeContext) -> Iterable[Verdict]:
 def valid_request_refused(ctx: ExchangeContext) -> Iterable[Verdict]:
     if ctx.status == 400 and ctx.request_problems == []:
         message = "answered 400 to a request that matches the spec (parameters and body)"
-        if ctx.loose_formats:
-            yield warning(
-                f"{message}; not a finding: it has values of `{'`, `'.join(sorted(ctx.loose_formats))}`, which servers read in different ways"
-            )
+        doubts = ctx.format_doubts  # values that a stricter, still common, reading of their format refuses
+        if doubts:
+            yield warning(f"{message}; not a finding: {listing(doubts)}")
         else:
             yield finding(message)
 
@@ -206,6 +212,9 @@ def location_names_item(ctx: ExchangeContext) -> Iterable[Verdict]:
     if found is None:
         return  # response-headers speaks for a missing one
     _location, under = found
+    if under is None:
+        yield finding("Location is not a URI reference (RFC 3986): it names no item")
+        return
     view = ctx.spec.view
     match = view.router.match("GET", under) if under else None
     if match is None:
@@ -220,8 +229,10 @@ def location_names_item(ctx: ExchangeContext) -> Iterable[Verdict]:
             expected = {name: evaluate(expr, ctx) for name, expr in link.parameters.items()}
             break
     else:
-        if len(match.path_params) == 1 and "id" in body:
-            expected = {next(iter(match.path_params)): body["id"]}
+        target = view.resources.resource_of(match.operation)
+        id_field = target.id_field if target is not None else None
+        if len(match.path_params) == 1 and id_field is not None and id_field in body:
+            expected = {next(iter(match.path_params)): body[id_field]}
     for name, value in expected.items():
         got = match.path_params.get(name)
         if value is not None and got is not None and str(value) != got:
@@ -233,34 +244,39 @@ def location_names_item(ctx: ExchangeContext) -> Iterable[Verdict]:
     "a page holds the items the request asked for: its offset and limit, at most limit items, ascending ids",
 )
 def page_matches_request(ctx: ExchangeContext) -> Iterable[Verdict]:
-    if ctx.status != 200 or ctx.request_problems != []:  # an invalid request: invalid-request-accepted speaks
+    if ctx.status != 200 or ctx.request_problems != [] or role(ctx) != "list":  # invalid: invalid-request-accepted
         return
+    owner = resource(ctx)
+    envelope = owner.page if owner is not None else None
+    if owner is None or envelope is None:
+        return  # no page envelope the model can read: nothing promised across its fields
     names = {str(p.param.get("name")): p for p in ctx.operation.parameters_in("query")}
-    if "offset" not in names or "limit" not in names:
-        return
     ok, page = ctx.response_json
-    if not ok or not isinstance(page, dict) or not isinstance(page.get("data"), list):
+    if not ok or not isinstance(page, dict) or not isinstance(page.get(envelope.items), list):
         return
     asked: dict[str, Any] = {}
     sent = dict(ctx.query)
-    for name in ("offset", "limit"):
+    params = {"start": envelope.offset_param, "size": envelope.limit_param}
+    for key, name in params.items():
         schema = ctx._resolved(ctx.spec.schema_at((*names[name].pointer, "schema")) or {})
         try:
-            asked[name] = coerce(sent[name], schema) if name in sent else schema.get("default")
+            asked[key] = coerce(sent[name], schema) if name in sent else schema.get("default")
         except _Unsure:
             return
-    offset, limit, data, total = asked["offset"], asked["limit"], page["data"], page.get("total")
+    offset, limit, data = asked["start"], asked["size"], page[envelope.items]
+    total = page.get(envelope.total)
     if not isinstance(offset, int) or not isinstance(limit, int):
         return
-    for name, value in (("offset", offset), ("limit", limit)):
+    for name, value in ((envelope.offset, offset), (envelope.limit, limit)):
         if page.get(name) != value and isinstance(page.get(name), int):
             yield finding(f"the page says {name} {page.get(name)}; the request asked for {value}")
     if len(data) > limit:
         yield finding(f"the page holds {len(data)} items; the request asked for at most {limit}")
-    ids = [item.get("id") for item in data if isinstance(item, dict)]
+    id_field = owner.id_field
+    ids = [item.get(id_field) for item in data if isinstance(item, dict)] if id_field else []
     numbers = [i for i in ids if isinstance(i, int)]
-    if len(numbers) == len(ids) and numbers != sorted(numbers):
-        yield finding("the page's items are not in ascending id order")
+    if id_field and len(numbers) == len(ids) and numbers != sorted(numbers):
+        yield finding(f"the page's items are not in ascending {id_field} order")
     if isinstance(total, int) and len(data) < min(limit, max(0, total - offset)):
         yield finding(
             f"the page holds {len(data)} items of the {min(limit, total - offset)} that total {total} leaves from offset {offset}"
@@ -286,7 +302,7 @@ class _Across:
 @across("created-reads-back", "an item a POST created reads back (until the recording deletes it)")
 class CreatedReadsBack(_Across):
     def observe(self, ctx: ExchangeContext, items: Items) -> Iterable[Verdict]:
-        if ctx.status != 404 or ctx.operation.method not in ("get", "put"):
+        if ctx.status != 404 or role(ctx) not in ("retrieve", "replace", "update", "action"):
             return
         item = items.get(item_key(ctx))
         if item is None or item.created is None or item.deleted is not None:
@@ -301,16 +317,18 @@ def _shows_another_writer(item: Item, ctx: ExchangeContext, reference: Any) -> s
         return None
     if now.etag and reference.etag and now.etag != reference.etag:
         return f"the answer's ETag differs from #{reference.exchange.index}'s: someone else may have changed it"
-    if now.updated_at is not None and reference.updated_at is not None and now.updated_at != reference.updated_at:
-        return f"its updated_at differs from #{reference.exchange.index}'s: someone else may have changed it"
+    for name, value in now.stamps.items():
+        if name in reference.stamps and reference.stamps[name] != value:
+            return f"its {name} differs from #{reference.exchange.index}'s: someone else may have changed it"
     return None
 
 
 @across("deleted-stays-gone", "an item a DELETE answered 2xx does not read back")
 class DeletedStaysGone(_Across):
     def observe(self, ctx: ExchangeContext, items: Items) -> Iterable[Verdict]:
-        if not (ctx.operation.method == "get" and ctx.status == 200) and not (
-            ctx.operation.method == "put" and _success(ctx.status)
+        done = role(ctx)
+        if not (done == "retrieve" and ctx.status == 200) and not (
+            done in ("replace", "update", "action") and _success(ctx.status)
         ):
             return
         item = items.get(item_key(ctx))
@@ -332,7 +350,7 @@ class DeletedStaysGone(_Across):
 )
 class EtagNotModified(_Across):
     def observe(self, ctx: ExchangeContext, items: Items) -> Iterable[Verdict]:
-        if ctx.operation.method != "get":
+        if role(ctx) != "retrieve":
             return
         sent = etag_list(ctx.exchange.request_header("if-none-match"))
         if not sent or "*" in sent:
@@ -352,12 +370,12 @@ class EtagNotModified(_Across):
             return  # a tag the recording never showed, or one still current: no verdict
         write = item.last_write
         evidence = None
-        if write.method == "PUT":
+        if write is not item.deleted:
             after = item.put_answer.etag if item.put_answer else None
             if (after is not None and after in sent) or item.put_changed is False:
-                return  # the PUT left it as it was: an ETag of its content may rightly stay
+                return  # the write left it as it was: an ETag of its content may rightly stay
             if item.put_changed is None:
-                evidence = f"the recording does not show what the PUT #{write.index} changed"
+                evidence = f"the recording does not show what the {write.method} #{write.index} changed"
         what = "deleted" if write is item.deleted else "changed"
         yield _breach(
             f"answered 304 for an ETag of the item before #{write.index} {what} it", write, ctx, self.window, evidence
@@ -365,6 +383,9 @@ class EtagNotModified(_Across):
 
 
 def _writable(ctx: ExchangeContext) -> set[str]:
+    owner = resource(ctx)
+    if owner is not None and owner.writable:
+        return set(owner.writable)
     body = ctx.operation.request_body
     media = body.media_for("application/json") if body else None
     schema = ctx.spec.schema_at(media.schema_pointer) if media and media.schema_pointer else None
@@ -385,22 +406,26 @@ class PutDropsOmitted(_Across):
         self._writable: dict[str, set[str]] = {}  # by item template: the PUT's writable fields
 
     def observe(self, ctx: ExchangeContext, items: Items) -> Iterable[Verdict]:
-        method = ctx.operation.method
-        if method == "put" and _success(ctx.status):
+        method = role(ctx)
+        if method == "replace" and _success(ctx.status):
             ok, sent = ctx.request_json
-            writable = self._writable[ctx.operation.template] = _writable(ctx)
+            key = item_key(ctx)
+            writable = _writable(ctx)
+            if key is not None:
+                self._writable[key[0]] = writable
             answer = seen(ctx).body
             if ok and isinstance(sent, dict):
                 kept = _kept(ctx, answer, sent, writable)
                 if kept:
                     yield finding(f"the PUT left out {', '.join(kept)} and its answer still has them")
             return
-        if method != "get" or ctx.status != 200:
+        if method != "retrieve" or ctx.status != 200:
             return
-        item = items.get(item_key(ctx))
-        if item is None or item.put_body is None or item.last_write is None:
+        key = item_key(ctx)
+        item = items.get(key)
+        if key is None or item is None or item.put_body is None or item.last_write is None:
             return
-        kept = _kept(ctx, seen(ctx).body, item.put_body, self._writable.get(ctx.operation.template, set()))
+        kept = _kept(ctx, seen(ctx).body, item.put_body, self._writable.get(key[0], set()))
         if kept:
             evidence = _shows_another_writer(item, ctx, item.put_answer)
             yield _breach(

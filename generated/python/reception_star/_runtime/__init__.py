@@ -7,7 +7,8 @@ Here it is imported, linted, type-checked and unit-tested on its own (tests/clie
 - _errors.py       the exception tree, and the exception of an error answer
 - _retry.py        RetryPolicy: what is sent again, after how long
 - _etag_cache.py   ETagCache: conditional GETs
-- _spec.py         the types of what the runtime needs of the spec (TokenEndpoint, Operation, Pagination)
+- _spec.py         the types of what the runtime needs of the spec (TokenEndpoint, Operation, Pagination,
+                   SecretNames)
 - _auth.py         credentials, and the token's lifecycle without I/O
 - _async/_flows.py the token flow and the retry loop for asyncio: the source of _sync/_flows.py (unasync)
 - _clients.py      Client, AuthenticatedClient, TokenAuth, StaticToken
@@ -41,7 +42,7 @@ from ._resource import (
     pages_raw_async,
 )
 from ._retry import RetryPolicy
-from ._spec import Operation, Pagination, TokenEndpoint
+from ._spec import Operation, Pagination, SecretNames, TokenEndpoint
 from ._sync._pages import SyncPage
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "RawResponse",
     "RequestOptions",
     "RetryPolicy",
+    "SecretNames",
     "StaticToken",
     "SyncPage",
     "SyncResource",

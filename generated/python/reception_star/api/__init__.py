@@ -1,8 +1,9 @@
 """The API as resources: ``ReceptionStar().auth.token(...)``, the same on ``AsyncReceptionStar``.
 
 Each resource is a tag of the spec, a module of its own (``api/<tag>/``: its classes, sync and async,
-with their raw-response twins); each method an operation, named in the ``python-client`` overlay
-(``x-rstar-sdk-name``). The functions underneath are in ``reception_star.api.<tag>.<operation>``.
+with their raw-response twins); each method an operation, named by its role in the spec (``list``,
+``create``, ``retrieve``, ``update``, ``delete``, an action by its path segment) unless the ``python-client``
+overlay says otherwise (``x-rstar-sdk-name``). The functions underneath are in ``reception_star.api.<tag>.<operation>``.
 """
 
 from __future__ import annotations

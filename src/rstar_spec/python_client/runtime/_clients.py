@@ -17,7 +17,7 @@ import attrs
 import httpx
 
 from ._async._flows import AsyncSender, AsyncTokenFlow
-from ._auth import ApiKey, Password, TokenLifecycle
+from ._auth import ApiKey, Password, TokenLifecycle, shown_url
 from ._body import (
     DEFAULT_MAX_RESPONSE_BYTES,
     abound_answer,
@@ -31,6 +31,7 @@ from ._errors import ConfigurationError
 from ._etag_cache import ETagCache
 from ._har import DEFAULT_RECORD_MAX_BYTES, RECORD_ENV, HarRecorder
 from ._retry import RetryPolicy
+from ._spec import SecretNames
 from ._sync._flows import SyncSender, SyncTokenFlow
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -111,6 +112,7 @@ class Client(SyncSender, AsyncSender):
 
     default_base_url: ClassVar[str] = ""
     user_agent: ClassVar[str] = "reception-star-client"
+    secret_names: ClassVar[SecretNames | None] = None  # what a recording redacts by name: SECRET_NAMES of client.py
 
     def __init__(
         self,
@@ -152,20 +154,24 @@ class Client(SyncSender, AsyncSender):
         record = record if record is not None else os.environ.get(RECORD_ENV) or None
         self._recorder = None
         if record is not None:
+            if self.secret_names is None:
+                raise ConfigurationError("record=: this client names no secrets to redact (its SECRET_NAMES)")
             version = self.user_agent.split(" ")[0].partition("/")[2] or "0"
-            self._recorder = HarRecorder(record, max_bytes=record_max_bytes, creator_version=version,
-                                         secrets=self._secret_values)  # fmt: skip
+            self._recorder = HarRecorder(record, secret_names=self.secret_names, max_bytes=record_max_bytes,
+                                         creator_version=version, secrets=self._secret_values)  # fmt: skip
         self._closed = False
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        return f"{type(self).__name__}(base_url={shown_url(self.base_url)!r})"
 
     def _auth(self) -> httpx.Auth | None:
         return None
 
     def _secret_values(self) -> list[str]:
-        """What a recording must never hold, wherever it appears: the credentials and tokens."""
-        return []
+        """What a recording must never hold, wherever it appears: the credentials and tokens, and the
+        password of a `user:pass@` base URL."""
+        password = httpx.URL(self.base_url).password
+        return [password] if password else []
 
     # The httpx clients are made on first use, so that a client used only async
     # (or only sync) opens no connection pool it never uses.
@@ -226,11 +232,15 @@ class Client(SyncSender, AsyncSender):
         self._closed = True
         if self._pools.client is not None:
             self._pools.client.close()
+        if self._recorder is not None:
+            self._recorder.close()
 
     async def aclose(self) -> None:
         self._closed = True
         if self._pools.async_client is not None:
             await self._pools.async_client.aclose()
+        if self._recorder is not None:
+            self._recorder.close()
 
     def __enter__(self) -> Self:
         return self
@@ -321,14 +331,14 @@ class AuthenticatedClient(Client):
     def _secret_values(self) -> list[str]:
         auth = self._token_auth
         if isinstance(auth, StaticToken):
-            return [auth.token]
+            return [*super()._secret_values(), auth.token]
         if isinstance(auth, TokenLifecycle):
-            return auth.secret_values()
-        return []
+            return [*super()._secret_values(), *auth.secret_values()]
+        return super()._secret_values()
 
     def __repr__(self) -> str:
         auth = "no credentials" if self._token_auth is None else repr(self._token_auth)
-        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={auth})"
+        return f"{type(self).__name__}(base_url={shown_url(self.base_url)!r}, auth={auth})"
 
     def _auth(self) -> httpx.Auth:
         if self._token_auth is None:

@@ -21,6 +21,7 @@ from ._runtime import (
     Operation,
     Password,
     RetryPolicy,
+    SecretNames,
     StaticToken,
 )
 from ._runtime import AuthenticatedClient as _AuthenticatedClient
@@ -61,11 +62,53 @@ OPERATIONS: dict[str, Operation] = {
 }
 """What each operation allows: sent again after a 502/503 or a broken connection, a token, the ETag cache, pages."""
 
+SECRET_NAMES = SecretNames(
+    names=frozenset(
+        {
+            "apikey",
+            "auth",
+            "authorization",
+            "cookie",
+            "jsessionid",
+            "jwt",
+            "key",
+            "otp",
+            "passphrase",
+            "passwd",
+            "password",
+            "phpsessid",
+            "privatekey",
+            "proxyauthorization",
+            "pwd",
+            "secret",
+            "sessionid",
+            "setcookie",
+            "sig",
+            "signature",
+            "token",
+        }
+    ),
+    endings=(
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "apikey",
+        "privatekey",
+        "accesskey",
+        "secretkey",
+        "signature",
+    ),
+)
+"""What a recording (record=) redacts by name: headers, query parameters and fields so named, compared lower
+case without - and _ (rstar-spec's one list, with the spec's writeOnly and password properties)."""
+
 
 class Client(_Client):
     __doc__ = _Client.__doc__
     default_base_url = DEFAULT_BASE_URL
     user_agent = USER_AGENT
+    secret_names = SECRET_NAMES
 
 
 class AuthenticatedClient(_AuthenticatedClient, Client):
@@ -78,6 +121,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "OPERATIONS",
+    "SECRET_NAMES",
     "USER_AGENT",
     "ApiKey",
     "AuthenticatedClient",

@@ -20,6 +20,12 @@ from ._spec import TokenEndpoint
 _log = logging.getLogger("reception_star")
 
 
+def shown_url(url: str) -> str:
+    """url as a repr may show it: without the password of a `user:pass@` URL."""
+    parsed = httpx.URL(url)
+    return str(parsed.copy_with(password="***")) if parsed.password else url
+
+
 class Credentials:
     """What a token is obtained with; its repr never shows a secret."""
 
@@ -123,7 +129,7 @@ class TokenLifecycle:
         self._loop_lock_loop: asyncio.AbstractEventLoop | None = None
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._credentials!r}, token_url={self._token_url!r})"
+        return f"{type(self).__name__}({self._credentials!r}, token_url={shown_url(self._token_url)!r})"
 
     def secret_values(self) -> list[str]:
         """The credentials' secrets and the current tokens: what a recording redacts wherever it appears."""

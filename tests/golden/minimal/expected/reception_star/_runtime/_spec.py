@@ -51,3 +51,19 @@ class TokenEndpoint:
             placeholder = value[1:-1] if value.startswith("{") and value.endswith("}") else None
             body[key] = credentials[placeholder] if placeholder is not None else value
         return body
+
+
+@define(frozen=True)
+class SecretNames:
+    """Which headers, query parameters and JSON or form fields hold secrets: `rstar-spec generate` writes the
+    one list of its toolkit (the proxy's and the mock's recorders use the same) with the spec's own secret
+    properties added. A name is compared lower case without `-` and `_` (`refreshToken`, `refresh_token`
+    and `Refresh-Token` are one name) and holds a secret when it is one of `names` or ends with one of
+    `endings`."""
+
+    names: frozenset[str]
+    endings: tuple[str, ...]
+
+    def __call__(self, name: str) -> bool:
+        key = name.lower().replace("-", "").replace("_", "")
+        return key in self.names or key.endswith(self.endings)

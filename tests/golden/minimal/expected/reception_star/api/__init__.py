@@ -1,8 +1,9 @@
-"""The API as resources: ``ReceptionStar().default.get_status(...)``, the same on ``AsyncReceptionStar``.
+"""The API as resources: ``ReceptionStar().default.status(...)``, the same on ``AsyncReceptionStar``.
 
 Each resource is a tag of the spec, a module of its own (``api/<tag>/``: its classes, sync and async,
-with their raw-response twins); each method an operation, named in the ``python-client`` overlay
-(``x-rstar-sdk-name``). The functions underneath are in ``reception_star.api.<tag>.<operation>``.
+with their raw-response twins); each method an operation, named by its role in the spec (``list``,
+``create``, ``retrieve``, ``update``, ``delete``, an action by its path segment) unless the ``python-client``
+overlay says otherwise (``x-rstar-sdk-name``). The functions underneath are in ``reception_star.api.<tag>.<operation>``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .default import AsyncDefault, AsyncDefaultWithRawResponse, Default, Default
 
 
 class ReceptionStar(AuthenticatedClient):
-    """The whole API on one client: ``ReceptionStar().default.get_status(...)``.
+    """The whole API on one client: ``ReceptionStar().default.status(...)``.
 
     Takes AuthenticatedClient's arguments: ``api_key=`` (default ``$RSTAR_API_KEY``), ``base_url=``,
     ``max_retries=``, ``timeout=``, ... Without credentials the operations anyone may call still work;
@@ -37,7 +38,7 @@ class ReceptionStar(AuthenticatedClient):
 
 
 class AsyncReceptionStar(AuthenticatedClient):
-    """ReceptionStar for asyncio: ``await AsyncReceptionStar().default.get_status(...)``."""
+    """ReceptionStar for asyncio: ``await AsyncReceptionStar().default.status(...)``."""
 
     @cached_property
     def default(self) -> AsyncDefault:

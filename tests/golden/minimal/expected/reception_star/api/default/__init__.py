@@ -5,6 +5,7 @@ The operations underneath, one module each, are ``reception_star.api.default.<op
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, overload
@@ -38,7 +39,7 @@ class Default(SyncResource[AuthenticatedClient]):
         """The same methods, answering RawResponse: the status, the headers (a created client's ``Location``), ``parse()``."""
         return DefaultWithRawResponse(self)
 
-    def get_status(
+    def status(
         self,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -50,20 +51,20 @@ class Default(SyncResource[AuthenticatedClient]):
             _get_status.sync_detailed(client=self._client, options=_options(timeout, extra_headers, extra_query))
         )
 
-    def list_notes(
+    def list(
         self,
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> list[Note]:
+    ) -> builtins.list[Note]:
         """Every note (GET /notes)."""
         return self._answer(
             _list_notes.sync_detailed(client=self._client, options=_options(timeout, extra_headers, extra_query))
         )
 
     @overload
-    def create_note(
+    def create(
         self,
         *,
         text: str | Unset = UNSET,
@@ -73,7 +74,7 @@ class Default(SyncResource[AuthenticatedClient]):
     ) -> Note: ...
 
     @overload
-    def create_note(
+    def create(
         self,
         *,
         body: NoteInput,
@@ -82,7 +83,7 @@ class Default(SyncResource[AuthenticatedClient]):
         extra_query: Mapping[str, Any] | None = None,
     ) -> Note: ...
 
-    def create_note(
+    def create(
         self,
         *,
         body: NoteInput | None = None,
@@ -99,7 +100,7 @@ class Default(SyncResource[AuthenticatedClient]):
             )
         )
 
-    def get_note(
+    def retrieve(
         self,
         note_id: int,
         *,
@@ -115,7 +116,7 @@ class Default(SyncResource[AuthenticatedClient]):
             )
         )
 
-    def delete_note(
+    def delete(
         self,
         note_id: int,
         *,
@@ -136,13 +137,13 @@ class DefaultWithRawResponse:
 
     def __init__(self, resource: Default) -> None:
         self._raw = resource._raw_twin()
-        self.get_status = answers_raw(self._raw.get_status)
-        self.list_notes = answers_raw(self._raw.list_notes)
-        self.get_note = answers_raw(self._raw.get_note)
-        self.delete_note = answers_raw(self._raw.delete_note)
+        self.status = answers_raw(self._raw.status)
+        self.list = answers_raw(self._raw.list)
+        self.retrieve = answers_raw(self._raw.retrieve)
+        self.delete = answers_raw(self._raw.delete)
 
     @overload
-    def create_note(
+    def create(
         self,
         *,
         text: str | Unset = UNSET,
@@ -152,7 +153,7 @@ class DefaultWithRawResponse:
     ) -> RawResponse[Note]: ...
 
     @overload
-    def create_note(
+    def create(
         self,
         *,
         body: NoteInput,
@@ -161,8 +162,8 @@ class DefaultWithRawResponse:
         extra_query: Mapping[str, Any] | None = None,
     ) -> RawResponse[Note]: ...
 
-    def create_note(self, *arguments: Any, **keywords: Any) -> RawResponse[Note]:
-        return answers_raw(self._raw.create_note)(*arguments, **keywords)
+    def create(self, *arguments: Any, **keywords: Any) -> RawResponse[Note]:
+        return answers_raw(self._raw.create)(*arguments, **keywords)
 
 
 class AsyncDefault(AsyncResource[AuthenticatedClient]):
@@ -179,7 +180,7 @@ class AsyncDefault(AsyncResource[AuthenticatedClient]):
         """The same methods, answering RawResponse: the status, the headers (a created client's ``Location``), ``parse()``."""
         return AsyncDefaultWithRawResponse(self)
 
-    async def get_status(
+    async def status(
         self,
         *,
         timeout: float | httpx.Timeout | None = None,
@@ -193,13 +194,13 @@ class AsyncDefault(AsyncResource[AuthenticatedClient]):
             )
         )
 
-    async def list_notes(
+    async def list(
         self,
         *,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> list[Note]:
+    ) -> builtins.list[Note]:
         """Every note (GET /notes)."""
         return self._answer(
             await _list_notes.asyncio_detailed(
@@ -208,7 +209,7 @@ class AsyncDefault(AsyncResource[AuthenticatedClient]):
         )
 
     @overload
-    async def create_note(
+    async def create(
         self,
         *,
         text: str | Unset = UNSET,
@@ -218,7 +219,7 @@ class AsyncDefault(AsyncResource[AuthenticatedClient]):
     ) -> Note: ...
 
     @overload
-    async def create_note(
+    async def create(
         self,
         *,
         body: NoteInput,
@@ -227,7 +228,7 @@ class AsyncDefault(AsyncResource[AuthenticatedClient]):
         extra_query: Mapping[str, Any] | None = None,
     ) -> Note: ...
 
-    async def create_note(
+    async def create(
         self,
         *,
         body: NoteInput | None = None,
@@ -244,7 +245,7 @@ class AsyncDefault(AsyncResource[AuthenticatedClient]):
             )
         )
 
-    async def get_note(
+    async def retrieve(
         self,
         note_id: int,
         *,
@@ -260,7 +261,7 @@ class AsyncDefault(AsyncResource[AuthenticatedClient]):
             )
         )
 
-    async def delete_note(
+    async def delete(
         self,
         note_id: int,
         *,
@@ -281,13 +282,13 @@ class AsyncDefaultWithRawResponse:
 
     def __init__(self, resource: AsyncDefault) -> None:
         self._raw = resource._raw_twin()
-        self.get_status = answers_raw_async(self._raw.get_status)
-        self.list_notes = answers_raw_async(self._raw.list_notes)
-        self.get_note = answers_raw_async(self._raw.get_note)
-        self.delete_note = answers_raw_async(self._raw.delete_note)
+        self.status = answers_raw_async(self._raw.status)
+        self.list = answers_raw_async(self._raw.list)
+        self.retrieve = answers_raw_async(self._raw.retrieve)
+        self.delete = answers_raw_async(self._raw.delete)
 
     @overload
-    async def create_note(
+    async def create(
         self,
         *,
         text: str | Unset = UNSET,
@@ -297,7 +298,7 @@ class AsyncDefaultWithRawResponse:
     ) -> RawResponse[Note]: ...
 
     @overload
-    async def create_note(
+    async def create(
         self,
         *,
         body: NoteInput,
@@ -306,8 +307,8 @@ class AsyncDefaultWithRawResponse:
         extra_query: Mapping[str, Any] | None = None,
     ) -> RawResponse[Note]: ...
 
-    async def create_note(self, *arguments: Any, **keywords: Any) -> RawResponse[Note]:
-        return await answers_raw_async(self._raw.create_note)(*arguments, **keywords)
+    async def create(self, *arguments: Any, **keywords: Any) -> RawResponse[Note]:
+        return await answers_raw_async(self._raw.create)(*arguments, **keywords)
 
 
 __all__ = ["AsyncDefault", "AsyncDefaultWithRawResponse", "Default", "DefaultWithRawResponse"]

@@ -1,0 +1,75 @@
+"""One meaning per exit code, for every command of cli.py: 1 = findings (breaking changes, lint errors, stale
+files), 2 = bad input or usage (issue 27, A6). The README's exit column says the same."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, RunCli
+from rstar_spec import cli
+
+BROKEN = "openapi: 3.1.0\ninfo: [unclosed\n"
+
+
+def _commands() -> set[str]:
+    """Every command path of the parser ("bundle", "overlay apply", ...)."""
+    found: set[str] = set()
+
+    def walk(parser: argparse.ArgumentParser, prefix: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    path = f"{prefix} {name}".strip()
+                    before = len(found)
+                    walk(sub, path)
+                    if len(found) == before:
+                        found.add(path)
+
+    walk(cli._build_parser(), "")
+    return found
+
+
+# Each command on bad input: a broken spec, a file that is not what it should be, or a wrong flag.
+BAD_INPUT = {
+    "bundle": ["--spec", "{broken}", "bundle"],
+    "validate": ["--spec", "{broken}", "validate"],
+    "lint": ["--spec", "{broken}", "lint"],
+    "publish": ["--spec", "{broken}", "publish", "--check"],
+    "generate": ["--spec", "{broken}", "generate", "--check"],
+    "unasync": ["unasync", "--no-such-flag"],
+    "diff": ["diff", "{broken}", str(ROOT / "spec" / "openapi.yaml")],
+    "breaking": ["--spec", "{broken}", "breaking"],
+    "mock": ["--spec", "{broken}", "mock", "--port", "0"],
+    "contract": ["contract", "--phases", "nonsense"],
+    "overlay apply": ["overlay", "apply", "{broken}", str(ROOT / "overlays" / "publish.yaml")],
+    "overlay lint": ["--spec", "{broken}", "overlay", "lint", str(ROOT / "overlays" / "publish.yaml")],
+    "traffic check": ["traffic", "check", "{broken}", "--spec", str(ROOT / "spec" / "openapi.yaml")],
+    "traffic rules": ["traffic", "rules", "--no-such-flag"],
+    "proxy": ["proxy", "--upstream", "http://127.0.0.1:9", "--port", "0", "--spec", "{broken}"],
+}
+
+
+def test_every_command_has_a_bad_input_case() -> None:
+    assert set(BAD_INPUT) == _commands()
+
+
+@pytest.mark.parametrize("command", sorted(BAD_INPUT))
+def test_bad_input_exits_2_in_one_line(tmp_path: Path, run_cli: RunCli, command: str) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN, encoding="utf-8")
+    code, _, err = run_cli(*(arg.format(broken=broken) for arg in BAD_INPUT[command]), cwd=tmp_path)
+    assert code == 2, (command, err)
+    assert "Traceback" not in err and "error" in err
+
+
+def test_the_readme_exit_column_gives_one_meaning_per_code() -> None:
+    """Every row of the command table: 1 only for findings, 2 only for bad input."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| command | what it does | exit |") :].split("\n\n", 1)[0]
+    rows = [line.rsplit("|", 2)[1].strip() for line in table.splitlines()[2:]]
+    assert rows and all("2 on bad input" in exit_ for exit_ in rows), rows
+    assert not [exit_ for exit_ in rows if re.search(r"\b1 on (bad|unreadable)|\b2 on (breaking|finding|stale)", exit_)]
