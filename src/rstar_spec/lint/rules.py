@@ -25,7 +25,6 @@ from ..oas.structure import (
     path_parameters,
 )
 from ..oas.validate import validate_examples, validate_structure
-from ..oas.view import DocumentView
 from ..oas.walk import WRITE_METHODS, effective_parameters, is_authenticated, item_operations
 from ._promises import PAGE_KEY, PROMISE_KEY, Page, read_page, response_requirements
 from ._registry import LintContext, rule
@@ -286,7 +285,7 @@ def list_pagination(ctx: LintContext, node: Node) -> Found:
     pointer, path, method, op = node.pointer, node.path, node.method, node.value
     if not _is_list_operation(path, method, op, ctx):
         return
-    view = DocumentView.of(ctx.doc)
+    view = ctx.view
     listing = next((o for o in view.operations if o.pointer == pointer), None)
     resource = view.resources.resource_of(listing) if listing is not None else None
     page = resource.page if resource is not None and resource.op("list") is listing else None
@@ -572,5 +571,5 @@ def _references(node: Any) -> list[str]:
     on="document",
 )
 def operation_placed(ctx: LintContext, node: Node) -> Found:
-    for unplaced in DocumentView.of(ctx.doc).resources.unplaced:
+    for unplaced in ctx.view.resources.unplaced:
         yield unplaced.pointer, unplaced.reason
