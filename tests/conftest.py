@@ -160,6 +160,9 @@ TRICKY = [
     "2026-01-15T09:30:00Z", "", " ", "=", "<<", "*a", "&a", "!x", "a: b", "#c", "- x", "'q'", '"d"', "é", "\\u00e9",
     "line\nbreak", "tab\there", "trailing ", "12345678901234567890", "-0", "0.0", "3.14", "@at", "%pc", "`tick",
     "{a}", "[b]", "?", ":", "a #b", "\t", "\r\n",
+    # YAML 1.2 core schema against 1.1 and against rapidyaml's JSON
+    "18:00", "NO", "n", "0o7", "0o8", "-0o7", "0x", "-0x1F", "0b11", "0E3", "-0e-1", "1E3", "1.e3", ".5e1", "+.5",
+    "inf", "-inf", "nan", "Infinity", "infinity", ".NaN", "+.INF", ":x", "x:y", "TRUE", "FALSE",
 ]  # fmt: skip
 
 

@@ -396,3 +396,17 @@ def test_a_client_that_disconnects_mid_body_raises_nothing_out_of_the_app() -> N
     }  # fmt: skip
     asyncio.run(app(scope, receive, send))
     assert sent and sent[0]["type"] == "http.response.start"
+
+
+def test_the_mock_serves_and_checks_a_3_0_document() -> None:
+    from rstar_spec.publish.downconvert import downconvert
+
+    doc = downconvert(target_doc("mock"))[0]
+    assert doc["openapi"].startswith("3.0")
+    api = TestClient(create_app(doc, MockSettings(credentials=CREDS, validate_responses=True)))
+    headers = login(api)
+    assert api.get(f"{API}/clients", headers=headers).status_code == 200  # its own answer passed the 3.0 schemas
+    created = api.post(f"{API}/clients", headers=headers, json={"first_name": "Ada", "last_name": "Lovelace"})
+    assert created.status_code == 201, created.text
+    refused = api.post(f"{API}/clients", headers=headers, json={"first_name": 5, "last_name": "Lovelace"})
+    assert refused.status_code == 400

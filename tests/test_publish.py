@@ -197,3 +197,10 @@ def test_each_model_is_a_json_schema_that_validates_the_spec_examples() -> None:
     assert not client.is_valid({"id": "not a number"})
     grant = jsonschema_rs.validator_for({"$ref": "https://example.test/TokenRequest.schema.json"}, registry=registry)
     assert grant.is_valid({"grant_type": "api_key", "api_key": "k"}) and not grant.is_valid({"grant_type": "magic"})
+
+
+def test_yaml_1_2_scalars_are_published_as_they_were_read(spec_copy: SpecCopy) -> None:
+    spec_copy.edit("openapi.yaml", "info:\n", "info:\n  x-hours: [18:00, no, 1_000, 017]\n")
+    published = render(spec_copy.root, OVERLAYS).files
+    for name in (f"{BASENAME}.yaml", f"{BASENAME}.3.0.yaml", f"{BASENAME}.json"):
+        assert yaml.safe_load(published[name])["info"]["x-hours"] == ["18:00", "no", "1_000", 17], name

@@ -11,6 +11,8 @@ and each checked to still be a divergence.
 from __future__ import annotations
 
 import copy
+import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -73,6 +75,7 @@ def _both(*mutations: Mutation) -> Mutation:
 
 
 CLIENT = ("components", "schemas", "Client")
+MAPPING = ("components", "schemas", "TokenRequest", "discriminator", "mapping")
 GET_ITEM = ("paths", ITEM, "get")
 LIST = ("paths", COLLECTION, "get")
 CREATE = ("paths", COLLECTION, "post")
@@ -161,6 +164,8 @@ BROKEN: dict[str, Mutation] = {
 
 # Changes that leave a valid document: both must accept.
 ACCEPTED: dict[str, Mutation] = {
+    "discriminator mapping by name": _set((*MAPPING, "api_key"), "ApiKeyGrant"),
+    "discriminator mapping to an outside document": _set((*MAPPING, "api_key"), "https://example.com/grants.json"),
     "operation without responses (optional in 3.1)": _drop((*GET_ITEM, "responses")),
     "an x- extension on an operation": _set((*GET_ITEM, "x-anything"), {"a": 1}),
     "example and examples together (the 3.1 schema does not forbid it)": _set(
@@ -189,6 +194,14 @@ STRICTER: dict[str, tuple[Mutation, str]] = {
     "header schema broken": (
         _set(("components", "headers", "ETag", "schema"), {"type": "nothing"}),
         "openapi-spec-validator 0.9 does not visit header schemas",
+    ),
+    "discriminator mapping names no schema": (
+        _set((*MAPPING, "api_key"), "NoSuchGrant"),
+        "OpenAPI 3.1, 4.8.25: a mapping value names a schema; openapi-spec-validator 0.9 does not look",
+    ),
+    "discriminator mapping points nowhere": (
+        _set((*MAPPING, "api_key"), "#/components/schemas/NoSuchGrant"),
+        "as for a $ref that points nowhere, which both refuse",
     ),
 }
 
@@ -258,3 +271,93 @@ def test_the_3_0_rendering_broken_is_refused_by_both() -> None:
     doc["components"]["schemas"]["Client"]["type"] = "objekt"  # 3.0's document schema describes Schema Objects itself
     assert oracle_refuses(doc, version)
     assert any(p.pointer[:3] == ("components", "schemas", "Client") for p in check_structure(doc, version))
+
+
+# -- OpenAPI 3.0: the project's 3.0.3 rendering, broken and changed, judged by the 3.0 rules ---------------------
+_PROPERTIES = (*CLIENT, "properties")
+
+BROKEN_30: dict[str, Mutation] = {
+    "3.1's null type": _set((*_PROPERTIES, "first_name", "type"), ["string", "null"]),
+    "3.1's type null": _set((*_PROPERTIES, "first_name", "type"), "null"),
+    "3.1's numeric exclusiveMinimum": _set((*_PROPERTIES, "id", "exclusiveMinimum"), 0),
+    "3.1's const": _set((*_PROPERTIES, "first_name", "const"), "Ada"),
+    "3.1's examples list": _set((*_PROPERTIES, "first_name", "examples"), ["Ada"]),
+    "3.1's webhooks": _set(("webhooks",), {}),
+    "3.1's license identifier": _set(("info", "license"), {"name": "MIT", "identifier": "MIT"}),
+    "3.1's components.pathItems": _set(("components", "pathItems"), {}),
+    "openapi without a patch": _set(("openapi",), "3.0"),
+    "null default, not nullable": _set((*_PROPERTIES, "first_name", "default"), None),
+    "default at an exclusive minimum": _both(
+        _set((*_PROPERTIES, "id", "minimum"), 5),
+        _set((*_PROPERTIES, "id", "exclusiveMinimum"), True),
+        _set((*_PROPERTIES, "id", "default"), 5),
+    ),
+    "nullable not a boolean": _set((*_PROPERTIES, "first_name", "nullable"), "yes"),
+    "nested schema misspelt": _set((*_PROPERTIES, "first_name", "type"), "strin"),
+    "exclusiveMaximum without maximum": _set((*_PROPERTIES, "id", "exclusiveMaximum"), False),
+    "path parameter not required": _set(("components", "parameters", "ClientId", "required"), False),
+    "no paths": _drop(("paths",)),
+}
+
+ACCEPTED_30: dict[str, Mutation] = {
+    "nullable with a null default": _both(
+        _set((*_PROPERTIES, "first_name", "nullable"), True), _set((*_PROPERTIES, "first_name", "default"), None)
+    ),
+    "exclusive minimum, default above it": _both(
+        _set((*_PROPERTIES, "id", "minimum"), 5),
+        _set((*_PROPERTIES, "id", "exclusiveMinimum"), True),
+        _set((*_PROPERTIES, "id", "default"), 6),
+    ),
+    "exclusiveMaximum false beside a maximum": _both(
+        _set((*_PROPERTIES, "id", "maximum"), 10), _set((*_PROPERTIES, "id", "exclusiveMaximum"), False)
+    ),
+    "a $ref's siblings are ignored": _set(
+        (*_PROPERTIES, "tags"), {"$ref": "#/components/schemas/Client", "default": "not a client", "nullable": True}
+    ),
+    "nullable without a type": _set((*_PROPERTIES, "notes"), {"nullable": True, "default": None}),
+    "example in a schema": _set((*_PROPERTIES, "first_name", "example"), "Ada"),
+}
+
+
+@functools.cache
+def _rendering_30() -> dict[str, Any]:
+    return _valid_fixtures()["3.0 rendering"][0]
+
+
+def _mutated_30(mutation: Mutation) -> tuple[dict[str, Any], Pointer]:
+    doc = copy.deepcopy(_rendering_30())
+    return doc, mutation(doc)
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_30))
+def test_a_broken_3_0_document_is_refused_by_both_at_its_place(name: str) -> None:
+    doc, where = _mutated_30(BROKEN_30[name])
+    assert oracle_refuses(doc, "3.0"), f"the oracle accepts {name!r}: not a broken document"
+    problems = check_structure(doc)  # the version is the document's
+    assert problems, f"the fast path accepts {name!r}, which openapi-spec-validator refuses"
+    related = [p for p in problems if p.pointer[: len(where)] == where or where[: len(p.pointer)] == p.pointer]
+    assert related, f"{name!r}: no problem at or around {where}: {problems}"
+
+
+@pytest.mark.parametrize("name", sorted(ACCEPTED_30))
+def test_a_valid_3_0_change_is_accepted_by_both(name: str) -> None:
+    doc, _ = _mutated_30(ACCEPTED_30[name])
+    assert not oracle_refuses(doc, "3.0"), f"the oracle refuses {name!r}"
+    assert check_structure(doc) == []
+
+
+# shared/ beside the clone, as CI lays it (RSTAR_SHARED_DIR names it elsewhere, for a worktree)
+REALWORLD = Path(os.environ.get("RSTAR_SHARED_DIR", ROOT.parent / "shared")) / "realworld"
+_SMALL_REALWORLD = [
+    "oai-petstore-expanded.yaml", "oai-callback.yaml", "swagger-petstore.yaml",  # 3.0
+    "museum.yaml", "oai-tictactoe.yaml", "oai-webhook.yaml",  # 3.1
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", _SMALL_REALWORLD)
+def test_public_descriptions_get_the_oracles_verdict(name: str) -> None:
+    if not (REALWORLD / name).exists():
+        pytest.skip("no shared/realworld/ beside this clone")
+    doc = bundle(REALWORLD / name).data
+    version = "3.0" if str(doc["openapi"]).startswith("3.0") else "3.1"
+    assert check_structure(doc) == [] if not oracle_refuses(doc, version) else check_structure(doc) != []

@@ -86,3 +86,84 @@ def test_a_spec_whose_files_add_up_past_the_size_bound_is_refused(
     monkeypatch.setattr(bundle_module, "MAX_INPUT_BYTES", 600)
     with pytest.raises(SpecLoadError, match=r"the files of this spec add up to more than"):
         bundle_module.bundle(tmp_path / "openapi.yaml")
+
+
+# -- YAML 1.2 core schema (10.3.2): what OpenAPI 3.1 documents are written in ---------------------------------
+CORE_SCALARS = [
+    ("18:00", "18:00"),  # a sexagesimal integer only to YAML 1.1
+    ("1:30:00", "1:30:00"),
+    ("no", "no"),
+    ("NO", "NO"),
+    ("yes", "yes"),
+    ("Yes", "Yes"),
+    ("off", "off"),
+    ("on", "on"),
+    ("y", "y"),
+    ("n", "n"),
+    ("1_000", "1_000"),
+    ("017", 17),  # decimal in the core schema; octal is 0o17
+    ("0o17", 15),
+    ("0x1F", 31),
+    ("-017", -17),
+    ("+1", 1),
+    ("0b11", "0b11"),  # binary only to YAML 1.1
+    ("-0x1F", "-0x1F"),  # the core schema's octal and hex take no sign
+    ("1e3", 1000.0),  # a float to YAML 1.2, a string to YAML 1.1
+    ("1E+3", 1000.0),
+    ("1.", 1.0),
+    (".5", 0.5),
+    ("-.5", -0.5),
+    ("True", True),
+    ("FALSE", False),
+    ("NULL", None),
+    ("~", None),
+    ("=", "="),
+    ("inf", "inf"),  # the core schema's infinity is .inf
+    ("nan", "nan"),
+    ("Infinity", "Infinity"),
+    ("-inf", "-inf"),
+    ("infinity", "infinity"),
+    ("2026-01-15", "2026-01-15"),  # no timestamps in the core schema
+]
+
+
+@pytest.mark.parametrize(("text", "value"), CORE_SCALARS)
+def test_plain_scalars_resolve_as_the_yaml_1_2_core_schema_says(text: str, value: object) -> None:
+    for document, expected in (
+        (f"v: {text}\n", {"v": value}),
+        (f"- {text}\n", [value]),
+        (f"k: [{text}, {text}]\n", {"k": [value, value]}),
+    ):
+        data = parse_yaml(document, Path("f.yaml")).data
+        assert data == expected, document
+        assert [type(v) for v in _leaves(data)] == [type(v) for v in _leaves(expected)], document
+
+
+@pytest.mark.parametrize("text", ["inf", "nan", ".NaN", "18:00", "yes", "1e3", "017"])
+def test_keys_are_the_text_written(text: str) -> None:
+    assert parse_yaml(f"{text}: 1\n", Path("f.yaml")).data == {text: 1}
+
+
+@pytest.mark.parametrize("text", [".inf", "-.Inf", ".NaN", ".NAN", "1e999"])
+def test_infinity_and_nan_are_refused_with_their_place(text: str) -> None:
+    with pytest.raises(SpecLoadError, match="JSON can say") as info:
+        parse_yaml(f"a: 1\nb: {text}\n", Path("f.yaml"))
+    assert info.value.location is not None and info.value.location.line == 2
+
+
+def test_json_files_read_as_json_does(tmp_path: Path) -> None:
+    import json
+
+    text = '{"a": 1e3, "b": -0, "c": "017", "d": 1E+2, "e": [0.5, -1.25e-3, 18, true, null], "f": "yes"}'
+    path = tmp_path / "doc.json"
+    path.write_text(text, encoding="utf-8")
+    assert load_yaml(path).data == json.loads(text)
+    assert [type(v) for v in _leaves(load_yaml(path).data)] == [type(v) for v in _leaves(json.loads(text))]
+
+
+def _leaves(data: object) -> list[object]:
+    if isinstance(data, dict):
+        return [leaf for value in data.values() for leaf in _leaves(value)]
+    if isinstance(data, list):
+        return [leaf for value in data for leaf in _leaves(value)]
+    return [data]

@@ -86,3 +86,12 @@ def test_a_tree_shared_by_many_places_is_written_in_full_at_each() -> None:
     text = emit_yaml(data)
     assert yaml.load(text, Loader=yaml.CSafeLoader) == data
     assert text.count("code:") == 4
+
+
+def test_a_tree_shared_as_a_sequence_item_and_as_a_value_is_written_right_at_each() -> None:
+    # written once as an item (its first line then takes the `- `), repeated as a mapping value at the same indent
+    shared = {"a": 1, "b": [1, {"c": 2}]}
+    data = {"list": [shared, shared], "y": shared, "z": [[shared], shared], "x": {"k": shared}}
+    _reads_back(data)
+    lines = emit_yaml(data).splitlines()
+    assert lines.count("  a: 1") == 1 and lines.count("- a: 1") == 3  # y's (no `- ` on it), and the items'

@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import TRICKY, json_values
-from rstar_spec.core._native import NOT_NATIVE, native_data
+from rstar_spec.core._native import NOT_NATIVE, native_data, native_reading
 from rstar_spec.core._native_marks import NativeMarks, Unsure
 from rstar_spec.core.errors import SpecLoadError
 from rstar_spec.core.yaml_io import _positional, load_yaml, parse_yaml
+from rstar_spec.oas.walk import iter_refs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,7 @@ def _same_or_aside(text: str) -> None:
     if native is not NOT_NATIVE:
         assert json.dumps(native, sort_keys=True) == json.dumps(expected, sort_keys=True), text
         assert native == expected, text
+        assert native_reading(text).refs == {ref for _, ref in iter_refs(expected)}, text  # the bundler's, in C
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -83,7 +85,16 @@ def test_hand_written_scalars_read_the_same(entries: list[tuple[str, str, str | 
         "\ufeffa: 1\n",  # byte order mark
         "a: b: c\n",  # invalid YAML
         "[" * 100 + "]" * 100,  # deeper than MAX_DEPTH
-        "a: 1e3\n",  # a string to YAML 1.1
+        "a: 017\n",  # 17 to the core schema, "017" to rapidyaml's JSON
+        "a: 0o17\n",
+        "a: True\n",
+        "a: 0E3\n",  # a float, quoted by rapidyaml's JSON
+        "a: [nan, .NaN]\n",  # ".nan" in rapidyaml's JSON for both: which was which cannot be told
+        "a: [inf, infinity]\n",
+        "a: inf\nb: '.inf'\n",
+        'a: inf\nb: ".\\\n  inf"\n',  # ".inf" in two lines
+        'a: inf\nb: "\\x2einf"\n',  # and by its code
+        "k: [:x]\n",  # a plain scalar to YAML 1.2, refused by libyaml
         "{k: x, m: a #b}\n",  # a comment in flow context: rapidyaml kept it in the scalar
         "k: [?, y]\n",  # an explicit key in flow context to PyYAML, a string to rapidyaml
         "%pc: line\nbreak\n",  # a directive
@@ -111,6 +122,41 @@ def test_documents_with_anchors_and_aliases_read_and_place_the_same(
     _same_places_or_aside(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ("a: 1e3\nb: [18:00, no, 1_000, 1E-2, .5, -0]\n", {"a": 1000.0, "b": ["18:00", "no", "1_000", 0.01, 0.5, 0]}),
+        ("open: 18:00\nclosed: [NO, off, yes]\n", {"open": "18:00", "closed": ["NO", "off", "yes"]}),
+        # rapidyaml's JSON writes these ".inf" and ".nan": written back when the text says from what
+        (
+            "a: [inf, -inf]\nnan: inf\n'inf': x\nb: \"inf\"\n",
+            {"a": ["inf", "-inf"], "nan": "inf", "inf": "x", "b": "inf"},
+        ),
+    ],
+)
+def test_yaml_1_2_scalars_are_read_natively(text: str, data: Any) -> None:
+    assert native_data(text) == data
+    _same_or_aside(text)
+
+
+_PLAIN_PARTS = st.sampled_from(
+    [*"0123456789.-+eEoxXbinfaINFtTyY_:~", "inf", "nan", "Infinity", "NaN", "true", "True", "null", "0x", "0o", "1e3"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.lists(_PLAIN_PARTS, min_size=1, max_size=4).map("".join), min_size=1, max_size=4),
+    st.sampled_from(["v: {}\n", "{}: 1\n", "- [{}, x]\n", "- {}\n", "{{k: {}}}\n"]),
+)
+def test_plain_scalars_of_numbers_and_words_read_the_same(texts: list[str], form: str) -> None:
+    # the scalars where YAML 1.1, the 1.2 core schema and rapidyaml's JSON part ways: each reader the same, or aside
+    entries = [
+        form.format(text) if form.startswith("-") else f"r{i}:\n  {form.format(text)}" for i, text in enumerate(texts)
+    ]
+    _same_or_aside("".join(entries))
+
+
 def test_an_alias_of_a_value_is_read_natively() -> None:
     text = "a: &x {k: v, l: [1, 2]}\nb: *x\nc:\n  - *x\n  - &y [1]\n  - *y\n"
     assert native_data(text) == {"a": {"k": "v", "l": [1, 2]}, "b": {"k": "v", "l": [1, 2]}, "c": [
@@ -126,6 +172,7 @@ def test_every_file_of_the_repository_reads_natively_and_the_same() -> None:
         native = native_data(text)
         assert native is not NOT_NATIVE, f"{path} fell back to the positional loader"
         assert native == _positional(text, path).data, path
+        assert native_reading(text).refs == {ref for _, ref in iter_refs(native)}, path
 
 
 def test_positions_are_computed_only_when_asked(tmp_path: Path) -> None:
@@ -217,4 +264,43 @@ def test_every_node_of_the_repository_is_placed_natively_and_the_same() -> None:
     ],
 )
 def test_places_of_awkward_nodes(text: str) -> None:
+    _same_places_or_aside(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "d: >-\n  Sources & Customers, `x`, **bold**\n\n  * `item`: one\n  * two\ne: '`quoted`'\nf: x & y\n",
+        "d: |\n  if a != b {\n    *p = 1\n  }\ne: [a, '*', \"`b`\"]\n",
+        "d: plain text\n  that goes on, `x`\n  *and on*\n",
+    ],
+)
+def test_prose_with_indicator_characters_is_read_natively(text: str) -> None:
+    # `*`, `&`, `!` and backticks inside scalars are text: no need for the positional loader (Stripe's descriptions)
+    assert native_data(text) is not NOT_NATIVE
+    _same_or_aside(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\n&x b: 2\n",  # an anchor on a key at a line's start
+        "a: &x 1\nb: [1,\n  *x]\n",  # an alias after a flow separator on the line before
+        "a: &x 1\nb:\n  *x\n",  # an alias alone on the line after its key
+        "a: |\n  text\n&x b: 2\n",  # after a block scalar, a key again
+        "- *a - b\n",  # rapidyaml splits what libyaml refuses
+        "a: `x`\n",  # a reserved indicator starting a plain scalar
+        "a:\n  `x`\n",
+        "a: [`x`]\n",
+        "a: x\n? b\n: 1\n",
+        "top: [\n  x\n  , !t y\n  ]\n",  # flow collections written one entry a line
+        "top: [\n  c, d\n  , *a\n  ]\n",
+        "k: {\n  x: a #b\n  }\n",  # a comment in a flow mapping over lines: rapidyaml keeps it in the scalar
+        'k: ["d\\": null", y]\n',  # a JSON key and null written inside a string
+        "- 'q' !t\n",  # a tag after a scalar
+        "- *a !t\n",
+    ],
+)
+def test_indicator_characters_where_a_node_starts_are_left_or_read_the_same(text: str) -> None:
+    _same_or_aside(text)
     _same_places_or_aside(text)

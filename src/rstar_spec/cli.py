@@ -595,7 +595,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .oas.validate import validate  # imported here: `bundle` does not need the validators
 
     result = _load(args)
-    problems = [(result.locate(p.pointer), p.message) for p in validate(result.data)]
+    problems = [(result.locate(p.pointer), p.message) for p in validate(result.data, refs_resolved=True)]
     status = _report(sorted(problems))
     if not status:
         print(

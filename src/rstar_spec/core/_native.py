@@ -1,17 +1,19 @@
 """YAML read in C++: rapidyaml parses and writes JSON, ``json`` builds the data.
 
 It is an accelerator, never a second definition of YAML. The positional loader
-in ``_yaml.py`` (PyYAML, YAML 1.1) says what a file means; this one answers only
-where it is sure to answer the same, and returns ``NOT_NATIVE`` otherwise:
+in ``yaml_io.py`` (libyaml, the YAML 1.2 core schema) says what a file means;
+this one answers only where it is sure to answer the same, and returns
+``NOT_NATIVE`` otherwise:
 
 - tags, and anchors or aliases on keys: rapidyaml would drop or keep them where
   PyYAML applies them; aliases of values are resolved here (``Tree.resolve``) once
   each names an anchor defined once before it, none stands inside the node it names,
   and the expanded document stays within MAX_NODES (the positional loader's bounds);
-- a number whose text PyYAML reads otherwise (``1e3`` is a string in YAML 1.1,
-  ``017`` an octal int), an integer longer than MAX_INT_DIGITS;
-- a plain scalar that PyYAML reads as another type than JSON does (``yes``,
-  ``~``, ``0x1F``, ``1_000``, ``.inf``): quoted, it is a string to both;
+- an integer longer than MAX_INT_DIGITS, a float past the largest double;
+- a plain scalar that the core schema reads as another type than rapidyaml's
+  JSON says (``017``, ``0o17``, ``0x1F``, ``True``, ``~``, ``.inf``), or that
+  rapidyaml's JSON writes as another text (``inf`` and ``nan`` become ``.inf``
+  and ``.nan``, keys too): quoted, it is a string to both;
 - a plain scalar that starts with a reserved indicator (``@``, a backtick, ``%``),
   which PyYAML refuses and rapidyaml reads as text;
 - a surrogate escape (``"\\ud800"``), which PyYAML refuses;
@@ -29,10 +31,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import math
 import os
 import re
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
 
@@ -54,26 +57,41 @@ class _Refuse(Exception):
     """The native reading could differ from PyYAML's: step aside."""
 
 
-# PyYAML's implicit resolvers (yaml.resolver.Resolver), timestamps left out: both loaders keep those strings.
+# What the positional loader reads as another type than a string (the YAML 1.2 core schema, 10.3.2, and `<<`,
+# which it refuses as a merge key), and the tokens PyYAML reads where rapidyaml sees text (`!`, `&`, `*`).
 _IMPLICIT = re.compile(
-    r"""(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    r"""(?:true|True|TRUE|false|False|FALSE
     |~|null|Null|NULL|
-    |[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
-    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
-    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
-    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
-    |[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+
-    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
-    |<<|=|!|&|\*)""",
+    |[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+
+    |[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+    |<<|!|&|\*)""",
     re.VERBOSE,
 )
-_IMPLICIT_FIRST = "yYnNtTfFoO~-+0123456789.<=!&*"
-# JSON float texts that PyYAML reads as the same float: a dot, and a signed exponent if any.
-_YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+(?:[eE][-+][0-9]+)?")
-# NEL, LS and PS are line breaks to YAML 1.1 (PyYAML), ordinary characters to YAML 1.2 (rapidyaml).
-_SURROGATE = re.compile("[\ud800-\udfff]")
-# Tabs: where they may stand, and what they mean in block scalars, PyYAML and rapidyaml disagree.
-_YAML11_BREAKS = re.compile("[\x85\u2028\u2029\t]")
+_IMPLICIT_FIRST = "tTfF~nN-+0123456789.<!&*"
+# rapidyaml's JSON writes a plain `inf`, `infinity`, `nan` (and the core schema's `.Inf`, `.NaN`) as ".inf" or
+# ".nan", `-inf` as "-.inf"; a key even when quoted. Each such string, by the texts it may have been written from.
+_PREIMAGES = {
+    ".inf": ("inf", "infinity", ".inf", ".Inf", ".INF"),
+    "-.inf": ("-inf", "-infinity", "-.inf", "-.Inf", "-.INF"),
+    ".nan": ("nan", ".nan", ".NaN", ".NAN"),
+}
+# What a double-quoted scalar writes another way: a line break escaped away, a character by its code. The
+# candidates are looked for in the text with these undone as well, so that none is missed.
+_ESCAPED_BREAK = re.compile(r"\\\r?\n[ \t]*")
+_ESCAPED_CHAR = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})")
+
+
+def _unescaped(text: str) -> str:
+    def char(m: re.Match[str]) -> str:
+        code = int(m[1] or m[2] or m[3], 16)
+        return chr(code) if code <= 0x10FFFF else m[0]
+
+    return _ESCAPED_CHAR.sub(char, _ESCAPED_BREAK.sub("", text))
+
+
+# (NEL, LS and PS are line breaks to libyaml, YAML 1.1, and ordinary characters to rapidyaml, YAML 1.2; tabs,
+# where they may stand and what they mean in block scalars, PyYAML and rapidyaml read differently: both are
+# looked for with `in` in native_reading.)
 
 
 def _int(text: str) -> int:
@@ -83,9 +101,10 @@ def _int(text: str) -> int:
 
 
 def _float(text: str) -> float:
-    if not _YAML_FLOAT.fullmatch(text):
+    value = float(text)  # every JSON number is the same float to the core schema
+    if not math.isfinite(value):  # 1e999: the positional loader refuses it with its place
         raise _Refuse
-    return float(text)
+    return value
 
 
 def _constant(text: str) -> Any:
@@ -100,21 +119,31 @@ def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _deeper_than(data: Any, limit: int) -> bool:
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
+    """Whether data nests containers deeper than limit: level by level, each a comprehension (a stack of
+    (node, depth) pairs cost three times as much on Stripe's description)."""
+    level = [data] if isinstance(data, (dict, list)) else []
+    for _ in range(limit + 1):
+        level = [
+            child
+            for node in level
+            for child in (node.values() if type(node) is dict else node)
+            if type(child) is dict or type(child) is list
+        ]
+        if not level:
+            return False
+    return True
 
 
-# Plain scalars that PyYAML resolves and JSON writes the same way: an integer, a float with a dot, true, false, null.
-_AGREED_PLAIN = re.compile(r"-?(?:0|[1-9][0-9]*)|-?[0-9]+\.[0-9]+(?:[eE][-+][0-9]+)?|true|false|null")
+# Plain scalars that the core schema resolves and JSON writes the same way: a JSON number, true, false, null.
+# (rapidyaml's JSON quotes a zero with an exponent, `0e5`: not agreed.)
+_AGREED_PLAIN = re.compile(
+    r"-?(?:0(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?)?|[1-9][0-9]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)|true|false|null"
+)
 _IMPLICIT_FIRST_BYTES = frozenset(_IMPLICIT_FIRST.encode())
 # Indicators no plain scalar may start with (PyYAML refuses them; rapidyaml reads them as text).
 _RESERVED_FIRST = frozenset(b"@`%")
+# A plain scalar may start with `:` in YAML 1.2 (`[:x]`); libyaml refuses it in flow context.
+_COLON_FIRST = ord(":")
 
 _UNSURE_FLAGS = _ALIAS_FLAGS = _PLAIN_FLAG = _KEY_PLAIN_FLAG = 0
 if ryml is not None:
@@ -125,8 +154,9 @@ if ryml is not None:
 
 
 def _unambiguous_reading(tree: Any, hashes: bool = True) -> list[int] | None:
-    """None when the tree has a tag, an anchor or alias on a key, or a plain scalar that PyYAML reads as another
-    type than JSON would; otherwise the nodes that carry an anchor or an alias (values only), for `_resolvable`.
+    """None when the tree has a tag, an anchor or alias on a key, or a plain scalar that the positional loader
+    reads as another type than JSON would; otherwise the nodes that carry an anchor or an alias (values only),
+    for `_resolvable`. (What rapidyaml's JSON rewrites, `_restore` has written back before.)
 
     A quoted scalar is a string to both; a plain one is checked only when PyYAML could resolve it (its first
     character says so), which is a few percent of them. With `hashes`, a plain scalar holding ` #` is refused too:
@@ -145,7 +175,7 @@ def _unambiguous_reading(tree: Any, hashes: bool = True) -> list[int] | None:
             raw = key(i)
             if raw is None:  # a null key (`: 1`): PyYAML refuses or reads it otherwise
                 return None
-            if len(raw) and (raw[0] in _RESERVED_FIRST or raw == b"<<"):  # `<<` is a merge key to PyYAML
+            if len(raw) and (raw[0] in _RESERVED_FIRST or raw[0] == _COLON_FIRST or raw == b"<<"):  # `<<`: merge
                 return None
             if hashes and b" #" in bytes(raw):
                 return None
@@ -159,38 +189,212 @@ def _unambiguous_reading(tree: Any, hashes: bool = True) -> list[int] | None:
                 text = bytes(raw).decode("utf-8")
                 if implicit(text) and not agreed(text):
                     return None
-            elif raw[0] in _RESERVED_FIRST:
+            elif raw[0] in _RESERVED_FIRST or raw[0] == _COLON_FIRST:
                 return None
     return aliased
 
 
+def _restore(text: str, emitted: str) -> str | None:
+    """The JSON with each rewritten string (".inf") back as the text it was written from, when that text is
+    the only one of its candidates in the document and a string to the core schema (`inf`; `.inf` is a float).
+    None when that cannot be told from the text."""
+    unescaped: str | None = None
+    for written, candidates in _PREIMAGES.items():
+        if f'"{written}"' not in emitted:
+            continue
+        if unescaped is None:
+            escaped = _ESCAPED_CHAR.search(text) or _ESCAPED_BREAK.search(text)
+            unescaped = _unescaped(text) if escaped else ""
+        found = _candidates(text, candidates) | _candidates(unescaped, candidates)
+        if len(found) != 1 or "." in next(iter(found)):
+            return None
+        emitted = emitted.replace(f'"{written}"', f'"{found.pop()}"')
+    return emitted
+
+
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.")
+# Each candidate not followed by a word character: the pattern starts with a literal, which `re` finds fast.
+_ENDING = {text: re.compile(re.escape(text) + r"(?![A-Za-z0-9_.])") for texts in _PREIMAGES.values() for text in texts}
+
+
+def _candidates(text: str, candidates: tuple[str, ...]) -> set[str]:
+    """The candidates that stand in text as a whole word (no letter, digit, `_`, `.`, `+`, `-` before it, no
+    letter, digit, `_` or `.` after it): a superset of the scalars among them."""
+    found: set[str] = set()
+    for candidate in candidates:
+        for m in _ENDING[candidate].finditer(text):
+            i = m.start()
+            if i == 0 or (text[i - 1] not in _WORD_CHARS and text[i - 1] not in "+-"):
+                found.add(candidate)
+                break
+    return found
+
+
 # What `_unambiguous_reading` looks for, looked for in the texts first (a node-by-node walk of the tree from
-# Python costs 2-3 us a node): a tag, anchor or alias token (`!`, `&`, `*` where a token starts), a plain
-# scalar starting with a reserved indicator or `<<`, and a plain scalar PyYAML reads as another type than
+# Python costs 2-3 us a node): a tag, anchor or alias token (`!`, `&`, `*` where a node starts), a scalar
+# starting with a reserved indicator (in the JSON) or `<<`, and a plain scalar PyYAML reads as another type than
 # JSON does. rapidyaml writes such a scalar into its JSON as that very string (an empty one as null), so the
 # JSON strings that PyYAML could read otherwise are looked up in the text: only one standing where a plain
 # scalar stands (not in quotes) sends the file to the walk, as do a JSON string holding ` #`, a bare null
 # and an empty key. Each check can only say "maybe": then the walk decides.
 _BOUNDARY = frozenset(" \t\r\n[{,:")
 _AFTER_PLAIN = frozenset("\r\n,]}#:")
-_TOKEN_CHARS = re.compile(r"[!&*@`%<?]")
-_DIRECTIVE = re.compile(r"^%", re.MULTILINE)  # `%YAML`, `%TAG`: PyYAML reads directives, rapidyaml another way
+_TOKEN_CHARS = re.compile(r"[!&<?]")  # tags, anchors, merge and explicit keys: the JSON does not show them
+# A JSON string that starts with an alias (rapidyaml writes `*x` as "*x") or a reserved indicator: the
+# first characters of each, looked for in the text where a plain scalar would stand.
+_LEADING = re.compile(r'"([*`@%][^"\\]{0,16})("?)')  # (up to an escape: a line break, a quote; or whole)
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")  # `key: |-`: the next lines are a block scalar's
+# After blanks on its line, what a node can start after: an indicator or a flow separator.
+_NODE_START = frozenset(":-[{,?")
+# A line whose end leaves the next line a value to start (`key:`, `-`, flow, `?`), and one with a comment.
+_OPENS_A_NODE = re.compile(r"[:\-\[{,?]\s*$|#")
 # rapidyaml writes an empty plain scalar as null, also where PyYAML refuses the structure around it (`- :`)
-_BARE_NULL = re.compile(r"[\[:,]\s*null")
+# A JSON string that starts with `:`: rapidyaml's JSON puts a blank after every key's colon, so `":` without
+# one is a string's opening quote (the pattern starts with a literal: `re` finds those fast).
+_COLON_STRING = re.compile(r'":(?! )')
+_NULL = re.compile(r"null(?=[\s,\]}])")
 # The JSON strings that _IMPLICIT can match and _AGREED_PLAIN does not (a superset: each is checked after). A
 # string's closing quote is never followed by a character these start with, so a match never starts there; one
 # that starts at an escaped quote only adds a candidate.
-_SUSPECT_STRING = re.compile(
-    r'"((?:yes|Yes|YES|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off|Off|OFF|~|Null|NULL|<<|=|!|&|\*'
-    r'|[-+]?[0-9.][0-9a-zA-Z_:.+-]*))"'
-)
+_SUSPECT_STRING = re.compile(r'"((?:True|TRUE|False|FALSE|~|Null|NULL|<<|!|&|\*|[-+]?[0-9.][0-9a-zA-Z_:.+-]*))"')
+
+
+def _escaped(emitted: str, i: int) -> bool:
+    """Whether the quote at i is escaped (an odd run of backslashes before it): inside a string."""
+    j = i
+    while j > 0 and emitted[j - 1] == "\\":
+        j -= 1
+    return (i - j) % 2 == 1
+
+
+def _bare_null(emitted: str) -> bool:
+    """A null in the JSON (not in a string): after `[`, `:` or `,` and blanks (not after `\\":`, a key
+    written inside a string)."""
+    for m in _NULL.finditer(emitted):
+        j = m.start() - 1
+        while j >= 0 and emitted[j] in " \t\r\n":
+            j -= 1
+        if j >= 0 and emitted[j] in "[:," and not (emitted[j] == ":" and j > 0 and _escaped(emitted, j - 1)):
+            return True
+    return False
+
+
+def _colon_string(emitted: str) -> bool:
+    """A JSON string that starts with `:` (a quote that is not escaped, then `:` without a blank)."""
+    return any(not _escaped(emitted, m.start()) for m in _COLON_STRING.finditer(emitted))
 
 
 def _token_starts(text: str) -> bool:
+    """Whether a tag, anchor, explicit key or merge key may start a node: a tag or an anchor wherever a token
+    can begin (after a blank or an indicator), an explicit or merge key where a node starts, not inside prose
+    (a block scalar's lines). Each test can only say "maybe"; what it lets pass is text inside a scalar."""
     for m in _TOKEN_CHARS.finditer(text):
         i = m.start()
-        if (i == 0 or text[i - 1] in _BOUNDARY) and (m[0] != "<" or text.startswith("<<", i)):
+        if m[0] in "!&":  # a tag or an anchor where a node starts, or right after one (`'q' !t`, `*a !t`)
+            if _node_start(text, i) or _after_a_node(text, i):
+                return True
+        elif m[0] == "?" and i + 1 < len(text) and text[i + 1] not in " \t\r\n,]}":
+            continue  # an explicit key's `?` has a blank or a flow indicator after it (`/a?b=1` is text)
+        elif (m[0] != "<" or text.startswith("<<", i)) and _node_start(text, i):
             return True
+    return False
+
+
+def _after_a_node(text: str, i: int) -> bool:
+    """Whether the token at i follows, after blanks, what ends a node (a quoted scalar or a flow collection)
+    or a token (an alias, an anchor, a tag): there libyaml refuses what rapidyaml takes. Not after prose
+    (`err != nil`, `R & D`)."""
+    if i > 0 and text[i - 1] not in _BOUNDARY:
+        return False
+    j = i - 1
+    while j >= 0 and text[j] in " \t\r\n":
+        j -= 1
+    if j < 0:
+        return False
+    start = j
+    while start > 0 and text[start - 1] not in " \t\r\n[{,":
+        start -= 1
+    return text[j] in "'\"]}" or text[start] in "*&!"
+
+
+def _after_indicator(text: str, i: int, j: int) -> bool:
+    """Whether text[j], the last character before the token at i on its line, is an indicator a node follows."""
+    c = text[j]
+    line_start = text.rfind("\n", 0, j) + 1
+    before = text[line_start:j].rstrip(" \t")
+    if c in "[{":
+        return True
+    if c == ",":  # a flow separator only in a flow collection: one opened on this line or the line before,
+        # or a line that starts with the separator (a flow collection written one entry a line)
+        above = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1 : line_start].rstrip()
+        return (
+            not before.strip() or "[" in before or "{" in before or "[" in above or "{" in above or above.endswith(",")
+        )
+    if c == ":":  # the value indicator: blank after it, or right after a quoted key (`"a":*x`)
+        return j + 1 < i or before.endswith(("'", '"'))
+    # `-` and `?`: indicators when they stand alone, blank after them, first on the line or after another
+    return j + 1 < i and (not before or before.endswith(("-", "?", ":", ",", "[", "{", "'", '"', "]", "}")))
+
+
+def _at_line_start(text: str, i: int, j: int) -> bool:
+    """Whether the token at i, first on its line, may start a node. It goes on a scalar begun above only when
+    the line before is one of that scalar's (a block scalar's header or text, a plain scalar's text, not a
+    key's or an entry's) and this line is indented no less: then it is text, unless it may be a key itself
+    (`: ` on it). Each "may" here says maybe."""
+    previous = text[: j + 1].rstrip()  # the lines before, blank ones dropped
+    if not previous:
+        return True
+    last = previous[previous.rfind("\n") + 1 :]
+    indent = i - (j + 1)
+    last_indent = len(last) - len(last.lstrip(" "))
+    end = text.find("\n", i)
+    line = text[i : end if end != -1 else len(text)]
+    if ": " in line or line.rstrip().endswith(":"):
+        return True
+    if _BLOCK_HEADER.search(last) and "#" not in last:
+        return indent <= last_indent  # deeper: the block scalar's text
+    if indent < last_indent or _OPENS_A_NODE.search(last):
+        return True
+    body = last.lstrip(" ")
+    return indent == last_indent and (": " in body or body.startswith("- ") or body.endswith(":"))
+
+
+def _node_start(text: str, i: int) -> bool:
+    """Whether the character at i may start a node (see `_token_starts`)."""
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    if j < 0:
+        return True
+    if text[j] in "\r\n":
+        return _at_line_start(text, i, j)
+    if text[j] in "]}":  # after a flow collection: no scalar goes on there
+        return True
+    return text[j] in _NODE_START and _after_indicator(text, i, j)
+
+
+def _leading_plain(text: str, emitted: str) -> bool:
+    """Whether a scalar starting with `*` (an alias), `` ` ``, `@` or `%` may be a plain one: its first
+    characters stand somewhere in the text where a node starts, or nowhere as written (escaped, folded)."""
+    found = set()
+    for start in ('"*', '"`', '"@', '"%'):  # `str.find` for the literal, then the pattern where it stands
+        i = emitted.find(start)
+        while i != -1:
+            m = _LEADING.match(emitted, i)
+            if m is not None and (i == 0 or emitted[i - 1] != "\\"):
+                found.add((m[1], bool(m[2])))
+            i = emitted.find(start, i + 1)
+    for prefix, whole in found:
+        # a whole value must end where a plain scalar does (or an indicator follows: rapidyaml splits
+        # `- *a - b` where libyaml refuses it); a beginning may go on
+        pattern = re.escape(prefix) + (r"[ \t]*(?:[\r\n,\]}#:?-]|\Z)" if whole else "")
+        seen = False
+        for m in re.finditer(pattern, text):
+            if _node_start(text, m.start()):
+                return True
+            seen = True
+        if not seen and (not whole or prefix not in text):
+            return True  # not written as it reads (escaped, folded): the walk decides
     return False
 
 
@@ -210,7 +414,9 @@ def _plain_somewhere(text: str, value: str) -> bool:
 
 
 def _may_be_ambiguous(text: str, emitted: str) -> bool:
-    if _token_starts(text) or _BARE_NULL.search(emitted) or " #" in emitted or '"":' in emitted:
+    if _token_starts(text) or _leading_plain(text, emitted) or _bare_null(emitted):
+        return True
+    if " #" in emitted or '"":' in emitted or _colon_string(emitted):
         return True
     implicit, agreed = _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
     suspects = {m[1] for m in _SUSPECT_STRING.finditer(emitted) if implicit(m[1]) and not agreed(m[1])}
@@ -303,35 +509,70 @@ def quiet_stderr() -> Iterator[None]:
 
 def native_data(text: str) -> Any:
     """The data of text as the positional loader would build it, or NOT_NATIVE."""
-    if ryml is None or text.startswith("\ufeff") or not text.strip() or _YAML11_BREAKS.search(text):
-        return NOT_NATIVE
-    if _DIRECTIVE.search(text):
-        return NOT_NATIVE
+    return native_reading(text).data
+
+
+class Reading(NamedTuple):
+    """What the native reader read: the data (or NOT_NATIVE), whether the text held aliases (a place is then
+    looked up through them), and every $ref string in it (found in the JSON, in C: the bundler needs no walk)."""
+
+    data: Any
+    aliases: bool = False
+    refs: frozenset[str] = frozenset()
+
+
+# A `$ref` key with a string value in rapidyaml's JSON, found from its literal start
+_REF_VALUE = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')  # (escaped, a key in a string reads `\"$ref\"`)
+
+
+def native_reading(text: str) -> Reading:
+    """The data of text as the positional loader would build it (NOT_NATIVE when it cannot say), with what
+    the reading learnt on the way."""
+    data, aliases = NOT_NATIVE, False
+    if ryml is None or text.startswith(("\ufeff", "%")) or not text.strip() or "\n%" in text or "\t" in text:
+        return Reading(data, aliases)  # a directive (`%YAML`): PyYAML reads directives, rapidyaml another way
+    if not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text):
+        return Reading(data, aliases)  # NEL, LS, PS: line breaks to libyaml (YAML 1.1), not to rapidyaml
     try:
         with quiet_stderr():  # rapidyaml's parser and emitter both print their errors
             tree = ryml.parse_in_arena(text.encode("utf-8"))
             root = tree.root_id()
             if tree.is_stream(root):  # more than one document, or explicit markers: keep PyYAML's reading
-                return NOT_NATIVE
+                return Reading(data, aliases)
             emitted = ryml.emit_json_malloc(tree, root)
+            restoring = _restore(text, emitted)
+            if restoring is None:
+                return Reading(data, aliases)
+            emitted = restoring
             if _may_be_ambiguous(text, emitted):
                 aliased = _unambiguous_reading(tree, hashes=" #" in emitted)
                 if aliased is None:
-                    return NOT_NATIVE
+                    return Reading(data, aliases)
                 if aliased:
+                    aliases = True
                     if not _resolvable(tree, aliased):
-                        return NOT_NATIVE
+                        return Reading(data, aliases)
                     tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
-                    emitted = ryml.emit_json_malloc(tree, root)
+                    restoring = _restore(text, ryml.emit_json_malloc(tree, root))
+                    if restoring is None:
+                        return Reading(data, aliases)
+                    emitted = restoring
             del tree  # its nodes and arena are a second copy of the text: freed before the data is built
-        if _SURROGATE.search(emitted):  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
-            return NOT_NATIVE
+        # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes (UTF-8 cannot say a lone one)
+        if not emitted.isascii():
+            try:
+                emitted.encode("utf-8")
+            except UnicodeEncodeError:
+                return Reading(data, aliases)
         with _no_cycle_collection():  # json makes no cycles: a collection per 700 dicts would only walk them
-            data = json.loads(
+            read = json.loads(
                 emitted, parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_mapping
             )
     except (_Refuse, ValueError, RecursionError):
-        return NOT_NATIVE
+        return Reading(data, aliases)
     except Exception:  # rapidyaml's parse errors (ryml.ExceptionParse and kin): the positional loader reports them
-        return NOT_NATIVE
-    return NOT_NATIVE if _deeper_than(data, MAX_DEPTH) else data
+        return Reading(data, aliases)
+    if _deeper_than(read, MAX_DEPTH):
+        return Reading(data, aliases)
+    refs = {m[1] if "\\" not in m[1] else json.loads(f'"{m[1]}"') for m in _REF_VALUE.finditer(emitted)}
+    return Reading(read, aliases, frozenset(refs))

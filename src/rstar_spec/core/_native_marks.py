@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
-import re
+import itertools
 from typing import Any
 
 from ._native import quiet_stderr
@@ -23,8 +23,6 @@ try:
     import ryml  # type: ignore[import-untyped]
 except ImportError:  # pragma: no cover - without rapidyaml nothing is read natively, so nothing is placed so
     ryml = None
-
-_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 class _PyBuffer(ctypes.Structure):
@@ -66,7 +64,7 @@ class Unsure(Exception):
 class NativeMarks:
     """The places of nodes of one text, found on demand in rapidyaml's tree of it."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, aliases: bool = True) -> None:
         # rapidyaml filters scalars in place (folds lines, drops escapes): the places are read in a copy
         self._text = text.encode("utf-8")
         self._parsed = bytearray(self._text)
@@ -76,6 +74,8 @@ class NativeMarks:
         self._lines: list[int] | None = None
         self._anchors: dict[bytes, list[int]] | None = None
         self._none = ryml.NONE
+        self._found: dict[tuple[int, str], int] = {}  # (node, key) -> child: findings share their prefixes
+        self._aliases = aliases  # False when the reader saw no alias: no node stands for another
 
     def mark(self, pointer: tuple[str, ...]) -> tuple[int, int] | None:
         """(line, col) of the node at pointer, None when there is no such node; raises Unsure."""
@@ -88,7 +88,9 @@ class NativeMarks:
         for depth, token in enumerate(pointer):
             node = self._target(node)
             if tree.is_map(node):
-                child = tree.find_child(node, token.encode("utf-8"))
+                child = self._found.get((node, token))
+                if child is None:
+                    child = self._found[node, token] = tree.find_child(node, token.encode("utf-8"))
                 if child == self._none:
                     return None
                 if depth == len(pointer) - 1:
@@ -159,7 +161,7 @@ class NativeMarks:
     def _target(self, node: int) -> int:
         """The anchored node an alias stands for (the last anchor of that name before it), or node itself."""
         tree = self._tree
-        if not tree.type(node) & ryml.VALREF:
+        if not self._aliases or not tree.type(node) & ryml.VALREF:
             return node
         if self._anchors is None:
             self._anchors = {}
@@ -194,8 +196,11 @@ class NativeMarks:
         return i
 
     def _place(self, offset: int) -> tuple[int, int]:
-        if self._lines is None:
-            self._lines = [0, *(m.end() for m in _LINE_BREAK.finditer(self._text))]
+        if self._lines is None:  # where each line starts: lengths added up in C (a line break is \n, \r\n or \r)
+            ends = list(itertools.accumulate(map(len, self._text.splitlines(keepends=True))))
+            if ends and not self._text.endswith((b"\n", b"\r")):
+                ends.pop()
+            self._lines = [0, *ends]
         line = bisect.bisect_right(self._lines, offset) - 1
         start = self._lines[line]
         return line + 1, len(self._text[start:offset].decode("utf-8")) + 1

@@ -10,7 +10,8 @@ value:
 - a string is plain only when no reader could take it for anything else: it
   starts with a letter, ``_``, ``/``, ``$`` or ``(``, holds no control or
   line-break character, no ``": "`` or ``" #"``, does not end in ``:`` or a
-  space, and is no boolean or null word of either YAML version; every other
+  space, and is no boolean or null word of either YAML version, nor ``inf``,
+  ``infinity`` or ``nan`` (rapidyaml's JSON reads them as floats); every other
   string is written as a JSON string, which is a valid double-quoted YAML scalar
   (NEL, LS and PS escaped: YAML 1.1 would break lines there);
 - a multi-line string is a literal block (``|``, ``|-``) when its lines allow it;
@@ -23,6 +24,7 @@ loaders and rapidyaml.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -33,6 +35,8 @@ _PLAIN = re.compile(r"[A-Za-z_/$(][^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]*")
 # either YAML version (checked against both schemas below).
 _DOTTED = re.compile(r"[0-9]+(?:\.[0-9]+){2,}(?:-[A-Za-z0-9.]+)?")
 _WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+# Strings to YAML 1.2 and 1.1 that some readers take for a float (rapidyaml's JSON writes `inf` as .inf)
+_FLOAT_WORDS = frozenset({"inf", "infinity", "nan"})
 _BLOCK_LINE = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\t]*")
 
 
@@ -45,12 +49,14 @@ def _quoted(text: str) -> str:
     return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
+@functools.lru_cache(maxsize=8192)  # keys and short values repeat (`type`, `description`, `string`...)
 def _string(text: str) -> str:
     if _DOTTED.fullmatch(text):
         return text
     if (
         _PLAIN.fullmatch(text)
         and text.lower() not in _WORDS
+        and text.lower() not in _FLOAT_WORDS
         and ": " not in text
         and " #" not in text
         and not text.endswith((":", " "))
@@ -107,16 +113,20 @@ def _inline(value: Any, indent: int) -> str:
 
 
 def _block(
-    value: dict[str, Any] | list[Any], indent: int, out: list[str], seen: dict[tuple[int, int], list[str]]
+    value: dict[str, Any] | list[Any], indent: int, out: list[str], seen: dict[tuple[int, int], tuple[int, int, str]]
 ) -> None:
     """A non-empty mapping or sequence, its first line at `indent`.
 
-    `seen` keeps the lines of each container written at an indentation: a dereferenced document shares
-    one tree wherever a $ref named it, and it is written once, then repeated."""
+    `seen` keeps where the lines of each container written at an indentation are in `out` (which only grows):
+    a dereferenced document shares one tree wherever a $ref named it, and it is written once, then repeated
+    (copying each container's lines as they were written cost a copy per level of nesting)."""
     key = (id(value), indent)
     done = seen.get(key)
     if done is not None:
-        out.extend(done)
+        begin, end, first_line = done
+        at = len(out)
+        out.extend(out[begin:end])
+        out[at] = first_line  # as written, before a sequence put its `- ` on it
         return
     start = len(out)
     pad = " " * indent
@@ -139,7 +149,7 @@ def _block(
                 out[first] = f"{pad}- {out[first][indent + 2 :]}"
             else:
                 out.append(f"{pad}- {_inline(item, indent + 2)}\n")
-    seen[key] = out[start:]
+    seen[key] = (start, len(out), out[start])
 
 
 def emit_yaml(data: Any) -> str:

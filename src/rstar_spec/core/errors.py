@@ -23,6 +23,7 @@ shipped inside the client).
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,12 +43,16 @@ class Location:
 
 def display_path(path: Path | str) -> str:
     """The path relative to the working directory when it is below it, else absolute."""
-    path = Path(path)
+    return _display_path(str(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=256)  # a lint of a big spec prints thousands of places in a few files
+def _display_path(path: str, cwd: str) -> str:
     try:
-        rel = os.path.relpath(path)
+        rel = os.path.relpath(path, cwd)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+        return str(Path(path))
+    return str(Path(path)) if rel.startswith("..") else rel
 
 
 def shorten(text: str, limit: int = 200) -> str:

@@ -2,12 +2,14 @@
 
 Two loaders give the same data:
 
-- the *positional* loader composes with libyaml and then builds plain
+- the *positional* loader (``_positional.py``, PyYAML imported only for it) composes with libyaml and then builds plain
   JSON-compatible data itself, so that it can record ``pointer -> (line, col)``
   for every node and refuse what JSON cannot say: duplicate keys, non-string
-  keys, merge keys, recursive aliases. YAML timestamps stay strings:
-  `2026-01-15` in an example is a JSON string, not a Python date. It is the
-  definition: what it refuses is refused, with its place.
+  keys, merge keys, recursive aliases. Plain scalars resolve as the YAML 1.2
+  core schema says (10.3.2), the YAML of OpenAPI 3.1 and of JSON: `18:00`,
+  `no`, `1_000` and `2026-01-15` are strings, `017` is 17 and `1e3` a float
+  (YAML 1.1, PyYAML's default, reads 1080, False, 1000, a date, 15 and a
+  string). It is the definition: what it refuses is refused, with its place.
 - the *native* loader (``_native.py``: rapidyaml, C++) turns the text into JSON
   in C++ and lets ``json`` build the data, 20 to 30 times faster. It answers
   only where the positional loader would answer the same (no anchors, aliases
@@ -21,7 +23,6 @@ them.
 from __future__ import annotations
 
 import json
-import math
 import os
 import stat
 import tempfile
@@ -29,25 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-import orjson
-import yaml
-from yaml.constructor import SafeConstructor
-
-from ._native import NOT_NATIVE, native_data
+from ._native import NOT_NATIVE, native_reading
 from ._native_marks import NativeMarks, Unsure
 from ._yaml_emit import emit_yaml
 from .errors import Location, SpecLoadError, UsageError, display_path
-from .limits import MAX_DEPTH, MAX_INPUT_BYTES, MAX_INT_DIGITS, MAX_NODES
+from .limits import MAX_INPUT_BYTES
 from .outputs import output_file, umask
 from .pointer import Pointer
 from .progress import step
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-_STR = "tag:yaml.org,2002:str"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_MERGE = "tag:yaml.org,2002:merge"
-_INT = "tag:yaml.org,2002:int"
 
 
 @dataclass
@@ -62,6 +52,8 @@ class YamlDoc:
     _marks: dict[Pointer, tuple[int, int]] | None = field(default=None, repr=False)
     text: str | None = field(default=None, repr=False)
     _native_marks: NativeMarks | None = field(default=None, repr=False)
+    _aliases: bool = field(default=True, repr=False)  # False: the native reader saw none (places skip them)
+    refs: frozenset[str] | None = field(default=None, repr=False)  # every $ref string, when the reader says
 
     @property
     def marks(self) -> dict[Pointer, tuple[int, int]]:
@@ -77,7 +69,7 @@ class YamlDoc:
     def _mark(self, pointer: Pointer) -> tuple[int, int] | None:
         if self._marks is None and self.text is not None:
             if self._native_marks is None:
-                self._native_marks = NativeMarks(self.text)
+                self._native_marks = NativeMarks(self.text, aliases=self._aliases)
             try:
                 return self._native_marks.mark(pointer)
             except Unsure:
@@ -133,120 +125,18 @@ def load_bytes(raw: bytes, path: Path) -> YamlDoc:
 
 def parse_yaml(text: str, path: Path) -> YamlDoc:
     step(f"reading {path.name}")
-    data = native_data(text)
-    if data is not NOT_NATIVE:
-        return YamlDoc(path, data, text=text)
+    reading = native_reading(text)
+    if reading.data is not NOT_NATIVE:
+        return YamlDoc(path, reading.data, text=text, _aliases=reading.aliases, refs=reading.refs)
     return _positional(text, path)
 
 
 def _positional(text: str, path: Path) -> YamlDoc:
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        what = exc.problem or exc.context or "invalid YAML"
-        raise SpecLoadError(f"invalid YAML: {what}", where) from None
-    except yaml.YAMLError as exc:  # e.g. "expected a single document"
-        raise SpecLoadError(f"invalid YAML: {str(exc).splitlines()[0]}", Location(path)) from None
-    marks: dict[Pointer, tuple[int, int]] = {}
-    if node is None:
-        return YamlDoc(path, None, marks)
-    _check_shape(node, path)
-    builder = _Builder(path, marks)
-    data = builder.build(node, (), (node.start_mark.line + 1, node.start_mark.column + 1))
+    """The positional loader's reading of text (``_positional.py``: PyYAML, imported only when a file needs it)."""
+    from ._positional import read_positionally
+
+    data, marks = read_positionally(text, path)
     return YamlDoc(path, data, marks)
-
-
-def _check_shape(root: yaml.Node, path: Path) -> None:
-    """Refuse, before building anything, a document nested deeper than MAX_DEPTH or expanding (YAML
-    aliases repeat a node wherever they stand) to more than MAX_NODES values. Sizes are computed once
-    per composed node, so an alias bomb costs what its text costs, not what it would expand to."""
-    size: dict[int, int] = {}
-    on_path: set[int] = set()
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
-    while stack:
-        node, depth, done = stack.pop()
-        key = id(node)
-        if done:
-            on_path.discard(key)
-            children = _children(node)
-            size[key] = min(1 + sum(size.get(id(c), 1) for c in children), MAX_NODES + 1)
-            continue
-        if key in size:
-            continue
-        if key in on_path:
-            raise SpecLoadError("recursive YAML alias", _mark(node, path))
-        if depth > MAX_DEPTH:
-            raise SpecLoadError(f"nested deeper than {MAX_DEPTH} levels", _mark(node, path))
-        on_path.add(key)
-        stack.append((node, depth, True))
-        stack.extend((child, depth + 1, False) for child in _children(node))
-    if size[id(root)] > MAX_NODES:
-        raise SpecLoadError(
-            f"expands to more than {MAX_NODES:,} values (YAML aliases repeated over and over?)", Location(path)
-        )
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    return []
-
-
-def _mark(node: yaml.Node, path: Path) -> Location:
-    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-class _Builder:
-    def __init__(self, path: Path, marks: dict[Pointer, tuple[int, int]]) -> None:
-        self.path = path
-        self.marks = marks
-        self.constructor = SafeConstructor()
-        self.active: set[int] = set()
-
-    def _error(self, message: str, node: yaml.Node) -> SpecLoadError:
-        return SpecLoadError(message, Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1))
-
-    def build(self, node: yaml.Node, pointer: Pointer, mark: tuple[int, int]) -> Any:
-        self.marks[pointer] = mark
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag in (_STR, _TIMESTAMP):
-                return node.value
-            if node.tag == _INT and len(node.value) > MAX_INT_DIGITS:
-                raise self._error(f"an integer of more than {MAX_INT_DIGITS} digits", node)
-            try:
-                value = self.constructor.construct_object(node)
-            except (ValueError, yaml.YAMLError) as exc:
-                raise self._error(f"not a value JSON can say: {str(exc).splitlines()[0][:120]}", node) from None
-            if isinstance(value, float) and not math.isfinite(value):
-                raise self._error(f"{node.value!r} is not a number JSON can say (no Infinity, no NaN)", node)
-            return value
-        if id(node) in self.active:
-            raise self._error("recursive YAML alias", node)
-        self.active.add(id(node))
-        try:
-            if isinstance(node, yaml.SequenceNode):
-                return [
-                    self.build(item, (*pointer, str(i)), (item.start_mark.line + 1, item.start_mark.column + 1))
-                    for i, item in enumerate(node.value)
-                ]
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == _MERGE:
-                    raise self._error("YAML merge keys (<<) are not allowed: JSON cannot say them", key_node)
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise self._error("a mapping key must be a string", key_node)
-                key = key_node.value
-                if key in result:
-                    raise self._error(f"duplicate key {key!r}", key_node)
-                key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                result[key] = self.build(value_node, (*pointer, key), key_mark)
-            return result
-        finally:
-            self.active.discard(id(node))
 
 
 def dump_yaml(data: Any) -> str:
@@ -257,6 +147,8 @@ def dump_yaml(data: Any) -> str:
 def dump_json(data: Any) -> str:
     """Two-space JSON, UTF-8 as is. orjson writes it in Rust (json's indenting encoder is pure Python: 1.2 s for
     the 14 MB dereferenced rendering at 2,000 operations); an integer past 64 bits falls back to json."""
+    import orjson  # imported here: it brings uuid, datetime and platform, which reading never needs
+
     try:
         return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
     except (orjson.JSONEncodeError, TypeError):

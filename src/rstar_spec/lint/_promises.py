@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from markdown_it import MarkdownIt
-
 from ..core.limits import MAX_INPUT_BYTES
 from ..core.pointer import Pointer, from_fragment, get
 from ..oas.walk import child_objects, child_schemas, resolve
@@ -74,6 +72,8 @@ def page_rows(text: str) -> tuple[str, ...]:
     """The rows of a Markdown page, each its source text with whitespace folded."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
     lines = text.split("\n")
+    from markdown_it import MarkdownIt  # imported here: a lint without a contract page never reads Markdown
+
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
     return tuple(fold(" ".join(lines[t.map[0] : t.map[1]])) for t in tokens if t.type in _ROW_TOKENS and t.map)
 

@@ -15,6 +15,7 @@ position. A node may silence rules for itself and everything below it with
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,9 @@ from ..core.errors import Location
 from ..core.pointer import Pointer
 from ..core.progress import step
 from ..oas.bundle import Bundle
-from ..oas.validate import shape_problems
+from ..oas.openapi30 import version_of
+from ..oas.validate import Problem, shape_problems
+from ..oas.view import DocumentView
 from ..oas.walk import resolve
 from ._visit import KINDS, Node, index_document
 
@@ -75,10 +78,18 @@ class Finding:
 class LintContext:
     """What rules look at: the bundled document and the index of its nodes by kind (one walk)."""
 
-    def __init__(self, bundle: Bundle) -> None:
+    def __init__(self, bundle: Bundle, shapes: list[Problem] | None = None) -> None:
         self.bundle = bundle
+        self.shapes = shapes  # the structure check's shape problems, when run_rules has them
         self.doc = bundle.data
+        self.version = version_of(self.doc)  # "3.0" or "3.1": which words a schema speaks
         self.index: dict[str, list[Node]] = index_document(self.doc)
+
+    @functools.cached_property
+    def view(self) -> DocumentView:
+        """The document's one typed view (and its resource model), built once for every rule that reads it
+        (built per list operation, it cost Stripe's lint 4 s)."""
+        return DocumentView.of(self.doc)
 
     def resolve(self, node: Any, pointer: Pointer) -> tuple[Pointer, Any]:
         return resolve(self.doc, node, pointer)
@@ -118,7 +129,7 @@ def run_rules(bundle: Bundle, rule_ids: Iterable[str] | None = None) -> list[Fin
     raw: list[tuple[Rule, Pointer, str]] = []
     tripped = False
     try:
-        ctx = LintContext(bundle)
+        ctx = LintContext(bundle, shapes)
     except Exception:
         if not shapes:
             raise
@@ -129,7 +140,9 @@ def run_rules(bundle: Bundle, rule_ids: Iterable[str] | None = None) -> list[Fin
                 if kind == "document":
                     step(f"rule {lint_rule.id}")
                 try:
-                    raw.extend((lint_rule, pointer, message) for pointer, message in list(lint_rule.check(ctx, node)))
+                    found = list(lint_rule.check(ctx, node))
+                    if found:  # most nodes give nothing: no second generator for them (18,000 schemas in Stripe)
+                        raw.extend((lint_rule, pointer, message) for pointer, message in found)
                 except Exception:
                     if not shapes:
                         raise
@@ -139,9 +152,14 @@ def run_rules(bundle: Bundle, rule_ids: Iterable[str] | None = None) -> list[Fin
     if tripped:
         raw += [(RULES[STRUCTURE_RULE], p.pointer, p.message) for p in shapes]
     step("placing findings")
+    # no source says x-lint-ignore (read natively, the text is kept): nothing is silenced, nothing to look up
+    silencing = any(doc.text is None or IGNORE_KEY in doc.text for doc in bundle.source_map.docs.values())
     findings = {
         Finding(bundle.locate(pointer), lint_rule.id, message, lint_rule.severity)
         for lint_rule, pointer, message in raw
-        if not _ignored(bundle.data, pointer, lint_rule.id)
+        if not (silencing and _ignored(bundle.data, pointer, lint_rule.id))
     }
-    return sorted(findings)
+    # by place, rule, message (the dataclass's order), with the key built once per finding
+    return sorted(
+        findings, key=lambda f: (f.location.file, f.location.line, f.location.col, f.rule, f.message, f.severity)
+    )

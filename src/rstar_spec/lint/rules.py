@@ -11,7 +11,7 @@ the walk that finds them runs once per lint (``_visit.py``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..core.pointer import KeyPointer, Pointer, from_fragment
@@ -25,8 +25,7 @@ from ..oas.structure import (
     path_parameters,
 )
 from ..oas.validate import validate_examples, validate_structure
-from ..oas.view import DocumentView
-from ..oas.walk import WRITE_METHODS, effective_parameters, is_authenticated, item_operations, iter_refs
+from ..oas.walk import WRITE_METHODS, effective_parameters, is_authenticated, item_operations
 from ._promises import PAGE_KEY, PROMISE_KEY, Page, read_page, response_requirements
 from ._registry import LintContext, rule
 from ._visit import Node
@@ -61,10 +60,15 @@ def _merged_object(ctx: LintContext, schema: Any, pointer: Pointer) -> tuple[Poi
 
 
 # -- structure and examples ----------------------------------------------------------------
-@rule("openapi-structure", "The document must be valid OpenAPI 3.1, or no tool can read it.", on="document")
+@rule(
+    "openapi-structure",
+    "The document must be valid OpenAPI (3.1, or 3.0 by 3.0's rules), or no tool can read it.",
+    on="document",
+)
 def openapi_structure(ctx: LintContext, node: Node) -> Found:
     # the operation checks are reported by their own rules (operation-id-unique, ...), not twice
-    return _found(validate_structure(ctx.doc, operations=False))
+    # a bundle's internal $refs all point somewhere: the bundler refused any other
+    return _found(validate_structure(ctx.doc, operations=False, shapes=ctx.shapes, refs_resolved=True))
 
 
 @rule("example-valid", "Examples are documentation and mock answers: a wrong one misleads both.", on="document")
@@ -281,7 +285,7 @@ def list_pagination(ctx: LintContext, node: Node) -> Found:
     pointer, path, method, op = node.pointer, node.path, node.method, node.value
     if not _is_list_operation(path, method, op, ctx):
         return
-    view = DocumentView.of(ctx.doc)
+    view = ctx.view
     listing = next((o for o in view.operations if o.pointer == pointer), None)
     resource = view.resources.resource_of(listing) if listing is not None else None
     page = resource.page if resource is not None and resource.op("list") is listing else None
@@ -361,6 +365,8 @@ def no_null_type(ctx: LintContext, node: Node) -> Found:
     kind = node.value.get("type")
     if kind == "null" or (isinstance(kind, list) and "null" in kind):
         yield (*node.pointer, "type"), "schema admits null; leave the field out instead"
+    elif ctx.version == "3.0" and node.value.get("nullable") is True and isinstance(kind, str):  # 3.0's words
+        yield (*node.pointer, "nullable"), "schema admits null; leave the field out instead"
 
 
 @rule("request-body-closed", "A request body with an unknown property is a 400: schemas say so.", on="request_body")
@@ -392,7 +398,8 @@ def json_response_object(ctx: LintContext, node: Node) -> Found:
                 yield spointer, f"JSON answer ({media_type}) must be an object schema"
 
 
-_TYPE_CHECKS = {
+_ANY_TYPE: Callable[[Any], bool] = lambda value: True  # noqa: E731 - a type the checks do not know
+_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
@@ -416,13 +423,21 @@ def enum_typed(ctx: LintContext, node: Node) -> Found:
             continue
         kinds = schema.get("type")
         kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
-        seen: list[Any] = []
+        if kinds and ctx.version == "3.0" and schema.get("nullable") is True:
+            kinds = [*kinds, "null"]
+        checks = [_TYPE_CHECKS.get(k, _ANY_TYPE) for k in kinds]
+        seen: set[Any] = set()  # the hashable values (a set compares as a list's `in` does), and the others
+        seen_objects: list[Any] = []
         for i, value in enumerate(values):
-            if kinds and not any(_TYPE_CHECKS.get(k, lambda v: True)(value) for k in kinds):
+            if checks and not any(check(value) for check in checks):
                 yield (*pointer, keyword, str(i)), f"{keyword} value {value!r} is not of type {'/'.join(kinds)}"
-            if value in seen:
+            hashable = not isinstance(value, (dict, list))
+            if value in (seen if hashable else seen_objects):
                 yield (*pointer, keyword, str(i)), f"{keyword} value {value!r} appears twice"
-            seen.append(value)
+            if hashable:
+                seen.add(value)
+            else:
+                seen_objects.append(value)
 
 
 # -- the contract page ----------------------------------------------------------------------------
@@ -509,7 +524,7 @@ def no_unused_components(ctx: LintContext, node: Node) -> Found:
     used |= {("securitySchemes", name) for r in requirements if isinstance(r, dict) for name in r}
     while pending:
         current = pending.pop()
-        refs = [ref for _, ref in iter_refs(current)] + _mapping_refs(current)
+        refs = _references(current)
         for ref in refs:
             if not ref.startswith("#/components/"):
                 continue
@@ -527,23 +542,25 @@ def no_unused_components(ctx: LintContext, node: Node) -> Found:
                 yield ("components", kind, name), f"component {kind}/{name} is never used"
 
 
-def _mapping_refs(node: Any) -> list[str]:
-    """Discriminator mappings reference schemas without a $ref key."""
-    found: list[str] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            mapping = (
-                current.get("discriminator", {}).get("mapping")
-                if isinstance(current.get("discriminator"), dict)
-                else None
-            )
-            if isinstance(mapping, dict):
-                found += [v if "#" in v else f"{SCHEMA_REF_PREFIX}{v}" for v in mapping.values() if isinstance(v, str)]
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
+def _references(node: Any) -> list[str]:
+    """Every $ref below node, and every schema a discriminator mapping names (without a $ref key): the objects
+    gathered level by level in comprehensions (a loop of pushes and pops cost twice as much), then read."""
+    objects: list[dict[str, Any]] = []
+    level = [node] if type(node) is dict or type(node) is list else []
+    while level:
+        objects += [item for item in level if type(item) is dict]
+        level = [
+            child
+            for item in level
+            for child in (item.values() if type(item) is dict else item)
+            if type(child) is dict or type(child) is list
+        ]
+    found = [ref for item in objects if type(ref := item.get("$ref")) is str]
+    for item in objects:
+        discriminator = item.get("discriminator")
+        mapping = discriminator.get("mapping") if type(discriminator) is dict else None
+        if type(mapping) is dict:
+            found += [v if "#" in v else f"{SCHEMA_REF_PREFIX}{v}" for v in mapping.values() if isinstance(v, str)]
     return found
 
 
@@ -554,5 +571,5 @@ def _mapping_refs(node: Any) -> list[str]:
     on="document",
 )
 def operation_placed(ctx: LintContext, node: Node) -> Found:
-    for unplaced in DocumentView.of(ctx.doc).resources.unplaced:
+    for unplaced in ctx.view.resources.unplaced:
         yield unplaced.pointer, unplaced.reason

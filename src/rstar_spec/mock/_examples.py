@@ -118,7 +118,11 @@ class Examples:
         for key in ("x-extensible-enum", "enum"):
             if isinstance(schema.get(key), list) and schema[key]:
                 return schema[key][0]
-        if isinstance(schema.get("allOf"), list):
+        branches = schema.get("allOf")
+        if isinstance(branches, list) and len(branches) == 1 and not {"type", "properties"} & schema.keys():
+            # OpenAPI 3.0's way to give a $ref siblings (`allOf: [$ref]` + readOnly...): the value is the branch's
+            return self.make(branches[0], (*pointer, "allOf", "0"), depth + 1, every_property=every_property)
+        if isinstance(branches, list):
             pointer, schema = merged_object(self.doc, schema, pointer)
             schema = {k: v for k, v in schema.items() if k != "allOf"}
         for key in ("oneOf", "anyOf"):

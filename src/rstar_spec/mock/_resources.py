@@ -232,6 +232,8 @@ class MockResource:
             item_examples = get(self.doc, resource.item_schema, None)
             if isinstance(item_examples, dict) and isinstance(item_examples.get("examples"), list):
                 found += item_examples["examples"]
+            elif isinstance(item_examples, dict) and "example" in item_examples:  # OpenAPI 3.0's one example
+                found.append(item_examples["example"])
         inputs, seen = [], set()
         for example in found:
             fields = self.writable_of(example)

@@ -10,6 +10,12 @@ Layout of a source spec (the directory of its root file is "spec/"):
   file becomes the internal ref to it: components stay components, nothing is
   dereferenced that a generator should see by name.
 
+A discriminator `mapping` value may be a schema name or a reference (OpenAPI 3.1, 4.8.25):
+a reference is rewritten like a `$ref`, and one to a schema outside components/ (a
+mapping cannot inline) makes that schema a component, named after its pointer or file,
+which every `$ref` to it then names too. A spec that is one file with internal refs
+only is its own bundle, taken without a copy.
+
 Only files inside spec/ may be referenced: a URL, a path that leaves spec/, a
 missing file or a pointer that finds nothing is a RefError naming the referring
 file and line. Key order is the source's, components keep the file's order, so
@@ -21,6 +27,7 @@ so that lint can report problems where the author will fix them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +54,23 @@ COMPONENT_KINDS = (
 COMPONENTS_DIR = "components"
 _SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _NOWHERE = object()
+_MAPPING_KEY = re.compile(r"""["']?[ \t]*:""")  # after the word: a key's colon
+
+
+def _has_mapping_key(text: str) -> bool:
+    """Whether a `mapping` key may stand in text (the word found in C, its place checked where it is)."""
+    i = text.find("mapping")
+    while i != -1:
+        j = i - 1
+        while j >= 0 and text[j] in " \t\"'":
+            j -= 1
+        if (j < 0 or text[j] in "\n{,-?") and _MAPPING_KEY.match(text, i + 7):
+            return True
+        i = text.find("mapping", i + 1)
+    return False
+
+
+_COMPONENT_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")  # a component name is ^[a-zA-Z0-9.\-_]+$
 
 
 @dataclass
@@ -55,12 +79,21 @@ class SourceMap:
 
     docs: dict[Path, YamlDoc] = field(default_factory=dict, repr=False)
     entries: dict[Pointer, tuple[Path, Pointer]] = field(default_factory=dict, repr=False)
+    _located: dict[tuple[bool, Pointer], Location] = field(default_factory=dict, repr=False)
 
     def add(self, bundle_pointer: Pointer, source: Path, source_pointer: Pointer) -> None:
         self.entries[bundle_pointer] = (source, source_pointer)
 
     def locate(self, pointer: Pointer) -> Location:
-        """The source location of the bundle node at pointer (or of its nearest ancestor)."""
+        """The source location of the bundle node at pointer (or of its nearest ancestor); each asked once
+        (a big spec's lint places thousands of findings, several at one operation)."""
+        key = (isinstance(pointer, KeyPointer), pointer)
+        found = self._located.get(key)
+        if found is None:
+            found = self._located[key] = self._locate(pointer)
+        return found
+
+    def _locate(self, pointer: Pointer) -> Location:
         longest = len(pointer) - 1 if isinstance(pointer, KeyPointer) and pointer else len(pointer)
         for end in range(longest, -1, -1):
             hit = self.entries.get(pointer[:end])
@@ -87,11 +120,15 @@ class Bundle:
 
 def bundle(root_file: Path) -> Bundle:
     """Bundle the spec whose root file is root_file. Raises RstarError subclasses."""
-    return _Bundler(root_file).run()
+    bundler = _Bundler(root_file)
+    result = bundler.run()
+    if bundler.inlined_before_hoisting:  # a $ref inlined what a mapping, read later, made a component: again
+        result = _Bundler(root_file, bundler.hoisted).run()
+    return result
 
 
 class _Bundler:
-    def __init__(self, root_file: Path) -> None:
+    def __init__(self, root_file: Path, hoisted: dict[tuple[Path, Pointer], str] | None = None) -> None:
         # The folder the root file is written in, not where a link to it leads: every file read must
         # resolve inside it, links included.
         self.spec_dir = root_file.absolute().parent.resolve()
@@ -100,6 +137,13 @@ class _Bundler:
         self.source_map = SourceMap()
         self._targets: dict[tuple[Path, str], Path] = {}  # (referring dir, file part) -> checked file
         self._bytes_read = 0
+        # Schemas outside components/ that a discriminator mapping names: made components (a mapping value
+        # cannot inline), by (file, pointer) -> name, and what each holds once built
+        self.hoisted: dict[tuple[Path, Pointer], str] = dict(hoisted or {})
+        self._hoisted_schemas: dict[str, Any] = {}
+        self._inlined: set[tuple[Path, Pointer]] = set()
+        self.inlined_before_hoisting = False
+        self._schema_names: set[str] | None = None
 
     # -- files -------------------------------------------------------------------------
     def load(self, path: Path) -> YamlDoc:
@@ -150,6 +194,9 @@ class _Bundler:
         if not isinstance(root.data, dict):
             raise SpecLoadError("the root of an OpenAPI document must be a mapping", Location(self.root_file))
         self.source_map.add((), self.root_file, ())
+        alone = self.one_file(root)
+        if alone is not None:
+            return Bundle(alone, self.root_file, self.source_map)
         out: dict[str, Any] = {}
         for key, value in root.data.items():
             if key == "components":
@@ -157,6 +204,9 @@ class _Bundler:
                 continue
             out[key] = self.copy(value, self.root_file, (key,), (key,), ())
         components = self.build_components(root)
+        if self._hoisted_schemas:
+            components.setdefault("schemas", {}).update(self._hoisted_schemas)
+            components = {kind: components[kind] for kind in sorted(components, key=_kind_order)}
         if components:
             out["components"] = components
         else:
@@ -165,6 +215,35 @@ class _Bundler:
         for doc in self.source_map.docs.values():
             doc.data = None  # the bundle is a copy; the source map keeps only what places need (the text)
         return Bundle(out, self.root_file, self.source_map)
+
+    def one_file(self, root: YamlDoc) -> dict[str, Any] | None:
+        """The bundle of a spec that is one file with internal refs only, or None (then it is copied node by
+        node). Such a file is its own bundle: its data is taken as it is (components in OpenAPI's order), with
+        no copy, once its refs (which the native reader found in C) are known to be written as the copy would
+        write them and to point somewhere."""
+        data: dict[str, Any] = root.data
+        if self.component_files() or self.hoisted or root.text is None or _has_mapping_key(root.text):
+            return None  # a discriminator mapping's references are translated by the copy
+        components = data.get("components")
+        if components is not None and not (
+            isinstance(components, dict)
+            and all(isinstance(entries, dict) for kind, entries in components.items() if kind in COMPONENT_KINDS)
+        ):
+            return None  # the copy says what is wrong, at its place
+        refs = root.refs if root.refs is not None else {ref for _, ref in iter_refs(data)}
+        for ref in refs:
+            try:
+                if not ref.startswith("#") or to_ref(from_fragment(ref[1:])) != ref:
+                    return None
+                get(data, from_fragment(ref[1:]))
+            except (KeyError, ValueError):
+                return None  # the copy says where it points nowhere
+        if components:
+            data["components"] = {kind: components[kind] for kind in sorted(components, key=_kind_order)}
+        else:
+            data.pop("components", None)
+        root.data = None  # the bundle holds it; the source map keeps only what places need (the text)
+        return data
 
     def build_components(self, root: YamlDoc) -> dict[str, Any]:
         local = root.data.get("components") or {}
@@ -220,17 +299,54 @@ class _Bundler:
         return node
 
     def mapping_ref(self, value: Any, path: Path, src: Pointer) -> Any:
-        """A discriminator mapping value is a schema name or a reference: translate the latter."""
+        """A discriminator mapping value is a schema name or a reference (OpenAPI 3.1, 4.8.25): a reference is
+        rewritten like a $ref, and one to a schema that is no component makes it one (a mapping cannot inline)."""
         if not isinstance(value, str) or ("#" not in value and not value.endswith(_SPEC_SUFFIXES)):
             return value
         target_path, pointer = self.resolve_ref(value, path, src)
         translated = self.internal_pointer(target_path, pointer)
         if translated is None:
-            raise RefError(
-                f"discriminator mapping {value!r} must name a schema in {COMPONENTS_DIR}/schemas",
-                self.load(path).location(src),
-            )
+            if self.component_kind(target_path) is not None:
+                raise RefError(
+                    f"discriminator mapping {value!r} names a whole component file: add the component, "
+                    f"e.g. {value}#/Name",
+                    self.load(path).location(src),
+                )
+            translated = ("components", "schemas", self.hoist(target_path, pointer))
         return to_ref(translated)
+
+    def hoist(self, target: Path, pointer: Pointer) -> str:
+        """The component name of the schema at (target, pointer), made a component on first use."""
+        key = (target, pointer)
+        name = self.hoisted.get(key)
+        if name is None:
+            name = self.hoisted[key] = self.new_schema_name(target, pointer)
+            self.inlined_before_hoisting |= key in self._inlined
+        if name not in self._hoisted_schemas:
+            self._hoisted_schemas[name] = None  # taken before it is built: a $ref to itself inside is a $ref
+            dst = ("components", "schemas", name)
+            self.source_map.add(dst, target, pointer)
+            self._hoisted_schemas[name] = self.copy(get(self.load(target).data, pointer), target, pointer, dst, ())
+        return name
+
+    def new_schema_name(self, target: Path, pointer: Pointer) -> str:
+        """A component name for a schema of another file: the pointer's last token, or the file's name, made a
+        name OpenAPI allows and unique among the spec's schemas (`_2`, `_3`... when taken)."""
+        if self._schema_names is None:
+            self._schema_names = set(self.hoisted.values())
+            root = self.load(self.root_file).data.get("components")
+            if isinstance(root, dict) and isinstance(root.get("schemas"), dict):
+                self._schema_names |= set(root["schemas"])
+            for path in self.component_files():
+                data = self.load(path).data if path.stem == "schemas" else None
+                self._schema_names |= set(data) if isinstance(data, dict) else set()
+        base = _COMPONENT_NAME_UNSAFE.sub("_", pointer[-1] if pointer else target.stem) or "Schema"
+        name, n = base, 1
+        while name in self._schema_names:
+            n += 1
+            name = f"{base}_{n}"
+        self._schema_names.add(name)
+        return name
 
     def resolve_ref(self, ref: str, path: Path, src: Pointer) -> tuple[Path, Pointer]:
         """The file and pointer a ref names, checked to exist inside spec/."""
@@ -290,9 +406,12 @@ class _Bundler:
                 self.load(path).location(ref_src),
             )
         siblings = {k: self.copy(v, path, (*src, k), (*dst, k), inlining) for k, v in node.items() if k != "$ref"}
+        key = (target, pointer)
+        if internal is None and key in self.hoisted:  # a schema a discriminator mapping made a component
+            internal = ("components", "schemas", self.hoist(target, pointer))
         if internal is not None:
             return {"$ref": to_ref(internal), **siblings}
-        key = (target, pointer)
+        self._inlined.add(key)
         if key in inlining:
             raise RefError(
                 f"$ref {ref!r} is circular; only refs to components may form a cycle",
@@ -307,14 +426,16 @@ class _Bundler:
         return inlined
 
     def check_internal_refs(self, out: dict[str, Any]) -> None:
-        """Every internal ref of the bundle points at something in it."""
+        """Every internal ref of the bundle points at something in it (each written ref looked up once)."""
+        found: set[str] = set()
         for pointer, ref in iter_refs(out):
-            if not ref.startswith("#"):
+            if not ref.startswith("#") or ref in found:
                 continue
             try:
                 get(out, from_fragment(ref[1:]))
             except (KeyError, ValueError):
                 raise RefError(f"$ref {ref!r} points nowhere in the bundle", self.source_map.locate(pointer)) from None
+            found.add(ref)
 
 
 def _kind_order(kind: str) -> tuple[int, str]:

@@ -5,7 +5,8 @@ schema's pointer, each schema compiled once and kept. It serves every place that
 checks a value against the spec: examples (``validate``, lint's
 ``example-valid``), the mock's requests and answers, and the generator's hints.
 Formats are checked (``date-time``, ``date``, ``email``, ``uri-reference``...)
-and ``$ref`` resolves inside the bundle.
+and ``$ref`` resolves inside the bundle. A 3.0 document's schemas are read with
+3.0 meaning (``openapi30.py``: translated to 2020-12 once, pointers kept).
 
 Errors are values (``SchemaError``) that say where in the value, which keyword
 failed and, for ``required`` and ``additionalProperties``, which property: the
@@ -22,6 +23,7 @@ from urllib.parse import quote
 import jsonschema_rs
 
 from ..core.pointer import Pointer, escape_token
+from .openapi30 import with_2020_schemas
 
 BUNDLE_URI = "urn:rstar-spec:bundle"
 _FRAGMENT_SAFE = "~!$&'()*+,;=:@/?"
@@ -113,7 +115,8 @@ class BundleSchemas:
     @property
     def registry(self) -> jsonschema_rs.Registry:
         if self._registry is None:  # built on first use: generate may never validate anything
-            self._registry = jsonschema_rs.Registry([(BUNDLE_URI, self.doc)])
+            # a 3.0 document's Schema Objects mean what 3.0 says (nullable, boolean exclusiveMinimum): in 2020-12
+            self._registry = jsonschema_rs.Registry([(BUNDLE_URI, with_2020_schemas(self.doc))])
         return self._registry
 
     def compiled(self, schema_pointer: Pointer) -> Any:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -31,6 +32,7 @@ import jsonschema_rs
 
 from ..core.errors import shorten
 from ..core.pointer import Pointer, from_fragment, get, to_string
+from .openapi30 import version_of
 from .paths import template_names
 from .schema_engine import BundleSchemas, SchemaRefError
 from .walk import (
@@ -83,18 +85,33 @@ def _schema_object_validator(dialect: str) -> Any:
     return jsonschema_rs.validator_for({"$ref": dialect}, registry=_dialect_registry(), validate_formats=True)
 
 
-def check_structure(doc: Any, version: str = "3.1", *, operations: bool = True, semantic: bool = True) -> list[Problem]:
-    """Every structural problem of the document (an OpenAPI `version` of "3.1" or "3.0"). With
+def check_structure(
+    doc: Any,
+    version: str | None = None,
+    *,
+    operations: bool = True,
+    semantic: bool = True,
+    shapes: list[Problem] | None = None,
+    refs_resolved: bool = False,
+) -> list[Problem]:
+    """Every structural problem of the document (an OpenAPI `version` of "3.1" or "3.0"; by default the one
+    its `openapi` field names: 3.0.x is checked by the 3.0 rules, anything else by 3.1's). With
     operations=False, without the operation checks (duplicate_operation_ids, duplicate_parameters,
     path_parameter_problems): lint reports those under rules of their own. With semantic=False only its
-    shapes (the document and Schema Objects against their schemas): what a walk of it relies on."""
+    shapes (the document and Schema Objects against their schemas): what a walk of it relies on; `shapes`
+    gives those when the caller has them already (lint checks them first); refs_resolved says that every
+    internal $ref is known to point somewhere (a bundle's: the bundler refused any other)."""
     if not isinstance(doc, dict):
         return [Problem((), "an OpenAPI document is a mapping")]
-    problems = list(_document_problems(doc, version))
-    if version == "3.1":
-        problems += _schema_object_problems(doc)
+    version = version or version_of(doc)
+    if shapes is not None:
+        problems = list(shapes)
+    else:
+        problems = list(_document_problems(doc, version))
+        if version == "3.1":  # 3.0's document schema describes Schema Objects itself
+            problems += _schema_object_problems(doc)
     if semantic:
-        problems += _semantic_problems(doc, operations)
+        problems += _semantic_problems(doc, operations, version, refs_resolved)
     return sorted(set(problems), key=lambda p: (p.pointer, p.message))
 
 
@@ -102,13 +119,59 @@ def check_structure(doc: Any, version: str = "3.1", *, operations: bool = True, 
 def _document_problems(doc: dict[str, Any], version: str) -> Iterator[Problem]:
     errors = list(_document_validator(version).iter_errors(doc))
     paths = [tuple(str(p) for p in e.instance_path) for e in errors]
+    precise = _schema_30_problems(doc, errors, paths) if version == "3.0" else {}
     for error, path in zip(errors, paths, strict=True):
         # "valid under none of oneOf" over a node that has a deeper, more precise error: the deeper one says it
-        if type(error.kind).__name__ in _COMBINATORS and any(
-            len(other) > len(path) and other[: len(path)] == path for other in paths
-        ):
+        if _is_combinator(error) and any(len(other) > len(path) and other[: len(path)] == path for other in paths):
+            continue
+        if path in precise:
+            yield from precise[path]
             continue
         yield Problem(path, shorten(error.message))
+
+
+def _is_combinator(error: Any) -> bool:
+    return type(error.kind).__name__ in _COMBINATORS
+
+
+@functools.cache
+def _schema_30_validator() -> Any:
+    """The 3.0 document schema's own definition of a Schema Object (draft 4: the siblings of $ref are ignored)."""
+    document = _load(_DOCUMENT_SCHEMAS["3.0"])
+    return jsonschema_rs.validator_for(
+        {"$schema": document["$schema"], "definitions": document["definitions"], "$ref": "#/definitions/Schema"},
+        validate_formats=False,
+    )
+
+
+def _schema_30_problems(doc: dict[str, Any], errors: list[Any], paths: list[Pointer]) -> dict[Pointer, list[Problem]]:
+    """For a 3.0 document, what "valid under none of [Schema, Reference]" means at a Schema Object: each
+    Schema Object in it checked on its own against the Schema definition, so the problem is named where it is.
+    Only a broken document pays for this."""
+    if not any(_is_combinator(error) for error in errors):
+        return {}
+    roots = {pointer: schema for pointer, schema in _schema_roots(doc) if isinstance(schema, dict)}
+    found: dict[Pointer, list[Problem]] = {}
+    for error, path in zip(errors, paths, strict=True):
+        if not _is_combinator(error):
+            continue
+        root = next((r for r in roots if path[: len(r)] == r), None)
+        node = get(doc, path, None)
+        if root is None or not isinstance(node, dict) or "$ref" in node:
+            continue
+        problems = []
+        for sub_pointer, sub in iter_subschemas(node, path, ref_siblings=False):
+            if "$ref" in sub:
+                continue
+            for sub_error in _schema_30_validator().iter_errors(sub):
+                where = tuple(str(p) for p in sub_error.instance_path)
+                inner = get(sub, where, None)
+                if _is_combinator(sub_error) and isinstance(inner, dict) and "$ref" not in inner:
+                    continue  # a Schema Object inside: checked on its own, in this loop
+                problems.append(Problem((*sub_pointer, *where), f"not a valid schema: {shorten(sub_error.message)}"))
+        if problems:
+            found[path] = problems
+    return found
 
 
 # -- 2. Schema Objects against their dialect ---------------------------------------------------------------
@@ -161,15 +224,16 @@ def _schema_object_problems(doc: dict[str, Any]) -> Iterator[Problem]:
 
 
 # -- 3. what no schema says --------------------------------------------------------------------------------
-def _semantic_problems(doc: dict[str, Any], operations: bool) -> list[Problem]:
+def _semantic_problems(doc: dict[str, Any], operations: bool, version: str, refs_resolved: bool) -> list[Problem]:
     problems: list[Problem] = []
     problems += _duplicate_tags(doc)
     if operations:
         problems += duplicate_operation_ids(doc)
         problems += duplicate_parameters(doc)
         problems += path_parameter_problems(doc)
-    problems += _unresolved_refs(doc)
-    problems += _schema_value_problems(doc)
+    if not refs_resolved:
+        problems += _unresolved_refs(doc)
+    problems += _schema_value_problems(doc, version)
     return problems
 
 
@@ -270,6 +334,33 @@ def _unresolved_refs(doc: dict[str, Any]) -> Iterator[Problem]:
 
 
 _MISSING = object()
+_COMPONENT_NAME = re.compile(r"[A-Za-z0-9._-]+")
+_DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _mapping_problems(doc: dict[str, Any], schema: dict[str, Any], pointer: Pointer) -> Iterator[Problem]:
+    """A discriminator mapping value is a schema name or a reference (OpenAPI 3.1, 4.8.25): a name must name a
+    schema of components.schemas, an internal reference must point at something; another document's is not
+    looked at (as a $ref to one is not)."""
+    discriminator = schema.get("discriminator")
+    mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+    for key, value in mapping.items() if isinstance(mapping, dict) else ():
+        where = (*pointer, "discriminator", "mapping", key)
+        if not isinstance(value, str):
+            continue  # the document schema says so
+        if value.startswith("#"):
+            try:
+                found = get(doc, from_fragment(value[1:]), _MISSING) is not _MISSING
+            except ValueError:
+                found = False
+            if not found:
+                yield Problem(where, f"discriminator mapping {value!r} points nowhere")
+        elif (
+            _COMPONENT_NAME.fullmatch(value)
+            and not value.endswith(_DOCUMENT_SUFFIXES)
+            and get(doc, ("components", "schemas", value), _MISSING) is _MISSING
+        ):
+            yield Problem(where, f"discriminator mapping {value!r} names no schema of components.schemas")
 
 
 def _collected_properties(doc: dict[str, Any], schema: Any, seen: frozenset[int] = frozenset()) -> set[str]:
@@ -289,7 +380,15 @@ def _collected_properties(doc: dict[str, Any], schema: Any, seen: frozenset[int]
     return names
 
 
-def _schema_value_problems(doc: dict[str, Any]) -> Iterator[Problem]:
+def _bounds_30(schema: dict[str, Any], pointer: Pointer) -> Iterator[Problem]:
+    """A 3.0 boolean exclusiveMinimum/Maximum qualifies a minimum/maximum: without one it says nothing (draft 4's
+    meta-schema makes it a dependency; the 3.0 document schema does not say so)."""
+    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if bound in schema and limit not in schema:
+            yield Problem((*pointer, bound), f"{bound} without {limit}: it qualifies {limit}")
+
+
+def _schema_value_problems(doc: dict[str, Any], version: str) -> Iterator[Problem]:
     engine = BundleSchemas(doc)
     for root_pointer, root in _schema_roots(doc):
         pointer, schema = resolve(doc, root, root_pointer)
@@ -304,8 +403,13 @@ def _schema_value_problems(doc: dict[str, Any]) -> Iterator[Problem]:
                 yield Problem(
                     (*pointer, "required"), f"required names properties no part of the schema defines: {missing}"
                 )
-        for sub_pointer, sub in iter_subschemas(root, root_pointer):
-            if "default" not in sub:
+        # in 3.0 what stands beside a $ref is ignored, defaults inside it too
+        for sub_pointer, sub in iter_subschemas(root, root_pointer, ref_siblings=version != "3.0"):
+            if "discriminator" in sub:
+                yield from _mapping_problems(doc, sub, sub_pointer)
+            if version == "3.0" and "$ref" not in sub:
+                yield from _bounds_30(sub, sub_pointer)
+            if "default" not in sub or (version == "3.0" and "$ref" in sub):
                 continue
             try:
                 error = engine.first_error(sub_pointer, sub["default"])

@@ -1,7 +1,7 @@
 """Validation of a bundle: its structure (``structure.py``) and its examples.
 
-Examples are validated with JSON Schema 2020-12 (the dialect of OpenAPI 3.1)
-against the schema they illustrate, with formats checked, $refs resolved inside
+Examples are validated with JSON Schema 2020-12 (the dialect of OpenAPI 3.1;
+a 3.0 document's schemas with 3.0 meaning, translated) against the schema they illustrate, with formats checked, $refs resolved inside
 the bundle, by the one schema engine (``schema_engine.BundleSchemas``). Problems
 are values that carry a bundle pointer; the caller turns the pointer into a
 source location through the bundle's source map.
@@ -15,6 +15,7 @@ from typing import Any
 from ..core.errors import RstarError, shorten
 from ..core.pointer import Pointer, to_string
 from .bundle import Bundle
+from .openapi30 import version_of
 from .schema_engine import BundleSchemas, SchemaRefError
 from .structure import Problem, check_structure
 from .walk import iter_headers, iter_media_types, iter_parameters, iter_schemas, resolve
@@ -30,10 +31,17 @@ __all__ = [
 ]
 
 
-def validate_structure(doc: dict[str, Any], version: str = "3.1", *, operations: bool = True) -> list[Problem]:
-    """Every structural problem of the document, as OpenAPI `version` ("3.1" or "3.0") says (operations:
-    see ``check_structure``)."""
-    return check_structure(doc, version, operations=operations)
+def validate_structure(
+    doc: dict[str, Any],
+    version: str | None = None,
+    *,
+    operations: bool = True,
+    shapes: list[Problem] | None = None,
+    refs_resolved: bool = False,
+) -> list[Problem]:
+    """Every structural problem of the document, as OpenAPI `version` ("3.1" or "3.0"; by default the one its
+    `openapi` field names) says (operations, shapes, refs_resolved: see ``check_structure``)."""
+    return check_structure(doc, version, operations=operations, shapes=shapes, refs_resolved=refs_resolved)
 
 
 def shape_problems(doc: dict[str, Any]) -> list[Problem]:
@@ -68,7 +76,10 @@ def iter_examples(doc: dict[str, Any]) -> Iterator[tuple[Pointer, Pointer, Any]]
                 example_pointer, resolved = resolve(doc, example, (*pointer, "examples", name))
                 if isinstance(resolved, dict) and "value" in resolved:
                     yield (*example_pointer, "value"), schema_pointer, resolved["value"]
-    for pointer, schema in iter_schemas(doc):
+    is_30 = version_of(doc) == "3.0"
+    for pointer, schema in iter_schemas(doc, ref_siblings=not is_30):
+        if is_30 and "$ref" in schema:  # 3.0 ignores what stands beside a $ref, an example too
+            continue
         if isinstance(schema.get("examples"), list):
             for i, value in enumerate(schema["examples"]):
                 yield (*pointer, "examples", str(i)), pointer, value
@@ -79,7 +90,7 @@ def iter_examples(doc: dict[str, Any]) -> Iterator[tuple[Pointer, Pointer, Any]]
 def _schemas_only(doc: dict[str, Any], schema_pointers: Iterable[Pointer]) -> dict[str, Any]:
     """The document cut down to its component schemas and the schemas at schema_pointers, each in its place (lists
     keep their length): what the schema engine copies into Rust, instead of every example and description."""
-    skeleton: dict[str, Any] = {}
+    skeleton: dict[str, Any] = {"openapi": doc["openapi"]} if "openapi" in doc else {}  # the schemas' meaning
     schemas = doc.get("components", {}).get("schemas") if isinstance(doc.get("components"), dict) else None
     if schemas is not None:
         skeleton["components"] = {"schemas": schemas}
@@ -141,7 +152,8 @@ def validate_examples(doc: dict[str, Any]) -> list[Problem]:
     return [found[i] for i in sorted(found)]
 
 
-def validate(doc: dict[str, Any]) -> list[Problem]:
-    """Structure first; examples only when the structure is sound enough to walk."""
-    problems = validate_structure(doc)
+def validate(doc: dict[str, Any], *, refs_resolved: bool = False) -> list[Problem]:
+    """Structure first; examples only when the structure is sound enough to walk. refs_resolved: the document is
+    a bundle, whose internal $refs the bundler has resolved already."""
+    problems = validate_structure(doc, refs_resolved=refs_resolved)
     return problems or validate_examples(doc)

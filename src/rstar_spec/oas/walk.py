@@ -194,22 +194,45 @@ def child_schemas(schema: Any, pointer: Pointer) -> Walk:
             yield (*pointer, key), schema[key]
 
 
-def iter_subschemas(schema: Any, pointer: Pointer) -> Walk:
-    """The schema and every schema inside it (depth first); $ref nodes are yielded, not followed."""
+_SUBSCHEMA_KEYS = frozenset((*_SCHEMA_MAPS, *_SCHEMA_LISTS, *_SCHEMA_ONES))
+
+
+def iter_subschemas(schema: Any, pointer: Pointer, *, ref_siblings: bool = True) -> Walk:
+    """The schema and every schema inside it (depth first); $ref nodes are yielded, not followed, and without
+    ref_siblings (OpenAPI 3.0, where they are ignored) not entered either.
+
+    A stack, not recursion: a chain of `yield from` costs each node the depth it sits at, and a leaf (most
+    schemas are) is told apart by one set intersection."""
     if not isinstance(schema, dict):
         return
-    yield pointer, schema
-    for sub_pointer, sub in child_schemas(schema, pointer):
-        yield from iter_subschemas(sub, sub_pointer)
+    stack: list[tuple[Pointer, dict[str, Any]]] = [(pointer, schema)]
+    keys = _SUBSCHEMA_KEYS
+    while stack:
+        pointer, node = stack.pop()
+        yield pointer, node
+        present = keys.intersection(node)
+        if not present or (not ref_siblings and "$ref" in node):
+            continue
+        children: list[tuple[Pointer, dict[str, Any]]] = []
+        for key in _SCHEMA_MAPS:
+            if key in present and isinstance(node[key], dict):
+                children += [((*pointer, key, k), v) for k, v in node[key].items() if isinstance(v, dict)]
+        for key in _SCHEMA_LISTS:
+            if key in present and isinstance(node[key], list):
+                children += [((*pointer, key, str(i)), v) for i, v in enumerate(node[key]) if isinstance(v, dict)]
+        for key in _SCHEMA_ONES:
+            if key in present and isinstance(node[key], dict):
+                children.append(((*pointer, key), node[key]))
+        stack.extend(reversed(children))
 
 
-def iter_schemas(doc: dict[str, Any]) -> Walk:
-    """Every schema object of the document, nested ones included."""
+def iter_schemas(doc: dict[str, Any], *, ref_siblings: bool = True) -> Walk:
+    """Every schema object of the document, nested ones included (ref_siblings: see iter_subschemas)."""
     for pointer, schema in _map_items(doc.get("components", {}).get("schemas"), ("components", "schemas")):
-        yield from iter_subschemas(schema, pointer)
+        yield from iter_subschemas(schema, pointer, ref_siblings=ref_siblings)
     for pointer, owner in [*iter_media_types(doc), *iter_parameters(doc), *iter_headers(doc)]:
         if isinstance(owner.get("schema"), dict):
-            yield from iter_subschemas(owner["schema"], (*pointer, "schema"))
+            yield from iter_subschemas(owner["schema"], (*pointer, "schema"), ref_siblings=ref_siblings)
 
 
 # Keys under which a document holds data, not OpenAPI: a "$ref" there is a value like any other.

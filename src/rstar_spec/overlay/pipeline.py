@@ -14,6 +14,7 @@ from typing import Any
 
 from ..core.errors import RstarError, UsageError, display_path
 from ..oas.bundle import bundle
+from ..oas.openapi30 import version_of
 from .engine import Overlay, apply_overlay, load_overlay
 
 
@@ -40,18 +41,32 @@ def overlay_for(target: str, overlays_dir: Path) -> Path:
     raise UsageError(f"unknown target {target!r} (known: {known}; looked in {overlays_dir.resolve()})")
 
 
-def build_target(root_file: Path, target: str, overlays_dir: Path) -> Any:
-    """The target's document: the bundle with the target's overlay applied strictly."""
+def build_target(root_file: Path, target: str, overlays_dir: Path, *, needs_31: str | None = None) -> Any:
+    """The target's document: the bundle with the target's overlay applied strictly. With needs_31 (the name
+    of the command), a spec that is not OpenAPI 3.1 is refused before any overlay is applied."""
     overlay = load_overlay(overlay_for(target, overlays_dir))  # fails before bundling on a bad overlay
-    return apply_overlay(bundle(root_file).data, overlay, strict=True)
+    return apply_overlay(_bundled(root_file, needs_31), overlay, strict=True)
 
 
-def build_targets(root_file: Path, targets: list[str], overlays_dir: Path) -> dict[str, Any]:
+def _bundled(root_file: Path, needs_31: str | None) -> Any:
+    result = bundle(root_file)
+    if needs_31 is not None and version_of(result.data) != "3.1":
+        raise RstarError(
+            f"{needs_31} needs an OpenAPI 3.1 spec and this one is {result.data.get('openapi')!r}: convert it to "
+            "3.1 first (validate, lint, bundle, mock and traffic check take it as it is)",
+            result.locate(("openapi",)),
+        )
+    return result.data
+
+
+def build_targets(
+    root_file: Path, targets: list[str], overlays_dir: Path, *, needs_31: str | None = None
+) -> dict[str, Any]:
     """Several targets' documents from one bundle, each overlay on its own copy (the last on the bundle
-    itself); a target without an overlay in overlays_dir is the bundle as it is."""
+    itself); a target without an overlay in overlays_dir is the bundle as it is. needs_31: see build_target."""
     known = set(target_names(overlays_dir))
     overlays = {t: load_overlay(overlay_for(t, overlays_dir)) for t in targets if t in known}  # checked first
-    data = bundle(root_file).data
+    data = _bundled(root_file, needs_31)
     built = {}
     for i, target in enumerate(targets):
         doc = data if i == len(targets) - 1 else copy.deepcopy(data)

@@ -104,7 +104,7 @@ def render(root_file: Path, overlays_dir: Path) -> Publication:
     """Every rendering, validated, as file name -> text, latest and versioned. Nothing is written."""
     # One bundle for both targets. The hints come from the python-client target (a spec without that overlay
     # gets the defaults by method).
-    targets = build_targets(root_file, ["publish", "python-client"], overlays_dir)
+    targets = build_targets(root_file, ["publish", "python-client"], overlays_dir, needs_31="publish")
     for name, target in targets.items():  # what follows walks the shapes OpenAPI holds a document to
         _check_shapes(f"the {name} target", target)
     published = with_sdk_hints(targets["publish"], targets["python-client"])

@@ -117,7 +117,7 @@ def _config(templates_dir: Path) -> Path:
 
 def _target(root_file: Path, overlays_dir: Path) -> str:
     """The python-client target as the generator reads it; refused when its shapes are not OpenAPI's."""
-    doc = build_target(root_file, TARGET, overlays_dir)
+    doc = build_target(root_file, TARGET, overlays_dir, needs_31="generate")
     problems = shape_problems(doc)  # the facts walk the shapes OpenAPI holds a document to
     if problems:
         where = to_string(problems[0].pointer) or "/"
