@@ -249,11 +249,16 @@ class _Builder:
                 explicit[op.pointer] = (parsed, where)
 
         # Collections by shape: a path with an item path below it; or one named by an extension.
-        items_of: dict[str, PathTemplate | None] = {}
-        for path in templates.values():
-            for other in templates.values():
-                if _is_item_of(other, path):
-                    items_of.setdefault(path.template, other)
+        # Indexed once, by parent path: a document of 300 paths is not compared pair by pair.
+        found_items: dict[str, PathTemplate] = {}
+        below: dict[str, list[str]] = {}  # a path -> the paths one literal segment below it (actions' places)
+        for template in templates.values():
+            head, _, last = template.template.rpartition("/")
+            if head in templates and _is_item_of(template, templates[head]):
+                found_items.setdefault(head, template)
+            elif head in templates and last and "{" not in last and "}" not in last:
+                below.setdefault(head, []).append(template.template)
+        items_of: dict[str, PathTemplate | None] = {t: found_items[t] for t in templates if t in found_items}
         for declared, _ in (explicit[o.pointer] for o in ops if o.pointer in explicit):
             collection = declared.get("collection")
             if isinstance(collection, str) and collection not in items_of:
@@ -263,12 +268,26 @@ class _Builder:
                         (t for t in templates.values() if _is_item_of(t, parsed_collection)), None
                     )
 
+        order = {op.pointer: i for i, op in enumerate(ops)}
+        by_path: dict[str, list[Operation]] = {}
+        for op in ops:
+            by_path.setdefault(op.path.template, []).append(op)
+        named: dict[str, list[Operation]] = {}  # explicit placements that name their collection
+        for op in ops:
+            entry = explicit.get(op.pointer)
+            if entry is not None and isinstance(entry[0].get("collection"), str):
+                named.setdefault(entry[0]["collection"], []).append(op)
         resources: list[Resource] = []
         for collection_template, item in items_of.items():
             collection = templates[collection_template]
             roles: dict[str, Operation] = {}
             actions: list[Action] = []
-            for op in ops:
+            places = [collection_template]
+            if item is not None:
+                places += [item.template, *below.get(item.template, ())]
+            candidates = {op.pointer: op for place in places for op in by_path.get(place, ())}
+            candidates.update((op.pointer, op) for op in named.get(collection_template, ()))
+            for op in sorted(candidates.values(), key=lambda o: order[o.pointer]):
                 if op.pointer in self.placements:
                     continue
                 entry = explicit.get(op.pointer)
@@ -311,7 +330,7 @@ class _Builder:
                 elif item is not None and op.path.template == item.template:
                     role_by_shape = _ITEM_ROLES.get(op.method)
                 elif item is not None and (name := _action_of(op.path, item)) is not None:
-                    if any(_is_item_of(t, op.path) for t in templates.values()):
+                    if op.path.template in found_items:
                         continue  # a nested collection, not an action
                     actions.append(Action(name, op))
                     self.placements[op.pointer] = Placement("action", None, name)
