@@ -20,6 +20,7 @@ import orjson
 from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..core.ijson import holds_lone_surrogate
 from ..core.limits import MAX_BODY_BYTES, MAX_DEPTH, MAX_INT_DIGITS, too_deep
 from ..core.pointer import Pointer
 from ..oas.schema_engine import BundleSchemas, SchemaError, SchemaRefError
@@ -401,7 +402,7 @@ class MockApp:
             raise _BadRequest("The request body is not JSON.", [{"field": "body", "message": str(exc)[:200]}]) from None
         if too_deep(payload):
             raise _BadRequest(_TOO_DEEP, [{"field": "body", "message": _TOO_DEEP}])
-        if _holds_lone_surrogate(payload):  # JSON can escape one; UTF-8 cannot hold it, nor can an answer
+        if holds_lone_surrogate(payload):  # JSON can escape one; UTF-8 cannot hold it, nor can an answer
             raise _BadRequest(_SURROGATE, [{"field": "body", "message": _SURROGATE}])
         if self.breakage is not None and not self.breakage.validates_bodies:
             return payload if isinstance(payload, dict) else {}
@@ -451,23 +452,6 @@ _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _TOO_DEEP = f"The request body nests deeper than {MAX_DEPTH} levels."
 _SURROGATE = "The request body holds a lone surrogate escape (\\ud800-\\udfff): not a character."
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _holds_lone_surrogate(value: Any) -> bool:
-    """Whether a string or key anywhere in value holds a surrogate code point (json.loads joins pairs)."""
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            if _LONE_SURROGATE.search(node):
-                return True
-        elif isinstance(node, dict):
-            stack.extend(node)
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
 
 
 def _charset(parameters: list[str]) -> str | None:

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ..core.ijson import holds_lone_surrogate
 from ..core.limits import MAX_INT_DIGITS, too_deep
 from ..core.pointer import Pointer, escape_token, get, unescape_token
 from ..oas.schema_engine import BundleSchemas, SchemaError
@@ -56,7 +57,6 @@ one of them, answered 2xx, is a warning, never a finding."""
 MAX_LISTED = 10
 """Problems of one request or one body a message names; the rest are counted (`and N more`)."""
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 NOT_I_JSON = (
     "holds a lone surrogate escape (\\ud800-\\udfff), which is no character: not I-JSON (RFC 7493 2.1), "
     "and readers of it differ (RFC 8259 8.2)"
@@ -197,24 +197,9 @@ def parse_json(body: bytes) -> Any:
         raise _Unsure from None
     if too_deep(value):
         raise _Unsure
-    if (b"\\ud" in body or b"\\uD" in body) and _holds_lone_surrogate(value):  # only an escape can give one
+    if (b"\\ud" in body or b"\\uD" in body) and holds_lone_surrogate(value):  # only an escape can give one
         raise NotIJson("a lone surrogate")
     return value
-
-
-def _holds_lone_surrogate(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            if _LONE_SURROGATE.search(node):
-                return True
-        elif isinstance(node, dict):
-            stack.extend(node)
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
 
 
 @dataclass
