@@ -209,7 +209,6 @@ class _Builder:
         self.doc = view.doc
         self.placements: dict[Pointer, Placement] = {}
         self.unplaced: list[Unplaced] = []
-        self._item_required: Any = None  # the item schema's required list, of the resource being built
 
     # Extensions: on the operation, else on its path item.
     def _extension(self, op: Operation) -> tuple[Any, Pointer] | None:
@@ -395,7 +394,6 @@ class _Builder:
         if item_schema is not None:
             _, merged_item = merged_object(doc, _at(doc, item_schema), item_schema)
         properties = _mapping(merged_item.get("properties"))
-        self._item_required = merged_item.get("required")
         read_only = tuple(p for p, sub in properties.items() if _is_read_only(doc, sub))
         id_param = item.names[-1] if item is not None else None
         return Resource(
@@ -407,7 +405,7 @@ class _Builder:
             parent_params=collection.names,
             operations=dict(sorted(roles.items(), key=lambda kv: CRUD_ROLES.index(kv[0]))),
             actions=actions,
-            id_field=self._id_field(roles, id_param, properties),
+            id_field=self._id_field(roles, id_param, properties, _names(merged_item.get("required"))),
             item_schema=item_schema,
             input_schema=input_schema,
             writable=writable,
@@ -438,7 +436,9 @@ class _Builder:
                     return resolve(self.doc, array["items"], (*array_pointer, "items"))[0]
         return None
 
-    def _id_field(self, roles: dict[str, Operation], id_param: str | None, properties: dict[str, Any]) -> str | None:
+    def _id_field(
+        self, roles: dict[str, Operation], id_param: str | None, properties: dict[str, Any], required: set[str]
+    ) -> str | None:
         create = roles.get("create")
         response = _success(create, "201", "200") if create is not None else None
         for link in response.links if response is not None else ():
@@ -449,7 +449,6 @@ class _Builder:
             return id_param
         # The one property the server assigns that is neither a moment nor a state: required, read-only, no
         # date or date-time format, no enum (a status), no const.
-        required = _names(self._item_required)
         candidates = [
             name
             for name, sub in properties.items()
