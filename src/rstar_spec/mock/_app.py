@@ -28,7 +28,7 @@ from ..oas.view import DocumentView, MediaType, Operation, media_type_essence
 from ..oas.walk import WRITE_METHODS, resolve
 from ._behaviour import Behaviour, Handler, Placed, error
 from ._breakages import BREAKAGES, Breakage, Call
-from ._examples import Answer, Examples, Media
+from ._examples import Answer, Examples, Media, json_media
 from ._profiles import EXTRA_PROPERTIES, PROFILES, Profile
 from ._resources import MockResource, link_parents
 from ._state import Credentials, State, Where
@@ -158,11 +158,10 @@ class MockApp:
             ))  # fmt: skip
         served = _Served(op, placed, self.behaviour.handler(placed), params)
         for status, response in op.responses.items():
-            content = response.content
-            json_media = next((m for m in content.values() if m.is_json), None)
+            content, json = response.content, json_media(response)
             served.expected[status] = _Expected(
                 tuple((h.name, h.name.lower()) for h in response.headers if h.required),
-                self._validator(json_media), (json_media.schema_pointer or ()) if json_media else None,
+                self._validator(json), (json.schema_pointer or ()) if json else None,
                 {media_type_essence(name): m.schema_pointer for name, m in content.items() if not m.is_json},
             )  # fmt: skip
         return served

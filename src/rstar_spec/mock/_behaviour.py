@@ -111,7 +111,7 @@ class Behaviour:
         while found is not None:
             parent, where, key = found
             if self.state.get(where, key) is None:
-                return error(404, "not_found", f"No item of {parent.collection} has id {key}.")
+                return self._missing(parent, key)
             found = parent.parent_item(values)
         return None
 
@@ -150,7 +150,7 @@ class Behaviour:
             if absent is not None:
                 return absent
             stamp = now()
-            key, item, _ = self.state.create(resource.where(values), lambda n: resource.new_item(n, payload, stamp))
+            key, item = self.state.create(resource.where(values), lambda n: resource.new_item(n, payload, stamp))
             headers = {"Location": resource.location(values, key)} if location else {}
             return status, item if with_body else None, headers
 

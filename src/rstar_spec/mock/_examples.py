@@ -24,7 +24,7 @@ from typing import Any
 from ..core.pointer import Pointer, get
 from ..oas.schema_engine import BundleSchemas, SchemaRefError
 from ..oas.schemas import merged_object
-from ..oas.view import MediaType, Operation, Response, is_json_media
+from ..oas.view import MediaType, Operation, Response
 from ..oas.walk import resolve
 
 Answer = tuple[int, Any, dict[str, str]]  # status, body (a JSON value, Media, or None for none), headers
@@ -290,7 +290,3 @@ def _number(schema: dict[str, Any], kind: str) -> int | float:
 
 def _as_header(value: Any) -> str:
     return value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def is_json_content(content_type: str) -> bool:
-    return is_json_media(content_type)

@@ -71,7 +71,7 @@ class MockResource:
             properties = found if isinstance(found, dict) else {}
             required = {n for n in merged.get("required") or [] if isinstance(n, str)}
         self.properties = properties
-        self.fields = tuple(properties)
+        self.fields = resource.fields  # the same merged item schema's properties, in order
         self.timestamps = tuple(n for n, s in properties.items() if self._format(s) == "date-time")
         stamps = [n for n in resource.read_only if n in self.timestamps]
         self.creation_stamps, self.change_stamps = tuple(stamps[:1]), tuple(stamps[1:])

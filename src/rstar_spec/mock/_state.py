@@ -126,16 +126,14 @@ class State:
         tag = f'"r{collection.revisions[key]}"'
         return f"W/{tag}" if self.weak_etags else tag
 
-    def create(
-        self, where: Where, make: Callable[[int], tuple[Key, dict[str, Any]]]
-    ) -> tuple[Key, dict[str, Any], str]:
-        """A new item: make turns the collection's next number into its key and the item. (key, item, ETag)."""
+    def create(self, where: Where, make: Callable[[int], tuple[Key, dict[str, Any]]]) -> tuple[Key, dict[str, Any]]:
+        """A new item: make turns the collection's next number into its key and the item."""
         with self._lock:
             collection = self._collection(where)
             key, item = make(collection.next_number())
             self._revision += 1
             collection.put(key, item, self._revision)
-            return key, item, self._etag(collection, key)
+            return key, item
 
     def page(self, where: Where, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         with self._lock:
