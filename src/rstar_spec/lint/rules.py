@@ -285,10 +285,9 @@ def list_pagination(ctx: LintContext, node: Node) -> Found:
     pointer, path, method, op = node.pointer, node.path, node.method, node.value
     if not _is_list_operation(path, method, op, ctx):
         return
-    view = ctx.view
-    listing = next((o for o in view.operations if o.pointer == pointer), None)
-    resource = view.resources.resource_of(listing) if listing is not None else None
-    page = resource.page if resource is not None and resource.op("list") is listing else None
+    placement = ctx.view.resources.placements.get(pointer)
+    resource = placement.resource if placement is not None and placement.role == "list" else None
+    page = resource.page if resource is not None else None
     if page is not None:
         params = {p.key: p for p in effective_parameters(ctx.doc, pointer)}
         for name in (page.offset_param, page.limit_param):

@@ -32,9 +32,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..core.pointer import Pointer
+from ..core.pointer import Pointer, get
 from .paths import PathTemplate
-from .schemas import merged_object
+from .schemas import mapping_of, merged_object, names_of
 from .walk import resolve
 
 if TYPE_CHECKING:
@@ -176,23 +176,11 @@ def _action_of(path: PathTemplate, item: PathTemplate) -> str | None:
     return rest if rest and "/" not in rest and "{" not in rest and "}" not in rest else None
 
 
-def _json_schema(doc: dict[str, Any], content: dict[str, Any]) -> Pointer | None:
+def _json_schema(content: dict[str, Any]) -> Pointer | None:
     for media in content.values():
         if media.is_json and media.schema_pointer is not None:
             return media.schema_pointer  # type: ignore[no-any-return]
     return None
-
-
-def _at(doc: dict[str, Any], pointer: Pointer) -> Any:
-    node: Any = doc
-    for part in pointer:
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
 
 
 def _success(op: Operation, *statuses: str) -> Any:
@@ -215,7 +203,7 @@ class _Builder:
         if EXTENSION in op.raw:
             return op.raw[EXTENSION], (*op.pointer, EXTENSION)
         item_pointer = op.pointer[:-1]
-        item = resolve(self.doc, _at(self.doc, item_pointer), item_pointer)[1]
+        item = resolve(self.doc, get(self.doc, item_pointer, None), item_pointer)[1]
         if isinstance(item, dict) and EXTENSION in item:
             return item[EXTENSION], (*item_pointer, EXTENSION)
         return None
@@ -365,7 +353,7 @@ class _Builder:
             elif op.method in SAFE_METHODS:
                 self.placements[op.pointer] = Placement("read")
             else:
-                self.unplaced.append(Unplaced(op, _why_unplaced(op, templates), op.pointer))
+                self.unplaced.append(Unplaced(op, _why_unplaced(op), op.pointer))
                 self.placements[op.pointer] = Placement("none")
         return ResourceModel(tuple(resources), self.placements, tuple(self.unplaced), token)
 
@@ -383,17 +371,17 @@ class _Builder:
         item_schema = self._item_schema(roles)
         input_op = roles.get("create") or roles.get("replace") or roles.get("update")
         input_schema = (
-            _json_schema(doc, input_op.request_body.content)
+            _json_schema(input_op.request_body.content)
             if input_op is not None and input_op.request_body is not None
             else None
         )
-        _, merged_input = merged_object(doc, _at(doc, input_schema), input_schema) if input_schema else ((), {})
-        writable = tuple(_mapping(merged_input.get("properties")))
-        required_writable = tuple(n for n in writable if n in _names(merged_input.get("required")))
+        _, merged_input = merged_object(doc, get(doc, input_schema, None), input_schema) if input_schema else ((), {})
+        writable = tuple(mapping_of(merged_input.get("properties")))
+        required_writable = tuple(n for n in writable if n in names_of(merged_input.get("required")))
         merged_item: dict[str, Any] = {}
         if item_schema is not None:
-            _, merged_item = merged_object(doc, _at(doc, item_schema), item_schema)
-        properties = _mapping(merged_item.get("properties"))
+            _, merged_item = merged_object(doc, get(doc, item_schema, None), item_schema)
+        properties = mapping_of(merged_item.get("properties"))
         read_only = tuple(p for p, sub in properties.items() if _is_read_only(doc, sub))
         id_param = item.names[-1] if item is not None else None
         return Resource(
@@ -405,7 +393,7 @@ class _Builder:
             parent_params=collection.names,
             operations=dict(sorted(roles.items(), key=lambda kv: CRUD_ROLES.index(kv[0]))),
             actions=actions,
-            id_field=self._id_field(roles, id_param, properties, _names(merged_item.get("required"))),
+            id_field=self._id_field(roles, id_param, properties, names_of(merged_item.get("required"))),
             item_schema=item_schema,
             input_schema=input_schema,
             writable=writable,
@@ -421,14 +409,14 @@ class _Builder:
         for role, statuses in (("retrieve", ("200",)), ("create", ("201", "200")), ("replace", ("200",))):
             op = roles.get(role)
             response = _success(op, *statuses) if op is not None else None
-            if response is not None and (found := _json_schema(self.doc, response.content)) is not None:
+            if response is not None and (found := _json_schema(response.content)) is not None:
                 return found
         listing = roles.get("list")
         response = _success(listing, "200") if listing is not None else None
-        envelope = _json_schema(self.doc, response.content) if response is not None else None
+        envelope = _json_schema(response.content) if response is not None else None
         if envelope is not None:
-            _, merged = merged_object(self.doc, _at(self.doc, envelope), envelope)
-            arrays = [(n, s) for n, s in _mapping(merged.get("properties")).items() if _is_array(self.doc, s)]
+            _, merged = merged_object(self.doc, get(self.doc, envelope, None), envelope)
+            arrays = [(n, s) for n, s in mapping_of(merged.get("properties")).items() if _is_array(self.doc, s)]
             if len(arrays) == 1:
                 name, array = arrays[0]
                 array_pointer, array = resolve(self.doc, array, (*envelope, "properties", name))
@@ -475,12 +463,12 @@ class _Builder:
                 )
             return None
         response = _success(listing, "200")
-        envelope = _json_schema(self.doc, response.content) if response is not None else None
+        envelope = _json_schema(response.content) if response is not None else None
         if envelope is None:
             return None
-        _, merged = merged_object(self.doc, _at(self.doc, envelope), envelope)
-        properties = _mapping(merged.get("properties"))
-        required = _names(merged.get("required"))
+        _, merged = merged_object(self.doc, get(self.doc, envelope, None), envelope)
+        properties = mapping_of(merged.get("properties"))
+        required = names_of(merged.get("required"))
         arrays = [n for n, s in properties.items() if _is_array(self.doc, s)]
         integers = [n for n, s in properties.items() if _type_of(self.doc, s) == "integer"]
         echoed = [n for n in integers if n in query and _type_of(self.doc, query[n].param.get("schema")) == "integer"]
@@ -526,19 +514,11 @@ def _parse_extension(value: Any) -> dict[str, Any] | str:
     return dict(value)
 
 
-def _why_unplaced(op: Operation, templates: dict[str, PathTemplate]) -> str:
+def _why_unplaced(op: Operation) -> str:
     return (
         f"{op.label} is no collection's list or create, no item's retrieve, replace, update or delete, and no "
         f"action below an item; say what it is with {EXTENSION} (role: {', '.join(ROLES)})"
     )
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _names(value: Any) -> set[str]:
-    return {v for v in value if isinstance(v, str)} if isinstance(value, list) else set()
 
 
 def _type_of(doc: dict[str, Any], schema: Any) -> str | None:

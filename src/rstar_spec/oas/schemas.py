@@ -28,17 +28,17 @@ def merged_object(
     parts = schema.get("allOf")
     for i, part in enumerate(parts if isinstance(parts, list) else []):
         _, sub = merged_object(doc, part, (*pointer, "allOf", str(i)), seen)
-        merged["properties"] = {**_mapping(sub.get("properties")), **_mapping(merged.get("properties"))}
-        merged["required"] = sorted(_names(merged.get("required")) | _names(sub.get("required")))
+        merged["properties"] = {**mapping_of(sub.get("properties")), **mapping_of(merged.get("properties"))}
+        merged["required"] = sorted(names_of(merged.get("required")) | names_of(sub.get("required")))
         for key in ("type", "enum", "items", "additionalProperties"):
             if key in sub and key not in merged:
                 merged[key] = sub[key]
     return pointer, merged
 
 
-def _mapping(value: Any) -> dict[str, Any]:
+def mapping_of(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _names(value: Any) -> set[str]:
+def names_of(value: Any) -> set[str]:
     return {name for name in value if isinstance(name, str)} if isinstance(value, list) else set()

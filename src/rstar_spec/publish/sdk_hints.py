@@ -22,8 +22,7 @@ from ..oas.walk import iter_operations
 from ..python_client.runtime._retry import RetryPolicy
 from ..sdk import OperationFacts, sdk_facts
 
-# The hints on operations (written from the facts) and on security schemes (carried over as they are).
-OPERATION_HINTS = ("x-rstar-pagination", "x-rstar-idempotent", "x-rstar-etag-cache", "x-rstar-sdk-name")
+# The hints on security schemes, carried over as they are (those on operations are written from the facts).
 SCHEME_HINTS = ("x-rstar-token",)
 
 

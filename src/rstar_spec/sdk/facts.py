@@ -18,7 +18,7 @@ from typing import Any
 
 from ..core.errors import GenerateError, shorten
 from ..core.pointer import Pointer, to_string
-from ..oas.resources import Placement, ResourceModel
+from ..oas.resources import Placement
 from ..oas.schema_engine import BundleSchemas
 from ..oas.secret_fields import holds_secret
 from ..oas.view import DocumentView
@@ -116,7 +116,7 @@ def sdk_facts(doc: dict[str, Any]) -> SdkFacts:
                 if etag_cache and k == ("header", CLIENT_HEADERS["etag_cache"])
             ),
             pagination=_pagination(doc, pointer, op, params, placement),
-            sdk_name=_sdk_name(pointer, op, op_id, resource, taken, _derived_name(placement, _path, model)),
+            sdk_name=_sdk_name(pointer, op, op_id, resource, taken, _derived_name(placement, _path)),
             resource=resource,
         )
     token = _token(doc)
@@ -128,11 +128,11 @@ def sdk_facts(doc: dict[str, Any]) -> SdkFacts:
     )
 
 
-# A role's method name in every SDK: api.<tag>.list(), .create(), .retrieve(), .update(), .delete().
-ROLE_NAMES = {"list": "list", "create": "create", "retrieve": "retrieve", "update": "update", "delete": "delete"}
+# The roles that are their method's name in every SDK: api.<tag>.list(), .create(), .retrieve(), ...
+ROLE_NAMES = frozenset({"list", "create", "retrieve", "update", "delete"})
 
 
-def _derived_name(placement: Placement | None, path: str, model: ResourceModel) -> str | None:
+def _derived_name(placement: Placement | None, path: str) -> str | None:
     """The method name an operation's role gives it, when the overlay names none; None: its operationId.
 
     PUT replaces: it is `update` unless the resource also has a PATCH (then `replace`, and PATCH is `update`).
@@ -141,7 +141,7 @@ def _derived_name(placement: Placement | None, path: str, model: ResourceModel) 
     if placement is None:
         return None
     if placement.role in ROLE_NAMES:
-        return ROLE_NAMES[placement.role]
+        return placement.role
     if placement.role == "replace":
         has_patch = placement.resource is not None and "update" in placement.resource.operations
         return "replace" if has_patch else "update"

@@ -40,6 +40,7 @@ from urllib.parse import parse_qsl, quote, unquote_plus, urlencode, urlsplit, ur
 import orjson
 
 from ..core.errors import RstarError, display_path
+from ..core.ijson import holds_lone_surrogate
 from ..core.limits import MAX_DEPTH
 from ..core.redaction import REDACTED, Masker, SecretNames, is_secret_name
 from ._json_stream import JsonStream, JsonStreamError
@@ -55,7 +56,6 @@ MAX_RECORDING_BYTES = 256 * 1024 * 1024
 """Bytes a recording may grow to; past it, entries are counted and dropped, and the file says how many."""
 
 TRUNCATED_MARK = "Body truncated"
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class HarError(RstarError):
@@ -224,7 +224,7 @@ def _obj(value: Any, place: str, name: str, *, required: bool = False) -> dict[s
 
 def _text(value: str, place: str) -> str:
     """value, which the wire held as bytes: a lone surrogate (a JSON escape no byte sequence gives) is not."""
-    if _LONE_SURROGATE.search(value):
+    if holds_lone_surrogate(value):
         raise HarError(f"{place}: holds a lone surrogate, which no bytes on the wire give")
     return value
 
@@ -335,12 +335,6 @@ def redact_url(url: str, secret: SecretNames = is_secret_name) -> str:
     return url if kept == pieces else urlunsplit(parts._replace(query="&".join(kept)))
 
 
-def redact_json(value: Any, secret: SecretNames = is_secret_name, found: list[str] | None = None) -> Any:
-    """value with the values of properties named like secrets replaced, at any depth; the strings replaced
-    are added to `found`."""
-    return _redact_json(value, secret, [] if found is None else found)[0]
-
-
 class _TooDeep(Exception):
     pass
 
@@ -357,7 +351,7 @@ def _redact_json(value: Any, secret: SecretNames, found: list[str], depth: int =
         if not secrets and not changed:
             return value, False
         for k in secrets:
-            found.extend(_strings(value[k]))
+            found.extend(_all_strings(value[k]))
         return {k: REDACTED if k in secrets else changed.get(k, v) for k, v in value.items()}, True
     if isinstance(value, list):
         if depth >= MAX_DEPTH:
@@ -365,16 +359,6 @@ def _redact_json(value: Any, secret: SecretNames, found: list[str], depth: int =
         items = [_redact_json(v, secret, found, depth + 1) if type(v) in (dict, list) else (v, False) for v in value]
         return ([v for v, _ in items], True) if any(c for _, c in items) else (value, False)
     return value, False
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
 
 
 def redact_body(

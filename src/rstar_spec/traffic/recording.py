@@ -27,10 +27,6 @@ class Capture:
         if room > 0:
             self.kept += chunk[:room]
 
-    @property
-    def whole(self) -> bool:
-        return len(self.kept) == self.size
-
 
 def request_url(scope: Scope) -> str:
     headers = dict(scope.get("headers") or ())
