@@ -377,11 +377,13 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refuse_changed_releases(publication: Any, output: Path, spec: Path) -> None:
+def _refuse_changed_releases(
+    publication: Any, output: Path, spec: Path, committed: dict[str, bytes] | None = None
+) -> None:
     """A committed release never changes: refuse before anything is written (publish) or compared (breaking)."""
     from .diff import released
 
-    changed = released.changed_releases(publication, output)
+    changed = released.changed_releases(publication, output, committed)
     if changed:
         from .publish.releases import release_version
 
@@ -487,7 +489,8 @@ def _breaking(args: argparse.Namespace) -> int:
     committed = released.committed_releases(output) or {}
     if any(release_version(name) == result.new_version for name in committed):
         try:
-            _refuse_changed_releases(publish.publication_for(args.spec, args.overlays_dir, output), output, args.spec)
+            publication = publish.publication_for(args.spec, args.overlays_dir, output)
+            _refuse_changed_releases(publication, output, args.spec, committed)
         except PublishError as exc:  # what publish refuses to write is what the gate finds: exit 1, not bad input
             print(f"breaking: {exc}", file=sys.stderr)
             return 1

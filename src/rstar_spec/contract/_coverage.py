@@ -670,7 +670,9 @@ class RunCoverage:
     files the link and check notes are written to are removed after."""
 
     def __init__(self, doc: dict[str, Any], options: CoverageOptions | None, base_path: str | None = None) -> None:
-        self.view = DocumentView.of(doc)
+        from ._spec import suite_spec  # the run's one view of the document, which the checks share
+
+        self.view = suite_spec(doc).view
         self.doc = doc
         self.base_path = base_path
         # without options (a run from code, not the CLI): the shipped exemptions, as the CLI's default

@@ -126,10 +126,7 @@ def auth_config(recipe: TokenRecipe | None) -> str:
     """schemathesis's dynamic auth for the document's token operation: the API key from the environment."""
     if recipe is None:
         return ""
-    payload = ", ".join(
-        f"{json.dumps(k)} = {json.dumps('${RSTAR_API_KEY}' if v == '{api_key}' else v)}"
-        for k, v in recipe.grant.items()
-    )
+    payload = ", ".join(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in recipe.body("${RSTAR_API_KEY}").items())
     return (
         f"\n[auth.dynamic.openapi.{json.dumps(recipe.scheme)}]\n"
         "# A token from the token operation with the API key of the environment; fetched again when an answer\n"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.pointer import Pointer
+from ..oas.schemas import mapping_of
 from ._schemas import Schemas, Types, View, flag
 
 Key = tuple[Pointer, Pointer, str, bool]  # old schema, new schema, context, types already compared above
@@ -192,7 +193,7 @@ class PairGraph:
             else:
                 presence(key, before, after, n.place(key) if after is not None else o.place(key))
         for key in _SUBSCHEMA_MAPS:
-            before_map, after_map = _mapping(os.get(key)), _mapping(ns.get(key))
+            before_map, after_map = mapping_of(os.get(key)), mapping_of(ns.get(key))
             for name in {*before_map, *after_map}:
                 before, after = _constraint(before_map.get(name)), _constraint(after_map.get(name))
                 if before is not None and after is not None:
@@ -292,7 +293,7 @@ class PairGraph:
     def _properties(
         self, pair: _Pair, direction: str, context: str, o: View, n: View, add: Callable[..., None]
     ) -> None:
-        old_props, new_props = _mapping(o.schema.get("properties")), _mapping(n.schema.get("properties"))
+        old_props, new_props = mapping_of(o.schema.get("properties")), mapping_of(n.schema.get("properties"))
         old_req, new_req = set(o.schema.get("required") or ()), set(n.schema.get("required") or ())
         # what a side never carries: readOnly in a request (never sent), writeOnly in a response (never answered)
         unseen = "readOnly" if direction == REQUEST else "writeOnly"
@@ -447,7 +448,7 @@ class PairGraph:
         for key in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, "format", "pattern"):
             if key in ns and ns[key] != os.get(key):
                 return False
-        new_props, old_props = _mapping(ns.get("properties")), _mapping(os.get("properties"))
+        new_props, old_props = mapping_of(ns.get("properties")), mapping_of(os.get("properties"))
         if ns.get("additionalProperties") is False and (
             os.get("additionalProperties") is not False or not set(old_props) <= set(new_props)
         ):
@@ -498,7 +499,7 @@ def _constraint(value: Any) -> Any:
 
 def _dependencies(value: Any) -> set[tuple[str, str]]:
     pairs = set()
-    for name, needed in _mapping(value).items():
+    for name, needed in mapping_of(value).items():
         pairs |= {(name, str(other)) for other in (needed if isinstance(needed, list) else [])}
     return pairs
 
@@ -539,7 +540,3 @@ def _enum(schema: dict[str, Any]) -> list[Any] | None:
     if "const" in schema:
         return [schema["const"]]
     return None
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}

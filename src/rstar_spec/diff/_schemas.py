@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.pointer import Pointer
+from ..oas.schemas import mapping_of, names_of
 from ..oas.walk import resolve
 
 Node = dict[str, Any]
@@ -89,21 +90,21 @@ class Schemas:
     def _build(self, node: Node, pointer: Pointer) -> View:
         merged = dict(node)
         view = View(pointer, merged)
-        for name in _mapping(node.get("properties")):
+        for name in mapping_of(node.get("properties")):
             view.places[("properties", name)] = (*pointer, "properties", name)
-        properties = dict(_mapping(node.get("properties")))
-        required = set(_names(node.get("required")))
+        properties = dict(mapping_of(node.get("properties")))
+        required = set(names_of(node.get("required")))
         self._take_branches(view, node, pointer)
         parts = node.get("allOf")
         for i, part in enumerate(parts if isinstance(parts, list) else []):
             sub = self.view(part, (*pointer, "allOf", str(i)))
             if sub is None:
                 continue
-            for name, prop in _mapping(sub.schema.get("properties")).items():
+            for name, prop in mapping_of(sub.schema.get("properties")).items():
                 if name not in properties:
                     properties[name] = prop
                     view.places[("properties", name)] = sub.place("properties", name)
-            required |= _names(sub.schema.get("required"))
+            required |= names_of(sub.schema.get("required"))
             for key in (*_INHERITED, "items", "additionalProperties"):
                 if key in sub.schema and key not in merged:
                     merged[key] = sub.schema[key]
@@ -190,11 +191,3 @@ def _type_set(kind: Any) -> Types | None:
     if isinstance(kind, list) and kind:
         return frozenset(str(k) for k in kind)
     return None
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _names(value: Any) -> set[str]:
-    return {name for name in value if isinstance(name, str)} if isinstance(value, list) else set()

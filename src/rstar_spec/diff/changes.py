@@ -20,6 +20,7 @@ from ..core.errors import Location, RstarError, shorten
 from ..core.pointer import Pointer, to_string
 from ..oas.bundle import Bundle
 from ..oas.paths import path_shape, template_names
+from ..oas.schemas import mapping_of
 from ..oas.structure import check_structure
 from ..oas.walk import effective_parameters, effective_security, item_operations, iter_operations, resolve
 from ._pairs import PARAMETER, Key, PairGraph
@@ -71,15 +72,11 @@ class _Side:
 def _webhooks(side: _Side) -> dict[tuple[str, str], tuple[Pointer, Node]]:
     """(method, name) -> (pointer, operation) of the document's webhooks (OpenAPI 3.1)."""
     found: dict[tuple[str, str], tuple[Pointer, Node]] = {}
-    for name, item in _mapping(side.doc.get("webhooks")).items():
+    for name, item in mapping_of(side.doc.get("webhooks")).items():
         item_pointer, resolved = side.resolve(item, ("webhooks", name))
         for method, op in item_operations(resolved):
             found[(method, str(name))] = ((*item_pointer, method), op)
     return found
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _operations(side: _Side) -> dict[tuple[str, str], tuple[str, Pointer, Node]]:
@@ -140,7 +137,7 @@ class _Differ:
             bpointer, body = self.new.resolve(op.get("requestBody"), (*pointer, "requestBody"))
             if isinstance(old_body, dict) and isinstance(body, dict):
                 self.content(where, "response", old_body, old_bpointer, body, bpointer, name="webhook request")
-            old_answers, answers = _mapping(old_op.get("responses")), _mapping(op.get("responses"))
+            old_answers, answers = mapping_of(old_op.get("responses")), mapping_of(op.get("responses"))
             for status in old_answers.keys() & answers.keys():
                 opointer, old_answer = self.old.resolve(old_answers[status], (*old_pointer, "responses", status))
                 npointer, answer = self.new.resolve(answers[status], (*pointer, "responses", status))

@@ -41,9 +41,10 @@ def committed_releases(output: Path) -> dict[str, bytes] | None:
         return {name: data for files in released_versions(extracted).values() for name, data in files.items()}
 
 
-def changed_releases(publication: Publication, output: Path) -> list[str]:
-    """The committed release files the publication would change or drop, sorted."""
-    committed = committed_releases(output)
+def changed_releases(publication: Publication, output: Path, committed: dict[str, bytes] | None = None) -> list[str]:
+    """The committed release files the publication would change or drop, sorted (committed: what
+    committed_releases(output) gives, when the caller has it already)."""
+    committed = committed_releases(output) if committed is None else committed
     if not committed:
         return []
     wanted = {name: text.encode("utf-8") for name, text in publication.files.items()}

@@ -33,6 +33,7 @@ from typing import Any
 
 from ..core.limits import MAX_INPUT_BYTES
 from ..core.pointer import Pointer, from_fragment, get
+from ..oas.schemas import mapping_of
 from ..oas.walk import child_objects, child_schemas, resolve
 
 PROMISE_KEY = "x-promise"
@@ -155,11 +156,11 @@ class _Walk:
             self.follow(node, self.response)
             return
         promised = promised or PROMISE_KEY in node
-        for header_pointer, header in child_objects(_mapping(node.get("headers")), (*pointer, "headers")):
+        for header_pointer, header in child_objects(mapping_of(node.get("headers")), (*pointer, "headers")):
             # Required is a promise of this answer, wherever the header is written: a shared header component
             # required here is not promised on every answer that lists it (the page promises an ETag on one).
             inline = "$ref" not in header
-            if _mapping(resolve(self.doc, header, header_pointer)[1]).get("required") is True:
+            if mapping_of(resolve(self.doc, header, header_pointer)[1]).get("required") is True:
                 covered = promised or (inline and PROMISE_KEY in header)
                 self.found.append(Requirement(header_pointer, f"required header {header_pointer[-1]!r}", covered))
             if inline:
@@ -179,7 +180,7 @@ class _Walk:
         self.content(node, pointer, promised)
 
     def content(self, owner: dict[str, Any], pointer: Pointer, promised: bool) -> None:
-        for media_pointer, media in child_objects(_mapping(owner.get("content")), (*pointer, "content")):
+        for media_pointer, media in child_objects(mapping_of(owner.get("content")), (*pointer, "content")):
             if isinstance(media.get("schema"), dict):
                 self.schema(media["schema"], (*media_pointer, "schema"), promised)
 
@@ -194,7 +195,7 @@ class _Walk:
     def requirements(self, node: dict[str, Any], pointer: Pointer, promised: bool) -> None:
         required = node.get("required")
         if isinstance(required, list):
-            properties = _mapping(node.get("properties"))
+            properties = mapping_of(node.get("properties"))
             for i, name in enumerate(required):
                 prop = properties.get(name) if isinstance(name, str) else None
                 by_property = isinstance(prop, dict) and PROMISE_KEY in prop
@@ -207,7 +208,3 @@ class _Walk:
         for keyword, value in _REQUIRING_WHEN.items():
             if node.get(keyword) is value:
                 self.found.append(Requirement((*pointer, keyword), f"`{keyword}: {str(value).lower()}`", promised))
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}

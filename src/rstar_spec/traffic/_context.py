@@ -40,6 +40,10 @@ class Spec:
     def of(cls, doc: dict[str, Any]) -> Spec:
         return cls(DocumentView.of(doc), BundleSchemas(doc))
 
+    def problems(self, pointer: Pointer, value: Any, where: str) -> list[Problem]:
+        """Every schema error of value against the schema at pointer, each as describe() gives it."""
+        return [problem for error in self.schemas.errors(pointer, value) for problem in describe(error, where, value)]
+
     def schema_at(self, pointer: Pointer) -> Any:
         node: Any = self.view.doc
         for token in pointer:
@@ -336,8 +340,7 @@ class ExchangeContext:
             if schema is None:
                 continue
             value = coerce(raw, self._resolved(schema))
-            for error in self.spec.schemas.errors(schema_pointer, value):
-                problems += describe(error, f"{where} parameter `{name}`", value)
+            problems += self.spec.problems(schema_pointer, value, f"{where} parameter `{name}`")
         return problems
 
     def _resolved(self, schema: Any) -> Any:
@@ -378,7 +381,4 @@ class ExchangeContext:
             return [Problem(where, NOT_I_JSON, keyword="i-json", doubt="readers of it differ (RFC 8259 8.2)")]
         except ValueError:
             return [Problem(where, "is not JSON")]
-        problems: list[Problem] = []
-        for error in self.spec.schemas.errors(media.schema_pointer, value):
-            problems += describe(error, where, value)
-        return problems
+        return self.spec.problems(media.schema_pointer, value, where)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..oas.view import Header, media_type_essence
-from ._context import NOT_I_JSON, ExchangeContext, Problem, _Unsure, coerce, describe, listing
+from ._context import NOT_I_JSON, ExchangeContext, _Unsure, coerce, listing
 from ._items import (
     Item,
     Items,
@@ -84,9 +84,7 @@ def _header_value_error(ctx: ExchangeContext, header: Header, raw: str) -> str |
         value = coerce(raw.strip(), schema)
     except _Unsure:
         return None
-    problems: list[Problem] = []
-    for error in ctx.spec.schemas.errors(header.schema_pointer, value):
-        problems += describe(error, f"header {header.name}", value)
+    problems = ctx.spec.problems(header.schema_pointer, value, f"header {header.name}")
     return listing(problems) if problems else None
 
 
@@ -140,9 +138,7 @@ def response_body_schema(ctx: ExchangeContext) -> Iterable[Verdict]:
         except UnicodeDecodeError:
             yield finding(f"the {ctx.status} answer's {media.name} body is not UTF-8")
             return
-    problems: list[Problem] = []
-    for error in ctx.spec.schemas.errors(media.schema_pointer, value):
-        problems += describe(error, f"the {ctx.status} body", value)
+    problems = ctx.spec.problems(media.schema_pointer, value, f"the {ctx.status} body")
     if problems:
         yield finding(listing(problems))
 
