@@ -291,10 +291,12 @@ class Guard:
         collection = render(resource.collection, values)
         parent = spec.parent(resource)
         parent_absent = False
+        latest: dict[tuple[str, str], str] | None = None  # the ledger, read once per request when needed
         if parent is not None and parent.item is not None:
             parent_path = render(parent.item, values)
             parent_collection, parent_id = parent_path.rsplit("/", 1)[0], values.get(parent.id_param or "", "")
-            owned = self.ledger.latest().get((parent_collection, parent_id)) == "created"
+            latest = self.ledger.latest()
+            owned = latest.get((parent_collection, parent_id)) == "created"
             parent_absent = absent_shaped(
                 parent_id, self.absent.get(parent.collection.template), not self.routes.spec.integer_ids(parent)
             )
@@ -310,7 +312,7 @@ class Guard:
             return self._refuse(method, raw_path, f"{match.operation.label} names no item")
         item = (collection, item_id)
         absent = self.absent.get(resource.collection.template)
-        state = self.ledger.latest().get(item)
+        state = (latest if latest is not None else self.ledger.latest()).get(item)
         if state == "created":
             self._count(f"{method} own")
             return Verdict(True, item=item, resource=resource)
