@@ -111,16 +111,63 @@ class _CoalescedWrites:
         return getattr(self._transport, name)
 
 
-class _BoundedH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, with two bounds it does not have: past `max_connections`, the
-    connection that has waited longest for its headers is closed to make room (or the new one, when
-    all are being served), and one whose request headers have not all arrived `header_timeout`
-    seconds after it opened or its last request began (slowloris) is closed. Subclassed, as
-    uvicorn's `http=` option allows. uvicorn's own limit (503 at `limit_concurrency`) is set one
-    above ours, so that a slow head is evicted before a well-behaved request is refused."""
+class _Bounds:
+    """The bounds uvicorn's HTTP/1.1 protocols do not have, for either parser: past `max_connections`, the
+    connection that has waited longest for its headers is closed to make room (or the new one, when all are
+    being served); one whose request headers have not all arrived `header_timeout` seconds after it opened or
+    its last request began (slowloris) is closed; answers leave in one send, and a connection closed while its
+    client still sends lingers (_LingeringTransport). Mixed in before the protocol class, as uvicorn's `http=`
+    option allows subclasses; uvicorn's own limit (503 at `limit_concurrency`) is set one above ours, so
+    that a slow head is evicted before a well-behaved request is refused."""
 
     header_timeout: float = HEADER_TIMEOUT
     max_connections: int = MAX_CONNECTIONS
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+    connections: set[Any]
+
+    def _still_sending(self) -> bool:
+        """Whether the client has not sent its whole request yet (the parser knows)."""
+        raise NotImplementedError
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._waiting_since = time.monotonic()
+        self._header_bytes = 0
+        self._lingering = _LingeringTransport(cast(asyncio.Transport, transport), self.loop, self._still_sending)
+        coalesced = cast(asyncio.Transport, _CoalescedWrites(cast(asyncio.Transport, self._lingering), self.loop))
+        super().connection_made(coalesced)  # type: ignore[misc]
+        if len(self.connections) > self.max_connections and not _evict_the_slowest(self):
+            transport.close()
+            return
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+    def _arm(self) -> None:
+        self._waiting_since = time.monotonic()
+        self._header_bytes = 0
+        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _waiting_for_head(self) -> bool:
+        """Whether the connection is still between requests or inside a request's head."""
+        return True
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if self._waiting_for_head() and not self.transport.is_closing():
+            self.transport.close()
+
+
+class _BoundedH11Protocol(_Bounds, H11Protocol):
+    """uvicorn's h11 protocol with the bounds, and ABORT for a proxy that must cut an answer short."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,17 +184,11 @@ class _BoundedH11Protocol(H11Protocol):
             self.cycle.disconnected = True
         self.transport.close()
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self._header_timer: asyncio.TimerHandle | None = None
-        self._waiting_since = time.monotonic()
-        self._lingering = _LingeringTransport(transport, self.loop, lambda: self.conn.their_state is h11.SEND_BODY)
-        super().connection_made(
-            cast(asyncio.Transport, _CoalescedWrites(cast(asyncio.Transport, self._lingering), self.loop))
-        )
-        if len(self.connections) > self.max_connections and not _evict_the_slowest(self):
-            transport.close()
-            return
-        self._arm()
+    def _still_sending(self) -> bool:
+        return self.conn.their_state is h11.SEND_BODY
+
+    def _waiting_for_head(self) -> bool:
+        return self.conn.their_state is h11.IDLE
 
     def data_received(self, data: bytes) -> None:
         if self._lingering.lingering:
@@ -156,23 +197,7 @@ class _BoundedH11Protocol(H11Protocol):
             self._arm()  # the next request of a kept-alive connection has begun
         super().data_received(data)
         if self._header_timer is not None and self.conn.their_state is not h11.IDLE:
-            self._header_timer.cancel()  # its headers are complete
-            self._header_timer = None
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
-        super().connection_lost(exc)
-
-    def _arm(self) -> None:
-        self._waiting_since = time.monotonic()
-        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
-
-    def _headers_too_slow(self) -> None:
-        self._header_timer = None
-        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-            self.transport.close()
+            self._disarm()  # its headers are complete
 
 
 def _evict_the_slowest(protocol: Any) -> bool:
@@ -188,28 +213,19 @@ def _evict_the_slowest(protocol: Any) -> bool:
     return True
 
 
-class _BoundedHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with the bounds of _BoundedH11Protocol, and one h11 has of itself:
-    request headers (the request line included) past `max_header_bytes` are a 400 and the connection
-    closes (llhttp reads headers of any length)."""
+class _BoundedHttpToolsProtocol(_Bounds, HttpToolsProtocol):
+    """uvicorn's httptools protocol with the bounds, and one h11 has of itself: request headers (the request
+    line included) past `max_header_bytes` are a 400 and the connection closes (llhttp reads headers of any
+    length)."""
 
-    header_timeout: float = HEADER_TIMEOUT
-    max_connections: int = MAX_CONNECTIONS
     max_header_bytes: int = MAX_HEADER_BYTES
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self._header_timer: asyncio.TimerHandle | None = None
-        self._waiting_since = time.monotonic()
-        self._header_bytes = 0
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._in_body = False  # between the end of a request's headers and the end of its body
-        self._lingering = _LingeringTransport(transport, self.loop, lambda: self._in_body)
-        super().connection_made(
-            cast(asyncio.Transport, _CoalescedWrites(cast(asyncio.Transport, self._lingering), self.loop))
-        )
-        if len(self.connections) > self.max_connections and not _evict_the_slowest(self):
-            transport.close()
-            return
-        self._arm()
+        super().connection_made(transport)
+
+    def _still_sending(self) -> bool:
+        return self._in_body
 
     def data_received(self, data: bytes) -> None:
         if self._lingering.lingering:
@@ -234,25 +250,6 @@ class _BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         self._in_body = False
         super().on_message_complete()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
-
-    def _arm(self) -> None:
-        self._waiting_since = time.monotonic()
-        self._header_bytes = 0
-        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
-
-    def _disarm(self) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
-
-    def _headers_too_slow(self) -> None:
-        self._header_timer = None
-        if not self.transport.is_closing():
-            self.transport.close()
 
 
 class _Server(uvicorn.Server):
