@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import zlib
 
-from .har import MAX_RECORDED_BODY
-
-_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+from .har import CODING_WBITS, MAX_RECORDED_BODY, content_codings
 
 
 class DecodedCopy:
@@ -21,15 +19,14 @@ class DecodedCopy:
     since it was decoded no further."""
 
     def __init__(self, content_encoding: str | None, limit: int = MAX_RECORDED_BODY) -> None:
-        codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
-        codings = [c for c in codings if c and c != "identity"]
+        codings = content_codings(content_encoding)
         self.limit = limit
         self.kept = bytearray()
         self.wire = 0  # bytes as they came, encoded
         self.cut = False  # the limit was reached: nothing more is decoded
-        self.undecodable = len(codings) > 1 or (len(codings) == 1 and codings[0] not in _WBITS)
+        self.undecodable = len(codings) > 1 or (len(codings) == 1 and codings[0] not in CODING_WBITS)
         self._coding = codings[0] if codings and not self.undecodable else None
-        self._zlib = zlib.decompressobj(_WBITS[self._coding]) if self._coding else None
+        self._zlib = zlib.decompressobj(CODING_WBITS[self._coding]) if self._coding else None
         self._raw = False  # deflate without its zlib wrapper
 
     def add(self, chunk: bytes) -> None:

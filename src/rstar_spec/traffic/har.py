@@ -391,19 +391,25 @@ def _names_a_secret(body: bytes, secret: SecretNames) -> bool:
     return bool(secret.among(word.decode("ascii") for word in _WORD.findall(body)))
 
 
-_DECODERS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+CODING_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+"""The Content-Encodings we undo, with zlib's window bits for each (every reader and recorder of traffic)."""
+
+
+def content_codings(header: str | None) -> list[str]:
+    """A Content-Encoding header's codings, lower case, `identity` left out."""
+    return [c for c in (part.strip().lower() for part in (header or "").split(",")) if c and c != "identity"]
 
 
 def decoded_body(body: bytes, coding: str, limit: int = MAX_RECORDED_BODY) -> tuple[bytes, bool] | None:
     """body with its Content-Encoding (gzip or deflate) undone, up to `limit` bytes, and whether that is
     all of it; None when it cannot be undone (another coding, more than one, or a broken stream)."""
-    codings = [c for c in (part.strip().lower() for part in coding.split(",")) if c and c != "identity"]
+    codings = content_codings(coding)
     if not codings:
         return body, True
-    if len(codings) != 1 or codings[0] not in _DECODERS:
+    if len(codings) != 1 or codings[0] not in CODING_WBITS:
         return None
     # deflate: zlib-wrapped as RFC 9110 says, or raw as some senders write it
-    for wbits in (_DECODERS[codings[0]], *((-zlib.MAX_WBITS,) if codings[0] == "deflate" else ())):
+    for wbits in (CODING_WBITS[codings[0]], *((-zlib.MAX_WBITS,) if codings[0] == "deflate" else ())):
         decoder = zlib.decompressobj(wbits)
         try:
             out = decoder.decompress(body, limit + 1)  # bounded: a small bomb never grows past the bound
