@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import io
 import json
 import logging
 import os
@@ -188,30 +189,21 @@ def run_schemathesis(
             cmd += ["--max-failures", str(options.max_failures)]
         cmd += excluded + options.extra
         started = time.time()
-        if options.verbose:
-            if sys.stdout.isatty() and "--no-color" not in options.extra:
-                cmd.append("--force-color")  # its output passes through a pipe, to be masked, on its way to a terminal
-            process = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            assert process.stdout is not None and process.stderr is not None
-            pumps = [pump(process.stdout, sys.stdout, masker), pump(process.stderr, sys.stderr, masker)]
-            try:
-                return _wait(process)
-            finally:
-                for thread in pumps:
-                    thread.join(timeout=30)
-                mask_files(report_paths(cmd, started, Path(tmp)), masker)
-        report = Path(tmp) / "report.txt"
-        with report.open("wb") as out:
-            process = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=out, stderr=subprocess.PIPE)
-            assert process.stderr is not None
-            errors = pump(process.stderr, sys.stderr, masker)
-            try:
-                code = _wait(process)
-            finally:
-                errors.join(timeout=30)
-                mask_files(report_paths(cmd, started, Path(tmp)), masker)
-        sys.stdout.write(masker.mask(digest(report.read_text(encoding="utf-8", errors="replace"), code)))
-        sys.stdout.flush()
+        if options.verbose and sys.stdout.isatty() and "--no-color" not in options.extra:
+            cmd.append("--force-color")  # its output passes through a pipe, to be masked, on its way to a terminal
+        report = sys.stdout if options.verbose else io.StringIO()  # without -v, kept for its digest
+        process = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert process.stdout is not None and process.stderr is not None
+        pumps = [pump(process.stdout, report, masker), pump(process.stderr, sys.stderr, masker)]
+        try:
+            code = _wait(process)
+        finally:
+            for thread in pumps:
+                thread.join(timeout=30)
+            mask_files(report_paths(cmd, started, Path(tmp)), masker)
+        if isinstance(report, io.StringIO):
+            sys.stdout.write(masker.mask(digest(report.getvalue(), code)))  # again: with every secret learnt by now
+            sys.stdout.flush()
         return code
 
 
