@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.pointer import get
 from ..oas.resources import TOKEN_EXTENSION, Placement, Resource
 from ..oas.schemas import merged_object
 from ..oas.view import DocumentView, Operation
@@ -40,6 +41,7 @@ class SuiteSpec:
     view: DocumentView
     token: TokenRecipe | None
     _ops: dict[tuple[str, str], Operation] = field(default_factory=dict, repr=False)
+    _stamps: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # by collection template
 
     @classmethod
     def of(cls, doc: dict[str, Any]) -> SuiteSpec:
@@ -97,13 +99,17 @@ class SuiteSpec:
         return None
 
     def stamps(self, resource: Resource) -> tuple[str, ...]:
-        """The read-only date-time fields of the item: the server sets them; UTC, and a fingerprint of an item."""
-        properties = self._item_properties(resource)
-        return tuple(
-            name
-            for name in resource.read_only
-            if name in properties and _format(self.doc, properties[name]) == "date-time"
-        )
+        """The read-only date-time fields of the item: the server sets them; UTC, and a fingerprint of an item.
+        Worked out once per resource: the checks ask on every answer."""
+        found = self._stamps.get(resource.collection.template)
+        if found is None:
+            properties = self._item_properties(resource)
+            found = self._stamps[resource.collection.template] = tuple(
+                name
+                for name in resource.read_only
+                if name in properties and _format(self.doc, properties[name]) == "date-time"
+            )
+        return found
 
     def id_schema(self, resource: Resource) -> dict[str, Any]:
         """The schema of the item's id parameter ({} when it has none)."""
@@ -148,10 +154,7 @@ class SuiteSpec:
     def _item_properties(self, resource: Resource) -> dict[str, Any]:
         if resource.item_schema is None:
             return {}
-        node: Any = self.doc
-        for part in resource.item_schema:
-            node = node.get(part) if isinstance(node, dict) else None
-        _, merged = merged_object(self.doc, node, resource.item_schema)
+        _, merged = merged_object(self.doc, get(self.doc, resource.item_schema, None), resource.item_schema)
         properties = merged.get("properties")
         return properties if isinstance(properties, dict) else {}
 
