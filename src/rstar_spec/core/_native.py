@@ -29,12 +29,13 @@ documents.
 from __future__ import annotations
 
 import contextlib
+import enum
 import gc
 import json
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Final, NamedTuple
 
 from .limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
@@ -198,6 +199,8 @@ def _restore(text: str, emitted: str) -> str | None:
     """The JSON with each rewritten string (".inf") back as the text it was written from, when that text is
     the only one of its candidates in the document and a string to the core schema (`inf`; `.inf` is a float).
     None when that cannot be told from the text."""
+    if '.inf"' not in emitted and '.nan"' not in emitted:  # (most documents: two scans, and done)
+        return emitted
     unescaped: str | None = None
     for written, candidates in _PREIMAGES.items():
         if f'"{written}"' not in emitted:
@@ -213,75 +216,61 @@ def _restore(text: str, emitted: str) -> str | None:
 
 
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.")
-# Each candidate not followed by a word character: the pattern starts with a literal, which `re` finds fast.
-_ENDING = {text: re.compile(re.escape(text) + r"(?![A-Za-z0-9_.])") for texts in _PREIMAGES.values() for text in texts}
+
+
+def _anchor(candidate: str) -> str:
+    """The letters a candidate is found by: `.Inf` by `Inf`, `-infinity` by `inf` (one scan for several)."""
+    return candidate.lstrip("-.")[:3]
 
 
 def _candidates(text: str, candidates: tuple[str, ...]) -> set[str]:
     """The candidates that stand in text as a whole word (no letter, digit, `_`, `.`, `+`, `-` before it, no
-    letter, digit, `_` or `.` after it): a superset of the scalars among them."""
+    letter, digit, `_` or `.` after it): a superset of the scalars among them. Each is looked for from its
+    anchor, found in C; the text is scanned once an anchor."""
     found: set[str] = set()
+    by_anchor: dict[str, list[str]] = {}
     for candidate in candidates:
-        for m in _ENDING[candidate].finditer(text):
-            i = m.start()
-            if i == 0 or (text[i - 1] not in _WORD_CHARS and text[i - 1] not in "+-"):
-                found.add(candidate)
-                break
+        by_anchor.setdefault(_anchor(candidate), []).append(candidate)
+    size = len(text)
+    for anchor, spelled in by_anchor.items():
+        i = text.find(anchor)
+        while i != -1 and len(found) < len(candidates):
+            for candidate in spelled:
+                start = i - candidate.index(anchor)
+                end = start + len(candidate)
+                if (
+                    start >= 0
+                    and candidate not in found
+                    and text.startswith(candidate, start)
+                    and (start == 0 or (text[start - 1] not in _WORD_CHARS and text[start - 1] not in "+-"))
+                    and (end == size or text[end] not in _WORD_CHARS)
+                ):
+                    found.add(candidate)
+            i = text.find(anchor, i + 1)
     return found
 
 
-# What `_unambiguous_reading` looks for, looked for in the texts first (a node-by-node walk of the tree from
-# Python costs 2-3 us a node): a tag, anchor or alias token (`!`, `&`, `*` where a node starts), a scalar
-# starting with a reserved indicator (in the JSON) or `<<`, and a plain scalar PyYAML reads as another type than
-# JSON does. rapidyaml writes such a scalar into its JSON as that very string (an empty one as null), so the
-# JSON strings that PyYAML could read otherwise are looked up in the text: only one standing where a plain
-# scalar stands (not in quotes) sends the file to the walk, as do a JSON string holding ` #`, a bare null
-# and an empty key. Each check can only say "maybe": then the walk decides.
+# What `_unambiguous_reading` looks for, found without a walk of every node (from Python it costs 2-3 us a node):
+# - in the text, what the JSON does not show: a tag, an anchor, a merge or an explicit key where a node may
+#   start (`_token_starts`). Each check can only say "maybe": then the walk decides;
+# - in the data, the scalars rapidyaml's JSON writes as a string or null where PyYAML may read otherwise when
+#   they are plain: each such node is looked up in the tree and its style decides (`_as_read`).
 _BOUNDARY = frozenset(" \t\r\n[{,:")
-_AFTER_PLAIN = frozenset("\r\n,]}#:")
 _TOKEN_CHARS = re.compile(r"[!&<?]")  # tags, anchors, merge and explicit keys: the JSON does not show them
-# A JSON string that starts with an alias (rapidyaml writes `*x` as "*x") or a reserved indicator: the
-# first characters of each, looked for in the text where a plain scalar would stand.
-_LEADING = re.compile(r'"([*`@%][^"\\]{0,16})("?)')  # (up to an escape: a line break, a quote; or whole)
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")  # `key: |-`: the next lines are a block scalar's
 # After blanks on its line, what a node can start after: an indicator or a flow separator.
 _NODE_START = frozenset(":-[{,?")
 # A line whose end leaves the next line a value to start (`key:`, `-`, flow, `?`), and one with a comment.
 _OPENS_A_NODE = re.compile(r"[:\-\[{,?]\s*$|#")
-# rapidyaml writes an empty plain scalar as null, also where PyYAML refuses the structure around it (`- :`)
-# A JSON string that starts with `:`: rapidyaml's JSON puts a blank after every key's colon, so `":` without
-# one is a string's opening quote (the pattern starts with a literal: `re` finds those fast).
-_COLON_STRING = re.compile(r'":(?! )')
-_NULL = re.compile(r"null(?=[\s,\]}])")
 # The JSON strings that _IMPLICIT can match and _AGREED_PLAIN does not (a superset: each is checked after). A
 # string's closing quote is never followed by a character these start with, so a match never starts there; one
 # that starts at an escaped quote only adds a candidate.
 _SUSPECT_STRING = re.compile(r'"((?:True|TRUE|False|FALSE|~|Null|NULL|<<|!|&|\*|[-+]?[0-9.][0-9a-zA-Z_:.+-]*))"')
-
-
-def _escaped(emitted: str, i: int) -> bool:
-    """Whether the quote at i is escaped (an odd run of backslashes before it): inside a string."""
-    j = i
-    while j > 0 and emitted[j - 1] == "\\":
-        j -= 1
-    return (i - j) % 2 == 1
-
-
-def _bare_null(emitted: str) -> bool:
-    """A null in the JSON (not in a string): after `[`, `:` or `,` and blanks (not after `\\":`, a key
-    written inside a string)."""
-    for m in _NULL.finditer(emitted):
-        j = m.start() - 1
-        while j >= 0 and emitted[j] in " \t\r\n":
-            j -= 1
-        if j >= 0 and emitted[j] in "[:," and not (emitted[j] == ":" and j > 0 and _escaped(emitted, j - 1)):
-            return True
-    return False
-
-
-def _colon_string(emitted: str) -> bool:
-    """A JSON string that starts with `:` (a quote that is not escaped, then `:` without a blank)."""
-    return any(not _escaped(emitted, m.start()) for m in _COLON_STRING.finditer(emitted))
+# What a plain scalar may not start with to PyYAML: an alias (`*`: rapidyaml's JSON writes one as "*x"), a
+# reserved indicator, and `:` (a plain scalar to YAML 1.2, refused by libyaml in flow context).
+_LEADING_CHARS = frozenset("*`@%:")
+# A JSON string that starts so, whole (rapidyaml's JSON puts a blank after every key's colon)
+_LEADING_STRING = re.compile(r'"((?:[*`@%]|:(?! ))(?:[^"\\]|\\.)*)"')
 
 
 def _token_starts(text: str) -> bool:
@@ -341,10 +330,12 @@ def _at_line_start(text: str, i: int, j: int) -> bool:
     the line before is one of that scalar's (a block scalar's header or text, a plain scalar's text, not a
     key's or an entry's) and this line is indented no less: then it is text, unless it may be a key itself
     (`: ` on it). Each "may" here says maybe."""
-    previous = text[: j + 1].rstrip()  # the lines before, blank ones dropped
-    if not previous:
+    end_before = j + 1  # the lines before, blank ones dropped (found in place: a copy of them costs the file)
+    while end_before > 0 and text[end_before - 1].isspace():
+        end_before -= 1
+    if not end_before:
         return True
-    last = previous[previous.rfind("\n") + 1 :]
+    last = text[text.rfind("\n", 0, end_before) + 1 : end_before]
     indent = i - (j + 1)
     last_indent = len(last) - len(last.lstrip(" "))
     end = text.find("\n", i)
@@ -373,54 +364,115 @@ def _node_start(text: str, i: int) -> bool:
     return text[j] in _NODE_START and _after_indicator(text, i, j)
 
 
-def _leading_plain(text: str, emitted: str) -> bool:
-    """Whether a scalar starting with `*` (an alias), `` ` ``, `@` or `%` may be a plain one: its first
-    characters stand somewhere in the text where a node starts, or nowhere as written (escaped, folded)."""
-    found = set()
-    for start in ('"*', '"`', '"@', '"%'):  # `str.find` for the literal, then the pattern where it stands
-        i = emitted.find(start)
-        while i != -1:
-            m = _LEADING.match(emitted, i)
-            if m is not None and (i == 0 or emitted[i - 1] != "\\"):
-                found.add((m[1], bool(m[2])))
-            i = emitted.find(start, i + 1)
-    for prefix, whole in found:
-        # a whole value must end where a plain scalar does (or an indicator follows: rapidyaml splits
-        # `- *a - b` where libyaml refuses it); a beginning may go on
-        pattern = re.escape(prefix) + (r"[ \t]*(?:[\r\n,\]}#:?-]|\Z)" if whole else "")
-        seen = False
-        for m in re.finditer(pattern, text):
-            if _node_start(text, m.start()):
-                return True
-            seen = True
-        if not seen and (not whole or prefix not in text):
-            return True  # not written as it reads (escaped, folded): the walk decides
-    return False
+class _Verdict(enum.Enum):
+    SAME = "read the same"
+    DIFFERS = "PyYAML may read it otherwise"
+    ALIASED = "an alias: the walk resolves them"
 
 
-def _plain_somewhere(text: str, value: str) -> bool:
-    """Whether value stands in text where a plain scalar could (after a space or `[{,:`, before the line's end,
-    a comment or `,]}:`), not inside quotes or other text."""
-    i, size = text.find(value), len(text)
-    while i != -1:
-        if i == 0 or text[i - 1] in _BOUNDARY:
-            j = i + len(value)
-            while j < size and text[j] in " \t":
-                j += 1
-            if j == size or text[j] in _AFTER_PLAIN:
-                return True
-        i = text.find(value, i + 1)
-    return False
+_NULL_NODE, _VALUE_NODE, _KEY_NODE = range(3)
 
 
-def _may_be_ambiguous(text: str, emitted: str) -> bool:
-    if _token_starts(text) or _leading_plain(text, emitted) or _bare_null(emitted):
-        return True
-    if " #" in emitted or '"":' in emitted or _colon_string(emitted):
-        return True
+def _escaped(emitted: str, i: int) -> bool:
+    """Whether the quote at i is escaped (an odd run of backslashes before it): inside a string."""
+    j = i
+    while j > 0 and emitted[j - 1] == "\\":
+        j -= 1
+    return (i - j) % 2 == 1
+
+
+def _decoded(body: str) -> str:
+    return json.loads(f'"{body}"') if "\\" in body else body
+
+
+def _odd_strings(emitted: str) -> set[str]:
+    """The strings of rapidyaml's JSON that PyYAML could read otherwise if they were plain scalars: one it could
+    resolve to another type, one starting with an alias, a reserved indicator or `:`, and one holding ` #`
+    (a superset: a match from an escaped quote inside a string only adds a candidate)."""
     implicit, agreed = _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
-    suspects = {m[1] for m in _SUSPECT_STRING.finditer(emitted) if implicit(m[1]) and not agreed(m[1])}
-    return any(_plain_somewhere(text, value) for value in suspects)
+    odd = {m[1] for m in _SUSPECT_STRING.finditer(emitted) if implicit(m[1]) and not agreed(m[1])}
+    odd.update(_decoded(m[1]) for m in _LEADING_STRING.finditer(emitted))
+    i = emitted.find(" #")  # (outside strings JSON has no `#`: each stands in a string, found around it)
+    while i != -1:
+        start = emitted.rfind('"', 0, i)
+        while start > 0 and _escaped(emitted, start):
+            start = emitted.rfind('"', 0, start)
+        end = emitted.find('"', i)
+        while end != -1 and _escaped(emitted, end):
+            end = emitted.find('"', end + 1)
+        if start < 0 or end < 0:  # pragma: no cover - rapidyaml's JSON quotes every string
+            raise _Refuse
+        odd.add(_decoded(emitted[start + 1 : end]))
+        i = emitted.find(" #", end)
+    return odd
+
+
+def _survey(data: Any, values: set[str], keys: set[str]) -> list[tuple[tuple[Any, ...], int]] | None:
+    """Where data holds a null, a string of values or a key of keys: (path, which end of the node), level by
+    level; None when it nests containers deeper than MAX_DEPTH (one walk for both)."""
+    asked: list[tuple[tuple[Any, ...], int]] = []
+    if not (data.__class__ is dict or data.__class__ is list):
+        if data is None or (data.__class__ is str and data in values):
+            asked.append(((), _NULL_NODE if data is None else _VALUE_NODE))
+        return asked
+    level: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    for _ in range(MAX_DEPTH + 1):
+        deeper: list[tuple[tuple[Any, ...], Any]] = []
+        for path, node in level:
+            entries: Iterable[tuple[Any, Any]]
+            if node.__class__ is dict:
+                if keys and not keys.isdisjoint(node):
+                    asked += [((*path, k), _KEY_NODE) for k in node if k in keys]
+                entries = node.items()
+            else:
+                entries = enumerate(node)
+            for k, v in entries:
+                kind = v.__class__
+                if kind is dict or kind is list:
+                    deeper.append(((*path, k), v))
+                elif v is None:
+                    asked.append(((*path, k), _NULL_NODE))
+                elif kind is str and v in values:
+                    asked.append(((*path, k), _VALUE_NODE))
+        if not deeper:
+            return asked
+        level = deeper
+    return None
+
+
+def _as_read(tree: Any, data: Any, emitted: str) -> _Verdict:
+    """Whether PyYAML reads the same as the data at each node whose JSON could come from a plain scalar it reads
+    otherwise: a null (rapidyaml also writes an empty scalar so, where PyYAML may refuse the structure around it,
+    `- :`), an odd string (`_odd_strings`) and an empty key (`: 1`). Each is found in the data, then only its node
+    is looked up in the tree: a plain one differs, an alias asks for the walk. Data nested deeper than MAX_DEPTH
+    differs (the positional loader refuses it with its place). (Keys are compared as the walk compares them:
+    their type is not resolved.)"""
+    values = _odd_strings(emitted)
+    keys = {k for k in values if k[:1] in _LEADING_CHARS or " #" in k}
+    if '"":' in emitted:
+        keys.add("")
+    asked = _survey(data, values, keys)
+    if asked is None:
+        return _Verdict.DIFFERS
+    for path, end in asked:
+        node = tree.root_id()
+        for name in path:
+            if name.__class__ is str:
+                node = tree.find_child(node, name.encode("utf-8")) if tree.is_map(node) else ryml.NONE
+            else:
+                node = tree.child(node, name) if tree.is_seq(node) else ryml.NONE
+            if node == ryml.NONE:  # a key rapidyaml holds otherwise than the data does: PyYAML's reading
+                return _Verdict.DIFFERS
+        flags = tree.type(node)
+        if flags & (ryml.VALREF | ryml.KEYREF):
+            return _Verdict.ALIASED
+        if end == _NULL_NODE:
+            written = tree.val(node) if flags & _PLAIN_FLAG else None
+            if written is None or bytes(written) != b"null":  # (None: an empty scalar)
+                return _Verdict.DIFFERS
+        elif flags & (_PLAIN_FLAG if end == _VALUE_NODE else _KEY_PLAIN_FLAG):
+            return _Verdict.DIFFERS
+    return _Verdict.SAME
 
 
 _ANCHOR_NAME = re.compile(rb"[0-9A-Za-z_-]+")  # what PyYAML's scanner reads as an anchor or alias name
@@ -507,6 +559,23 @@ def quiet_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+class Parsed(NamedTuple):
+    """A text and rapidyaml's tree of it, parsed in place in a copy: what the native reader leaves for the
+    places (its tree is read again by nobody else), so that a lint's first finding parses nothing again."""
+
+    text: bytes
+    buffer: bytearray
+    tree: Any
+
+
+def parse_in_place(text: bytes) -> Parsed:
+    # rapidyaml filters scalars in place (folds lines, drops escapes): the places are read in the pristine text
+    buffer = bytearray(text)
+    with quiet_stderr():
+        tree = ryml.parse_in_place(buffer)
+    return Parsed(text, buffer, tree)
+
+
 def native_data(text: str) -> Any:
     """The data of text as the positional loader would build it, or NOT_NATIVE."""
     return native_reading(text).data
@@ -514,11 +583,14 @@ def native_data(text: str) -> Any:
 
 class Reading(NamedTuple):
     """What the native reader read: the data (or NOT_NATIVE), whether the text held aliases (a place is then
-    looked up through them), and every $ref string in it (found in the JSON, in C: the bundler needs no walk)."""
+    looked up through them), every $ref string in it (found in the JSON, in C: the bundler needs no walk), and
+    rapidyaml's tree of the text as written, which the places are read from (None once aliases were resolved
+    in it)."""
 
     data: Any
     aliases: bool = False
     refs: frozenset[str] = frozenset()
+    parsed: Parsed | None = None
 
 
 # A `$ref` key with a string value in rapidyaml's JSON, found from its literal start
@@ -528,23 +600,30 @@ _REF_VALUE = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')  # (escaped, a key in a
 def native_reading(text: str) -> Reading:
     """The data of text as the positional loader would build it (NOT_NATIVE when it cannot say), with what
     the reading learnt on the way."""
-    data, aliases = NOT_NATIVE, False
+    data, aliases, as_written = NOT_NATIVE, False, True
     if ryml is None or text.startswith(("\ufeff", "%")) or not text.strip() or "\n%" in text or "\t" in text:
         return Reading(data, aliases)  # a directive (`%YAML`): PyYAML reads directives, rapidyaml another way
     if not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text):
         return Reading(data, aliases)  # NEL, LS, PS: line breaks to libyaml (YAML 1.1), not to rapidyaml
     try:
         with quiet_stderr():  # rapidyaml's parser and emitter both print their errors
-            tree = ryml.parse_in_arena(text.encode("utf-8"))
+            parsed = parse_in_place(text.encode("utf-8"))
+            tree = parsed.tree
             root = tree.root_id()
             if tree.is_stream(root):  # more than one document, or explicit markers: keep PyYAML's reading
                 return Reading(data, aliases)
-            emitted = ryml.emit_json_malloc(tree, root)
-            restoring = _restore(text, emitted)
-            if restoring is None:
+            emitted = _restore(text, ryml.emit_json_malloc(tree, root))
+            if emitted is None:
                 return Reading(data, aliases)
-            emitted = restoring
-            if _may_be_ambiguous(text, emitted):
+            read = None
+            walk = _token_starts(text)  # a tag, an anchor or an explicit key may stand where a node starts
+            if not walk:
+                read = _loads(emitted)
+                verdict = _as_read(tree, read, emitted)
+                if verdict is _Verdict.DIFFERS:
+                    return Reading(data, aliases)
+                walk = verdict is _Verdict.ALIASED
+            if walk:  # every node looked at, as PyYAML would read it
                 aliased = _unambiguous_reading(tree, hashes=" #" in emitted)
                 if aliased is None:
                     return Reading(data, aliases)
@@ -553,26 +632,28 @@ def native_reading(text: str) -> Reading:
                     if not _resolvable(tree, aliased):
                         return Reading(data, aliases)
                     tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
-                    restoring = _restore(text, ryml.emit_json_malloc(tree, root))
-                    if restoring is None:
+                    as_written = False  # the places parse the text again (the buffer stays: the tree reads it)
+                    emitted = _restore(text, ryml.emit_json_malloc(tree, root))
+                    if emitted is None:
                         return Reading(data, aliases)
-                    emitted = restoring
-            del tree  # its nodes and arena are a second copy of the text: freed before the data is built
-        # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes (UTF-8 cannot say a lone one)
-        if not emitted.isascii():
-            try:
-                emitted.encode("utf-8")
-            except UnicodeEncodeError:
-                return Reading(data, aliases)
-        with _no_cycle_collection():  # json makes no cycles: a collection per 700 dicts would only walk them
-            read = json.loads(
-                emitted, parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_mapping
-            )
+                    read = None
+                if read is None:
+                    read = _loads(emitted)
     except (_Refuse, ValueError, RecursionError):
         return Reading(data, aliases)
     except Exception:  # rapidyaml's parse errors (ryml.ExceptionParse and kin): the positional loader reports them
         return Reading(data, aliases)
-    if _deeper_than(read, MAX_DEPTH):
+    if walk and _deeper_than(read, MAX_DEPTH):  # (else `_as_read` has looked)
         return Reading(data, aliases)
     refs = {m[1] if "\\" not in m[1] else json.loads(f'"{m[1]}"') for m in _REF_VALUE.finditer(emitted)}
-    return Reading(read, aliases, frozenset(refs))
+    return Reading(read, aliases, frozenset(refs), parsed if as_written else None)
+
+
+def _loads(emitted: str) -> Any:
+    """The data of rapidyaml's JSON, as the positional loader builds it; raises _Refuse or ValueError."""
+    if not emitted.isascii():  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
+        emitted.encode("utf-8")  # (UnicodeEncodeError is a ValueError)
+    with _no_cycle_collection():  # json makes no cycles: a collection per 700 dicts would only walk them
+        return json.loads(
+            emitted, parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_mapping
+        )

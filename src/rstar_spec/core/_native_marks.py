@@ -2,10 +2,9 @@
 
 The positional loader (libyaml compose) records, for every node, the 1-based line and column of a
 mapping entry's key, of a sequence item's first token (its `&anchor`, quote, `[`, `{` or `-`), and of
-the root's. A native reading keeps the text; when a finding first asks for a place, rapidyaml parses
-the text again in place (a few percent of a compose), and each asked pointer is walked down the tree
-(`find_child` in C++): the scalar views rapidyaml hands back point into our buffer, so their offsets
-are the places. Where the rule for a node is not plain (a tag, a block scalar, an empty node, an
+the root's. A native reading keeps the text and the tree rapidyaml parsed it into (in place, in a copy
+of it); a finding's pointer is walked down that tree (`find_child` in C++, each prefix once): the scalar
+views rapidyaml hands back point into our buffer, so their offsets are the places. Where the rule for a node is not plain (a tag, a block scalar, an empty node, an
 explicit `?` key), it raises Unsure and the caller computes every position the positional way,
 as before. ``tests/test_yaml_native.py`` holds both to the same place for every pointer.
 """
@@ -15,9 +14,10 @@ from __future__ import annotations
 import bisect
 import ctypes
 import itertools
+import math
 from typing import Any
 
-from ._native import quiet_stderr
+from ._native import Parsed, parse_in_place
 
 try:
     import ryml  # type: ignore[import-untyped]
@@ -47,64 +47,69 @@ _release_buffer = ctypes.pythonapi.PyBuffer_Release
 _release_buffer.argtypes = [ctypes.POINTER(_PyBuffer)]
 
 
+_BUFFER = _PyBuffer()  # one view at a time, read and released at once (placing holds no lock: one thread)
+_BUFFER_REF = ctypes.byref(_BUFFER)
+
+
 def _address(view: Any) -> int:
     """The address of a (read-only) buffer: rapidyaml's views carry no offset of their own."""
-    buffer = _PyBuffer()
-    _get_buffer(view, ctypes.byref(buffer), 0)
+    _get_buffer(view, _BUFFER_REF, 0)
     try:
-        return int(buffer.buf or 0)
+        return int(_BUFFER.buf or 0)
     finally:
-        _release_buffer(ctypes.byref(buffer))
+        _release_buffer(_BUFFER_REF)
 
 
 class Unsure(Exception):
     """The rule for this node is not plain: ask the positional loader."""
 
 
+def _index(token: str) -> int | float:
+    """A sequence index as a JSON Pointer writes it (no sign, no leading zero), else infinity."""
+    return int(token) if token.isdigit() and str(int(token)) == token else math.inf
+
+
 class NativeMarks:
     """The places of nodes of one text, found on demand in rapidyaml's tree of it."""
 
-    def __init__(self, text: str, *, aliases: bool = True) -> None:
-        # rapidyaml filters scalars in place (folds lines, drops escapes): the places are read in a copy
-        self._text = text.encode("utf-8")
-        self._parsed = bytearray(self._text)
-        with quiet_stderr():
-            self._tree = ryml.parse_in_place(self._parsed)
+    def __init__(self, text: str, *, aliases: bool = True, parsed: Parsed | None = None) -> None:
+        parsed = parsed or parse_in_place(text.encode("utf-8"))
+        self._text, self._parsed, self._tree = parsed
         self._base = _address(memoryview(self._parsed))
         self._lines: list[int] | None = None
         self._anchors: dict[bytes, list[int]] | None = None
         self._none = ryml.NONE
-        self._found: dict[tuple[int, str], int] = {}  # (node, key) -> child: findings share their prefixes
+        root = self._tree.root_id()
+        self._plain_root = not (self._tree.is_stream(root) or self._tree.is_doc(root))
+        # pointer -> (its node, whether that stands in a mapping), NONE when absent: findings share prefixes
+        self._nodes: dict[tuple[str, ...], tuple[int, bool]] = {(): (root, False)}
         self._aliases = aliases  # False when the reader saw no alias: no node stands for another
 
     def mark(self, pointer: tuple[str, ...]) -> tuple[int, int] | None:
         """(line, col) of the node at pointer, None when there is no such node; raises Unsure."""
-        tree = self._tree
-        node = tree.root_id()
-        if tree.is_stream(node) or tree.is_doc(node):
+        if not self._plain_root:
             raise Unsure
-        if not pointer:
-            return self._place(self._start(node))
-        for depth, token in enumerate(pointer):
-            node = self._target(node)
-            if tree.is_map(node):
-                child = self._found.get((node, token))
-                if child is None:
-                    child = self._found[node, token] = tree.find_child(node, token.encode("utf-8"))
-                if child == self._none:
-                    return None
-                if depth == len(pointer) - 1:
-                    return self._place(self._key_start(child))
-            elif tree.is_seq(node):
-                if not token.isdigit() or str(int(token)) != token or int(token) >= tree.num_children(node):
-                    return None
-                child = tree.child(node, int(token))
-                if depth == len(pointer) - 1:
-                    return self._place(self._start(child))
-            else:
-                return None
-            node = child
-        raise AssertionError("unreachable")  # pragma: no cover
+        node, in_map = self._node(pointer)
+        if node == self._none:
+            return None
+        return self._place(self._key_start(node) if in_map else self._start(node))
+
+    def _node(self, pointer: tuple[str, ...]) -> tuple[int, bool]:
+        """The node at pointer as written (an alias is not followed), each prefix looked up once."""
+        found = self._nodes.get(pointer)
+        if found is not None:
+            return found
+        parent, _ = self._node(pointer[:-1])
+        found = (self._none, False)
+        if parent != self._none:
+            tree, token = self._tree, pointer[-1]
+            parent = self._target(parent)
+            if tree.is_map(parent):
+                found = (tree.find_child(parent, token.encode("utf-8")), True)
+            elif tree.is_seq(parent) and _index(token) < tree.num_children(parent):
+                found = (tree.child(parent, int(token)), False)
+        self._nodes[pointer] = found
+        return found
 
     # -- rapidyaml node -> offset of its first token, as libyaml marks it ------------------------
     def _offset(self, view: Any) -> int:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from ._native import NOT_NATIVE, native_reading
+from ._native import NOT_NATIVE, Parsed, native_reading
 from ._native_marks import NativeMarks, Unsure
 from ._yaml_emit import emit_yaml
 from .errors import Location, SpecLoadError, UsageError, display_path
@@ -54,6 +54,7 @@ class YamlDoc:
     _native_marks: NativeMarks | None = field(default=None, repr=False)
     _aliases: bool = field(default=True, repr=False)  # False: the native reader saw none (places skip them)
     refs: frozenset[str] | None = field(default=None, repr=False)  # every $ref string, when the reader says
+    _parsed: Parsed | None = field(default=None, repr=False)  # the reader's tree of text, for the places
 
     @property
     def marks(self) -> dict[Pointer, tuple[int, int]]:
@@ -63,13 +64,14 @@ class YamlDoc:
             except SpecLoadError:  # read natively past a bound of the positional loader (MAX_NODES): no places
                 self._marks = {}
             self.text = None
-            self._native_marks = None
+            self._native_marks = self._parsed = None
         return self._marks
 
     def _mark(self, pointer: Pointer) -> tuple[int, int] | None:
         if self._marks is None and self.text is not None:
             if self._native_marks is None:
-                self._native_marks = NativeMarks(self.text, aliases=self._aliases)
+                self._native_marks = NativeMarks(self.text, aliases=self._aliases, parsed=self._parsed)
+                self._parsed = None
             try:
                 return self._native_marks.mark(pointer)
             except Unsure:
@@ -127,7 +129,9 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
     step(f"reading {path.name}")
     reading = native_reading(text)
     if reading.data is not NOT_NATIVE:
-        return YamlDoc(path, reading.data, text=text, _aliases=reading.aliases, refs=reading.refs)
+        return YamlDoc(
+            path, reading.data, text=text, _aliases=reading.aliases, refs=reading.refs, _parsed=reading.parsed
+        )
     return _positional(text, path)
 
 

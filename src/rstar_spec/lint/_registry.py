@@ -28,7 +28,7 @@ from ..oas.bundle import Bundle
 from ..oas.openapi30 import version_of
 from ..oas.validate import Problem, shape_problems
 from ..oas.view import DocumentView
-from ..oas.walk import resolve
+from ..oas.walk import resolve, subschemas_kept
 from ._visit import KINDS, Node, index_document
 
 Check = Callable[["LintContext", Node], Iterable[tuple[Pointer, str]]]
@@ -43,13 +43,29 @@ class Rule:
     check: Check = field(repr=False)
     severity: str = "error"
     on: tuple[str, ...] = ("document",)
+    holding: tuple[str, ...] = ()  # asked only of the nodes that hold one of these keys (none: of every node)
+
+    def asks(self, nodes: list[Node]) -> list[Node]:
+        """The nodes this rule is asked of (Stripe has 17,860 schemas, and 3 rules on schemas read one key)."""
+        if not self.holding:
+            return nodes
+        keys = self.holding
+        return [n for n in nodes if isinstance(n.value, dict) and any(k in n.value for k in keys)]
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, reason: str, *, on: str | tuple[str, ...], severity: str = "error") -> Callable[[Check], Check]:
-    """Register check under rule_id, called for every node of the kind(s) `on`; reason says why the rule exists."""
+def rule(
+    rule_id: str,
+    reason: str,
+    *,
+    on: str | tuple[str, ...],
+    severity: str = "error",
+    holding: tuple[str, ...] = (),
+) -> Callable[[Check], Check]:
+    """Register check under rule_id, called for every node of the kind(s) `on` (that holds one of the keys
+    `holding`, when given); reason says why the rule exists."""
     kinds = (on,) if isinstance(on, str) else on
     unknown = [kind for kind in kinds if kind not in KINDS]
     if unknown:
@@ -58,7 +74,7 @@ def rule(rule_id: str, reason: str, *, on: str | tuple[str, ...], severity: str 
     def register(check: Check) -> Check:
         if rule_id in RULES:
             raise ValueError(f"lint rule {rule_id!r} registered twice")
-        RULES[rule_id] = Rule(rule_id, reason, check, severity, kinds)
+        RULES[rule_id] = Rule(rule_id, reason, check, severity, kinds, holding)
         return check
 
     return register
@@ -120,6 +136,11 @@ def run_rules(bundle: Bundle, rule_ids: Iterable[str] | None = None) -> list[Fin
     # The rules walk the shapes the structure check holds a document to. On a document whose shapes are not valid
     # OpenAPI, a rule that trips over one (reads a list as a map) adds nothing to what the structure check says:
     # its exception is dropped and the shape problems are the findings in its stead. On a sound one, it is a bug.
+    with subschemas_kept():  # the document does not change while the rules read it
+        return _run_rules(bundle, rule_ids)
+
+
+def _run_rules(bundle: Bundle, rule_ids: Iterable[str] | None) -> list[Finding]:
     shapes = shape_problems(bundle.data)
     selected = [RULES[r] for r in rule_ids] if rule_ids is not None else list(RULES.values())
     by_kind: dict[str, list[Rule]] = {}
@@ -135,10 +156,10 @@ def run_rules(bundle: Bundle, rule_ids: Iterable[str] | None = None) -> list[Fin
             raise
         by_kind, tripped = {}, True
     for kind, subscribers in by_kind.items():
-        for node in ctx.nodes(kind):
-            for lint_rule in subscribers:
-                if kind == "document":
-                    step(f"rule {lint_rule.id}")
+        for lint_rule in subscribers:
+            if kind == "document":
+                step(f"rule {lint_rule.id}")
+            for node in lint_rule.asks(ctx.nodes(kind)):
                 try:
                     found = list(lint_rule.check(ctx, node))
                     if found:  # most nodes give nothing: no second generator for them (18,000 schemas in Stripe)
@@ -147,8 +168,8 @@ def run_rules(bundle: Bundle, rule_ids: Iterable[str] | None = None) -> list[Fin
                     if not shapes:
                         raise
                     tripped = True
-                if kind == "document":  # a whole-document check copies the document into Rust: give it back
-                    release_freed_memory()
+            if kind == "document":  # a whole-document check copies the document into Rust: give it back
+                release_freed_memory()
     if tripped:
         raw += [(RULES[STRUCTURE_RULE], p.pointer, p.message) for p in shapes]
     step("placing findings")

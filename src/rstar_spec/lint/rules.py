@@ -351,7 +351,12 @@ def retry_after_header(ctx: LintContext, node: Node) -> Found:
             yield rpointer, "429 answer does not declare the Retry-After header"
 
 
-@rule("date-time-utc", "Timestamps are UTC with a zero offset written Z; the pattern says so.", on="schema")
+@rule(
+    "date-time-utc",
+    "Timestamps are UTC with a zero offset written Z; the pattern says so.",
+    on="schema",
+    holding=("format",),
+)
 def date_time_utc(ctx: LintContext, node: Node) -> Found:
     if node.value.get("format") == "date-time":
         pattern = node.value.get("pattern")
@@ -359,7 +364,12 @@ def date_time_utc(ctx: LintContext, node: Node) -> Found:
             yield node.pointer, "date-time schema must carry a pattern that ends in Z$ (UTC, zero offset)"
 
 
-@rule("no-null-type", "An optional field without a value is left out of an answer, never null.", on="schema")
+@rule(
+    "no-null-type",
+    "An optional field without a value is left out of an answer, never null.",
+    on="schema",
+    holding=("type",),
+)
 def no_null_type(ctx: LintContext, node: Node) -> Found:
     kind = node.value.get("type")
     if kind == "null" or (isinstance(kind, list) and "null" in kind):
@@ -413,6 +423,7 @@ _TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "enum-typed",
     "Enum values (closed, or the known values of x-extensible-enum) match the schema's type and appear once.",
     on="schema",
+    holding=("enum", "x-extensible-enum"),
 )
 def enum_typed(ctx: LintContext, node: Node) -> Found:
     pointer, schema = node.pointer, node.value

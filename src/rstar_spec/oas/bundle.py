@@ -80,9 +80,11 @@ class SourceMap:
     docs: dict[Path, YamlDoc] = field(default_factory=dict, repr=False)
     entries: dict[Pointer, tuple[Path, Pointer]] = field(default_factory=dict, repr=False)
     _located: dict[tuple[bool, Pointer], Location] = field(default_factory=dict, repr=False)
+    _depths: list[int] = field(default_factory=list, repr=False)  # the lengths of the entries, longest first
 
     def add(self, bundle_pointer: Pointer, source: Path, source_pointer: Pointer) -> None:
         self.entries[bundle_pointer] = (source, source_pointer)
+        self._depths = []
 
     def locate(self, pointer: Pointer) -> Location:
         """The source location of the bundle node at pointer (or of its nearest ancestor); each asked once
@@ -95,7 +97,11 @@ class SourceMap:
 
     def _locate(self, pointer: Pointer) -> Location:
         longest = len(pointer) - 1 if isinstance(pointer, KeyPointer) and pointer else len(pointer)
-        for end in range(longest, -1, -1):
+        if not self._depths:  # only prefixes as long as an entry can be one (one file: the root alone)
+            self._depths = sorted({len(p) for p in self.entries}, reverse=True)
+        for end in self._depths:
+            if end > longest:
+                continue
             hit = self.entries.get(pointer[:end])
             if hit is not None:
                 path, prefix = hit
