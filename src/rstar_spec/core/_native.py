@@ -9,6 +9,8 @@ this one answers only where it is sure to answer the same, and returns
   PyYAML applies them; aliases of values are resolved here (``Tree.resolve``) once
   each names an anchor defined once before it, none stands inside the node it names,
   and the expanded document stays within MAX_NODES (the positional loader's bounds);
+  an anchor or alias followed on its line by what PyYAML refuses there (`- &x - b`,
+  `- *a - b`);
 - an integer longer than MAX_INT_DIGITS, a float past the largest double;
 - a plain scalar that the core schema reads as another type than rapidyaml's
   JSON says (``017``, ``0o17``, ``0x1F``, ``True``, ``~``, ``.inf``), or that
@@ -22,6 +24,11 @@ this one answers only where it is sure to answer the same, and returns
   than MAX_DEPTH, anything rapidyaml refuses: the positional loader reports it
   with its place.
 
+How: where the text may hold a tag, an anchor or an alias (`_token_starts` can only
+say "maybe"), what each node is is read from the flags of every node of rapidyaml's
+tree; a plain scalar in doubt is found in the data (only nulls and a few strings can
+be) and only its node looked up in the tree.
+
 ``tests/test_yaml_native.py`` holds both loaders to the same data on generated
 documents.
 """
@@ -29,10 +36,13 @@ documents.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import enum
+import functools
 import gc
 import json
 import math
+import operator
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -68,7 +78,6 @@ _IMPLICIT = re.compile(
     |<<|!|&|\*)""",
     re.VERBOSE,
 )
-_IMPLICIT_FIRST = "tTfF~nN-+0123456789.<!&*"
 # rapidyaml's JSON writes a plain `inf`, `infinity`, `nan` (and the core schema's `.Inf`, `.NaN`) as ".inf" or
 # ".nan", `-inf` as "-.inf"; a key even when quoted. Each such string, by the texts it may have been written from.
 _PREIMAGES = {
@@ -119,32 +128,11 @@ def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _deeper_than(data: Any, limit: int) -> bool:
-    """Whether data nests containers deeper than limit: level by level, each a comprehension (a stack of
-    (node, depth) pairs cost three times as much on Stripe's description)."""
-    level = [data] if isinstance(data, (dict, list)) else []
-    for _ in range(limit + 1):
-        level = [
-            child
-            for node in level
-            for child in (node.values() if type(node) is dict else node)
-            if type(child) is dict or type(child) is list
-        ]
-        if not level:
-            return False
-    return True
-
-
 # Plain scalars that the core schema resolves and JSON writes the same way: a JSON number, true, false, null.
 # (rapidyaml's JSON quotes a zero with an exponent, `0e5`: not agreed.)
 _AGREED_PLAIN = re.compile(
     r"-?(?:0(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?)?|[1-9][0-9]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)|true|false|null"
 )
-_IMPLICIT_FIRST_BYTES = frozenset(_IMPLICIT_FIRST.encode())
-# Indicators no plain scalar may start with (PyYAML refuses them; rapidyaml reads them as text).
-_RESERVED_FIRST = frozenset(b"@`%")
-# A plain scalar may start with `:` in YAML 1.2 (`[:x]`); libyaml refuses it in flow context.
-_COLON_FIRST = ord(":")
 
 _UNSURE_FLAGS = _ALIAS_FLAGS = _PLAIN_FLAG = _KEY_PLAIN_FLAG = 0
 if ryml is not None:
@@ -152,47 +140,6 @@ if ryml is not None:
     _ALIAS_FLAGS = ryml.VALANCH | ryml.VALREF
     _PLAIN_FLAG = ryml.VAL_PLAIN
     _KEY_PLAIN_FLAG = ryml.KEY_PLAIN
-
-
-def _unambiguous_reading(tree: Any, hashes: bool = True) -> list[int] | None:
-    """None when the tree has a tag, an anchor or alias on a key, or a plain scalar that the positional loader
-    reads as another type than JSON would; otherwise the nodes that carry an anchor or an alias (values only),
-    for `_resolvable`. (What rapidyaml's JSON rewrites, `_restore` has written back before.)
-
-    A quoted scalar is a string to both; a plain one is checked only when PyYAML could resolve it (its first
-    character says so), which is a few percent of them. With `hashes`, a plain scalar holding ` #` is refused too:
-    in flow context rapidyaml keeps it in the scalar, where PyYAML starts a comment."""
-    kind, val, key = tree.type, tree.val, tree.key
-    plain, key_plain, unsure, alias = _PLAIN_FLAG, _KEY_PLAIN_FLAG, _UNSURE_FLAGS, _ALIAS_FLAGS
-    first, implicit, agreed = _IMPLICIT_FIRST_BYTES, _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
-    aliased: list[int] = []
-    for i in range(tree.size()):
-        flags = kind(i)
-        if flags & unsure:
-            return None
-        if flags & alias:
-            aliased.append(i)
-        if flags & key_plain:
-            raw = key(i)
-            if raw is None:  # a null key (`: 1`): PyYAML refuses or reads it otherwise
-                return None
-            if len(raw) and (raw[0] in _RESERVED_FIRST or raw[0] == _COLON_FIRST or raw == b"<<"):  # `<<`: merge
-                return None
-            if hashes and b" #" in bytes(raw):
-                return None
-        if flags & plain:
-            raw = val(i)
-            if hashes and b" #" in bytes(raw):
-                return None
-            if raw == b"?":  # an explicit key to PyYAML in flow context
-                return None
-            if not len(raw) or raw[0] in first:
-                text = bytes(raw).decode("utf-8")
-                if implicit(text) and not agreed(text):
-                    return None
-            elif raw[0] in _RESERVED_FIRST or raw[0] == _COLON_FIRST:
-                return None
-    return aliased
 
 
 def _restore(text: str, emitted: str) -> str | None:
@@ -250,18 +197,6 @@ def _candidates(text: str, candidates: tuple[str, ...]) -> set[str]:
     return found
 
 
-# What `_unambiguous_reading` looks for, found without a walk of every node (from Python it costs 2-3 us a node):
-# - in the text, what the JSON does not show: a tag, an anchor, a merge or an explicit key where a node may
-#   start (`_token_starts`). Each check can only say "maybe": then the walk decides;
-# - in the data, the scalars rapidyaml's JSON writes as a string or null where PyYAML may read otherwise when
-#   they are plain: each such node is looked up in the tree and its style decides (`_as_read`).
-_BOUNDARY = frozenset(" \t\r\n[{,:")
-_TOKEN_CHARS = re.compile(r"[!&<?]")  # tags, anchors, merge and explicit keys: the JSON does not show them
-_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")  # `key: |-`: the next lines are a block scalar's
-# After blanks on its line, what a node can start after: an indicator or a flow separator.
-_NODE_START = frozenset(":-[{,?")
-# A line whose end leaves the next line a value to start (`key:`, `-`, flow, `?`), and one with a comment.
-_OPENS_A_NODE = re.compile(r"[:\-\[{,?]\s*$|#")
 # The JSON strings that _IMPLICIT can match and _AGREED_PLAIN does not (a superset: each is checked after). A
 # string's closing quote is never followed by a character these start with, so a match never starts there; one
 # that starts at an escaped quote only adds a candidate.
@@ -271,6 +206,55 @@ _SUSPECT_STRING = re.compile(r'"((?:True|TRUE|False|FALSE|~|Null|NULL|<<|!|&|\*|
 _LEADING_CHARS = frozenset("*`@%:")
 # A JSON string that starts so, whole (rapidyaml's JSON puts a blank after every key's colon)
 _LEADING_STRING = re.compile(r'"((?:[*`@%]|:(?! ))(?:[^"\\]|\\.)*)"')
+# Plain scalars PyYAML reads as something else than rapidyaml in any place: `?` (an explicit key in flow
+# context), and as a key `<<` (a merge key, which the positional loader refuses)
+_ODD_VALUES = frozenset({"?"})
+_ODD_KEYS = frozenset({"<<", "?"})
+
+
+class _PyBuffer(ctypes.Structure):
+    _fields_ = [
+        ("buf", ctypes.c_void_p),
+        ("obj", ctypes.c_void_p),
+        ("len", ctypes.c_ssize_t),
+        ("itemsize", ctypes.c_ssize_t),
+        ("readonly", ctypes.c_int),
+        ("ndim", ctypes.c_int),
+        ("format", ctypes.c_char_p),
+        ("shape", ctypes.c_void_p),
+        ("strides", ctypes.c_void_p),
+        ("suboffsets", ctypes.c_void_p),
+        ("internal", ctypes.c_void_p),
+    ]
+
+
+_get_buffer = ctypes.pythonapi.PyObject_GetBuffer
+_get_buffer.argtypes = [ctypes.py_object, ctypes.POINTER(_PyBuffer), ctypes.c_int]
+_release_buffer = ctypes.pythonapi.PyBuffer_Release
+_release_buffer.argtypes = [ctypes.POINTER(_PyBuffer)]
+_BUFFER = _PyBuffer()  # one view at a time, read and released at once (reading and placing: one thread)
+_BUFFER_REF = ctypes.byref(_BUFFER)
+
+
+def address(view: Any) -> int:
+    """The address of a (read-only) buffer: rapidyaml's views carry no offset of their own."""
+    _get_buffer(view, _BUFFER_REF, 0)
+    try:
+        return int(_BUFFER.buf or 0)
+    finally:
+        _release_buffer(_BUFFER_REF)
+
+
+# Where a tag, an anchor, a merge key or an explicit key may stand, told from the text (`_token_starts`):
+# each check can only say "maybe", and a maybe has the flags of every node read (`native_reading`). Most
+# descriptions hold none: their nodes are not all asked (0.3 us a node, 0.03 s on Stripe's).
+_BOUNDARY = frozenset(" \t\r\n[{,:")
+_TOKEN_CHARS = re.compile(r"[!&<?]")  # tags, anchors, merge and explicit keys: the JSON does not show them
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")  # `key: |-`: the next lines are a block scalar's
+# After blanks on its line, what a node can start after: an indicator or a flow separator.
+_NODE_START = frozenset(":-[{,?")
+# A line whose end leaves the next line a value to start (`key:`, `-`, flow, `?`), and one with a comment.
+_OPENS_A_NODE = re.compile(r"[:\-\[{,?]\s*$|#")
 
 
 def _token_starts(text: str) -> bool:
@@ -364,10 +348,33 @@ def _node_start(text: str, i: int) -> bool:
     return text[j] in _NODE_START and _after_indicator(text, i, j)
 
 
+# After an anchor or an alias, on its line: what PyYAML takes there (a blank, then the node, a comment, the end
+# of the line or of a flow collection). rapidyaml also takes `- &x - b` and `- *a - b`, which PyYAML refuses.
+_AFTER_ALIAS = re.compile(rb"(?:[ ]*(?:[\r\n,\]}]|\Z)|[ ]+#)")
+_AFTER_ANCHOR = re.compile(rb"[ ]*(?:[\r\n]|\Z)|[ ]+(?![-?:](?:[ \r\n]|\Z))[^ \r\n]")
+
+
+def _tokens_stand_alone(parsed: Parsed, aliased: list[int]) -> bool:
+    """Whether each anchor and alias is followed on its line by what PyYAML takes there (their views point into
+    the buffer parsed in place: their offsets are their places in the text)."""
+    tree, text = parsed.tree, parsed.text
+    base = address(memoryview(parsed.buffer))
+    for i in aliased:
+        for view, after in (
+            (tree.val_ref(i) if tree.is_val_ref(i) else None, _AFTER_ALIAS),
+            (tree.val_anchor(i) if tree.has_val_anchor(i) else None, _AFTER_ANCHOR),
+        ):
+            if view is None:
+                continue
+            end = address(view) - base + len(view)
+            if not 0 < end <= len(text) or after.match(text, end) is None:
+                return False
+    return True
+
+
 class _Verdict(enum.Enum):
     SAME = "read the same"
     DIFFERS = "PyYAML may read it otherwise"
-    ALIASED = "an alias: the walk resolves them"
 
 
 _NULL_NODE, _VALUE_NODE, _KEY_NODE = range(3)
@@ -443,12 +450,12 @@ def _survey(data: Any, values: set[str], keys: set[str]) -> list[tuple[tuple[Any
 def _as_read(tree: Any, data: Any, emitted: str) -> _Verdict:
     """Whether PyYAML reads the same as the data at each node whose JSON could come from a plain scalar it reads
     otherwise: a null (rapidyaml also writes an empty scalar so, where PyYAML may refuse the structure around it,
-    `- :`), an odd string (`_odd_strings`) and an empty key (`: 1`). Each is found in the data, then only its node
-    is looked up in the tree: a plain one differs, an alias asks for the walk. Data nested deeper than MAX_DEPTH
-    differs (the positional loader refuses it with its place). (Keys are compared as the walk compares them:
-    their type is not resolved.)"""
-    values = _odd_strings(emitted)
-    keys = {k for k in values if k[:1] in _LEADING_CHARS or " #" in k}
+    `- :`), an odd string (`_odd_strings`, `?`) and an odd key (empty, `: 1`; `<<`). Each is found in the data,
+    then only its node is looked up in the tree: a plain one differs. Data nested deeper than MAX_DEPTH differs
+    (the positional loader refuses it with its place). (The type of a key is not resolved: the positional loader
+    keeps keys as written.)"""
+    values = _odd_strings(emitted) | _ODD_VALUES
+    keys = {k for k in values if k[:1] in _LEADING_CHARS or " #" in k} | _ODD_KEYS
     if '"":' in emitted:
         keys.add("")
     asked = _survey(data, values, keys)
@@ -464,8 +471,8 @@ def _as_read(tree: Any, data: Any, emitted: str) -> _Verdict:
             if node == ryml.NONE:  # a key rapidyaml holds otherwise than the data does: PyYAML's reading
                 return _Verdict.DIFFERS
         flags = tree.type(node)
-        if flags & (ryml.VALREF | ryml.KEYREF):
-            return _Verdict.ALIASED
+        if flags & (ryml.VALREF | ryml.KEYREF):  # an alias no anchor names (an anchor was read in the flags)
+            return _Verdict.DIFFERS
         if end == _NULL_NODE:
             written = tree.val(node) if flags & _PLAIN_FLAG else None
             if written is None or bytes(written) != b"null":  # (None: an empty scalar)
@@ -600,7 +607,7 @@ _REF_VALUE = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')  # (escaped, a key in a
 def native_reading(text: str) -> Reading:
     """The data of text as the positional loader would build it (NOT_NATIVE when it cannot say), with what
     the reading learnt on the way."""
-    data, aliases, as_written = NOT_NATIVE, False, True
+    data, aliases = NOT_NATIVE, False
     if ryml is None or text.startswith(("\ufeff", "%")) or not text.strip() or "\n%" in text or "\t" in text:
         return Reading(data, aliases)  # a directive (`%YAML`): PyYAML reads directives, rapidyaml another way
     if not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text):
@@ -612,41 +619,31 @@ def native_reading(text: str) -> Reading:
             root = tree.root_id()
             if tree.is_stream(root):  # more than one document, or explicit markers: keep PyYAML's reading
                 return Reading(data, aliases)
+            # what each node is, read in C when the text may hold a tag, an anchor or an alias: 0.3 us a node
+            seen = functools.reduce(operator.or_, map(tree.type, range(tree.size())), 0) if _token_starts(text) else 0
+            if seen & _UNSURE_FLAGS:  # a tag, or an anchor or alias on a key
+                return Reading(data, aliases)
+            if seen & _ALIAS_FLAGS:
+                aliases = True
+                if "<<" in text:  # a merge key may stand: rapidyaml's resolve applies it, PyYAML refuses it
+                    return Reading(data, aliases)
+                aliased = [i for i in range(tree.size()) if tree.type(i) & _ALIAS_FLAGS]
+                if not (_resolvable(tree, aliased) and _tokens_stand_alone(parsed, aliased)):
+                    return Reading(data, aliases)
+                tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
             emitted = _restore(text, ryml.emit_json_malloc(tree, root))
             if emitted is None:
                 return Reading(data, aliases)
-            read = None
-            walk = _token_starts(text)  # a tag, an anchor or an explicit key may stand where a node starts
-            if not walk:
-                read = _loads(emitted)
-                verdict = _as_read(tree, read, emitted)
-                if verdict is _Verdict.DIFFERS:
-                    return Reading(data, aliases)
-                walk = verdict is _Verdict.ALIASED
-            if walk:  # every node looked at, as PyYAML would read it
-                aliased = _unambiguous_reading(tree, hashes=" #" in emitted)
-                if aliased is None:
-                    return Reading(data, aliases)
-                if aliased:
-                    aliases = True
-                    if not _resolvable(tree, aliased):
-                        return Reading(data, aliases)
-                    tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
-                    as_written = False  # the places parse the text again (the buffer stays: the tree reads it)
-                    emitted = _restore(text, ryml.emit_json_malloc(tree, root))
-                    if emitted is None:
-                        return Reading(data, aliases)
-                    read = None
-                if read is None:
-                    read = _loads(emitted)
+            read = _loads(emitted)
+            if _as_read(tree, read, emitted) is not _Verdict.SAME:
+                return Reading(data, aliases)
     except (_Refuse, ValueError, RecursionError):
         return Reading(data, aliases)
     except Exception:  # rapidyaml's parse errors (ryml.ExceptionParse and kin): the positional loader reports them
         return Reading(data, aliases)
-    if walk and _deeper_than(read, MAX_DEPTH):  # (else `_as_read` has looked)
-        return Reading(data, aliases)
     refs = {m[1] if "\\" not in m[1] else json.loads(f'"{m[1]}"') for m in _REF_VALUE.finditer(emitted)}
-    return Reading(read, aliases, frozenset(refs), parsed if as_written else None)
+    # the tree as written is what the places are read from (resolved, it holds copies: they parse it again)
+    return Reading(read, aliases, frozenset(refs), None if aliases else parsed)
 
 
 def _loads(emitted: str) -> Any:

@@ -12,52 +12,16 @@ as before. ``tests/test_yaml_native.py`` holds both to the same place for every 
 from __future__ import annotations
 
 import bisect
-import ctypes
 import itertools
 import math
 from typing import Any
 
-from ._native import Parsed, parse_in_place
+from ._native import Parsed, address, parse_in_place
 
 try:
     import ryml  # type: ignore[import-untyped]
 except ImportError:  # pragma: no cover - without rapidyaml nothing is read natively, so nothing is placed so
     ryml = None
-
-
-class _PyBuffer(ctypes.Structure):
-    _fields_ = [
-        ("buf", ctypes.c_void_p),
-        ("obj", ctypes.c_void_p),
-        ("len", ctypes.c_ssize_t),
-        ("itemsize", ctypes.c_ssize_t),
-        ("readonly", ctypes.c_int),
-        ("ndim", ctypes.c_int),
-        ("format", ctypes.c_char_p),
-        ("shape", ctypes.c_void_p),
-        ("strides", ctypes.c_void_p),
-        ("suboffsets", ctypes.c_void_p),
-        ("internal", ctypes.c_void_p),
-    ]
-
-
-_get_buffer = ctypes.pythonapi.PyObject_GetBuffer
-_get_buffer.argtypes = [ctypes.py_object, ctypes.POINTER(_PyBuffer), ctypes.c_int]
-_release_buffer = ctypes.pythonapi.PyBuffer_Release
-_release_buffer.argtypes = [ctypes.POINTER(_PyBuffer)]
-
-
-_BUFFER = _PyBuffer()  # one view at a time, read and released at once (placing holds no lock: one thread)
-_BUFFER_REF = ctypes.byref(_BUFFER)
-
-
-def _address(view: Any) -> int:
-    """The address of a (read-only) buffer: rapidyaml's views carry no offset of their own."""
-    _get_buffer(view, _BUFFER_REF, 0)
-    try:
-        return int(_BUFFER.buf or 0)
-    finally:
-        _release_buffer(_BUFFER_REF)
 
 
 class Unsure(Exception):
@@ -75,7 +39,7 @@ class NativeMarks:
     def __init__(self, text: str, *, aliases: bool = True, parsed: Parsed | None = None) -> None:
         parsed = parsed or parse_in_place(text.encode("utf-8"))
         self._text, self._parsed, self._tree = parsed
-        self._base = _address(memoryview(self._parsed))
+        self._base = address(memoryview(self._parsed))
         self._lines: list[int] | None = None
         self._anchors: dict[bytes, list[int]] | None = None
         self._none = ryml.NONE
@@ -115,7 +79,7 @@ class NativeMarks:
     def _offset(self, view: Any) -> int:
         if view is None:  # a null scalar has no text
             raise Unsure
-        offset = _address(view) - self._base
+        offset = address(view) - self._base
         if not 0 <= offset <= len(self._text):  # a scalar rapidyaml rewrote into its arena
             raise Unsure
         return offset
