@@ -106,6 +106,11 @@ def test_hand_written_scalars_read_the_same(entries: list[tuple[str, str, str | 
         "a: [x #y, null]\n",  # a comment in flow context, beside a null
         "{a #b: 1, c: 'd #e'}\n",  # in a key
         "a: 0x1F\n",
+        # numbers the positional loader refuses (a sign counts as a digit), a key twice below the top
+        "a: " + "9" * 4301 + "\n",
+        "a: [-" + "9" * 4300 + "]\n",
+        "a: {b: 1e999}\n",
+        "a:\n  - {x: 1, y: 2, x: 3}\n",
         # rapidyaml takes a node after an alias or an anchor on its line, which PyYAML refuses
         "x: &a 1\ny:\n- *a - b\n",
         "a: &x 1\nb:\n  - *x - c\n",
@@ -251,6 +256,11 @@ def test_the_places_are_read_from_the_tree_the_reader_parsed(tmp_path: Path, mon
     doc = parse_yaml("a: &x {k: v}\nb: *x\n", Path("g.yaml"))
     assert doc.location(("b",)).line == 2
     assert len(parses) == 3
+
+
+def test_numbers_at_the_bounds_read_natively() -> None:
+    text = "a: -" + "9" * 4299 + "\nb: " + "9" * 4300 + "\nc: 1.7976931348623157e308\n"
+    assert native_data(text) == _positional(text, Path("t.yaml")).data
 
 
 @pytest.mark.parametrize(

@@ -621,15 +621,16 @@ def _lint(args: argparse.Namespace) -> int:
         raise RstarError(f"unknown lint rule {unknown[0]!r} (rstar-spec lint --list names them)")
     result = _load(args)
     findings = run_rules(result, args.rule)
-    for finding in findings:
-        if args.format == "github":
-            loc = finding.location
-            print(
-                f"::{finding.severity} file={display_path(loc.file)},line={loc.line},col={loc.col},"
-                f"title={finding.rule}::{finding.message}"
-            )
-        else:
-            print(finding)
+    if args.format == "github":
+        lines = [
+            f"::{f.severity} file={display_path(f.location.file)},line={f.location.line},col={f.location.col},"
+            f"title={f.rule}::{f.message}"
+            for f in findings
+        ]
+    else:
+        lines = [str(finding) for finding in findings]
+    if lines:  # one write (a big spec's lint prints thousands of lines)
+        sys.stdout.write("\n".join(lines) + "\n")
     errors = sum(1 for f in findings if f.severity == "error")
     ran = len(args.rule) if args.rule else len(RULES)
     print(f"lint: {ran} rules, {errors} errors, {len(findings) - errors} warnings", file=sys.stderr)

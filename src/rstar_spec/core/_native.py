@@ -104,28 +104,8 @@ def _unescaped(text: str) -> str:
 # looked for with `in` in native_reading.)
 
 
-def _int(text: str) -> int:
-    if len(text) > MAX_INT_DIGITS:
-        raise _Refuse
-    return int(text)
-
-
-def _float(text: str) -> float:
-    value = float(text)  # every JSON number is the same float to the core schema
-    if not math.isfinite(value):  # 1e999: the positional loader refuses it with its place
-        raise _Refuse
-    return value
-
-
-def _constant(text: str) -> Any:
-    raise _Refuse
-
-
-def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):  # a duplicate key: the positional loader names it
-        raise _Refuse
-    return result
+# The integers the positional loader reads (it counts a sign as a digit: `-` and 4,300 digits is refused)
+_INT_BOUNDS = (-(10 ** (MAX_INT_DIGITS - 1)), 10**MAX_INT_DIGITS)
 
 
 # Plain scalars that the core schema resolves and JSON writes the same way: a JSON number, true, false, null.
@@ -414,18 +394,25 @@ def _odd_strings(emitted: str) -> set[str]:
     return odd
 
 
-def _survey(data: Any, values: set[str], keys: set[str]) -> list[tuple[tuple[Any, ...], int]] | None:
+def _survey(data: Any, values: set[str], keys: set[str]) -> tuple[list[tuple[tuple[Any, ...], int]], int] | None:
     """Where data holds a null, a string of values or a key of keys: (path, which end of the node), level by
-    level; None when it nests containers deeper than MAX_DEPTH (one walk for both)."""
+    level, and how many values data holds (keys do not count: rapidyaml's tree has a node a value). None when
+    it nests containers deeper than MAX_DEPTH, or holds a number the positional loader refuses (an integer past
+    MAX_INT_DIGITS, a float past the largest double): one walk for all."""
     asked: list[tuple[tuple[Any, ...], int]] = []
+    low, high = _INT_BOUNDS
     if not (data.__class__ is dict or data.__class__ is list):
         if data is None or (data.__class__ is str and data in values):
             asked.append(((), _NULL_NODE if data is None else _VALUE_NODE))
-        return asked
+        elif (data.__class__ is int and not low < data < high) or (data.__class__ is float and not math.isfinite(data)):
+            return None
+        return asked, 1
     level: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    count = 1
     for _ in range(MAX_DEPTH + 1):
         deeper: list[tuple[tuple[Any, ...], Any]] = []
         for path, node in level:
+            count += len(node)
             entries: Iterable[tuple[Any, Any]]
             if node.__class__ is dict:
                 if keys and not keys.isdisjoint(node):
@@ -439,10 +426,16 @@ def _survey(data: Any, values: set[str], keys: set[str]) -> list[tuple[tuple[Any
                     deeper.append(((*path, k), v))
                 elif v is None:
                     asked.append(((*path, k), _NULL_NODE))
-                elif kind is str and v in values:
-                    asked.append(((*path, k), _VALUE_NODE))
+                elif kind is str:
+                    if v in values:
+                        asked.append(((*path, k), _VALUE_NODE))
+                elif kind is int:
+                    if not low < v < high:
+                        return None
+                elif kind is float and not math.isfinite(v):  # 1e999: the positional loader refuses it
+                    return None
         if not deeper:
-            return asked
+            return asked, count
         level = deeper
     return None
 
@@ -451,15 +444,19 @@ def _as_read(tree: Any, data: Any, emitted: str) -> _Verdict:
     """Whether PyYAML reads the same as the data at each node whose JSON could come from a plain scalar it reads
     otherwise: a null (rapidyaml also writes an empty scalar so, where PyYAML may refuse the structure around it,
     `- :`), an odd string (`_odd_strings`, `?`) and an odd key (empty, `: 1`; `<<`). Each is found in the data,
-    then only its node is looked up in the tree: a plain one differs. Data nested deeper than MAX_DEPTH differs
-    (the positional loader refuses it with its place). (The type of a key is not resolved: the positional loader
+    then only its node is looked up in the tree: a plain one differs. So do data nested deeper than MAX_DEPTH, a
+    number the positional loader refuses, and a key written twice (the positional loader reports each with its
+    place). (The type of a key is not resolved: the positional loader
     keeps keys as written.)"""
     values = _odd_strings(emitted) | _ODD_VALUES
     keys = {k for k in values if k[:1] in _LEADING_CHARS or " #" in k} | _ODD_KEYS
     if '"":' in emitted:
         keys.add("")
-    asked = _survey(data, values, keys)
-    if asked is None:
+    surveyed = _survey(data, values, keys)
+    if surveyed is None:
+        return _Verdict.DIFFERS
+    asked, count = surveyed
+    if count != tree.size():  # a key written twice: the data holds it once (the positional loader names it)
         return _Verdict.DIFFERS
     for path, end in asked:
         node = tree.root_id()
@@ -651,6 +648,4 @@ def _loads(emitted: str) -> Any:
     if not emitted.isascii():  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
         emitted.encode("utf-8")  # (UnicodeEncodeError is a ValueError)
     with _no_cycle_collection():  # json makes no cycles: a collection per 700 dicts would only walk them
-        return json.loads(
-            emitted, parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_mapping
-        )
+        return json.loads(emitted)  # (in C: the numbers and the keys written twice are looked at in `_survey`)

@@ -436,6 +436,8 @@ def enum_typed(ctx: LintContext, node: Node) -> Found:
         if kinds and ctx.version == "3.0" and schema.get("nullable") is True:
             kinds = [*kinds, "null"]
         checks = [_TYPE_CHECKS.get(k, _ANY_TYPE) for k in kinds]
+        if _all_typed_once(values, checks):  # most enums: strings of a string schema, each once
+            continue
         seen: set[Any] = set()  # the hashable values (a set compares as a list's `in` does), and the others
         seen_objects: list[Any] = []
         for i, value in enumerate(values):
@@ -448,6 +450,17 @@ def enum_typed(ctx: LintContext, node: Node) -> Found:
                 seen.add(value)
             else:
                 seen_objects.append(value)
+
+
+def _all_typed_once(values: list[Any], checks: list[Callable[[Any], bool]]) -> bool:
+    """Whether every value passes one of the checks (or there are none) and none repeats, told in C where it can
+    be: one check over all values, a set of the values (a value that cannot be hashed leaves it to the loop)."""
+    if len(checks) > 1 or (checks and not all(map(checks[0], values))):
+        return False
+    try:
+        return len(set(values)) == len(values)
+    except TypeError:
+        return False
 
 
 # -- the contract page ----------------------------------------------------------------------------

@@ -57,6 +57,15 @@ def item_operations(item: Any) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def iter_operations(doc: dict[str, Any]) -> Iterator[tuple[Pointer, str, str, dict[str, Any]]]:
     """(pointer, path, method, operation) for every operation under paths."""
+    if _kept is None:
+        return _operations(doc)
+    kept = _kept_operations.get(id(doc))
+    if kept is None or kept[0] is not doc:
+        kept = _kept_operations[id(doc)] = (doc, list(_operations(doc)))  # (held: its id is never reused)
+    return iter(kept[1])
+
+
+def _operations(doc: dict[str, Any]) -> Iterator[tuple[Pointer, str, str, dict[str, Any]]]:
     for pointer, item in iter_path_items(doc):
         for method, op in item_operations(item):
             yield (*pointer, method), pointer[1], method, op
@@ -198,20 +207,24 @@ def child_schemas(schema: Any, pointer: Pointer) -> Walk:
 _SUBSCHEMA_KEYS = frozenset((*_SCHEMA_MAPS, *_SCHEMA_LISTS, *_SCHEMA_ONES))
 
 
-# While `subschemas_kept()` is open: each walk from a root schema, made once (root id, pointer, ref_siblings).
-_kept: dict[tuple[int, Pointer, bool], list[tuple[Pointer, dict[str, Any]]]] | None = None
+# While `walks_kept()` is open: each walk from a root schema, made once (root id, pointer, ref_siblings), and the
+# operations of each document (its id)
+_kept: dict[tuple[int, Pointer, bool], tuple[Any, list[tuple[Pointer, dict[str, Any]]]]] | None = None
+_kept_operations: dict[int, tuple[Any, list[tuple[Pointer, str, str, dict[str, Any]]]]] = {}
 
 
 @contextlib.contextmanager
-def subschemas_kept() -> Iterator[None]:
-    """Keep each walk of `iter_subschemas` while the document does not change: lint walks every schema three
-    times (its index, the examples, the structure's defaults), 0.02 s each on Stripe's description."""
-    global _kept
-    saved, _kept = _kept, {}
+def walks_kept() -> Iterator[None]:
+    """Keep each walk of `iter_subschemas` and `iter_operations` while the document does not change: lint walks
+    every schema three times (its index, the examples, the structure's defaults), 0.02 s each on Stripe's
+    description, and its operations fourteen times."""
+    global _kept, _kept_operations
+    saved = _kept, _kept_operations
+    _kept, _kept_operations = {}, {}
     try:
         yield
     finally:
-        _kept = saved
+        _kept, _kept_operations = saved
 
 
 def iter_subschemas(schema: Any, pointer: Pointer, *, ref_siblings: bool = True) -> Walk:
@@ -221,9 +234,9 @@ def iter_subschemas(schema: Any, pointer: Pointer, *, ref_siblings: bool = True)
         return _subschemas(schema, pointer, ref_siblings)
     key = (id(schema), pointer, ref_siblings)
     walked = _kept.get(key)
-    if walked is None:
-        walked = _kept[key] = list(_subschemas(schema, pointer, ref_siblings))
-    return iter(walked)
+    if walked is None or walked[0] is not schema:
+        walked = _kept[key] = (schema, list(_subschemas(schema, pointer, ref_siblings)))  # (held: id not reused)
+    return iter(walked[1])
 
 
 def _subschemas(schema: Any, pointer: Pointer, ref_siblings: bool) -> Iterator[tuple[Pointer, dict[str, Any]]]:
