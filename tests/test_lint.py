@@ -361,9 +361,30 @@ def test_each_schema_is_walked_once_in_a_lint(monkeypatch: pytest.MonkeyPatch) -
         return real(schema, pointer, ref_siblings)
 
     monkeypatch.setattr(walk, "_subschemas", counted)
+    # a 3.0 document too: its checks walk without $ref siblings, lint's index with them (one walk for both)
+    for spec in (SPEC_DIR / "openapi.yaml", SPEC_DIR.parent / "generated/openapi/reception-star.openapi.3.0.yaml"):
+        walks.clear()
+        run_rules(bundle(spec))
+        assert walks and max(walks.values()) == 1, (spec, walks.most_common(3))
+        assert {ref_siblings for _, _, ref_siblings in walks} == {True}
     doc = bundle(SPEC_DIR / "openapi.yaml")
-    assert run_rules(doc) == []
-    assert walks and max(walks.values()) == 1, walks.most_common(3)
     list(walk.iter_subschemas(doc.data["components"]["schemas"]["Client"], ("x",)))  # outside a lint: not kept
     list(walk.iter_subschemas(doc.data["components"]["schemas"]["Client"], ("x",)))
     assert walks[id(doc.data["components"]["schemas"]["Client"]), ("x",), True] == 2
+
+
+def test_a_kept_walk_without_ref_siblings_is_the_walk_without_them() -> None:
+    from rstar_spec.oas import walk
+
+    schema = {
+        "properties": {
+            "a": {"$ref": "#/x", "properties": {"hidden": {"type": "string"}}, "items": {"enum": [1]}},
+            "b": {"allOf": [{"$ref": "#/y", "not": {"type": "null"}}, {"properties": {"c": {"type": "integer"}}}]},
+        },
+        "items": {"$ref": "#/z", "additionalProperties": {"type": "string"}},
+    }
+    expected = {flag: list(walk.iter_subschemas(schema, ("s",), ref_siblings=flag)) for flag in (True, False)}
+    assert len(expected[False]) < len(expected[True])
+    with walk.walks_kept():
+        for flag in (True, False, True, False):
+            assert list(walk.iter_subschemas(schema, ("s",), ref_siblings=flag)) == expected[flag]

@@ -235,8 +235,23 @@ def iter_subschemas(schema: Any, pointer: Pointer, *, ref_siblings: bool = True)
     key = (id(schema), pointer, ref_siblings)
     walked = _kept.get(key)
     if walked is None or walked[0] is not schema:
-        walked = _kept[key] = (schema, list(_subschemas(schema, pointer, ref_siblings)))  # (held: id not reused)
+        if ref_siblings:
+            found = list(_subschemas(schema, pointer, True))
+        else:  # the walk into $ref siblings, without them (lint's index walks into them, 3.0's checks not)
+            found = list(_without_ref_siblings(iter_subschemas(schema, pointer, ref_siblings=True)))
+        walked = _kept[key] = (schema, found)  # (the schema held: its id is not reused)
     return iter(walked[1])
+
+
+def _without_ref_siblings(walk: Walk) -> Walk:
+    """A depth-first walk less what lies inside a node that holds a $ref (contiguous after it, below its
+    pointer)."""
+    inside: Pointer | None = None
+    for pointer, node in walk:
+        if inside is not None and len(pointer) > len(inside) and pointer[: len(inside)] == inside:
+            continue
+        inside = pointer if "$ref" in node else None
+        yield pointer, node
 
 
 def _subschemas(schema: Any, pointer: Pointer, ref_siblings: bool) -> Iterator[tuple[Pointer, dict[str, Any]]]:
