@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import unquote
 
@@ -27,6 +28,7 @@ def to_string(pointer: Pointer) -> str:
     return "".join("/" + escape_token(str(t)) for t in pointer)
 
 
+@functools.lru_cache(maxsize=8192)  # a big document's refs name a few thousand places, each many times
 def from_fragment(fragment: str) -> Pointer:
     """The pointer of a URI fragment (``/a/b~1c``, percent-decoded). Raises ValueError."""
     fragment = unquote(fragment)
