@@ -6,6 +6,7 @@ diff (operations compare by shape, `/things/{}`), and the router that maps a URL
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -25,10 +26,19 @@ class PathTemplate:
     names: tuple[str, ...]
     shape: str
     literal_length: int  # characters outside templates: more is more specific (OpenAPI 3.1, 4.8.8)
-    _regex: re.Pattern[str]
+    _pattern: str
+
+    @functools.cached_property
+    def _regex(self) -> re.Pattern[str]:
+        """Compiled when a path is first matched (most readers want only the names: Stripe's lint asked 954)."""
+        return re.compile(self._pattern)
 
     @classmethod
     def parse(cls, template: str) -> PathTemplate:
+        return _parse(template)
+
+    @classmethod
+    def _parse(cls, template: str) -> PathTemplate:
         parts, names, literal, pos = ["^"], [], 0, 0
         for match in _FIELD.finditer(template):
             text = template[pos : match.start()]
@@ -46,7 +56,7 @@ class PathTemplate:
         parts.append(re.escape(rest) + "$")
         literal += len(rest)
         shape = _FIELD.sub("{}", template)
-        return cls(template, tuple(names), shape, literal, re.compile("".join(parts)))
+        return cls(template, tuple(names), shape, literal, "".join(parts))
 
     @property
     def is_templated(self) -> bool:
@@ -58,6 +68,11 @@ class PathTemplate:
         if found is None:
             return None
         return {name: unquote(value) for name, value in zip(self.names, found.groups(), strict=True)}
+
+
+@functools.lru_cache(maxsize=4096)  # a path key is read by every tool, many times (a TemplateError is not kept)
+def _parse(template: str) -> PathTemplate:
+    return PathTemplate._parse(template)
 
 
 def template_names(template: str) -> tuple[str, ...]:
