@@ -106,6 +106,9 @@ def test_hand_written_scalars_read_the_same(entries: list[tuple[str, str, str | 
         "a: [x #y, null]\n",  # a comment in flow context, beside a null
         "{a #b: 1, c: 'd #e'}\n",  # in a key
         "a: 0x1F\n",
+        # a surrogate written as an escape (PyYAML refuses it), beside text that is not ASCII
+        'a: "\\ud800"\nb: é\n',
+        'a: ["\\U0000dc00", ü]\n',
         # numbers the positional loader refuses (a sign counts as a digit), a key twice below the top
         "a: " + "9" * 4301 + "\n",
         "a: [-" + "9" * 4300 + "]\n",

@@ -614,9 +614,9 @@ class Reading(NamedTuple):
 _REF_VALUE = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')  # (escaped, a key in a string reads `\"$ref\"`)
 
 
-def native_reading(text: str) -> Reading:
+def native_reading(text: str, raw: bytes | None = None) -> Reading:
     """The data of text as the positional loader would build it (NOT_NATIVE when it cannot say), with what
-    the reading learnt on the way."""
+    the reading learnt on the way. raw: text in UTF-8, when the caller read it so."""
     data, aliases = NOT_NATIVE, False
     if ryml is None or text.startswith(("\ufeff", "%")) or not text.strip() or "\n%" in text or "\t" in text:
         return Reading(data, aliases)  # a directive (`%YAML`): PyYAML reads directives, rapidyaml another way
@@ -624,7 +624,7 @@ def native_reading(text: str) -> Reading:
         return Reading(data, aliases)  # NEL, LS, PS: line breaks to libyaml (YAML 1.1), not to rapidyaml
     try:
         with quiet_stderr():  # rapidyaml's parser and emitter both print their errors
-            parsed = parse_in_place(text.encode("utf-8"))
+            parsed = parse_in_place(raw if raw is not None else text.encode("utf-8"))
             tree = parsed.tree
             root = tree.root_id()
             if tree.is_stream(root):  # more than one document, or explicit markers: keep PyYAML's reading
@@ -644,7 +644,7 @@ def native_reading(text: str) -> Reading:
             emitted = _restore(text, ryml.emit_json_malloc(tree, root))
             if emitted is None:
                 return Reading(data, aliases)
-            read = _loads(emitted)
+            read = _loads(emitted, text)
             if _as_read(tree, read, emitted) is not _Verdict.SAME:
                 return Reading(data, aliases)
     except (_Refuse, ValueError, RecursionError):
@@ -656,9 +656,12 @@ def native_reading(text: str) -> Reading:
     return Reading(read, aliases, frozenset(refs), None if aliases else parsed)
 
 
-def _loads(emitted: str) -> Any:
-    """The data of rapidyaml's JSON, as the positional loader builds it; raises _Refuse or ValueError."""
-    if not emitted.isascii():  # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps bytes
-        emitted.encode("utf-8")  # (UnicodeEncodeError is a ValueError)
+def _loads(emitted: str, text: str) -> Any:
+    """The data of rapidyaml's JSON of text, as the positional loader builds it; raises ValueError."""
+    # "\ud800\udc00": PyYAML refuses surrogate escapes, rapidyaml keeps their bytes. Decoded from UTF-8, a text
+    # holds no surrogate: only an escape in it writes one (`\ud800`, `\U0000d800`), so only then is the JSON read
+    # for one (UnicodeEncodeError is a ValueError).
+    if ("\\u" in text or "\\U" in text) and not emitted.isascii():
+        emitted.encode("utf-8")
     with _no_cycle_collection():  # json makes no cycles: a collection per 700 dicts would only walk them
         return json.loads(emitted)  # (in C: the numbers and the keys written twice are looked at in `_survey`)

@@ -122,12 +122,13 @@ def load_bytes(raw: bytes, path: Path) -> YamlDoc:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise SpecLoadError(f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", Location(path, line)) from None
-    return parse_yaml(text, path)
+    return parse_yaml(text, path, raw)
 
 
-def parse_yaml(text: str, path: Path) -> YamlDoc:
+def parse_yaml(text: str, path: Path, raw: bytes | None = None) -> YamlDoc:
+    """The document of text (raw: its UTF-8 bytes, when the caller has them: not encoded again)."""
     step(f"reading {path.name}")
-    reading = native_reading(text)
+    reading = native_reading(text, raw)
     if reading.data is not NOT_NATIVE:
         return YamlDoc(
             path, reading.data, text=text, _aliases=reading.aliases, refs=reading.refs, _parsed=reading.parsed
