@@ -259,6 +259,12 @@ def test_the_places_are_read_from_the_tree_the_reader_parsed(tmp_path: Path, mon
     doc = parse_yaml("a: &x {k: v}\nb: *x\n", Path("g.yaml"))
     assert doc.location(("b",)).line == 2
     assert len(parses) == 3
+    # a big text's tree (six times its size) is not kept beside its data: the places parse it when first asked
+    monkeypatch.setattr(_native, "_KEPT_TREE_MAX_BYTES", 16)
+    doc = load_yaml(path)
+    assert doc._parsed is None and len(parses) == 4
+    assert doc.location(("a", "c", "1")).line == 5
+    assert len(parses) == 5
 
 
 def test_numbers_at_the_bounds_read_natively() -> None:

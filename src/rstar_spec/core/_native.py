@@ -588,8 +588,12 @@ class Parsed(NamedTuple):
 def parse_in_place(text: bytes) -> Parsed:
     # rapidyaml filters scalars in place (folds lines, drops escapes): the places are read in the pristine text
     buffer = bytearray(text)
+    tree = ryml.Tree()
+    # A node a line or an entry of a flow collection, and a tenth more: the tree would otherwise double its room
+    # as it grows, up to twice the nodes it holds (a node takes about 150 bytes: 330 MB for a 28 MB spec)
+    tree.reserve((text.count(b"\n") + text.count(b",")) * 11 // 10 + 16)
     with quiet_stderr():
-        tree = ryml.parse_in_place(buffer)
+        ryml.parse_in_place(buffer, tree)
     return Parsed(text, buffer, tree)
 
 
@@ -609,6 +613,8 @@ class Reading(NamedTuple):
     refs: frozenset[str] = frozenset()
     parsed: Parsed | None = None
 
+
+_KEPT_TREE_MAX_BYTES = 8 * 1024 * 1024
 
 # A `$ref` key with a string value in rapidyaml's JSON, found from its literal start
 _REF_VALUE = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')  # (escaped, a key in a string reads `\"$ref\"`)
@@ -652,8 +658,10 @@ def native_reading(text: str, raw: bytes | None = None) -> Reading:
     except Exception:  # rapidyaml's parse errors (ryml.ExceptionParse and kin): the positional loader reports them
         return Reading(data, aliases)
     refs = {m[1] if "\\" not in m[1] else json.loads(f'"{m[1]}"') for m in _REF_VALUE.finditer(emitted)}
-    # the tree as written is what the places are read from (resolved, it holds copies: they parse it again)
-    return Reading(read, aliases, frozenset(refs), None if aliases else parsed)
+    # The tree as written is what the places are read from; resolved, it holds copies, and a big text's tree
+    # (six times its size) is not kept beside its data: then the places parse the text again when first asked.
+    kept = parsed if not aliases and len(parsed.text) <= _KEPT_TREE_MAX_BYTES else None
+    return Reading(read, aliases, frozenset(refs), kept)
 
 
 def _loads(emitted: str, text: str) -> Any:
