@@ -148,10 +148,18 @@ def test_documents_with_anchors_and_aliases_read_and_place_the_same(
             "a: [inf, -inf]\nnan: inf\n'inf': x\nb: \"inf\"\n",
             {"a": ["inf", "-inf"], "nan": "inf", "inf": "x", "b": "inf"},
         ),
+        # put back in the data at any depth, keys in their order, and in the $refs the bundler is handed
+        (
+            "x:\n  a: 1\n  inf: {inf: inf, z: [nan, {nan: 2}]}\n  b: 2\ny: {$ref: inf}\n",
+            {"x": {"a": 1, "inf": {"inf": "inf", "z": ["nan", {"nan": 2}]}, "b": 2}, "y": {"$ref": "inf"}},
+        ),
+        ("inf\n", "inf"),
     ],
 )
 def test_yaml_1_2_scalars_are_read_natively(text: str, data: Any) -> None:
     assert native_data(text) == data
+    assert json.dumps(native_data(text)) == json.dumps(data)  # (keys in their order)
+    assert native_reading(text).refs == {ref for _, ref in iter_refs(data)}
     _same_or_aside(text)
 
 

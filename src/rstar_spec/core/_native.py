@@ -122,24 +122,26 @@ if ryml is not None:
     _KEY_PLAIN_FLAG = ryml.KEY_PLAIN
 
 
-def _restore(text: str, emitted: str) -> str | None:
-    """The JSON with each rewritten string (".inf") back as the text it was written from, when that text is
+def _rewrites(text: str, emitted: str) -> dict[str, str] | None:
+    """Each string rapidyaml's JSON wrote otherwise (".inf") and the text it was written from, when that text is
     the only one of its candidates in the document and a string to the core schema (`inf`; `.inf` is a float).
-    None when that cannot be told from the text."""
+    None when that cannot be told from the text. (Put back in the data, `_as_read`: a replace in the JSON copied
+    it whole, 8 ms on Stripe's, which holds one `inf`.)"""
+    rewrites: dict[str, str] = {}
     if '.inf"' not in emitted and '.nan"' not in emitted:  # (most documents: two scans, and done)
-        return emitted
+        return rewrites
     unescaped: str | None = None
     for written, candidates in _PREIMAGES.items():
         if f'"{written}"' not in emitted:
             continue
         if unescaped is None:
-            escaped = _ESCAPED_CHAR.search(text) or _ESCAPED_BREAK.search(text)
+            escaped = "\\" in text and (_ESCAPED_CHAR.search(text) or _ESCAPED_BREAK.search(text))
             unescaped = _unescaped(text) if escaped else ""
         found = _candidates(text, candidates) | _candidates(unescaped, candidates)
         if len(found) != 1 or "." in next(iter(found)):
             return None
-        emitted = emitted.replace(f'"{written}"', f'"{found.pop()}"')
-    return emitted
+        rewrites[written] = found.pop()
+    return rewrites
 
 
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.")
@@ -370,7 +372,7 @@ class _Verdict(enum.Enum):
     DIFFERS = "PyYAML may read it otherwise"
 
 
-_NULL_NODE, _VALUE_NODE, _KEY_NODE = range(3)
+_NULL_NODE, _VALUE_NODE, _KEY_NODE, _REWRITTEN_VALUE, _REWRITTEN_KEY = range(5)
 
 
 def _escaped(emitted: str, i: int) -> bool:
@@ -407,16 +409,18 @@ def _odd_strings(emitted: str) -> set[str]:
     return odd
 
 
-def _survey(data: Any, values: set[str], keys: set[str]) -> tuple[list[tuple[tuple[Any, ...], int]], int] | None:
-    """Where data holds a null, a string of values or a key of keys: (path, which end of the node), level by
-    level, and how many values data holds (keys do not count: rapidyaml's tree has a node a value). None when
+def _survey(
+    data: Any, values: set[str], keys: set[str], rewrites: dict[str, str]
+) -> tuple[list[tuple[tuple[Any, ...], int]], int] | None:
+    """Where data holds a null, a string of values or a key of keys (or one rapidyaml's JSON rewrote): (path,
+    which end of the node), level by level, and how many values data holds (keys do not count: rapidyaml's tree has a node a value). None when
     it nests containers deeper than MAX_DEPTH, or holds a number the positional loader refuses (an integer past
     MAX_INT_DIGITS, a float past the largest double): one walk for all."""
     asked: list[tuple[tuple[Any, ...], int]] = []
     low, high = _INT_BOUNDS
     if not (data.__class__ is dict or data.__class__ is list):
         if data is None or (data.__class__ is str and data in values):
-            asked.append(((), _NULL_NODE if data is None else _VALUE_NODE))
+            asked.append(((), _NULL_NODE if data is None else _REWRITTEN_VALUE if data in rewrites else _VALUE_NODE))
         elif (data.__class__ is int and not low < data < high) or (data.__class__ is float and not math.isfinite(data)):
             return None
         return asked, 1
@@ -429,7 +433,7 @@ def _survey(data: Any, values: set[str], keys: set[str]) -> tuple[list[tuple[tup
             entries: Iterable[tuple[Any, Any]]
             if node.__class__ is dict:
                 if keys and not keys.isdisjoint(node):
-                    asked += [((*path, k), _KEY_NODE) for k in node if k in keys]
+                    asked += [((*path, k), _REWRITTEN_KEY if k in rewrites else _KEY_NODE) for k in node if k in keys]
                 entries = node.items()
             else:
                 entries = enumerate(node)
@@ -441,7 +445,7 @@ def _survey(data: Any, values: set[str], keys: set[str]) -> tuple[list[tuple[tup
                     asked.append(((*path, k), _NULL_NODE))
                 elif kind is str:
                     if v in values:
-                        asked.append(((*path, k), _VALUE_NODE))
+                        asked.append(((*path, k), _REWRITTEN_VALUE if v in rewrites else _VALUE_NODE))
                 elif kind is int:
                     if not low < v < high:
                         return None
@@ -453,29 +457,32 @@ def _survey(data: Any, values: set[str], keys: set[str]) -> tuple[list[tuple[tup
     return None
 
 
-def _as_read(tree: Any, data: Any, emitted: str) -> _Verdict:
+def _as_read(tree: Any, data: Any, emitted: str, rewrites: dict[str, str]) -> _Verdict:
     """Whether PyYAML reads the same as the data at each node whose JSON could come from a plain scalar it reads
     otherwise: a null (rapidyaml also writes an empty scalar so, where PyYAML may refuse the structure around it,
     `- :`), an odd string (`_odd_strings`, `?`) and an odd key (empty, `: 1`; `<<`). Each is found in the data,
     then only its node is looked up in the tree: a plain one differs. So do data nested deeper than MAX_DEPTH, a
     number the positional loader refuses, and a key written twice (the positional loader reports each with its
-    place). (The type of a key is not resolved: the positional loader
-    keeps keys as written.)"""
-    values = _odd_strings(emitted) | _ODD_VALUES
-    keys = {k for k in values if k[:1] in _LEADING_CHARS or " #" in k} | _ODD_KEYS
+    place). (The type of a key is not resolved: the positional loader keeps keys as written.) The strings
+    rapidyaml's JSON rewrote (`_rewrites`) are put back in data as they were written."""
+    values = (_odd_strings(emitted) | _ODD_VALUES) - rewrites.keys() | rewrites.keys()
+    keys = {k for k in values if k[:1] in _LEADING_CHARS or " #" in k} | _ODD_KEYS | rewrites.keys()
     if '"":' in emitted:
         keys.add("")
-    surveyed = _survey(data, values, keys)
+    surveyed = _survey(data, values, keys, rewrites)
     if surveyed is None:
         return _Verdict.DIFFERS
     asked, count = surveyed
     if count != tree.size():  # a key written twice: the data holds it once (the positional loader names it)
         return _Verdict.DIFFERS
     for path, end in asked:
+        if end >= _REWRITTEN_VALUE:
+            continue
         node = tree.root_id()
         for name in path:
             if name.__class__ is str:
-                node = tree.find_child(node, name.encode("utf-8")) if tree.is_map(node) else ryml.NONE
+                written = rewrites.get(name, name)  # (the tree holds the key as the text wrote it)
+                node = tree.find_child(node, written.encode("utf-8")) if tree.is_map(node) else ryml.NONE
             else:
                 node = tree.child(node, name) if tree.is_seq(node) else ryml.NONE
             if node == ryml.NONE:  # a key rapidyaml holds otherwise than the data does: PyYAML's reading
@@ -484,10 +491,25 @@ def _as_read(tree: Any, data: Any, emitted: str) -> _Verdict:
         if flags & (ryml.VALREF | ryml.KEYREF):  # an alias no anchor names (an anchor was read in the flags)
             return _Verdict.DIFFERS
         if end == _NULL_NODE:
-            written = tree.val(node) if flags & _PLAIN_FLAG else None
-            if written is None or bytes(written) != b"null":  # (None: an empty scalar)
+            scalar = tree.val(node) if flags & _PLAIN_FLAG else None
+            if scalar is None or bytes(scalar) != b"null":  # (None: an empty scalar)
                 return _Verdict.DIFFERS
         elif flags & (_PLAIN_FLAG if end == _VALUE_NODE else _KEY_PLAIN_FLAG):
+            return _Verdict.DIFFERS
+    # The deepest first, and at one depth the values before the keys: a key put back is on no path still to be
+    # followed. (A document that is one rewritten scalar is put back by the caller.)
+    rewritten = sorted((a for a in asked if a[1] >= _REWRITTEN_VALUE and a[0]), key=lambda a: (-len(a[0]), a[1]))
+    for path, end in rewritten:
+        container = data
+        for name in path[:-1]:
+            container = container[name]
+        if end == _REWRITTEN_VALUE:
+            container[path[-1]] = rewrites[container[path[-1]]]
+            continue
+        entries = list(container.items())
+        container.clear()
+        container.update((rewrites.get(k, k), v) for k, v in entries)
+        if len(container) != len(entries):  # `inf` beside a key rapidyaml wrote ".inf": one key twice
             return _Verdict.DIFFERS
     return _Verdict.SAME
 
@@ -647,17 +669,21 @@ def native_reading(text: str, raw: bytes | None = None) -> Reading:
                 if not (_resolvable(tree, aliased) and _tokens_stand_alone(parsed, aliased)):
                     return Reading(data, aliases)
                 tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
-            emitted = _restore(text, ryml.emit_json_malloc(tree, root))
-            if emitted is None:
+            emitted = ryml.emit_json_malloc(tree, root)
+            rewrites = _rewrites(text, emitted)
+            if rewrites is None:
                 return Reading(data, aliases)
             read = _loads(emitted, text)
-            if _as_read(tree, read, emitted) is not _Verdict.SAME:
+            if _as_read(tree, read, emitted, rewrites) is not _Verdict.SAME:
                 return Reading(data, aliases)
+            if isinstance(read, str):
+                read = rewrites.get(read, read)
     except (_Refuse, ValueError, RecursionError):
         return Reading(data, aliases)
     except Exception:  # rapidyaml's parse errors (ryml.ExceptionParse and kin): the positional loader reports them
         return Reading(data, aliases)
     refs = {m[1] if "\\" not in m[1] else json.loads(f'"{m[1]}"') for m in _REF_VALUE.finditer(emitted)}
+    refs = {rewrites.get(ref, ref) for ref in refs} if rewrites else refs
     # The tree as written is what the places are read from; resolved, it holds copies, and a big text's tree
     # (six times its size) is not kept beside its data: then the places parse the text again when first asked.
     kept = parsed if not aliases and len(parsed.text) <= _KEPT_TREE_MAX_BYTES else None
