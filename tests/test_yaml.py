@@ -28,6 +28,10 @@ def test_timestamps_and_keys_stay_strings() -> None:
         ("a: b: c\n", "invalid YAML: mapping values are not allowed", 1),
         ("? [a]\n: 1\n", "mapping key must be a string", 1),
         ("a: 1\n---\nb: 2\n", "but found another document", 2),
+        # a tag asking for a type the value cannot be (a traceback before, found by a review)
+        ("a: 1\nb: !!bool maybe\n", "not a value JSON can say", 2),
+        ("a: [x,\n  y, !!bool '']\n", "not a value JSON can say", 2),
+        ("a: !!bool\n", "not a value JSON can say", 1),
     ],
 )
 def test_bad_yaml_is_one_error_with_its_line(text: str, message: str, line: int) -> None:

@@ -114,6 +114,28 @@ def test_hand_written_scalars_read_the_same(entries: list[tuple[str, str, str | 
         "a: [-" + "9" * 4300 + "]\n",
         "a: {b: 1e999}\n",
         "a:\n  - {x: 1, y: 2, x: 3}\n",
+        # an odd key whose value is an alias (resolving the alias restyles its entry), found by a review
+        "'k': &a v\n@x: *a\n",
+        "'k': &a [1]\n: *a\n",
+        "{'k': &a v, a #b: *a\n}\n",
+        "- &a v\n- {: *a}\n",
+        # a tag or an anchor in a flow collection over three lines or more
+        'a: [x,\n  y\n  z, !!int "4"]\n',
+        "a: [x,  # c\n  y,  # d\n  z, !!str 4]\n",
+        "a: [x,\n  y\n  z, &a.b 4]\n",
+        # `?` in a plain scalar of a flow collection: an explicit key to libyaml
+        "k: [?y]\n",
+        "{?x: 1}\n",
+        "[a:?b]\n",
+        # characters libyaml does not take
+        "a: b\x0cc\n",
+        "a: b\x7fc\n",
+        "a: b\x80c\n",
+        "a: b\ufffec\n",
+        # folding rapidyaml does otherwise: an escaped line break before a blank line, an indentation indicator
+        'a: "x\\\n\n  y"\n',
+        "a: >1\n   \nb: 1\n",
+        "a: |2\n   \n  x\nb: 1\n",
         # rapidyaml takes a node after an alias or an anchor on its line, which PyYAML refuses
         "x: &a 1\ny:\n- *a - b\n",
         "a: &x 1\nb:\n  - *x - c\n",
@@ -342,6 +364,9 @@ def test_every_node_of_the_repository_is_placed_natively_and_the_same() -> None:
         "é: [ü, 'ö', {ß: 1}]\nx: \"a\\u00e9\\tb\"\n",
         "a: 1\r\nb:\r\n  - x\r\n",
         "multi: a\n  b\n  c\nnext:\n  - line one\n    line two\n  - after\n",
+        # a collection whose first item is an alias starts where it does, not at the anchor (found by a review)
+        "[&a x, [*a]]\n",
+        "- &a x\n- - *a\n",
     ],
 )
 def test_places_of_awkward_nodes(text: str) -> None:

@@ -20,9 +20,17 @@ this one answers only where it is sure to answer the same, and returns
   which PyYAML refuses and rapidyaml reads as text;
 - a surrogate escape (``"\\ud800"``), which PyYAML refuses;
 - NEL, LS or PS anywhere (line breaks to YAML 1.1, not to 1.2), or a tab;
+- a character libyaml refuses (`\x0c`, `\x7f`, a C1 control, U+FFFE); an escaped line
+  break before a blank line in a double-quoted scalar, an explicit indentation
+  indicator beside a line of blanks (rapidyaml folds them otherwise); `?` in a plain
+  scalar of a flow collection (an explicit key to libyaml);
 - duplicate keys, a byte order mark, more than one document, nesting deeper
   than MAX_DEPTH, anything rapidyaml refuses: the positional loader reports it
   with its place.
+
+Known to differ still (an adversarial review's list): a plain scalar over several
+lines inside a flow collection (`[long\n text: 2]`, blank lines before its `]`),
+which libyaml refuses or trims and rapidyaml takes.
 
 How: where the text may hold a tag, an anchor or an alias (`_token_starts` can only
 say "maybe"), what each node is is read from the flags of every node of rapidyaml's
@@ -292,12 +300,9 @@ def _after_indicator(text: str, i: int, j: int) -> bool:
     before = text[line_start:j].rstrip(" \t")
     if c in "[{":
         return True
-    if c == ",":  # a flow separator only in a flow collection: one opened on this line or the line before,
-        # or a line that starts with the separator (a flow collection written one entry a line)
-        above = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1 : line_start].rstrip()
-        return (
-            not before.strip() or "[" in before or "{" in before or "[" in above or "{" in above or above.endswith(",")
-        )
+    if c == ",":  # a flow separator in a flow collection, opened any number of lines above (a review found
+        # tags missed three lines below the `[`): prose rarely puts a tag or an anchor after a comma
+        return True
     if c == ":":  # the value indicator: blank after it, or right after a quoted key (`"a":*x`)
         return j + 1 < i or before.endswith(("'", '"'))
     # `-` and `?`: indicators when they stand alone, blank after them, first on the line or after another
@@ -367,12 +372,32 @@ def _tokens_stand_alone(parsed: Parsed, aliased: list[int]) -> bool:
     return True
 
 
+def _plain_keys_read(tree: Any, aliased: list[int]) -> bool:
+    """Whether the key of each entry with an anchor or an alias reads the same to PyYAML, asked before the aliases
+    are resolved (resolving restyles the entry: `_as_read` would no longer see that its key was plain): a plain
+    key that is empty, starts with an indicator, holds ` #` or `?`, or is `<<`, is not."""
+    for i in aliased:
+        if tree.has_key(i) and tree.type(i) & _KEY_PLAIN_FLAG:
+            key = tree.key(i)
+            written = bytes(key) if key is not None else b""
+            if not written or written[:1] in _LEADING_KEY_BYTES or b" #" in written or b"?" in written:
+                return False
+            if written == b"<<":  # (a merge key: refused above already, where the text holds one)
+                return False
+    return True
+
+
+_LEADING_KEY_BYTES = frozenset(bytes([c]) for c in b"*`@%:?&!")
+
+
 class _Verdict(enum.Enum):
     SAME = "read the same"
     DIFFERS = "PyYAML may read it otherwise"
 
 
-_NULL_NODE, _VALUE_NODE, _KEY_NODE, _REWRITTEN_VALUE, _REWRITTEN_KEY = range(5)
+# What is asked of a node in doubt: a null written `null`; a value, a key not plain; a value, a key not plain in
+# a flow collection (`?` starts an explicit key there to libyaml); a value, a key rapidyaml's JSON rewrote.
+_NULL_NODE, _VALUE_NODE, _KEY_NODE, _FLOW_VALUE, _FLOW_KEY, _REWRITTEN_VALUE, _REWRITTEN_KEY = range(7)
 
 
 def _escaped(emitted: str, i: int) -> bool:
@@ -394,7 +419,15 @@ def _odd_strings(emitted: str) -> set[str]:
     implicit, agreed = _IMPLICIT.fullmatch, _AGREED_PLAIN.fullmatch
     odd = {m[1] for m in _SUSPECT_STRING.finditer(emitted) if implicit(m[1]) and not agreed(m[1])}
     odd.update(_decoded(m[1]) for m in _LEADING_STRING.finditer(emitted))
-    i = emitted.find(" #")  # (outside strings JSON has no `#`: each stands in a string, found around it)
+    odd.update(_strings_holding(emitted, " #"))
+    return odd
+
+
+def _strings_holding(emitted: str, needle: str) -> set[str]:
+    """The strings of rapidyaml's JSON that hold needle, a text JSON writes only inside strings (` #`, `?`):
+    each found around it."""
+    found: set[str] = set()
+    i = emitted.find(needle)
     while i != -1:
         start = emitted.rfind('"', 0, i)
         while start > 0 and _escaped(emitted, start):
@@ -404,23 +437,24 @@ def _odd_strings(emitted: str) -> set[str]:
             end = emitted.find('"', end + 1)
         if start < 0 or end < 0:  # pragma: no cover - rapidyaml's JSON quotes every string
             raise _Refuse
-        odd.add(_decoded(emitted[start + 1 : end]))
-        i = emitted.find(" #", end)
-    return odd
+        found.add(_decoded(emitted[start + 1 : end]))
+        i = emitted.find(needle, end)
+    return found
 
 
 def _survey(
-    data: Any, values: set[str], keys: set[str], rewrites: dict[str, str]
+    data: Any, values: dict[str, int], keys: dict[str, int]
 ) -> tuple[list[tuple[tuple[Any, ...], int]], int] | None:
-    """Where data holds a null, a string of values or a key of keys (or one rapidyaml's JSON rewrote): (path,
-    which end of the node), level by level, and how many values data holds (keys do not count: rapidyaml's tree has a node a value). None when
+    """Where data holds a null, a string of values or a key of keys: (path, what to ask of the node: values and
+    keys say), level by level, and how many values data holds (keys do not count: rapidyaml's tree has a node a value). None when
     it nests containers deeper than MAX_DEPTH, or holds a number the positional loader refuses (an integer past
     MAX_INT_DIGITS, a float past the largest double): one walk for all."""
     asked: list[tuple[tuple[Any, ...], int]] = []
     low, high = _INT_BOUNDS
+    key_set = frozenset(keys)  # (a dict's keys view made anew at each of 35,000 containers cost 3 ms)
     if not (data.__class__ is dict or data.__class__ is list):
         if data is None or (data.__class__ is str and data in values):
-            asked.append(((), _NULL_NODE if data is None else _REWRITTEN_VALUE if data in rewrites else _VALUE_NODE))
+            asked.append(((), _NULL_NODE if data is None else values[data]))
         elif (data.__class__ is int and not low < data < high) or (data.__class__ is float and not math.isfinite(data)):
             return None
         return asked, 1
@@ -432,8 +466,8 @@ def _survey(
             count += len(node)
             entries: Iterable[tuple[Any, Any]]
             if node.__class__ is dict:
-                if keys and not keys.isdisjoint(node):
-                    asked += [((*path, k), _REWRITTEN_KEY if k in rewrites else _KEY_NODE) for k in node if k in keys]
+                if key_set and not key_set.isdisjoint(node):
+                    asked += [((*path, k), keys[k]) for k in node if k in keys]
                 entries = node.items()
             else:
                 entries = enumerate(node)
@@ -445,7 +479,7 @@ def _survey(
                     asked.append(((*path, k), _NULL_NODE))
                 elif kind is str:
                     if v in values:
-                        asked.append(((*path, k), _REWRITTEN_VALUE if v in rewrites else _VALUE_NODE))
+                        asked.append(((*path, k), values[v]))
                 elif kind is int:
                     if not low < v < high:
                         return None
@@ -465,11 +499,17 @@ def _as_read(tree: Any, data: Any, emitted: str, rewrites: dict[str, str]) -> _V
     number the positional loader refuses, and a key written twice (the positional loader reports each with its
     place). (The type of a key is not resolved: the positional loader keeps keys as written.) The strings
     rapidyaml's JSON rewrote (`_rewrites`) are put back in data as they were written."""
-    values = (_odd_strings(emitted) | _ODD_VALUES) - rewrites.keys() | rewrites.keys()
-    keys = {k for k in values if k[:1] in _LEADING_CHARS or " #" in k} | _ODD_KEYS | rewrites.keys()
+    odd = _odd_strings(emitted) | _ODD_VALUES
+    values = dict.fromkeys(_strings_holding(emitted, "?"), _FLOW_VALUE)
+    values.update(dict.fromkeys(odd, _VALUE_NODE))
+    values.update(dict.fromkeys(rewrites, _REWRITTEN_VALUE))
+    keys = {k: _FLOW_KEY for k, end in values.items() if end == _FLOW_VALUE}
+    keys.update((k, _KEY_NODE) for k in odd if k[:1] in _LEADING_CHARS or " #" in k)
+    keys.update(dict.fromkeys(_ODD_KEYS, _KEY_NODE))
+    keys.update(dict.fromkeys(rewrites, _REWRITTEN_KEY))
     if '"":' in emitted:
-        keys.add("")
-    surveyed = _survey(data, values, keys, rewrites)
+        keys[""] = _KEY_NODE
+    surveyed = _survey(data, values, keys)
     if surveyed is None:
         return _Verdict.DIFFERS
     asked, count = surveyed
@@ -494,7 +534,9 @@ def _as_read(tree: Any, data: Any, emitted: str, rewrites: dict[str, str]) -> _V
             scalar = tree.val(node) if flags & _PLAIN_FLAG else None
             if scalar is None or bytes(scalar) != b"null":  # (None: an empty scalar)
                 return _Verdict.DIFFERS
-        elif flags & (_PLAIN_FLAG if end == _VALUE_NODE else _KEY_PLAIN_FLAG):
+        elif flags & (_PLAIN_FLAG if end in (_VALUE_NODE, _FLOW_VALUE) else _KEY_PLAIN_FLAG) and (
+            end in (_VALUE_NODE, _KEY_NODE) or tree.is_flow(tree.parent(node))
+        ):
             return _Verdict.DIFFERS
     # The deepest first, and at one depth the values before the keys: a key put back is on no path still to be
     # followed. (A document that is one rewritten scalar is put back by the caller.)
@@ -637,6 +679,74 @@ class Reading(NamedTuple):
 
 
 _KEPT_TREE_MAX_BYTES = 8 * 1024 * 1024
+# What libyaml takes (YAML 1.1's printable set less NEL, refused above): tab, line breaks, printable ASCII, and
+# every code point from U+00A0 but U+FFFE and U+FFFF.
+_PRINTABLE_BYTES = bytes([0x09, 0x0A, 0x0D, *range(0x20, 0x7F), *range(0x80, 0x100)])
+_C1_SECOND_BYTES = frozenset(range(0x80, 0xA0)) - {0x85}  # U+0080-U+009F in UTF-8: \xc2 then one of these
+
+
+def _not_printable(encoded: bytes, text: str) -> bool:
+    """Whether the text holds a character libyaml refuses (`\x0c`, `\x7f`, a C1 control, U+FFFE): it says where.
+    The ASCII bytes are looked at with one translate, the others where their first byte stands (a regex over the
+    text cost Stripe's 15 ms, these 2)."""
+    if encoded.translate(None, _PRINTABLE_BYTES):
+        return True
+    if text.isascii():
+        return False
+    i = encoded.find(b"\xc2")
+    while i != -1:
+        if i + 1 < len(encoded) and encoded[i + 1] in _C1_SECOND_BYTES:
+            return True
+        i = encoded.find(b"\xc2", i + 1)
+    return "\ufffe" in text or "\uffff" in text
+
+
+# A block scalar's header: its indicator, its indentation and chomping indicators, a comment
+_BLOCK_HEADER_BYTES = re.compile(rb"[|>][-+0-9]*[ ]*(?:#[^\r\n]*)?\r?$")
+_INDENTATION_INDICATOR = re.compile(rb"[|>][-+]?[1-9][-+]?[ ]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
+_ESCAPED_BREAK_BEFORE_BLANK = re.compile(rb"\\\r?\n[ ]*\r?\n")  # (starts with a backslash: found fast)
+_BLANKS_LINE = re.compile(rb"(?:^|\n)[ ]+\r?(?:\n|$)")
+_DIGITS = frozenset(b"123456789")
+
+
+def _folded_otherwise(encoded: bytes) -> bool:
+    r"""Whether rapidyaml may fold a scalar otherwise than libyaml: an escaped line break before a blank line in a
+    double-quoted scalar (`"x\` then an empty line: libyaml keeps a line break, rapidyaml a space), or a block
+    scalar with an explicit indentation indicator (`>1`, `|-2`) and a line of blanks. Each can only say "maybe":
+    an escaped break is cleared when the nearest less indented line above is a block scalar's header (code samples
+    end their lines with `\`); the lines of blanks are looked for only in a text with an indentation indicator."""
+    for m in _ESCAPED_BREAK_BEFORE_BLANK.finditer(encoded):
+        if not _in_block_scalar(encoded, m.start()):
+            return True
+    for indicator in b"|>":  # `>` stands in prose thousands of times: each found in C, its next byte looked at
+        i = encoded.find(indicator)
+        while i != -1:
+            after = encoded[i + 1 : i + 3]
+            digit = (after[:1] and after[0] in _DIGITS) or (
+                after[:1] in (b"-", b"+") and after[1:2] and after[1] in _DIGITS
+            )
+            if digit and _INDENTATION_INDICATOR.match(encoded, i) and _BLANKS_LINE.search(encoded):
+                return True
+            i = encoded.find(indicator, i + 1)
+    return False
+
+
+def _in_block_scalar(encoded: bytes, i: int) -> bool:
+    """Whether the line holding offset i is a block scalar's: the nearest line above it that is less indented
+    (blank lines aside) is a block scalar's header, and holds no quote (`key: "x >` is a double-quoted scalar)."""
+    start = encoded.rfind(b"\n", 0, i) + 1
+    line = encoded[start : encoded.find(b"\n", start) if encoded.find(b"\n", start) != -1 else len(encoded)]
+    indent = len(line) - len(line.lstrip(b" "))
+    while start > 0:
+        end = start - 1
+        start = encoded.rfind(b"\n", 0, end) + 1
+        line = encoded[start:end].rstrip(b"\r")
+        if not line.strip(b" "):
+            continue
+        if len(line) - len(line.lstrip(b" ")) < indent:
+            return b'"' not in line and b"'" not in line and _BLOCK_HEADER_BYTES.search(line) is not None
+    return False
+
 
 # A `$ref` key with a string value in rapidyaml's JSON, found from its literal start
 _REF_VALUE = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')  # (escaped, a key in a string reads `\"$ref\"`)
@@ -650,9 +760,12 @@ def native_reading(text: str, raw: bytes | None = None) -> Reading:
         return Reading(data, aliases)  # a directive (`%YAML`): PyYAML reads directives, rapidyaml another way
     if not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text):
         return Reading(data, aliases)  # NEL, LS, PS: line breaks to libyaml (YAML 1.1), not to rapidyaml
+    encoded = raw if raw is not None else text.encode("utf-8", "surrogatepass")
+    if _not_printable(encoded, text) or _folded_otherwise(encoded):
+        return Reading(data, aliases)
     try:
         with quiet_stderr():  # rapidyaml's parser and emitter both print their errors
-            parsed = parse_in_place(raw if raw is not None else text.encode("utf-8"))
+            parsed = parse_in_place(encoded)
             tree = parsed.tree
             root = tree.root_id()
             if tree.is_stream(root):  # more than one document, or explicit markers: keep PyYAML's reading
@@ -666,7 +779,11 @@ def native_reading(text: str, raw: bytes | None = None) -> Reading:
                 if "<<" in text:  # a merge key may stand: rapidyaml's resolve applies it, PyYAML refuses it
                     return Reading(data, aliases)
                 aliased = [i for i in range(tree.size()) if tree.type(i) & _ALIAS_FLAGS]
-                if not (_resolvable(tree, aliased) and _tokens_stand_alone(parsed, aliased)):
+                if not (
+                    _resolvable(tree, aliased)
+                    and _tokens_stand_alone(parsed, aliased)
+                    and _plain_keys_read(tree, aliased)
+                ):
                     return Reading(data, aliases)
                 tree.resolve()  # each alias becomes a copy of the node it names, as PyYAML builds it
             emitted = ryml.emit_json_malloc(tree, root)

@@ -108,7 +108,7 @@ class NativeMarks:
             return self._start(self._target(node))
         if tree.is_container(node):
             first = tree.first_child(node)
-            if first == self._none:
+            if first == self._none or tree.type(first) & ryml.VALREF:  # (an alias first: its place is its anchor's)
                 raise Unsure
             if tree.is_flow(node):
                 inner = self._key_start(first) if tree.is_map(node) else self._start(first)

@@ -154,8 +154,14 @@ class _Builder:
                     value = _core_float(node.value)
                 else:
                     value = self.constructor.construct_object(node)
-            except (ValueError, yaml.YAMLError) as exc:
-                raise self._error(f"not a value JSON can say: {str(exc).splitlines()[0][:120]}", node) from None
+            except (ValueError, LookupError, yaml.YAMLError) as exc:  # (`!!bool maybe`: PyYAML's table has no such key)
+                tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+                why = (
+                    f"{node.value[:40]!r} is not a {tag}"
+                    if isinstance(exc, LookupError)
+                    else str(exc).splitlines()[0][:120]
+                )
+                raise self._error(f"not a value JSON can say: {why}", node) from None
             if isinstance(value, float) and not math.isfinite(value):
                 raise self._error(f"{node.value!r} is not a number JSON can say (no Infinity, no NaN)", node)
             return value
