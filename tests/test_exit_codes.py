@@ -73,3 +73,53 @@ def test_the_readme_exit_column_gives_one_meaning_per_code() -> None:
     rows = [line.rsplit("|", 2)[1].strip() for line in table.splitlines()[2:]]
     assert rows and all("2 on bad input" in exit_ for exit_ in rows), rows
     assert not [exit_ for exit_ in rows if re.search(r"\b1 on (bad|unreadable)|\b2 on (breaking|finding|stale)", exit_)]
+
+
+_CONSOLE = """
+import atexit, sys, threading, time
+atexit.register(lambda: print("torn down", file=sys.stderr))
+if sys.argv[1] == "thread":
+    threading.Thread(target=time.sleep, args=(0.3,)).start()
+from rstar_spec.cli import main, run
+how, sys.argv = sys.argv[2], ["rstar-spec", *sys.argv[3:]]
+run() if how == "run" else sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize(
+    ("thread", "args", "torn_down"),
+    [
+        ("none", ["lint"], False),  # a big document's heap is left to the OS: every line still out, the code kept
+        ("none", ["validate"], False),
+        ("thread", ["lint"], True),  # another thread still running: the usual way out waits for it
+        ("none", ["overlay", "lint"], True),  # a command not known to have nothing left to do
+    ],
+)
+def test_the_console_script_leaves_at_once_only_when_nothing_is_left(
+    tmp_path: Path, thread: str, args: list[str], torn_down: bool
+) -> None:
+    import subprocess
+    import sys
+
+    spec = tmp_path / "s.yaml"  # findings on stdout, a summary on stderr, exit 1
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a/:\n    get:\n      responses:\n"
+        "        '200': {description: ok}\n",
+        encoding="utf-8",
+    )
+    done = {
+        how: subprocess.run(
+            [sys.executable, "-c", _CONSOLE, thread, how, "--spec", str(spec), *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+        )
+        for how in ("run", "main")
+    }
+    assert ("torn down" in done["run"].stderr) is torn_down, done["run"].stderr
+    assert "torn down" in done["main"].stderr
+    assert done["run"].returncode == done["main"].returncode
+    assert done["run"].stdout == done["main"].stdout
+    assert done["run"].stdout.count("\n") > 1 or args != ["lint"]
+    assert done["run"].stderr.replace("torn down\n", "") == done["main"].stderr.replace("torn down\n", "")

@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import os
 import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -653,8 +655,28 @@ def _few_collections() -> Iterator[None]:
 _LONG_ON_A_BIG_SPEC = {_bundle, _validate, _lint, _publish, _diff, _breaking, _overlay_apply, _generate}
 
 
+# Commands that read a document and write what they found, nothing more: once one is done, the process leaves
+# without freeing its heap object by object (the data of a big spec: 0.02 s of Stripe's lint), as mypy does.
+_LEAVE_AT_ONCE = {_bundle, _validate, _lint}
+_ran: list[Callable[[argparse.Namespace], int]] = []  # what main ran last (read by `run`)
+
+
+def run() -> NoReturn:
+    """The console script and `python -m rstar_spec`: main, then out."""
+    code = main()
+    if _ran and _ran[-1] in _LEAVE_AT_ONCE and threading.active_count() == 1:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: the usual way out deals with it
+            raise SystemExit(code) from None
+        os._exit(code)
+    raise SystemExit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
+    _ran[:] = [args.run]
     try:
         if args.spec == DEFAULT_SPEC and not args.spec.exists() and getattr(args, "uses_spec", True):
             raise UsageError(
@@ -678,4 +700,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()
