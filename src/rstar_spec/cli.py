@@ -22,7 +22,6 @@ from typing import Any, NoReturn
 from . import __version__
 from .core.errors import Location, PublishError, RstarError, UsageError, display_path
 from .core.limits import HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS
-from .core.outputs import check_output_folder
 from .core.progress import showing_progress, step
 from .core.yaml_io import dump_for, load_stream, load_yaml, write_atomic
 from .oas.bundle import Bundle, bundle
@@ -354,6 +353,7 @@ def _bundle(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
+    from .core.outputs import check_output_folder
     from .publish import render as publish
 
     if not args.check:
