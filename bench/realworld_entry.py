@@ -1,7 +1,8 @@
 """Bench entry: validate, lint and bundle on the public descriptions of shared/realworld/, beside Redocly.
 
 Whole processes, median of the repeats, each pointed at the one file as a user would
-(`rstar-spec --spec FILE validate|lint|bundle`). The baselines run in the same loop:
+(`rstar-spec --spec FILE validate|lint|bundle`), ours and Redocly's in turn, one run of each per repeat
+(the machine's speed drifts over minutes: measured side by side, both sides see the same drift). The baselines run in the same loop:
 `redocly lint FILE --extends=recommended` for validate and lint (Redocly has no validate of
 its own; lint is what it checks a description with), `redocly bundle FILE -o OUT` for bundle.
 Target: every ratio at most 0.5x, and no command crashing (an exit other than 0 or 1 fails
@@ -11,6 +12,7 @@ the run). The folder is shared/ beside the clone, or RSTAR_SHARED_DIR.
 from __future__ import annotations
 
 import os
+import statistics
 import sys
 import tempfile
 from collections.abc import Callable
@@ -40,15 +42,24 @@ def run(measure: Measure, quick: bool, repeat: int = 3) -> tuple[list[str], list
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "out.yaml")
         for spec in specs:
-            ours = {
-                command: measure([*rstar, "--spec", str(spec), *args], repeat)
+            commands = {
+                command: [*rstar, "--spec", str(spec), *args]
                 for command, args in (("validate", ["validate"]), ("lint", ["lint"]), ("bundle", ["bundle", "-o", out]))
             }
-            redocly_lint = redocly_bundle = None
             if REDOCLY.exists():
-                redocly_lint = measure([str(REDOCLY), "lint", str(spec), "--extends=recommended"], repeat)
-                redocly_bundle = measure([str(REDOCLY), "bundle", str(spec), "-o", out], repeat)
-            rows.append((spec, ours, redocly_lint, redocly_bundle))
+                commands["redocly lint"] = [str(REDOCLY), "lint", str(spec), "--extends=recommended"]
+                commands["redocly bundle"] = [str(REDOCLY), "bundle", str(spec), "-o", out]
+            # one run of each in turn, `repeat` times: a machine that slows down for a while slows both sides
+            runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+            for _ in range(repeat):
+                for name, cmd in commands.items():
+                    runs[name].append(measure(cmd, 1))
+            measured = {
+                name: (statistics.median(s for s, _ in found), max(rss for _, rss in found))
+                for name, found in runs.items()
+            }
+            ours = {command: measured[command] for command in ("validate", "lint", "bundle")}
+            rows.append((spec, ours, measured.get("redocly lint"), measured.get("redocly bundle")))
             print(f"  measured {spec.name}", file=sys.stderr)
     table = [
         "| description | MB | validate s | lint s | Redocly lint s | validate ratio | lint ratio "
