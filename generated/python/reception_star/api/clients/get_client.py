@@ -82,8 +82,10 @@ def _remember(client: Client, key: str, response: httpx.Response) -> Response[Cl
 
 
 def _conditional(client: Client, kwargs: dict[str, Any]) -> tuple[str, CachedAnswer | None]:
+    if client.etag_cache is None:  # no cache, no key (building one parses the URL again)
+        return "", None
     key = client.cache_key(kwargs)
-    cached = client.etag_cache.get(key) if client.etag_cache is not None else None
+    cached = client.etag_cache.get(key)
     if cached is not None:
         kwargs["headers"]["If-None-Match"] = cached.etag
     return key, cached
