@@ -20,7 +20,7 @@ this one answers only where it is sure to answer the same, and returns
   which PyYAML refuses and rapidyaml reads as text;
 - a surrogate escape (``"\\ud800"``), which PyYAML refuses;
 - NEL, LS or PS anywhere (line breaks to YAML 1.1, not to 1.2), or a tab;
-- a character libyaml refuses (`\x0c`, `\x7f`, a C1 control, U+FFFE); an escaped line
+- a character libyaml refuses (``\\x0c``, ``\\x7f``, a C1 control, U+FFFE); an escaped line
   break before a blank line in a double-quoted scalar, an explicit indentation
   indicator beside a line of blanks (rapidyaml folds them otherwise); `?` in a plain
   scalar of a flow collection (an explicit key to libyaml);
@@ -29,7 +29,7 @@ this one answers only where it is sure to answer the same, and returns
   with its place.
 
 Known to differ still (an adversarial review's list): a plain scalar over several
-lines inside a flow collection (`[long\n text: 2]`, blank lines before its `]`),
+lines inside a flow collection (``[long\\n text: 2]``, blank lines before its ``]``),
 which libyaml refuses or trims and rapidyaml takes.
 
 How: where the text may hold a tag, an anchor or an alias (`_token_starts` can only
@@ -446,9 +446,9 @@ def _survey(
     data: Any, values: dict[str, int], keys: dict[str, int]
 ) -> tuple[list[tuple[tuple[Any, ...], int]], int] | None:
     """Where data holds a null, a string of values or a key of keys: (path, what to ask of the node: values and
-    keys say), level by level, and how many values data holds (keys do not count: rapidyaml's tree has a node a value). None when
-    it nests containers deeper than MAX_DEPTH, or holds a number the positional loader refuses (an integer past
-    MAX_INT_DIGITS, a float past the largest double): one walk for all."""
+    keys say), level by level, and how many values data holds (keys do not count: rapidyaml's tree has a node a
+    value). None when it nests containers deeper than MAX_DEPTH, or holds a number the positional loader refuses
+    (an integer past MAX_INT_DIGITS, a float past the largest double): one walk for all."""
     asked: list[tuple[tuple[Any, ...], int]] = []
     low, high = _INT_BOUNDS
     key_set = frozenset(keys)  # (a dict's keys view made anew at each of 35,000 containers cost 3 ms)
@@ -686,7 +686,7 @@ _C1_SECOND_BYTES = frozenset(range(0x80, 0xA0)) - {0x85}  # U+0080-U+009F in UTF
 
 
 def _not_printable(encoded: bytes, text: str) -> bool:
-    """Whether the text holds a character libyaml refuses (`\x0c`, `\x7f`, a C1 control, U+FFFE): it says where.
+    """Whether the text holds a character libyaml refuses (`\\x0c`, `\\x7f`, a C1 control, U+FFFE): it says where.
     The ASCII bytes are looked at with one translate, the others where their first byte stands (a regex over the
     text cost Stripe's 15 ms, these 2)."""
     if encoded.translate(None, _PRINTABLE_BYTES):

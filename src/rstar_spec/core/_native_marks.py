@@ -3,10 +3,11 @@
 The positional loader (libyaml compose) records, for every node, the 1-based line and column of a
 mapping entry's key, of a sequence item's first token (its `&anchor`, quote, `[`, `{` or `-`), and of
 the root's. A native reading keeps the text and the tree rapidyaml parsed it into (in place, in a copy
-of it); a finding's pointer is walked down that tree (`find_child` in C++, each prefix once): the scalar
-views rapidyaml hands back point into our buffer, so their offsets are the places. Where the rule for a node is not plain (a tag, a block scalar, an empty node, an
-explicit `?` key), it raises Unsure and the caller computes every position the positional way,
-as before. ``tests/test_yaml_native.py`` holds both to the same place for every pointer.
+of it; a text over 8 MiB is parsed again when first asked); a finding's pointer is walked down that
+tree (`find_child` in C++, each prefix once): the scalar views rapidyaml hands back point into our
+buffer, so their offsets are the places. Where the rule for a node is not plain (a tag, a block
+scalar, an empty node, an explicit `?` key, a collection opening with an alias), it raises Unsure and
+the caller computes every position the positional way, as before. ``tests/test_yaml_native.py`` holds both to the same place for every pointer.
 """
 
 from __future__ import annotations
