@@ -28,9 +28,10 @@ this one answers only where it is sure to answer the same, and returns
   than MAX_DEPTH, anything rapidyaml refuses: the positional loader reports it
   with its place.
 
-Known to differ still (an adversarial review's list): a plain scalar over several
-lines inside a flow collection (``[long\\n text: 2]``, blank lines before its ``]``),
-which libyaml refuses or trims and rapidyaml takes.
+Known to differ still (an adversarial review's list, and its fuzzers run again): a
+plain scalar over several lines inside a flow collection (``[long\\n text: 2]``,
+blank lines before its ``]``), and one that opens with ``]``, ``}`` or ``,`` in block
+context: text libyaml refuses (or trims) and rapidyaml takes.
 
 How: where the text may hold a tag, an anchor or an alias (`_token_starts` can only
 say "maybe"), what each node is is read from the flags of every node of rapidyaml's
