@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -658,13 +658,13 @@ _LONG_ON_A_BIG_SPEC = {_bundle, _validate, _lint, _publish, _diff, _breaking, _o
 # Commands that read a document and write what they found, nothing more: once one is done, the process leaves
 # without freeing its heap object by object (the data of a big spec: 0.02 s of Stripe's lint), as mypy does.
 _LEAVE_AT_ONCE = {_bundle, _validate, _lint}
-_ran: list[Callable[[argparse.Namespace], int]] = []  # what main ran last (read by `run`)
 
 
 def run() -> NoReturn:
     """The console script and `python -m rstar_spec`: main, then out."""
-    code = main()
-    if _ran and _ran[-1] in _LEAVE_AT_ONCE and threading.active_count() == 1:
+    args = _build_parser().parse_args()
+    code = _execute(args)
+    if args.run in _LEAVE_AT_ONCE and threading.active_count() == 1:
         try:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -675,8 +675,11 @@ def run() -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _build_parser().parse_args(argv)
-    _ran[:] = [args.run]
+    return _execute(_build_parser().parse_args(argv))
+
+
+def _execute(args: argparse.Namespace) -> int:
+    """Run the command args name: its exit code, an error in one line (2), never a traceback."""
     try:
         if args.spec == DEFAULT_SPEC and not args.spec.exists() and getattr(args, "uses_spec", True):
             raise UsageError(

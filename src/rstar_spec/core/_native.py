@@ -388,7 +388,8 @@ def _plain_keys_read(tree: Any, aliased: list[int]) -> bool:
     return True
 
 
-_LEADING_KEY_BYTES = frozenset(bytes([c]) for c in b"*`@%:?&!")
+# (a key's own tokens too: `?` an explicit key, `&` and `!` an anchor or a tag on it)
+_LEADING_KEY_BYTES = frozenset(c.encode() for c in _LEADING_CHARS | {"?", "&", "!"})
 
 
 class _Verdict(enum.Enum):
@@ -702,50 +703,48 @@ def _not_printable(encoded: bytes, text: str) -> bool:
     return "\ufffe" in text or "\uffff" in text
 
 
-# A block scalar's header: its indicator, its indentation and chomping indicators, a comment
-_BLOCK_HEADER_BYTES = re.compile(rb"[|>][-+0-9]*[ ]*(?:#[^\r\n]*)?\r?$")
-_INDENTATION_INDICATOR = re.compile(rb"[|>][-+]?[1-9][-+]?[ ]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
-_ESCAPED_BREAK_BEFORE_BLANK = re.compile(rb"\\\r?\n[ ]*\r?\n")  # (starts with a backslash: found fast)
-_BLANKS_LINE = re.compile(rb"(?:^|\n)[ ]+\r?(?:\n|$)")
-_DIGITS = frozenset(b"123456789")
+_INDENTATION_INDICATOR = re.compile(r"[|>][-+]?[1-9][-+]?[ ]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
+_ESCAPED_BREAK_BEFORE_BLANK = re.compile(r"\\\r?\n[ ]*\r?\n")  # (starts with a backslash: found fast)
+_BLANKS_LINE = re.compile(r"(?:^|\n)[ ]+\r?(?:\n|$)")
+_DIGITS = frozenset("123456789")
 
 
-def _folded_otherwise(encoded: bytes) -> bool:
+def _folded_otherwise(text: str) -> bool:
     r"""Whether rapidyaml may fold a scalar otherwise than libyaml: an escaped line break before a blank line in a
     double-quoted scalar (`"x\` then an empty line: libyaml keeps a line break, rapidyaml a space), or a block
     scalar with an explicit indentation indicator (`>1`, `|-2`) and a line of blanks. Each can only say "maybe":
     an escaped break is cleared when the nearest less indented line above is a block scalar's header (code samples
     end their lines with `\`); the lines of blanks are looked for only in a text with an indentation indicator."""
-    for m in _ESCAPED_BREAK_BEFORE_BLANK.finditer(encoded):
-        if not _in_block_scalar(encoded, m.start()):
+    for m in _ESCAPED_BREAK_BEFORE_BLANK.finditer(text):
+        if not _in_block_scalar(text, m.start()):
             return True
-    for indicator in b"|>":  # `>` stands in prose thousands of times: each found in C, its next byte looked at
-        i = encoded.find(indicator)
+    for indicator in "|>":  # `>` stands in prose thousands of times: each found in C, what follows looked at
+        i = text.find(indicator)
         while i != -1:
-            after = encoded[i + 1 : i + 3]
-            digit = (after[:1] and after[0] in _DIGITS) or (
-                after[:1] in (b"-", b"+") and after[1:2] and after[1] in _DIGITS
-            )
-            if digit and _INDENTATION_INDICATOR.match(encoded, i) and _BLANKS_LINE.search(encoded):
+            after = text[i + 1 : i + 3]
+            digit = after[:1] in _DIGITS or (after[:1] in ("-", "+") and after[1:2] in _DIGITS)
+            if digit and _INDENTATION_INDICATOR.match(text, i) and _BLANKS_LINE.search(text):
                 return True
-            i = encoded.find(indicator, i + 1)
+            i = text.find(indicator, i + 1)
     return False
 
 
-def _in_block_scalar(encoded: bytes, i: int) -> bool:
+def _in_block_scalar(text: str, i: int) -> bool:
     """Whether the line holding offset i is a block scalar's: the nearest line above it that is less indented
-    (blank lines aside) is a block scalar's header, and holds no quote (`key: "x >` is a double-quoted scalar)."""
-    start = encoded.rfind(b"\n", 0, i) + 1
-    line = encoded[start : encoded.find(b"\n", start) if encoded.find(b"\n", start) != -1 else len(encoded)]
-    indent = len(line) - len(line.lstrip(b" "))
+    (blank lines aside) is a block scalar's header (`_BLOCK_HEADER`, as `_at_line_start` reads one), and holds
+    no quote (`key: "x >` is a double-quoted scalar)."""
+    start = text.rfind("\n", 0, i) + 1
+    end = text.find("\n", start)
+    line = text[start : end if end != -1 else len(text)]
+    indent = len(line) - len(line.lstrip(" "))
     while start > 0:
         end = start - 1
-        start = encoded.rfind(b"\n", 0, end) + 1
-        line = encoded[start:end].rstrip(b"\r")
-        if not line.strip(b" "):
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].rstrip("\r")
+        if not line.strip(" "):
             continue
-        if len(line) - len(line.lstrip(b" ")) < indent:
-            return b'"' not in line and b"'" not in line and _BLOCK_HEADER_BYTES.search(line) is not None
+        if len(line) - len(line.lstrip(" ")) < indent:
+            return '"' not in line and "'" not in line and _BLOCK_HEADER.search(line) is not None
     return False
 
 
@@ -762,7 +761,7 @@ def native_reading(text: str, raw: bytes | None = None) -> Reading:
     if not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text):
         return Reading(data, aliases)  # NEL, LS, PS: line breaks to libyaml (YAML 1.1), not to rapidyaml
     encoded = raw if raw is not None else text.encode("utf-8", "surrogatepass")
-    if _not_printable(encoded, text) or _folded_otherwise(encoded):
+    if _not_printable(encoded, text) or _folded_otherwise(text):
         return Reading(data, aliases)
     try:
         with quiet_stderr():  # rapidyaml's parser and emitter both print their errors

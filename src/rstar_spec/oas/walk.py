@@ -8,7 +8,7 @@ mistaken for a media-type map.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,10 +59,7 @@ def iter_operations(doc: dict[str, Any]) -> Iterator[tuple[Pointer, str, str, di
     """(pointer, path, method, operation) for every operation under paths."""
     if _kept is None:
         return _operations(doc)
-    kept = _kept_operations.get(id(doc))
-    if kept is None or kept[0] is not doc:
-        kept = _kept_operations[id(doc)] = (doc, list(_operations(doc)))  # (held: its id is never reused)
-    return iter(kept[1])
+    return _kept_walk(("operations", id(doc)), doc, lambda: _operations(doc))
 
 
 def _operations(doc: dict[str, Any]) -> Iterator[tuple[Pointer, str, str, dict[str, Any]]]:
@@ -207,10 +204,9 @@ def child_schemas(schema: Any, pointer: Pointer) -> Walk:
 _SUBSCHEMA_KEYS = frozenset((*_SCHEMA_MAPS, *_SCHEMA_LISTS, *_SCHEMA_ONES))
 
 
-# While `walks_kept()` is open: each walk from a root schema, made once (root id, pointer, ref_siblings), and the
-# operations of each document (its id)
-_kept: dict[tuple[int, Pointer, bool], tuple[Any, list[tuple[Pointer, dict[str, Any]]]]] | None = None
-_kept_operations: dict[int, tuple[Any, list[tuple[Pointer, str, str, dict[str, Any]]]]] = {}
+# While `walks_kept()` is open: each walk made once, under its key (what it walked, by id, and how), with the
+# object walked (held, so that its id is not reused by another while the walk is kept)
+_kept: dict[tuple[Any, ...], tuple[Any, list[Any]]] | None = None
 
 
 @contextlib.contextmanager
@@ -218,13 +214,21 @@ def walks_kept() -> Iterator[None]:
     """Keep each walk of `iter_subschemas` and `iter_operations` while the document does not change: lint walks
     every schema three times (its index, the examples, the structure's defaults), 0.02 s each on Stripe's
     description, and its operations fourteen times."""
-    global _kept, _kept_operations
-    saved = _kept, _kept_operations
-    _kept, _kept_operations = {}, {}
+    global _kept
+    saved, _kept = _kept, {}
     try:
         yield
     finally:
-        _kept, _kept_operations = saved
+        _kept = saved
+
+
+def _kept_walk(key: tuple[Any, ...], walked: Any, walk: Callable[[], Iterable[Any]]) -> Iterator[Any]:
+    """The walk kept under key (made now when it is not, or was of another object of the same id)."""
+    assert _kept is not None
+    kept = _kept.get(key)
+    if kept is None or kept[0] is not walked:
+        kept = _kept[key] = (walked, list(walk()))
+    return iter(kept[1])
 
 
 def iter_subschemas(schema: Any, pointer: Pointer, *, ref_siblings: bool = True) -> Walk:
@@ -232,15 +236,14 @@ def iter_subschemas(schema: Any, pointer: Pointer, *, ref_siblings: bool = True)
     ref_siblings (OpenAPI 3.0, where they are ignored) not entered either."""
     if _kept is None:
         return _subschemas(schema, pointer, ref_siblings)
-    key = (id(schema), pointer, ref_siblings)
-    walked = _kept.get(key)
-    if walked is None or walked[0] is not schema:
-        if ref_siblings:
-            found = list(_subschemas(schema, pointer, True))
-        else:  # the walk into $ref siblings, without them (lint's index walks into them, 3.0's checks not)
-            found = list(_without_ref_siblings(iter_subschemas(schema, pointer, ref_siblings=True)))
-        walked = _kept[key] = (schema, found)  # (the schema held: its id is not reused)
-    return iter(walked[1])
+    if ref_siblings:
+        return _kept_walk(("schemas", id(schema), pointer, True), schema, lambda: _subschemas(schema, pointer, True))
+    # the walk into $ref siblings, without them (lint's index walks into them, 3.0's checks not)
+    return _kept_walk(
+        ("schemas", id(schema), pointer, False),
+        schema,
+        lambda: _without_ref_siblings(iter_subschemas(schema, pointer, ref_siblings=True)),
+    )
 
 
 def _without_ref_siblings(walk: Walk) -> Walk:
